@@ -1,0 +1,1 @@
+"""Importers: read existing diagrams (Mermaid flowcharts) into archc structures."""

@@ -1,0 +1,256 @@
+"""Canonical Mermaid text for a :class:`~archc.importers.flowchart.Flowchart`.
+
+``write(fc)`` is deterministic and ``parse(write(fc)) == fc`` for every AST
+the parser produces, except for these documented normalisations:
+
+* node labels are always written quoted (``A["text"]``): a ``"plain"`` label
+  comes back as ``"quoted"`` (mermaid renders both the same);
+* ``"`` inside a label is written as ``#quot;`` (mermaid's entity for it);
+* a label given to a shape that has no bracket syntax is written with
+  ``@{ shape: ..., label: "..." }`` and so comes back as ``"markdown"``
+  (that is what mermaid-js does with ``@{ label }``);
+* subgraph titles equal to the id with kind ``"plain"`` are written as
+  ``subgraph id``; other plain titles are written quoted.
+
+Layout: front matter, directives, the header, then (4-space indented) the
+subgraph tree with node declarations inside the subgraph each node belongs
+to, top-level nodes, then all edges, then ``classDef``, ``class``, ``style``
+and ``linkStyle`` statements.  If declaring nodes inside their subgraphs
+would change mermaid's node order (it follows first mention), all nodes are
+declared first, in order, and subgraphs list their members by id.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .flowchart import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph, data_shape_name
+
+__all__ = ["write"]
+
+_IND = "    "
+_ID_OK = re.compile(r"\w(?:\w|-(?=\w)|\.(?=\w))*\Z")
+_RESERVED = frozenset(
+    {"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"}
+)
+_END = {"arrow": ">", "circle": "o", "cross": "x", "none": ""}
+_START = {"arrow": "<", "circle": "o", "cross": "x", "none": ""}
+
+
+def _check_id(i: str) -> str:
+    if not _ID_OK.match(i) or i in _RESERVED:
+        raise ValueError(f"cannot write {i!r} as a Mermaid id")
+    return i
+
+
+def _q(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+def _label(text: str, kind: str) -> str:
+    if kind == "markdown":
+        return f'"`{_q(text)}`"'
+    return f'"{_q(text)}"'
+
+
+def node_decl(n: Node) -> str:
+    nid = _check_id(n.id)
+    if n.shape is None:
+        if n.label is None:
+            return nid
+        return f'{nid}@{{ label: "{_q(n.label)}" }}'
+    if n.shape in BRACKET_SHAPES and n.label is not None:
+        o, c = BRACKET_SHAPES[n.shape][:2]
+        return f"{nid}{o}{_label(n.label, n.label_kind)}{c}"
+    parts = [f"shape: {data_shape_name(n.shape)}"]
+    if n.label is not None:
+        parts.append(f'label: "{_q(n.label)}"')
+    return f"{nid}@{{ {', '.join(parts)} }}"
+
+
+def link_text(e: Edge) -> str:
+    L = e.length
+    if L < 1:
+        raise ValueError(f"edge length must be >= 1, got {L}")
+    end = _END[e.head_end]
+    start = _START[e.head_start]
+    if start and e.head_start != e.head_end:
+        raise ValueError("mermaid cannot draw an edge whose start head differs from its end head")
+    if e.stroke == "solid":
+        body = "-" * (L + 1) + (end or "-")
+    elif e.stroke == "thick":
+        body = "=" * (L + 1) + (end or "=")
+    elif e.stroke == "dotted":
+        body = "-" + "." * L + "-" + end
+    elif e.stroke == "invisible":
+        if start or end:
+            raise ValueError("invisible edges cannot have heads")
+        body = "~" * (L + 2)
+    else:
+        raise ValueError(f"unknown stroke {e.stroke!r}")
+    return start + body
+
+
+def _edge_label(e: Edge) -> str:
+    if e.label is None:
+        return ""
+    t = e.label
+    if e.label_kind == "plain" and t and t == t.strip() and not any(c in t for c in '|"\n'):
+        return f"|{t}|"
+    return f"|{_label(t, e.label_kind)}|"
+
+
+def edge_line(e: Edge) -> str:
+    eid = f"{_check_id(e.id)}@" if e.id is not None else ""
+    return f"{_check_id(e.src)} {eid}{link_text(e)}{_edge_label(e)} {_check_id(e.dst)}"
+
+
+def _sg_header(sg: Subgraph) -> str:
+    sid = _check_id(sg.id)
+    if sg.title == sg.id and sg.title_kind == "plain":
+        return f"subgraph {sid}"
+    return f"subgraph {sid}[{_label(sg.title, sg.title_kind)}]"
+
+
+def _tree(fc: Flowchart, predeclared: bool) -> tuple[list[str], list[str], list[str]]:
+    nodes = {n.id: n for n in fc.nodes}
+    sgs = {s.id: s for s in fc.subgraphs}
+    member_of: set[str] = set()
+    for s in fc.subgraphs:
+        member_of.update(s.members)
+    lines: list[str] = []
+    node_order: list[str] = []
+    sg_order: list[str] = []
+    done: set[str] = set()
+
+    def emit_node(nid: str, depth: int) -> None:
+        if predeclared:
+            lines.append(_IND * depth + _check_id(nid))
+        else:
+            lines.append(_IND * depth + node_decl(nodes[nid]))
+            node_order.append(nid)
+
+    def emit_sg(sg: Subgraph, depth: int) -> None:
+        done.add(sg.id)
+        lines.append(_IND * depth + _sg_header(sg))
+        if sg.direction:
+            lines.append(_IND * (depth + 1) + f"direction {sg.direction}")
+        for m in sg.members:
+            child = sgs.get(m)
+            if child is not None and child.parent == sg.id and m not in done:
+                emit_sg(child, depth + 1)
+            elif m in nodes:
+                emit_node(m, depth + 1)
+            else:
+                raise ValueError(f"subgraph {sg.id!r} member {m!r} is neither a node nor a child subgraph")
+        lines.append(_IND * depth + "end")
+        sg_order.append(sg.id)
+
+    def first_index(sg: Subgraph, index: dict[str, int]) -> float:
+        best = float("inf")
+        for m in sg.members:
+            child = sgs.get(m)
+            if child is not None and child.parent == sg.id:
+                best = min(best, first_index(child, index))
+            elif m in index:
+                best = min(best, index[m])
+        return best
+
+    index = {n.id: i for i, n in enumerate(fc.nodes)}
+    items: list[tuple[float, int, str, str]] = []
+    if not predeclared:
+        for n in fc.nodes:
+            if n.id not in member_of:
+                items.append((index[n.id], 0, "n", n.id))
+    for k, s in enumerate(fc.subgraphs):
+        if s.parent is None:
+            key = float("inf") if predeclared else first_index(s, index)
+            items.append((key, 1, "s", s.id))
+    # subgraphs keep their relative (AST) order; nodes slot in by index
+    sg_items = [it for it in items if it[2] == "s"]
+    node_items = [it for it in items if it[2] == "n"]
+    merged: list[tuple[float, int, str, str]] = []
+    ni = 0
+    for it in sg_items:
+        while ni < len(node_items) and node_items[ni][0] < it[0]:
+            merged.append(node_items[ni])
+            ni += 1
+        merged.append(it)
+    merged.extend(node_items[ni:])
+    for _, _, kind, ident in merged:
+        if kind == "n":
+            emit_node(ident, 1)
+        else:
+            emit_sg(sgs[ident], 1)
+    return lines, node_order, sg_order
+
+
+def _class_lines(fc: Flowchart) -> list[str]:
+    targets: list[tuple[str, tuple[str, ...]]] = [(n.id, n.classes) for n in fc.nodes if n.classes]
+    targets += [(s.id, s.classes) for s in fc.subgraphs if s.classes]
+    if not targets:
+        return []
+    order: list[str] = []
+    for _, cls in targets:
+        for c in cls:
+            if c not in order:
+                order.append(c)
+    rank = {c: i for i, c in enumerate(order)}
+    consistent = all(list(cls) == sorted(cls, key=rank.__getitem__) and len(set(cls)) == len(cls) for _, cls in targets)
+    out: list[str] = []
+    if consistent:
+        for c in order:
+            ids = []
+            for t, cls in targets:
+                if c in cls and t not in ids:
+                    ids.append(t)
+            out.append(f"{_IND}class {','.join(_check_id(i) for i in ids)} {c}")
+    else:
+        for t, cls in targets:
+            for c in cls:
+                out.append(f"{_IND}class {_check_id(t)} {c}")
+    return out
+
+
+def write(fc: Flowchart) -> str:
+    """Serialise ``fc`` to canonical Mermaid flowchart text (ends with a newline)."""
+    out: list[str] = []
+    if fc.front_matter is not None:
+        out.append("---")
+        if fc.front_matter:
+            out.append(fc.front_matter)
+        out.append("---")
+    elif fc.title is not None:
+        out += ["---", f"title: {fc.title}", "---"]
+    out.extend(fc.directives)
+    out.append(f"{fc.keyword} {fc.direction}")
+
+    lines, node_order, sg_order = _tree(fc, predeclared=False)
+    want_nodes = [n.id for n in fc.nodes]
+    want_sgs = [s.id for s in fc.subgraphs]
+    if node_order != want_nodes or sg_order != want_sgs:
+        lines = [_IND + node_decl(n) for n in fc.nodes]
+        tree, _, _ = _tree(fc, predeclared=True)
+        if tree:
+            lines.append("")
+            lines += tree
+    out += lines
+
+    if fc.edges:
+        if lines:
+            out.append("")
+        out += [_IND + edge_line(e) for e in fc.edges]
+
+    tail: list[str] = []
+    for cd in fc.class_defs:
+        tail.append(f"{_IND}classDef {cd.name} {cd.style}")
+    tail += _class_lines(fc)
+    for st in fc.styles:
+        tail.append(f"{_IND}style {_check_id(st.target)} {st.style}")
+    for ls in fc.link_styles:
+        idx = "default" if ls.indexes == "default" else ",".join(str(i) for i in ls.indexes)
+        tail.append(f"{_IND}linkStyle {idx} {ls.style}")
+    if tail:
+        out.append("")
+        out += tail
+    return "\n".join(out) + "\n"
