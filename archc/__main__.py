@@ -1,0 +1,5 @@
+"""`python -m archc` runs the command line."""
+
+from archc.cli import main
+
+main()

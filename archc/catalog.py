@@ -1,0 +1,232 @@
+"""The one catalogue: what archc knows about each resource type and each connection verb.
+
+Data, not ``if`` chains. The compiler, every emitter, the rules and the Mermaid importer read it.
+Adding a resource type means: a pydantic class in `archc.model.resources`, a row here, a compile
+function, tests (a test asserts every model type has a row and every row a model type).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Category = Literal[
+    "network", "compute", "edge", "dns", "database", "storage", "messaging", "monitoring", "security", "iam", "external", "generic"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TypeInfo:
+    type: str
+    title: str  # words for a human: "NAT Gateway"
+    category: Category
+    cfn_types: tuple[str, ...]  # the main CloudFormation resource types it compiles to
+    icon: str  # mingrammer diagrams class, "module.Class"
+    shape: str = "rect"  # default Mermaid node shape
+    words: tuple[str, ...] = ()  # lower-case phrases that identify it in a hand-drawn label or id
+    compute: bool = False  # runs code: needs logs, alarms
+    data_store: bool = False  # holds data: encryption, backups, not reachable from outside
+    entry_point: bool = False  # may receive traffic from external actors
+    account_scoped: bool = True  # False: lives outside AWS accounts (external actors)
+
+
+TYPES: dict[str, TypeInfo] = {
+    t.type: t
+    for t in (
+        TypeInfo("vpc", "VPC", "network", ("AWS::EC2::VPC",), "diagrams.aws.network.VPC", words=("vpc", "virtual private cloud")),
+        TypeInfo("subnet", "Subnet", "network", ("AWS::EC2::Subnet", "AWS::EC2::RouteTable"), "diagrams.aws.network.PrivateSubnet",
+                 words=("subnet",)),
+        TypeInfo("internet_gateway", "Internet Gateway", "network", ("AWS::EC2::InternetGateway",), "diagrams.aws.network.InternetGateway",
+                 words=("internet gateway", "igw")),
+        TypeInfo("nat_gateway", "NAT Gateway", "network", ("AWS::EC2::NatGateway", "AWS::EC2::EIP"), "diagrams.aws.network.NATGateway",
+                 words=("nat gateway", "nat gw", "nat")),
+        TypeInfo("security_group", "Security Group", "network", ("AWS::EC2::SecurityGroup",), "diagrams.aws.network.Nacl",
+                 words=("security group", "sg")),
+        TypeInfo("ecs_cluster", "ECS Cluster", "compute", ("AWS::ECS::Cluster",), "diagrams.aws.compute.ECS", words=("ecs cluster", "cluster")),
+        TypeInfo("ecs_task_definition", "Task Definition", "compute", ("AWS::ECS::TaskDefinition",),
+                 "diagrams.aws.compute.ElasticContainerServiceContainer", words=("task definition", "ecs task", "task def", "fargate task"),
+                 compute=True),
+        TypeInfo("ecs_service", "ECS Service", "compute", ("AWS::ECS::Service",), "diagrams.aws.compute.ElasticContainerServiceService",
+                 words=("ecs service", "fargate service", "service"), compute=True),
+        TypeInfo("lambda_function", "Lambda Function", "compute", ("AWS::Lambda::Function",), "diagrams.aws.compute.Lambda",
+                 words=("lambda", "function", "λ"), compute=True),
+        TypeInfo("load_balancer", "Application Load Balancer", "edge", ("AWS::ElasticLoadBalancingV2::LoadBalancer",),
+                 "diagrams.aws.network.ElbApplicationLoadBalancer", words=("application load balancer", "load balancer", "alb", "nlb", "elb"),
+                 entry_point=True),
+        TypeInfo("target_group", "Target Group", "edge", ("AWS::ElasticLoadBalancingV2::TargetGroup",), "diagrams.aws.network.ElasticLoadBalancing",
+                 words=("target group", "tg")),
+        TypeInfo("api_gateway", "API Gateway", "edge", ("AWS::ApiGateway::RestApi",), "diagrams.aws.network.APIGateway",
+                 words=("api gateway", "apigw", "rest api", "http api"), entry_point=True),
+        TypeInfo("web_acl", "AWS WAF", "security", ("AWS::WAFv2::WebACL",), "diagrams.aws.security.WAF", words=("waf", "web acl", "firewall"),
+                 entry_point=True),
+        TypeInfo("cloudfront_distribution", "CloudFront", "edge", ("AWS::CloudFront::Distribution",), "diagrams.aws.network.CloudFront",
+                 words=("cloudfront", "cdn", "distribution"), entry_point=True),
+        TypeInfo("route53_zone", "Route53 Hosted Zone", "dns", ("AWS::Route53::HostedZone", "AWS::Route53::RecordSet"),
+                 "diagrams.aws.network.Route53HostedZone", words=("hosted zone", "route53 zone", "route 53 zone", "dns zone")),
+        TypeInfo("dns_delegation", "Route53 Delegation", "dns", ("AWS::Route53::RecordSet",), "diagrams.aws.network.Route53",
+                 words=("dns delegation", "delegation", "route53", "route 53")),
+        TypeInfo("acm_certificate", "ACM Certificate", "dns", ("AWS::CertificateManager::Certificate",), "diagrams.aws.security.CertificateManager",
+                 words=("acm", "certificate", "tls cert", "ssl cert")),
+        TypeInfo("aurora_cluster", "Aurora", "database", ("AWS::RDS::DBCluster", "AWS::RDS::DBInstance"), "diagrams.aws.database.Aurora",
+                 shape="cylinder", words=("aurora", "rds", "postgres", "mysql", "database", "db"), data_store=True),
+        TypeInfo("aurora_readers", "Aurora Readers", "database", ("AWS::RDS::DBInstance", "AWS::ApplicationAutoScaling::ScalableTarget"),
+                 "diagrams.aws.database.AuroraInstance", shape="cylinder", words=("read replica", "reader", "replica")),
+        TypeInfo("db_subnet_group", "DB Subnet Group", "database", ("AWS::RDS::DBSubnetGroup",), "diagrams.aws.database.RDS",
+                 words=("db subnet group", "subnet group")),
+        TypeInfo("s3_bucket", "S3 Bucket", "storage", ("AWS::S3::Bucket", "AWS::S3::BucketPolicy"), "diagrams.aws.storage.SimpleStorageServiceS3Bucket",
+                 words=("s3", "bucket"), data_store=True),
+        TypeInfo("kms_key", "KMS Key", "security", ("AWS::KMS::Key", "AWS::KMS::Alias"), "diagrams.aws.security.KMS", words=("kms", "key")),
+        TypeInfo("sqs_queue", "SQS Queue", "messaging", ("AWS::SQS::Queue",), "diagrams.aws.integration.SimpleQueueServiceSqs",
+                 words=("sqs", "queue"), data_store=True),
+        TypeInfo("sns_topic", "SNS Topic", "messaging", ("AWS::SNS::Topic",), "diagrams.aws.integration.SimpleNotificationServiceSns",
+                 words=("sns", "topic", "notifications"), data_store=True),
+        TypeInfo("secret", "Secrets Manager", "security", ("AWS::SecretsManager::Secret",), "diagrams.aws.security.SecretsManager",
+                 words=("secrets manager", "secret", "credentials")),
+        TypeInfo("log_group", "CloudWatch Logs", "monitoring", ("AWS::Logs::LogGroup",), "diagrams.aws.management.CloudwatchLogs",
+                 words=("cloudwatch logs", "log group", "logs")),
+        TypeInfo("metric_namespace", "CloudWatch Metrics", "monitoring", (), "diagrams.aws.management.Cloudwatch",
+                 words=("cloudwatch metrics", "metrics")),
+        TypeInfo("alarm", "CloudWatch Alarms", "monitoring", ("AWS::CloudWatch::Alarm",), "diagrams.aws.management.CloudwatchAlarm",
+                 words=("cloudwatch alarms", "alarm")),
+        TypeInfo("xray", "X-Ray", "monitoring", ("AWS::XRay::SamplingRule",), "diagrams.aws.devtools.XRay", words=("x-ray", "xray", "tracing")),
+        TypeInfo("iam_role", "IAM Role", "iam", ("AWS::IAM::Role",), "diagrams.aws.security.IAMRole", words=("role", "iam", "assumerole")),
+        TypeInfo("external", "External", "external", (), "diagrams.onprem.client.Users", shape="round",
+                 words=("users", "clients", "client", "customers", "pagerduty", "internet"), account_scoped=False),
+        TypeInfo("generic", "Resource", "generic", (), "diagrams.generic.blank.Blank", account_scoped=False),
+    )
+}
+
+
+VerbKind = Literal["traffic", "data", "operations", "identity", "other"]
+LineStyle = Literal["solid", "dotted", "thick", "invisible"]
+
+
+@dataclass(frozen=True, slots=True)
+class VerbInfo:
+    verb: str
+    label: str  # default diagram label
+    kind: VerbKind
+    line: LineStyle = "solid"
+    targets: tuple[str, ...] = ()  # resource types it may point at (empty: any)
+    sources: tuple[str, ...] = ()  # resource types it may start from (empty: any)
+    words: tuple[str, ...] = field(default=())  # lower-case labels a diagram uses for it
+    writes: bool = False  # changes the target (for the read-only cross-account rule)
+
+
+_COMPUTE = ("lambda_function", "ecs_task_definition", "ecs_service")
+_PRINCIPALS = (*_COMPUTE, "iam_role")
+
+VERBS: dict[str, VerbInfo] = {
+    v.verb: v
+    for v in (
+        VerbInfo("https", "HTTPS", "traffic", targets=("load_balancer", "api_gateway", "cloudfront_distribution", "web_acl", "external"),
+                 words=("https", "tls", "ssl")),
+        VerbInfo("http", "HTTP", "traffic", targets=("load_balancer", "api_gateway", "cloudfront_distribution", "web_acl", "external"),
+                 words=("http",)),
+        VerbInfo("tcp", "TCP", "traffic", words=("tcp",)),
+        VerbInfo("origin", "Origin", "traffic", sources=("cloudfront_distribution",),
+                 targets=("load_balancer", "s3_bucket", "api_gateway"), words=("origin",)),
+        VerbInfo("forward", "Forward", "traffic",
+                 sources=("web_acl", "load_balancer", "api_gateway", "cloudfront_distribution"),
+                 targets=("api_gateway", "load_balancer", "target_group", "cloudfront_distribution", "lambda_function"),
+                 words=("forward", "forwards")),
+        VerbInfo("route", "Route", "traffic", sources=("target_group", "load_balancer"), targets=("ecs_service", "lambda_function"),
+                 words=("route", "routes")),
+        VerbInfo("run", "Run", "traffic", sources=("ecs_service",), targets=("ecs_task_definition",), words=("run", "runs")),
+        VerbInfo("invoke", "Invoke", "traffic", targets=("lambda_function",), words=("invoke", "invokes", "calls", "call")),
+        VerbInfo("trigger", "Trigger", "traffic", sources=("sqs_queue", "metric_namespace", "s3_bucket", "sns_topic"),
+                 targets=("lambda_function", "alarm"), words=("trigger", "triggers", "event", "events")),
+        VerbInfo("query", "Query", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers"),
+                 words=("query", "queries", "sql", "read replica")),
+        VerbInfo("read", "Read", "data", sources=_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster"),
+                 words=("read", "reads", "get", "fetch secrets", "fetch", "fetches")),
+        VerbInfo("write", "Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret"),
+                 words=("write", "writes", "put", "upload", "store"), writes=True),
+        VerbInfo("read_write", "Read/Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret"),
+                 words=("read/write", "read write", "rw", "read & write"), writes=True),
+        VerbInfo("describe", "Describe", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "ecs_service", "lambda_function"),
+                 words=("describe", "describes", "inspect")),
+        VerbInfo("replicate", "Replicate", "data", sources=("s3_bucket",), targets=("s3_bucket",), line="dotted",
+                 words=("replicate", "replication", "replicates", "copy"), writes=True),
+        VerbInfo("publish", "Publish", "data", sources=(*_PRINCIPALS, "alarm"), targets=("sns_topic",), words=("publish", "publishes"), writes=True),
+        VerbInfo("send", "Send", "data", sources=_PRINCIPALS, targets=("sqs_queue",), words=("send", "sends", "enqueue"), writes=True),
+        VerbInfo("notify", "Notify", "data", sources=("alarm", "sns_topic"), targets=("sns_topic", "external", "lambda_function", "sqs_queue"),
+                 words=("notify", "notifies", "alert", "alerts", "page", "sns notifications")),
+        VerbInfo("logs", "Logs", "operations", targets=("log_group",), words=("logs", "log", "logging"), writes=True),
+        VerbInfo("metrics", "Metrics", "operations", targets=("metric_namespace",), words=("metrics", "metric")),
+        VerbInfo("traces", "Traces", "operations", targets=("xray",), words=("traces", "trace", "tracing")),
+        VerbInfo("assume_role", "AssumeRole", "identity", targets=("iam_role",), line="dotted",
+                 words=("assumerole", "assume role", "sts assumerole", "sts assume role", "assumes")),
+        VerbInfo("relates", "", "other"),
+    )
+}
+
+# Relations that come from typed fields, not connections: their edge kind in the graph, and how
+# a diagram draws them (label, line style, direction: "forward" = from holder to target).
+RelationDirection = Literal["forward", "reverse"]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationInfo:
+    kind: str
+    label: str
+    line: LineStyle
+    # graph edges always run from the field's holder to its target; `direction` is how a
+    # diagram draws them: forward = holder → target, reverse = target → holder
+    direction: RelationDirection
+    words: tuple[str, ...] = ()
+    drawn: bool = True  # shown in the overview diagram
+    target_labels: tuple[tuple[str, str], ...] = ()  # (target type, label) overriding `label`
+
+
+RELATIONS: dict[str, RelationInfo] = {
+    r.kind: r
+    for r in (
+        RelationInfo("contains", "Contains", "dotted", "reverse", ("contains",), drawn=False),
+        RelationInfo("placement", "Hosts", "dotted", "reverse", ("hosts", "runs in", "placed in")),
+        RelationInfo("default_route", "Route", "solid", "reverse", ("route", "routes", "nat", "egress"),
+                     target_labels=(("nat_gateway", "NAT"),)),
+        RelationInfo("role_use", "Used by", "dotted", "reverse", ("used by", "uses role", "execution role")),
+        RelationInfo("delegation", "Delegate zone", "dotted", "forward", ("delegate zone", "delegates", "delegation", "delegate")),
+        RelationInfo("dns_record", "A record", "solid", "forward", ("a record", "cname", "alias", "dns", "record")),
+        RelationInfo("tls", "TLS termination", "dotted", "reverse", ("tls termination", "tls", "certificate")),
+        RelationInfo("spans", "Spans", "dotted", "forward", ("spans", "span")),
+        RelationInfo("protects", "Protects", "dotted", "reverse", ("protects", "filters")),
+        RelationInfo("runs", "Run", "solid", "forward", ("run", "runs")),
+        RelationInfo("forwards", "Forward", "solid", "forward", ("forward", "forwards")),
+        RelationInfo("targets", "Route", "solid", "reverse", ("route", "routes", "targets")),
+        RelationInfo("monitors", "Monitors", "dotted", "forward", ("monitors",), drawn=False),
+        RelationInfo("trust", "Trusts", "dotted", "forward", ("trusts",), drawn=False),
+        RelationInfo("reference", "", "dotted", "forward", (), drawn=False),
+    )
+}
+
+# Which relation a typed reference field makes: (resource type or "*", field) → relation kind.
+# Fields not listed make a "reference" relation.
+FIELD_RELATIONS: dict[tuple[str, str], str] = {
+    ("subnet", "vpc"): "contains",
+    ("internet_gateway", "vpc"): "contains",
+    ("security_group", "vpc"): "contains",
+    ("target_group", "vpc"): "contains",
+    ("nat_gateway", "subnet"): "placement",
+    ("subnet", "default_route"): "default_route",
+    ("ecs_service", "subnets"): "placement",
+    ("lambda_function", "subnets"): "placement",
+    ("load_balancer", "subnets"): "placement",
+    ("db_subnet_group", "subnets"): "spans",
+    ("ecs_task_definition", "execution_role"): "role_use",
+    ("ecs_task_definition", "task_role"): "role_use",
+    ("lambda_function", "role"): "role_use",
+    ("dns_delegation", "zone"): "delegation",
+    ("route53_zone", "target"): "dns_record",
+    ("load_balancer", "certificate"): "tls",
+    ("cloudfront_distribution", "certificate"): "tls",
+    ("api_gateway", "web_acl"): "protects",
+    ("load_balancer", "web_acl"): "protects",
+    ("cloudfront_distribution", "web_acl"): "protects",
+    ("ecs_service", "task_definition"): "runs",
+    ("load_balancer", "target_group"): "forwards",
+    ("ecs_service", "target_group"): "targets",
+    ("alarm", "monitors"): "monitors",
+    ("iam_role", "assumable_by"): "trust",
+}

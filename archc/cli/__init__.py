@@ -1,0 +1,80 @@
+"""The `archc` command line: a click group whose subcommands are imported only when run.
+
+Each subcommand lives in its own module here (``archc.cli.lint``, ``archc.cli.build``, …) so that
+`archc lint` never pays for importing troposphere or Graviz bindings. This package is the only
+place that reads argv, touches files and chooses exit codes:
+0 clean, 1 findings at or above ``--fail-on``, 2 usage, input or internal error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from archc import __version__
+
+# name → (module:function, one-line help shown by `archc --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "lint": ("archc.cli.lint:lint", "Check a model against the architecture rules."),
+    "rules": ("archc.cli.lint:rules", "List the lint rules, or explain one."),
+    "schema": ("archc.cli.schema:schema", "Print the model's JSON Schema (for yaml-language-server)."),
+    "build": ("archc.cli.build:build", "Compile a model to CloudFormation templates."),
+    "diagram": ("archc.cli.diagram:diagram", "Draw a model as Mermaid, PNG, SVG or DOT."),
+    "docs": ("archc.cli.docs:docs", "Render Markdown documentation pages for a model."),
+    "import": ("archc.cli.diagram:import_", "Read a Mermaid flowchart into a model file."),
+    "sync": ("archc.cli.diagram:sync", "Apply an edited diagram to an existing model file."),
+    "diff": ("archc.cli.diagram:diff", "Show the semantic difference between two models or diagrams."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        target, short = COMMANDS[cmd_name]
+        module_name, attr = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attr)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("archc: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug in archc: say so in one line, never a traceback
+            if os.environ.get("ARCHC_DEBUG"):
+                raise
+            click.echo(f"archc: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("  (set ARCHC_DEBUG=1 for the traceback, and please report it)", err=True)
+            sys.exit(2)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # short help without importing every command module
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="archc")
+def main() -> None:
+    """archc — one typed model of a cloud architecture, linted, compiled, drawn and read back.
+
+    \b
+    Describe the architecture once, in YAML (one file or a directory of files), then:
+      archc lint examples/sagebrush                 # graph rules, exit 1 on errors
+      archc build examples/sagebrush -o out/cfn     # CloudFormation, one template per account/region
+      archc diagram examples/sagebrush -f mermaid   # Mermaid, PNG, SVG or DOT
+      archc import page.md -o model.yaml            # a hand-drawn Mermaid flowchart → a model
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or input.
+    """

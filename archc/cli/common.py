@@ -1,0 +1,60 @@
+"""What the commands share: loading a model or exiting 2, atomic writes, option bundles."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from archc.diagnostics import Diagnostic, ModelError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def fail(message: str, diagnostics: list[Diagnostic] | None = None) -> NoReturn:
+    """Print *message* (and diagnostics) on stderr and exit 2."""
+    for d in diagnostics or []:
+        click.echo(d.format_text(), err=True)
+    if message:
+        click.echo(f"archc: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def load_model(path: str) -> Any:
+    """Load the model at *path* (a `LoadedModel`), or report every problem and exit 2."""
+    from archc.model.loader import load
+
+    if not os.path.exists(path):
+        fail(f"{path}: no such file or directory")
+    try:
+        return load(path)
+    except ModelError as exc:
+        n = len(exc.diagnostics)
+        fail(f"{path}: {n} error{'s' if n != 1 else ''} in the model; nothing was done", exc.diagnostics)
+
+
+def write_atomic(path: str, data: str | bytes) -> None:
+    """Write *data* to *path* through a temporary file in the same directory and a rename."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".archc-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def model_argument(func: F) -> F:
+    """The MODEL argument: a YAML file or a directory of YAML files."""
+    return click.argument("model", metavar="MODEL", type=click.Path(dir_okay=True, file_okay=True))(func)

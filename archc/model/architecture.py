@@ -1,0 +1,115 @@
+"""The whole model: accounts, resources, connections (intent edges) and presentation hints."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from archc.model.fields import AccountId, Ref, Region
+from archc.model.resources import LintSettings, Resource, Strict
+
+Verb = Literal[
+    # traffic
+    "https", "http", "tcp", "origin", "forward", "route", "run", "invoke", "trigger",
+    # data
+    "query", "read", "write", "read_write", "describe", "replicate", "publish", "send", "notify",
+    # operations
+    "logs", "metrics", "traces",
+    # identity
+    "assume_role",
+    # what a diagram drew that archc cannot type (keeps its label)
+    "relates",
+]
+
+LineStyle = Literal["solid", "dotted", "thick", "invisible"]
+Head = Literal["none", "arrow", "circle", "cross"]
+
+
+class Account(Strict):
+    id: AccountId = Field(description="12-digit AWS account id")
+    name: str
+    region: Region = Field(description="default region of this account's resources")
+    purpose: str | None = None
+    may_reach: dict[str, list[Ref()]] | None = Field(
+        None,
+        description="account key → the only resources of that account this account may reach (directly or through hops); absent: no restriction",
+    )
+    label: str | None = Field(None, description="diagram title; default '<name> Account (<id>)'")
+
+
+class EdgeStyle(Strict):
+    """How a connection is drawn. Presentation only."""
+
+    line: LineStyle | None = Field(None, description="default: the catalogue's for the verb")
+    head_start: Head = "none"
+    head_end: Head = "arrow"
+    length: int = Field(1, ge=1, le=5)
+
+
+class Connection(Strict):
+    """An intent edge: `from` does `verb` to `to`."""
+
+    model_config = Strict.model_config | {"populate_by_name": True}
+
+    source: Ref() = Field(alias="from")
+    target: Ref() = Field(alias="to")
+    verb: Verb
+    label: str | None = Field(None, description="diagram label; default: the verb's words")
+    style: EdgeStyle | None = None
+    lint: LintSettings = Field(default_factory=LintSettings)
+
+
+class Group(Strict):
+    """A presentation group: a subgraph in the overview diagram."""
+
+    title: str | None = None
+    parent: str | None = Field(None, description="enclosing group id")
+    account: str | None = Field(None, description="the account subgraph it sits in (top level when neither parent nor account)")
+    direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = None
+    resource: Ref() | None = Field(None, description="the resource this subgraph stands for (a VPC, say); it is not drawn as a node of its own")
+
+
+class DiagramSettings(Strict):
+    direction: Literal["TB", "TD", "BT", "LR", "RL"] = "TB"
+    keyword: Literal["graph", "flowchart"] = "graph"
+    class_defs: dict[str, str] = Field(default_factory=dict, description="Mermaid classDef name → style")
+    styles: dict[str, str] = Field(default_factory=dict, description="node or subgraph id → Mermaid style")
+    account_ids: dict[str, str] = Field(default_factory=dict, description="account key → subgraph id, when it differs")
+
+
+class Defaults(Strict):
+    account: str | None = None
+    region: Region | None = None
+
+
+class Architecture(Strict):
+    name: str = "architecture"
+    accounts: dict[str, Account] = Field(default_factory=dict)
+    resources: dict[str, Resource] = Field(default_factory=dict)
+    connections: list[Connection] = Field(default_factory=list)
+    groups: dict[str, Group] = Field(default_factory=dict)
+    diagram: DiagramSettings = Field(default_factory=DiagramSettings)
+
+    def account_of(self, rid: str) -> str | None:
+        return self.resources[rid].account
+
+    def region_of(self, rid: str) -> str | None:
+        res = self.resources[rid]
+        if res.region:
+            return res.region
+        acct = self.accounts.get(res.account or "")
+        return acct.region if acct else None
+
+
+class ModelFile(Strict):
+    """One YAML file of a model (a directory's files are merged)."""
+
+    archc: Literal[1] = Field(1, description="model format version")
+    name: str | None = None
+    defaults: Defaults = Field(default_factory=Defaults)
+    accounts: dict[str, Account] = Field(default_factory=dict)
+    resources: dict[str, dict[str, object]] = Field(default_factory=dict)
+    connections: list[dict[str, object]] = Field(default_factory=list)
+    groups: dict[str, Group] = Field(default_factory=dict)
+    diagram: DiagramSettings | None = None

@@ -1,0 +1,77 @@
+"""Field types shared by the model: references by id, CIDRs, availability zones, regions.
+
+A reference is a plain ``str`` annotated with `RefTo`, which names the resource types it may
+point at. `archc.model.references` finds these annotations and checks every reference after
+loading; the JSON Schema carries them as ``x-archc-ref`` for editors.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
+
+ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
+
+
+@dataclass(frozen=True, slots=True)
+class RefTo:
+    """Marks a ``str`` field as the id of a resource of one of *kinds* (empty: any type)."""
+
+    kinds: tuple[str, ...]
+
+    def __init__(self, *kinds: str) -> None:
+        object.__setattr__(self, "kinds", tuple(kinds))
+
+
+def Ref(*kinds: str) -> Any:  # noqa: N802 - reads like a type in annotations
+    """``Ref("vpc")`` → an id-string annotation that must name a ``vpc``."""
+    return Annotated[
+        str,
+        StringConstraints(pattern=ID_PATTERN),
+        RefTo(*kinds),
+        WithJsonSchema({"type": "string", "x-archc-ref": list(kinds) or ["any"]}),
+    ]
+
+
+AccountRef = Annotated[str, StringConstraints(pattern=ID_PATTERN), Field(description="an account key from `accounts`")]
+
+
+def _cidr(value: str) -> str:
+    try:
+        net = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"expected an IPv4 CIDR block like 10.0.0.0/16 ({exc})") from None
+    return str(net)
+
+
+Cidr = Annotated[str, AfterValidator(_cidr), WithJsonSchema({"type": "string", "format": "ipv4-cidr", "examples": ["10.10.0.0/16"]})]
+
+REGION_PATTERN = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$")
+AZ_PATTERN = re.compile(r"^(?P<region>[a-z]{2}(-gov)?-[a-z]+-[1-9])(?P<zone>[a-z])$")
+
+
+def _region(value: str) -> str:
+    if not REGION_PATTERN.match(value):
+        raise ValueError("expected an AWS region like us-west-2")
+    return value
+
+
+def _az(value: str) -> str:
+    m = AZ_PATTERN.match(value)
+    if not m or not REGION_PATTERN.match(m.group("region")):
+        raise ValueError("expected an availability zone like us-west-2a (region + zone letter)")
+    return value
+
+
+Region = Annotated[str, AfterValidator(_region), WithJsonSchema({"type": "string", "examples": ["us-west-2"]})]
+AvailabilityZone = Annotated[str, AfterValidator(_az), WithJsonSchema({"type": "string", "examples": ["us-west-2a"]})]
+AccountId = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
+
+
+def az_region(az: str) -> str:
+    """``us-west-2a`` → ``us-west-2``."""
+    return az[:-1]

@@ -1,0 +1,468 @@
+"""The resource types: one pydantic class per ``type``, joined in the `Resource` union.
+
+Fields that point at other resources are `Ref`s (ids, checked after loading). Presentation
+hints (``label``, ``group``, ``shape``, ``classes``) live beside each resource and never change
+what is built. Adding a type means: a class here, a row in `archc.catalog`, a compile function,
+tests.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from archc.model.fields import AccountRef, AvailabilityZone, Cidr, Ref, Region
+
+Shape = Literal[
+    "rect", "round", "stadium", "subroutine", "cylinder", "circle", "doublecircle", "odd",
+    "diamond", "hexagon", "lean_right", "lean_left", "trapezoid", "inv_trapezoid",
+]
+
+
+class Strict(BaseModel):
+    """Base for every model object: unknown keys are errors, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, str_strip_whitespace=False)
+
+
+class LintSettings(Strict):
+    ignore: dict[str, str] = Field(
+        default_factory=dict,
+        description="rule code → the reason this resource may break it, e.g. {ARC402: 'public website assets'}",
+    )
+
+
+class ResourceBase(Strict):
+    """Fields every resource has."""
+
+    account: AccountRef | None = Field(None, description="owning account key; defaults to the file's `defaults.account` or the only account")
+    region: Region | None = Field(None, description="defaults to the account's region")
+    description: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+    # presentation hints: never change what is built
+    label: str | None = Field(None, description="diagram label; `<br/>` separates lines")
+    group: str | None = Field(None, description="presentation group id (a subgraph in the overview diagram)")
+    shape: Shape | None = Field(None, description="diagram node shape; defaults to the catalogue's")
+    classes: list[str] = Field(default_factory=list, description="diagram classes (Mermaid classDef names)")
+    lint: LintSettings = Field(default_factory=LintSettings)
+
+
+# --- network ---------------------------------------------------------------------------------
+
+
+class Vpc(ResourceBase):
+    type: Literal["vpc"]
+    cidr: Cidr
+    flow_logs: bool = Field(True, description="capture VPC flow logs to CloudWatch Logs")
+
+
+class Subnet(ResourceBase):
+    type: Literal["subnet"]
+    vpc: Ref("vpc")
+    cidr: Cidr
+    az: AvailabilityZone
+    tier: Literal["public", "private", "isolated"] = Field(
+        description="public: default route to an internet gateway; private: egress through a NAT gateway; isolated: no internet route"
+    )
+    default_route: Ref("internet_gateway", "nat_gateway") | None = Field(
+        None, description="where 0.0.0.0/0 goes: the internet gateway (public) or a NAT gateway (private)"
+    )
+
+
+class InternetGateway(ResourceBase):
+    type: Literal["internet_gateway"]
+    vpc: Ref("vpc")
+
+
+class NatGateway(ResourceBase):
+    type: Literal["nat_gateway"]
+    subnet: Ref("subnet") = Field(description="the public subnet the NAT gateway sits in")
+
+
+class IngressRule(Strict):
+    cidr: Cidr | None = None
+    prefix_list: Literal["cloudfront"] | None = None
+    port: int = Field(ge=0, le=65535)
+    protocol: Literal["tcp", "udp"] = "tcp"
+    description: str | None = None
+
+
+class SecurityGroup(ResourceBase):
+    type: Literal["security_group"]
+    vpc: Ref("vpc")
+    ingress: list[IngressRule] = Field(default_factory=list, description="extra ingress beyond what connections imply")
+
+
+# --- compute ---------------------------------------------------------------------------------
+
+
+class EcsCluster(ResourceBase):
+    type: Literal["ecs_cluster"]
+    cluster_name: str | None = None
+    container_insights: bool = True
+
+
+class HealthCheck(Strict):
+    path: str = "/health"
+    interval_seconds: int = Field(30, ge=5, le=300)
+    healthy_threshold: int = Field(3, ge=2, le=10)
+    unhealthy_threshold: int = Field(3, ge=2, le=10)
+
+
+class Container(Strict):
+    name: str = "app"
+    port: int = Field(8080, ge=1, le=65535)
+    health_check_command: list[str] | None = Field(None, description="container health check, e.g. [CMD-SHELL, 'curl -f http://localhost:8080/health || exit 1']")
+    environment: dict[str, str] = Field(default_factory=dict)
+
+
+class EcsTaskDefinition(ResourceBase):
+    type: Literal["ecs_task_definition"]
+    launch_type: Literal["fargate"] = "fargate"
+    vcpu: float = Field(description="vCPUs: 0.25, 0.5, 1, 2, 4, 8 or 16")
+    memory_gib: float = Field(description="memory in GiB, within Fargate's range for the vCPU count")
+    cpu_architecture: Literal["x86_64", "arm64"] = "x86_64"
+    execution_role: Ref("iam_role")
+    task_role: Ref("iam_role") | None = None
+    container: Container = Field(default_factory=Container)
+
+    @model_validator(mode="after")
+    def _fargate_size(self) -> EcsTaskDefinition:
+        allowed = {0.25: (0.5, 2), 0.5: (1, 4), 1: (2, 8), 2: (4, 16), 4: (8, 30), 8: (16, 60), 16: (32, 120)}
+        if self.vcpu not in allowed:
+            raise ValueError(f"vcpu must be one of 0.25, 0.5, 1, 2, 4, 8, 16 for Fargate, not {self.vcpu:g}")
+        low, high = allowed[self.vcpu]
+        if not low <= self.memory_gib <= high:
+            raise ValueError(f"memory_gib for {self.vcpu:g} vCPU must be between {low:g} and {high:g} GiB, not {self.memory_gib:g}")
+        return self
+
+
+class EcsService(ResourceBase):
+    type: Literal["ecs_service"]
+    cluster: Ref("ecs_cluster")
+    task_definition: Ref("ecs_task_definition")
+    subnets: list[Ref("subnet")] = Field(min_length=1)
+    security_groups: list[Ref("security_group")] = Field(default_factory=list)
+    min_tasks: int = Field(1, ge=0)
+    max_tasks: int = Field(1, ge=1)
+    cpu_target_percent: int = Field(70, ge=10, le=95, description="target-tracking scaling on average CPU")
+    target_group: Ref("target_group") | None = None
+    health_check_grace_seconds: int = Field(60, ge=0)
+
+    @model_validator(mode="after")
+    def _range(self) -> EcsService:
+        if self.max_tasks < self.min_tasks:
+            raise ValueError(f"max_tasks ({self.max_tasks}) must be ≥ min_tasks ({self.min_tasks})")
+        return self
+
+
+class LambdaFunction(ResourceBase):
+    type: Literal["lambda_function"]
+    runtime: str = "python3.12"
+    handler: str = "app.handler"
+    architecture: Literal["x86_64", "arm64"] = "x86_64"
+    memory_mb: int = Field(512, ge=128, le=10240)
+    timeout_seconds: int = Field(30, ge=1, le=900)
+    role: Ref("iam_role")
+    provisioned_concurrency: int | None = Field(None, ge=1)
+    reserved_concurrency: int | None = Field(None, ge=0)
+    subnets: list[Ref("subnet")] = Field(default_factory=list, description="private subnets to attach to (needed to reach a database in the VPC)")
+    security_groups: list[Ref("security_group")] = Field(default_factory=list)
+    schedule: str | None = Field(None, description="EventBridge schedule expression: cron(...) or rate(...)")
+    environment: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _schedule(self) -> LambdaFunction:
+        s = self.schedule
+        if s is not None and not ((s.startswith("cron(") or s.startswith("rate(")) and s.endswith(")")):
+            raise ValueError(f"schedule must be 'cron(...)' or 'rate(...)', not {s!r}")
+        return self
+
+
+# --- load balancing, API, edge ---------------------------------------------------------------
+
+
+class Listener(Strict):
+    port: int = Field(ge=1, le=65535)
+    protocol: Literal["HTTP", "HTTPS"]
+    certificate: Ref("acm_certificate") | None = None
+    action: Literal["forward", "redirect_https"] = "forward"
+    target_group: Ref("target_group") | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Listener:
+        if self.protocol == "HTTPS" and self.certificate is None:
+            raise ValueError("an HTTPS listener needs a certificate")
+        if self.action == "forward" and self.target_group is None:
+            raise ValueError("a forward listener needs a target_group")
+        return self
+
+
+class LoadBalancer(ResourceBase):
+    type: Literal["load_balancer"]
+    kind: Literal["application", "network"] = "application"
+    scheme: Literal["internet-facing", "internal"] = "internet-facing"
+    subnets: list[Ref("subnet")] = Field(min_length=1)
+    security_groups: list[Ref("security_group")] = Field(default_factory=list)
+    listeners: list[Listener] = Field(min_length=1)
+    domain: str | None = None
+    deletion_protection: bool = True
+    web_acl: Ref("web_acl") | None = None
+
+
+class TargetGroup(ResourceBase):
+    type: Literal["target_group"]
+    vpc: Ref("vpc")
+    target_type: Literal["ip", "instance", "lambda"] = "ip"
+    port: int = Field(8080, ge=1, le=65535)
+    protocol: Literal["HTTP", "HTTPS"] = "HTTP"
+    health_check: HealthCheck = Field(default_factory=HealthCheck)
+
+
+class ApiGateway(ResourceBase):
+    type: Literal["api_gateway"]
+    kind: Literal["rest", "http"] = "rest"
+    stage: str = "prod"
+    endpoint: Literal["regional", "edge", "private"] = "regional"
+    throttle_rate: float | None = Field(None, gt=0, description="steady-state requests per second")
+    throttle_burst: int | None = Field(None, gt=0)
+    web_acl: Ref("web_acl") | None = None
+    tracing: bool = True
+
+
+class RateLimit(Strict):
+    limit: int = Field(ge=10, description="requests per window per client IP")
+    window_seconds: Literal[60, 120, 300, 600] = 300
+
+
+class IpFiltering(Strict):
+    mode: Literal["block", "allow"] = "block"
+    addresses: list[Cidr] = Field(default_factory=list, description="empty: supplied at deploy time as a parameter")
+
+
+class WebAcl(ResourceBase):
+    type: Literal["web_acl"]
+    scope: Literal["REGIONAL", "CLOUDFRONT"] = "REGIONAL"
+    rate_limit: RateLimit | None = None
+    ip_filtering: IpFiltering | None = None
+    managed_rules: list[Literal["common", "known_bad_inputs", "sql_injection", "ip_reputation", "anonymous_ip"]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _scope_region(self) -> WebAcl:
+        if self.scope == "CLOUDFRONT" and self.region not in (None, "us-east-1"):
+            raise ValueError("a CLOUDFRONT-scope web ACL must be in us-east-1")
+        return self
+
+
+class CloudFrontDistribution(ResourceBase):
+    type: Literal["cloudfront_distribution"]
+    aliases: list[str] = Field(default_factory=list)
+    certificate: Ref("acm_certificate") | None = None
+    web_acl: Ref("web_acl") | None = None
+    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
+    default_root_object: str | None = None
+
+
+# --- DNS and certificates --------------------------------------------------------------------
+
+
+class DnsRecord(Strict):
+    name: str = Field(description="fully qualified name, e.g. www.sagebrush.services")
+    type: Literal["A", "AAAA", "CNAME"] = "A"
+    target: Ref("load_balancer", "cloudfront_distribution", "api_gateway")
+    label: str | None = Field(None, description="diagram edge label; default: '<type> record'")
+
+
+class Route53Zone(ResourceBase):
+    type: Literal["route53_zone"]
+    domain: str
+    records: list[DnsRecord] = Field(default_factory=list)
+
+
+class DnsDelegation(ResourceBase):
+    type: Literal["dns_delegation"]
+    zone: Ref("route53_zone") = Field(description="the delegated hosted zone (usually in another account)")
+    parent_zone_id: str | None = Field(None, description="hosted zone id of the parent domain; a deploy parameter when omitted")
+
+
+class AcmCertificate(ResourceBase):
+    type: Literal["acm_certificate"]
+    domain: str
+    alternative_names: list[str] = Field(default_factory=list)
+    validation: Literal["dns", "email"] = "dns"
+    zone: Ref("route53_zone") | None = Field(None, description="hosted zone that validates it (DNS validation)")
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+class AuroraCluster(ResourceBase):
+    type: Literal["aurora_cluster"]
+    engine: Literal["postgres", "mysql"] = "postgres"
+    engine_version: str = Field(description="major or major.minor, e.g. '15' or '15.10'")
+    serverless_v2: bool = True
+    min_acu: float = Field(0.5, ge=0, le=256)
+    max_acu: float = Field(4, ge=1, le=256)
+    subnet_group: Ref("db_subnet_group")
+    security_groups: list[Ref("security_group")] = Field(default_factory=list)
+    database_name: str = "app"
+    port: int | None = Field(None, ge=1150, le=65535)
+    storage_encrypted: bool = True
+    kms_key: Ref("kms_key") | None = None
+    backup_retention_days: int = Field(7, ge=1, le=35)
+    deletion_protection: bool = True
+    iam_auth: bool = True
+    multi_az: bool = True
+
+    @model_validator(mode="after")
+    def _acu(self) -> AuroraCluster:
+        if self.max_acu < self.min_acu:
+            raise ValueError(f"max_acu ({self.max_acu:g}) must be ≥ min_acu ({self.min_acu:g})")
+        return self
+
+
+class AuroraReaders(ResourceBase):
+    type: Literal["aurora_readers"]
+    cluster: Ref("aurora_cluster")
+    min_readers: int = Field(1, ge=0, le=15)
+    max_readers: int = Field(1, ge=1, le=15)
+    target_cpu_percent: int = Field(70, ge=10, le=95)
+
+    @model_validator(mode="after")
+    def _range(self) -> AuroraReaders:
+        if self.max_readers < self.min_readers:
+            raise ValueError(f"max_readers ({self.max_readers}) must be ≥ min_readers ({self.min_readers})")
+        return self
+
+
+class DbSubnetGroup(ResourceBase):
+    type: Literal["db_subnet_group"]
+    subnets: list[Ref("subnet")] = Field(min_length=1)
+
+
+class LifecycleRule(Strict):
+    applies_to: Literal["current", "noncurrent"] = "noncurrent"
+    after_days: int = Field(ge=0)
+    action: Literal["GLACIER", "DEEP_ARCHIVE", "STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "expire"]
+
+
+class S3Bucket(ResourceBase):
+    type: Literal["s3_bucket"]
+    name: str | None = Field(None, description="bucket name stem; the account id and region are appended to make it globally unique")
+    public: bool = Field(False, description="serves objects to anyone (website assets); everything else stays private")
+    versioning: bool = True
+    encryption: Literal["kms", "s3"] = "kms"
+    kms_key: Ref("kms_key") | None = Field(None, description="customer-managed key; the AWS-managed aws/s3 key when omitted")
+    lifecycle: list[LifecycleRule] = Field(default_factory=list)
+
+
+class KmsKey(ResourceBase):
+    type: Literal["kms_key"]
+    alias: str | None = None
+    rotation: bool = True
+
+
+class SqsQueue(ResourceBase):
+    type: Literal["sqs_queue"]
+    fifo: bool = False
+    visibility_timeout_seconds: int = Field(30, ge=0, le=43200)
+    retention_days: int = Field(4, ge=1, le=14)
+    dead_letter_queue: Ref("sqs_queue") | None = None
+    max_receive_count: int = Field(5, ge=1, le=1000)
+    encrypted: bool = True
+    kms_key: Ref("kms_key") | None = None
+
+
+class SnsTopic(ResourceBase):
+    type: Literal["sns_topic"]
+    encrypted: bool = True
+    kms_key: Ref("kms_key") | None = None
+
+
+class Secret(ResourceBase):
+    type: Literal["secret"]
+    kms_key: Ref("kms_key") | None = None
+    generate: bool = Field(True, description="let Secrets Manager generate the value (no secret in the template)")
+    rotation_days: int | None = Field(None, ge=1, le=1000)
+
+
+# --- operations ------------------------------------------------------------------------------
+
+
+class LogGroup(ResourceBase):
+    type: Literal["log_group"]
+    retention_days: int | None = Field(None, description="days to keep; None keeps forever")
+    kms_key: Ref("kms_key") | None = None
+
+    @model_validator(mode="after")
+    def _retention(self) -> LogGroup:
+        allowed = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+        if self.retention_days is not None and self.retention_days not in allowed:
+            raise ValueError(f"retention_days must be one of CloudWatch's values {sorted(allowed)}, not {self.retention_days}")
+        return self
+
+
+class MetricNamespace(ResourceBase):
+    type: Literal["metric_namespace"]
+    namespace: str
+
+
+Signal = Literal["errors", "latency", "cpu", "memory", "throttles", "5xx", "queue_age"]
+
+
+class Alarm(ResourceBase):
+    type: Literal["alarm"]
+    monitors: list[Ref()] = Field(min_length=1, description="resources whose metrics are alarmed on")
+    signals: list[Signal] = Field(default_factory=lambda: ["errors"], description="which health signals to alarm on")
+
+
+class Tracing(ResourceBase):
+    type: Literal["xray"]
+    sampling_percent: float = Field(5, ge=0, le=100)
+
+
+# --- identity --------------------------------------------------------------------------------
+
+
+class IamRole(ResourceBase):
+    type: Literal["iam_role"]
+    role_name: str | None = Field(None, description="fixed role name (needed when other accounts name it in policies)")
+    assumable_by: list[Ref("iam_role")] = Field(default_factory=list, description="roles (often in other accounts) trusted to assume this role")
+    require_mfa: bool = False
+    require_external_id: bool = Field(False, description="require an sts:ExternalId, supplied as a NoEcho parameter")
+    max_session_hours: int = Field(1, ge=1, le=12)
+
+
+# --- outside AWS -----------------------------------------------------------------------------
+
+
+class External(ResourceBase):
+    type: Literal["external"]
+    kind: Literal["users", "client", "service", "internet"] = "users"
+    endpoint: str | None = Field(None, description="where a service receives notifications; a NoEcho deploy parameter when omitted")
+
+
+class Generic(ResourceBase):
+    """What the diagram importer could not type: keeps the words it found."""
+
+    type: Literal["generic"]
+    kind: str | None = Field(None, description="the words that described it")
+    properties: dict[str, str] = Field(default_factory=dict)
+
+
+Resource = Annotated[
+    Vpc | Subnet | InternetGateway | NatGateway | SecurityGroup
+    | EcsCluster | EcsTaskDefinition | EcsService | LambdaFunction
+    | LoadBalancer | TargetGroup | ApiGateway | WebAcl | CloudFrontDistribution
+    | Route53Zone | DnsDelegation | AcmCertificate
+    | AuroraCluster | AuroraReaders | DbSubnetGroup | S3Bucket | KmsKey | SqsQueue | SnsTopic | Secret
+    | LogGroup | MetricNamespace | Alarm | Tracing
+    | IamRole | External | Generic,
+    Field(discriminator="type"),
+]
+
+RESOURCE_CLASSES: dict[str, type[ResourceBase]] = {
+    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in ResourceBase.__subclasses__()
+}
