@@ -42,8 +42,21 @@ function decodeEntities(text) {
   return text.replace(/ﬂ°°/g, '#').replace(/ﬂ°/g, '#').replace(/¶ß/g, ';');
 }
 
+// mermaid.render() passes the front-matter title as metadata; getDiagramFromText
+// does not extract it, so do the same here (simple `title:` line, like mermaid's YAML).
+function frontMatterTitle(text) {
+  const m = /^\s*-{3}\s*[\n\r]([\s\S]*?)[\n\r]-{3}\s*[\n\r]+/.exec(text);
+  if (!m) return undefined;
+  const t = /^title:[ \t]*(.*?)[ \t]*$/m.exec(m[1]);
+  if (!t) return undefined;
+  let v = t[1];
+  if (v.length >= 2 && v[0] === v[v.length - 1] && (v[0] === '"' || v[0] === "'")) v = v.slice(1, -1);
+  return v;
+}
+
 async function graphOf(text) {
-  const diagram = await mermaid.mermaidAPI.getDiagramFromText(encodeEntities(text));
+  const title = frontMatterTitle(text);
+  const diagram = await mermaid.mermaidAPI.getDiagramFromText(encodeEntities(text), title ? { title } : {});
   const type = diagram.type;
   if (type !== 'flowchart-v2' && type !== 'flowchart' && type !== 'flowchart-elk') {
     return { error: `not a flowchart: ${type}` };
@@ -114,10 +127,8 @@ if (batch) {
   const texts = JSON.parse(input);
   const out = [];
   for (const t of texts) out.push(await safeGraph(t));
-  process.stdout.write(JSON.stringify(out) + '\n');
-  process.exit(0);
+  process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
 } else {
   const res = await safeGraph(input);
-  process.stdout.write(JSON.stringify(res) + '\n');
-  process.exit(res.error ? 1 : 0);
+  process.stdout.write(JSON.stringify(res) + '\n', () => process.exit(res.error ? 1 : 0));
 }
