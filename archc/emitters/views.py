@@ -1,0 +1,412 @@
+"""The view model every diagram emitter draws from: nodes, edges and nested groups.
+
+`build_view(arch, name)` turns an `Architecture` into a `View` — plain frozen data, no
+Mermaid or Graphviz in it. Emitters (`archc.emitters.mermaid`, `archc.emitters.graphviz`) only
+serialise a view.
+
+Two views:
+
+- ``overview`` (the seed page's style): account subgraphs, the model's presentation ``groups``
+  nested inside them (a group with ``resource:`` stands for that resource, which is then not a
+  node), every other resource as a node, edges for connections and for the typed relations the
+  catalogue marks ``drawn``, classes and classDefs from the model.
+- ``network``: account → region → VPC → subnet containment; resources sit in their subnets (one
+  placed in several subnets sits in the VPC group); route and NAT edges.
+
+Everything follows the model's own order (resources mapping order, connections list order), so
+adding one resource changes only the lines about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS
+from archc.model.architecture import Architecture
+from archc.model.references import iter_refs
+
+Line = Literal["solid", "dotted", "thick", "invisible"]
+GroupKind = Literal["account", "group", "vpc", "subnet", "region", "internet"]
+Origin = tuple[Any, ...]
+
+BR = "<br/>"
+
+
+@dataclass(frozen=True, slots=True)
+class ViewNode:
+    id: str
+    label: str  # lines joined with "<br/>"; a label in backticks is Mermaid markdown
+    type: str  # resource type
+    shape: str  # the Mermaid AST shape name (archc.importers.flowchart.BRACKET_SHAPES)
+    classes: tuple[str, ...]
+    category: str
+    origin: Origin  # ("resources", id)
+    bare: bool = False  # drawn as a bare id (no label, no shape given)
+
+
+@dataclass(frozen=True, slots=True)
+class ViewEdge:
+    src: str
+    dst: str
+    label: str | None
+    line: Line
+    head_start: str
+    head_end: str
+    length: int
+    origin: Origin  # ("connections", i) or the path of the typed field
+
+
+@dataclass(frozen=True, slots=True)
+class ViewGroup:
+    id: str
+    title: str
+    parent: str | None
+    members: tuple[str, ...]  # node and group ids, in order
+    direction: str | None
+    kind: GroupKind
+    origin: Origin = ()  # ("accounts", key), ("groups", id) or ("resources", id)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    name: str
+    direction: str
+    nodes: tuple[ViewNode, ...]
+    edges: tuple[ViewEdge, ...]
+    groups: tuple[ViewGroup, ...]  # in closing order: a group comes after all of its subgroups
+    class_defs: tuple[tuple[str, str], ...]
+    styles: tuple[tuple[str, str], ...]
+    keyword: str = "graph"
+
+
+VIEWS: tuple[str, ...] = ("overview", "network")
+
+# model shape names that the Mermaid AST spells differently
+_SHAPE_TO_AST = {"odd": "asymmetric"}
+
+
+def ast_shape(shape: str) -> str:
+    return _SHAPE_TO_AST.get(shape, shape)
+
+
+def build_view(arch: Architecture, name: str = "overview") -> View:
+    """The view *name* of *arch*; `ValueError` naming the known views for anything else."""
+    builder = _BUILDERS.get(name)
+    if builder is None:
+        raise ValueError(f"unknown view {name!r}; known views: {', '.join(VIEWS)}")
+    return builder(arch)
+
+
+# -- labels -------------------------------------------------------------------------------------
+
+
+def derived_label(rid: str, res: Any) -> str:
+    """A label from the catalogue and the resource's key facts (used when it has no `label`)."""
+    t = res.type
+    info = TYPES[t]
+    if t == "generic":
+        return str(res.kind) if res.kind else rid
+    if t == "subnet":
+        return BR.join((f"{res.tier.capitalize()} Subnet", res.cidr, res.az))
+    if t == "vpc":
+        return f"VPC ({res.cidr})"
+    facts: list[str] = []
+    for attr in ("domain", "cluster_name", "name", "namespace", "role_name", "alias"):
+        value = getattr(res, attr, None)
+        if isinstance(value, str) and value:
+            facts.append(value)
+            break
+    if t == "ecs_task_definition":
+        facts.append(f"{res.vcpu:g} vCPU, {res.memory_gib:g} GB")
+    if t == "ecs_service":
+        facts.append(f"Min: {res.min_tasks}, Max: {res.max_tasks} tasks")
+    if t == "external":
+        return rid.replace("_", " ").title()
+    return BR.join((info.title, *facts))
+
+
+def node_label(rid: str, res: Any) -> str:
+    return res.label if res.label is not None else derived_label(rid, res)
+
+
+def _node(rid: str, res: Any) -> ViewNode:
+    info = TYPES[res.type]
+    bare = res.label is None and res.shape is None and res.type == "generic" and not getattr(res, "kind", None)
+    if res.label is not None and res.label == rid and res.shape is None:
+        bare = True
+    return ViewNode(
+        id=rid,
+        label=node_label(rid, res),
+        type=res.type,
+        shape=ast_shape(res.shape or info.shape),
+        classes=tuple(res.classes),
+        category=info.category,
+        origin=("resources", rid),
+        bare=bare,
+    )
+
+
+# -- edges --------------------------------------------------------------------------------------
+
+
+def connection_edges(arch: Architecture, endpoint: Callable[[str], str]) -> list[ViewEdge]:
+    out = []
+    for i, conn in enumerate(arch.connections):
+        verb = VERBS[conn.verb]
+        style = conn.style
+        label = conn.label if conn.label is not None else (verb.label or None)
+        out.append(
+            ViewEdge(
+                src=endpoint(conn.source),
+                dst=endpoint(conn.target),
+                label=label,
+                line=(style.line if style and style.line else verb.line),
+                head_start=style.head_start if style else "none",
+                head_end=style.head_end if style else "arrow",
+                length=style.length if style else 1,
+                origin=("connections", i),
+            )
+        )
+    return out
+
+
+def relation_label(kind: str, res: Any, site_path: tuple[Any, ...], target_type: str) -> str:
+    info = RELATIONS[kind]
+    if kind == "dns_record":
+        record = res.records[site_path[1]]
+        if record.label:
+            return str(record.label)
+        return "CNAME" if record.type == "CNAME" else f"{record.type} record"
+    for ttype, label in info.target_labels:
+        if ttype == target_type:
+            return label
+    return info.label
+
+
+def relation_edges(
+    arch: Architecture, endpoint: Callable[[str], str], keep: Callable[[str, str, str], bool]
+) -> list[ViewEdge]:
+    """Edges for the typed relations that *keep(kind, holder id, field)* accepts, in model order."""
+    out = []
+    for rid, res in arch.resources.items():
+        for site in iter_refs(res):
+            kind = FIELD_RELATIONS.get((res.type, site.field), "reference")
+            if not keep(kind, rid, site.field) or site.target not in arch.resources:
+                continue
+            info = RELATIONS[kind]
+            label = relation_label(kind, res, site.path, arch.resources[site.target].type)
+            src, dst = (rid, site.target) if info.direction == "forward" else (site.target, rid)
+            out.append(
+                ViewEdge(
+                    src=endpoint(src), dst=endpoint(dst), label=label or None, line=info.line,
+                    head_start="none", head_end="arrow", length=1, origin=("resources", rid, *site.path),
+                )
+            )
+    return out
+
+
+def overview_relation(arch: Architecture) -> Callable[[str, str, str], bool]:
+    def keep(kind: str, rid: str, field: str) -> bool:
+        if not RELATIONS[kind].drawn:
+            return False
+        # a NAT gateway's subnet is where it sits, not something the overview draws
+        return not (kind == "placement" and arch.resources[rid].type == "nat_gateway")
+
+    return keep
+
+
+# -- overview -----------------------------------------------------------------------------------
+
+
+def account_subgraph_id(arch: Architecture, key: str) -> str:
+    """The subgraph id of account *key*; "" when the account is not drawn as a subgraph."""
+    return arch.diagram.account_ids.get(key, key)
+
+
+def account_title(arch: Architecture, key: str) -> str:
+    acct = arch.accounts[key]
+    return acct.label if acct.label is not None else f"{acct.name} Account ({acct.id})"
+
+
+class _Tree:
+    """Ordered containment: parent id (None = top level) → child ids, with first-index ordering."""
+
+    def __init__(self) -> None:
+        self.children: dict[str | None, list[str]] = {}
+        self.first: dict[str, float] = {}
+        self.groups: dict[str, ViewGroup] = {}
+        self.raw: dict[str, tuple[str, str | None, str | None, GroupKind, Origin]] = {}
+
+    def add_group(self, gid: str, title: str, parent: str | None, direction: str | None, kind: GroupKind, origin: Origin) -> None:
+        self.raw[gid] = (title, parent, direction, kind, origin)
+        self.first.setdefault(gid, float("inf"))
+
+    def add_node(self, nid: str, parent: str | None, index: int) -> None:
+        self.children.setdefault(parent, []).append(nid)
+        self.first[nid] = index
+        seen: set[str] = set()
+        while parent is not None and parent in self.raw and parent not in seen:
+            seen.add(parent)
+            self.first[parent] = min(self.first.get(parent, float("inf")), index)
+            parent = self.raw[parent][1]
+
+    def finish(self, group_order: list[str]) -> tuple[list[str], list[ViewGroup]]:
+        """(node ids in declaration order, groups in closing order)."""
+        rank = {g: i for i, g in enumerate(group_order)}
+        for gid in group_order:
+            self.children.setdefault(self.raw[gid][1], []).append(gid)
+        nodes: list[str] = []
+        closed: list[ViewGroup] = []
+
+        def ordered(parent: str | None) -> list[str]:
+            items = self.children.get(parent, [])
+            return sorted(items, key=lambda x: (self.first.get(x, float("inf")), x in self.raw, rank.get(x, -1)))
+
+        def walk(parent: str | None, depth: int) -> None:
+            for item in ordered(parent):
+                if item in self.raw:
+                    walk(item, depth + 1)
+                    title, par, direction, kind, origin = self.raw[item]
+                    closed.append(ViewGroup(item, title, par, tuple(ordered(item)), direction, kind, origin))
+                else:
+                    nodes.append(item)
+
+        walk(None, 0)
+        return nodes, closed
+
+
+def _overview(arch: Architecture) -> View:
+    tree = _Tree()
+    group_order: list[str] = []
+    stands_for: dict[str, str] = {}  # resource id → the group (subgraph) drawn for it
+    for key in arch.accounts:
+        sid = account_subgraph_id(arch, key)
+        if sid:
+            tree.add_group(sid, account_title(arch, key), None, None, "account", ("accounts", key))
+            group_order.append(sid)
+    for gid, grp in arch.groups.items():
+        if grp.parent is not None:
+            parent: str | None = grp.parent
+        elif grp.account is not None and account_subgraph_id(arch, grp.account):
+            parent = account_subgraph_id(arch, grp.account)
+        else:
+            parent = None
+        if grp.resource is not None and grp.resource in arch.resources:
+            stands_for.setdefault(grp.resource, gid)
+        kind: GroupKind = "vpc" if grp.resource and arch.resources.get(grp.resource) and arch.resources[grp.resource].type == "vpc" else "group"
+        tree.add_group(gid, grp.title if grp.title is not None else gid, parent, grp.direction, kind, ("groups", gid))
+        group_order.append(gid)
+    # accounts first, then groups — but a group's subtree must close before its parent: the
+    # closing order comes from the tree walk, group_order only breaks ties
+    nodes: dict[str, ViewNode] = {}
+    for index, (rid, res) in enumerate(arch.resources.items()):
+        if rid in stands_for:
+            continue
+        if res.group is not None and res.group in arch.groups:
+            parent = res.group
+        elif res.account is not None and TYPES[res.type].account_scoped and res.account in arch.accounts and account_subgraph_id(arch, res.account):
+            parent = account_subgraph_id(arch, res.account)
+        else:
+            parent = None
+        tree.add_node(rid, parent, index)
+        nodes[rid] = _node(rid, res)
+    order, groups = tree.finish(group_order)
+
+    def endpoint(rid: str) -> str:
+        return stands_for.get(rid, rid)
+
+    edges = connection_edges(arch, endpoint) + relation_edges(arch, endpoint, overview_relation(arch))
+    return View(
+        name="overview",
+        direction=arch.diagram.direction,
+        nodes=tuple(nodes[n] for n in order),
+        edges=tuple(edges),
+        groups=tuple(groups),
+        class_defs=tuple(arch.diagram.class_defs.items()),
+        styles=tuple(arch.diagram.styles.items()),
+        keyword=arch.diagram.keyword,
+    )
+
+
+# -- network ------------------------------------------------------------------------------------
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c == "_" else "_" for c in text)
+
+
+def _network(arch: Architecture) -> View:
+    tree = _Tree()
+    group_order: list[str] = []
+    res_group: dict[str, str] = {}  # vpc/subnet resource id → its group id
+    region_groups: dict[tuple[str, str], str] = {}
+
+    def region_group(account: str | None, region: str | None) -> str | None:
+        if account is None or account not in arch.accounts:
+            return None
+        acct_gid = "acct_" + _safe(account)
+        if acct_gid not in tree.raw:
+            tree.add_group(acct_gid, account_title(arch, account), None, None, "account", ("accounts", account))
+            group_order.append(acct_gid)
+        region = region or arch.accounts[account].region
+        key = (account, region)
+        if key not in region_groups:
+            gid = f"{acct_gid}__{_safe(region)}"
+            tree.add_group(gid, region, acct_gid, None, "region", ("accounts", account, "region"))
+            group_order.append(gid)
+            region_groups[key] = gid
+        return region_groups[key]
+
+    for rid, res in arch.resources.items():
+        if res.type == "vpc":
+            gid = "vpc_" + _safe(rid)
+            parent = region_group(res.account, arch.region_of(rid))
+            tree.add_group(gid, node_label(rid, res), parent, None, "vpc", ("resources", rid))
+            group_order.append(gid)
+            res_group[rid] = gid
+    for rid, res in arch.resources.items():
+        if res.type == "subnet":
+            gid = "subnet_" + _safe(rid)
+            parent = res_group.get(res.vpc) or region_group(res.account, arch.region_of(rid))
+            tree.add_group(gid, node_label(rid, res), parent, None, "subnet", ("resources", rid))
+            group_order.append(gid)
+            res_group[rid] = gid
+    nodes: dict[str, ViewNode] = {}
+    for index, (rid, res) in enumerate(arch.resources.items()):
+        if rid in res_group:
+            continue
+        placed = [s.target for s in iter_refs(res) if FIELD_RELATIONS.get((res.type, s.field)) in ("placement", "contains")]
+        placed = [p for p in dict.fromkeys(placed) if p in res_group]
+        parent: str | None
+        if len(placed) == 1:
+            parent = res_group[placed[0]]
+        elif placed:
+            vpcs = {getattr(arch.resources[p], "vpc", p) for p in placed}
+            parent = res_group.get(vpcs.pop()) if len(vpcs) == 1 else region_group(res.account, arch.region_of(rid))
+        elif TYPES[res.type].account_scoped:
+            parent = region_group(res.account, arch.region_of(rid))
+        else:
+            parent = None
+        tree.add_node(rid, parent, index)
+        nodes[rid] = _node(rid, res)
+    order, groups = tree.finish(group_order)
+
+    def endpoint(rid: str) -> str:
+        return res_group.get(rid, rid)
+
+    edges = relation_edges(arch, endpoint, lambda kind, rid, field: kind == "default_route")
+    return View(
+        name="network",
+        direction=arch.diagram.direction,
+        nodes=tuple(nodes[n] for n in order),
+        edges=tuple(edges),
+        groups=tuple(groups),
+        class_defs=tuple(arch.diagram.class_defs.items()),
+        styles=tuple((k, v) for k, v in arch.diagram.styles.items() if k in nodes),
+        keyword=arch.diagram.keyword,
+    )
+
+
+_BUILDERS: dict[str, Callable[[Architecture], View]] = {"overview": _overview, "network": _network}
