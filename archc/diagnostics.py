@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
@@ -39,23 +39,44 @@ class Position:
 
 @dataclass(slots=True)
 class SourceMap:
-    """Maps model paths to the position of the key (or item) in the source YAML."""
+    """Maps model paths to the position of the key (or item) in the source YAML.
 
-    positions: dict[Path, Position] = field(default_factory=dict)
+    The loader stores ``(file, mark)`` pairs straight from the YAML parser (cheap: no object per
+    key); they become `Position`s only when asked for.
+    """
+
+    positions: dict[Path, Any] = field(default_factory=dict)
     default_file: str = "<model>"
+    keys: dict[Path, Any] = field(default_factory=dict)  # where the key of a scalar value stands
+
+    def get_key(self, path: Path) -> Position | None:
+        """Where the key of *path* stands (its value may be further right)."""
+        raw = self.keys.get(path)
+        if raw is None:
+            return self.get(path)
+        file, mark = raw
+        return Position(file, mark.line + 1, mark.column + 1)
 
     def add(self, path: Path, pos: Position) -> None:
         self.positions[path] = pos
+
+    def get(self, path: Path) -> Position | None:
+        """The position of exactly *path*, if the source has it."""
+        raw = self.positions.get(path)
+        if raw is None or isinstance(raw, Position):
+            return raw
+        file, mark = raw
+        return Position(file, mark.line + 1, mark.column + 1)
 
     def locate(self, path: Path) -> Position:
         """The position of the longest prefix of *path* that the source knows."""
         p = tuple(path)
         while p:
-            pos = self.positions.get(p)
+            pos = self.get(p)
             if pos is not None:
                 return pos
             p = p[:-1]
-        return self.positions.get((), Position(self.default_file, 1, 1))
+        return self.get(()) or Position(self.default_file, 1, 1)
 
     def merge(self, other: SourceMap) -> None:
         self.positions.update(other.positions)
@@ -73,10 +94,12 @@ class Diagnostic:
     name: str | None = None  # the rule's dotted name, when a rule produced it
     position: Position | None = None
     related: tuple[Path, ...] = ()  # further model elements involved (a whole path, say)
+    at_key: bool = False  # point at the key of `path` rather than its value (unknown keys)
 
     def locate(self, source: SourceMap) -> Diagnostic:
         if self.position is None:
-            self.position = source.locate(self.path)
+            key = source.get_key(self.path) if self.at_key else None
+            self.position = key or source.locate(self.path)
         return self
 
     def sort_key(self) -> tuple[str, int, int, str, str]:

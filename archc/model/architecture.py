@@ -100,16 +100,3 @@ class Architecture(Strict):
             return res.region
         acct = self.accounts.get(res.account or "")
         return acct.region if acct else None
-
-
-class ModelFile(Strict):
-    """One YAML file of a model (a directory's files are merged)."""
-
-    archc: Literal[1] = Field(1, description="model format version")
-    name: str | None = None
-    defaults: Defaults = Field(default_factory=Defaults)
-    accounts: dict[str, Account] = Field(default_factory=dict)
-    resources: dict[str, dict[str, object]] = Field(default_factory=dict)
-    connections: list[dict[str, object]] = Field(default_factory=list)
-    groups: dict[str, Group] = Field(default_factory=dict)
-    diagram: DiagramSettings | None = None

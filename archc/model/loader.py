@@ -86,6 +86,7 @@ class _Builder:
         self.resources: dict[str, Any] = {}
         self.invalid: dict[str, dict[str, Any]] = {}  # resources that failed validation, as raw data
         self.invalid_connections: dict[int, Any] = {}
+        self.first_positions: dict[str, Position] = {}  # where each resource id was first defined
 
     # -- per file ------------------------------------------------------------------------------
 
@@ -93,12 +94,11 @@ class _Builder:
         self.files.append(file)
         if not self.source.default_file or self.source.default_file == "<model>":
             self.source.default_file = file
-        data, smap, problems = load_yaml(text, file)
+        offset = len(self.connections)
+        data, smap, problems = load_yaml(text, file, self.source, offset)
         self.problems += problems
         if data is None and problems:
             return
-        offset = len(self.connections)
-        self._merge_positions(smap, offset)
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -109,12 +109,12 @@ class _Builder:
             return
         for key in data:
             if key not in TOP_LEVEL:
-                self._error("ARC102", (key,), f"unknown top-level key '{key}'{did_you_mean(key, TOP_LEVEL)}",
-                            f"allowed keys: {', '.join(TOP_LEVEL)}", pos=smap.positions.get((key,)))
+                self.problems.append(Diagnostic("ARC102", f"unknown top-level key '{key}'{did_you_mean(key, TOP_LEVEL)}", (key,),
+                                                help=f"allowed keys: {', '.join(TOP_LEVEL)}", position=smap.get_key((key,))))
         version = data.get("archc", 1)
         if version != 1:
             self._error("ARC103", ("archc",), f"unsupported model format version {version!r}", "this archc reads `archc: 1`",
-                        pos=smap.positions.get(("archc",)))
+                        pos=smap.get(("archc",)))
         if isinstance(data.get("name"), str):
             self.name = self.name or data["name"]
         defaults = self._validate(Defaults, data.get("defaults") or {}, ("defaults",), "defaults") or Defaults()
@@ -140,11 +140,16 @@ class _Builder:
                 self._error("ARC103", path, f"resource id '{rid}' may use only letters, digits, '_', '-' and '.'")
                 continue
             if rid in self.raw_resources:
-                first = self.source.positions.get(path)
+                first = self.first_positions.get(rid)
                 self._error("ARC105", path, f"resource '{rid}' is defined twice"
                             + (f" (first in {first.file}:{first.line})" if first else ""),
-                            pos=smap.positions.get(path))
+                            pos=smap.get(path))
+                if first is not None:  # the first definition keeps its place in the source map
+                    self.source.add(path, first)
                 continue
+            position = smap.get(path)
+            if position is not None:
+                self.first_positions[rid] = position
             if not isinstance(raw, dict):
                 self._error("ARC103", path, f"resource '{rid}' must be a mapping with a `type`, got {_kind(raw)}")
                 continue
@@ -158,12 +163,6 @@ class _Builder:
                 if conn is None:
                     self.invalid_connections[len(self.connections)] = raw
                 self.connections.append(conn if conn else _PLACEHOLDER)
-
-    def _merge_positions(self, smap: SourceMap, offset: int) -> None:
-        for path, pos in smap.positions.items():
-            if offset and len(path) >= 2 and path[0] == "connections" and isinstance(path[1], int):
-                path = ("connections", path[1] + offset, *path[2:])
-            self.source.positions.setdefault(path, pos)
 
     def _mapping(self, data: dict[str, Any], key: str) -> list[tuple[str, Any]]:
         value = data.get(key)
@@ -353,7 +352,7 @@ def translate_error(err: Any, loc: tuple[Any, ...], path: Path, owner: str, cls:
         key = str(loc[-1])
         hint = did_you_mean(key, _fields_at(cls, loc))
         allowed = _fields_at(cls, loc)
-        return Diagnostic("ARC102", f"{owner}: unknown key '{key}'{hint}", full,
+        return Diagnostic("ARC102", f"{owner}: unknown key '{key}'{hint}", full, at_key=True,
                           help=f"allowed keys here: {', '.join(allowed)}" if allowed else None)
     if kind == "missing":
         return Diagnostic("ARC103", f"{owner}: missing required key '{loc[-1]}'", full[:-1],

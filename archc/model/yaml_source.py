@@ -12,6 +12,15 @@ import re
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 from archc.diagnostics import Diagnostic, Path, Position, SourceMap
 
@@ -28,20 +37,22 @@ _FALSE = {"false", "False", "FALSE"}
 
 
 def _resolve_plain(value: str) -> Any:
+    first = value[:1]
+    if first.isalpha() and first not in "tTfFnN":  # the common case: a plain word
+        return value
     if value in _NULL:
         return None
     if value in _TRUE:
         return True
     if value in _FALSE:
         return False
-    first = value[0]
     if first.isdigit() or first in "+-.":
         if _INT.match(value):
             v = value.replace("_", "")
             if v.startswith("0x"):
                 return int(v, 16)
             if v.startswith("0o"):
-                return int(v[2:], 8)
+                return int(v, 0)
             return int(v)
         if _FLOAT.match(value):
             low = value.lower()
@@ -76,98 +87,109 @@ class _Unsupported(Exception):
         self.message = message
 
 
-def load_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[Diagnostic]]:
+def load_yaml(
+    text: str, file: str, source: SourceMap | None = None, connection_offset: int = 0
+) -> tuple[Any, SourceMap, list[Diagnostic]]:
     """Parse *text*; return the data, the positions of every path, and problems found.
 
-    A syntax error returns ``(None, map, [diagnostic])``.
+    Positions go into *source* when given (several files share one map); items of the
+    top-level ``connections`` list are numbered from *connection_offset*. A syntax error returns
+    ``(None, map, [diagnostic])``.
     """
-    source = SourceMap(default_file=file)
+    if source is None:
+        source = SourceMap(default_file=file)
     problems: list[Diagnostic] = []
-    positions = source.positions
+    pmap = source.positions
+    kmap = source.keys
     anchors: dict[str, Any] = {}
+    root: Any = None
+    # one frame per open collection: [container, its path, pending key (or _NO_KEY), key's mark]
+    stack: list[list[Any]] = []
 
     def pos(mark: Any) -> Position:
         return Position(file, mark.line + 1, mark.column + 1)
 
+    def raw(mark: Any) -> tuple[str, Any]:  # stored as is; SourceMap turns it into a Position on demand
+        return (file, mark)
+
     try:
-        events = yaml.parse(text, Loader=_Loader)
-        # stack of [container, path, pending_key]; pending_key is _NO_KEY for a sequence
-        stack: list[list[Any]] = []
-        root: Any = None
-        documents = 0
-
-        def attach(value: Any, event: Any, is_scalar: bool) -> Path | None:
-            """Place *value* into the current container; return its path."""
-            nonlocal root
-            if not stack:
-                root = value
-                positions[()] = pos(event.start_mark)
-                return ()
-            top = stack[-1]
-            container, path = top[0], top[1]
-            if isinstance(container, list):
-                child = (*path, len(container))
-                container.append(value)
-                positions[child] = pos(event.start_mark)
-                return child
-            if top[2] is _NO_KEY:  # this value is a key
-                if not is_scalar:
-                    raise _Unsupported(event, "mapping keys must be plain scalars")
-                key = value if isinstance(value, str) else str(value)
-                top[2] = key
-                top[3] = event.start_mark
-                return None
-            key = top[2]
-            child = (*path, key)
-            if key in container:
-                problems.append(
-                    Diagnostic(
-                        "ARC105",
-                        f"duplicate key '{key}' (the first one is at line {positions.get(child, pos(top[3])).line})",
-                        child,
-                        position=pos(top[3]),
-                        help="each key may appear once in a mapping; remove or rename one of them",
-                    )
-                )
-            elif key == "<<" and isinstance(value, dict):
-                for k, v in value.items():
-                    container.setdefault(k, v)
-            else:
-                container[key] = value
-                # scalars point at the value, collections at their key
-                positions[child] = pos(event.start_mark if is_scalar else top[3])
-            top[2] = _NO_KEY
-            return child
-
-        for event in events:
-            kind = type(event).__name__
-            if kind == "ScalarEvent":
-                value = _resolve(event)
+        for event in yaml.parse(text, Loader=_Loader):
+            cls = event.__class__
+            if cls is ScalarEvent:
+                if event.tag is None:  # plain scalars resolve; quoted ones are strings
+                    value: Any = _resolve_plain(event.value) if event.implicit[0] else event.value
+                else:
+                    value = _resolve(event)
                 if event.anchor:
                     anchors[event.anchor] = value
-                attach(value, event, True)
-            elif kind == "MappingStartEvent":
-                mapping: dict[str, Any] = {}
+                is_scalar = True
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                value = {} if cls is MappingStartEvent else []
                 if event.anchor:
-                    anchors[event.anchor] = mapping
-                path = attach(mapping, event, False)
-                stack.append([mapping, path, _NO_KEY, None])
-            elif kind == "SequenceStartEvent":
-                seq: list[Any] = []
-                if event.anchor:
-                    anchors[event.anchor] = seq
-                path = attach(seq, event, False)
-                stack.append([seq, path, _NO_KEY, None])
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                    anchors[event.anchor] = value
+                is_scalar = False
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 stack.pop()
-            elif kind == "AliasEvent":
+                continue
+            elif cls is AliasEvent:
                 if event.anchor not in anchors:
                     raise _Unsupported(event, f"unknown alias *{event.anchor}")
-                attach(anchors[event.anchor], event, True)
-            elif kind == "DocumentStartEvent":
-                documents += 1
-                if documents > 1:
+                value, is_scalar = anchors[event.anchor], True
+            elif cls is DocumentStartEvent:
+                if root is not None or stack:
                     raise _Unsupported(event, "a model file holds one YAML document; split it into files instead")
+                continue
+            else:
+                continue
+            # place the value in its container
+            if not stack:
+                root = value
+                pmap[()] = raw(event.start_mark)
+                child: Path = ()
+            else:
+                frame = stack[-1]
+                container = frame[0]
+                if container.__class__ is list:
+                    index = len(container)
+                    if frame[1] == ("connections",):
+                        index += connection_offset
+                    child = (*frame[1], index)
+                    container.append(value)
+                    pmap[child] = raw(event.start_mark)
+                elif frame[2] is _NO_KEY:  # this value is a key
+                    if not is_scalar or isinstance(value, (dict, list)):
+                        raise _Unsupported(event, "mapping keys must be plain scalars")
+                    frame[2] = value if isinstance(value, str) else str(value)
+                    frame[3] = event.start_mark
+                    continue
+                else:
+                    key = frame[2]
+                    frame[2] = _NO_KEY
+                    child = (*frame[1], key)
+                    if key in container:
+                        first = source.get(child)
+                        problems.append(
+                            Diagnostic(
+                                "ARC105",
+                                f"duplicate key '{key}'" + (f" (the first one is at line {first.line})" if first else ""),
+                                child,
+                                position=pos(frame[3]),
+                                help="each key may appear once in a mapping; remove or rename one of them",
+                            )
+                        )
+                    elif key == "<<" and isinstance(value, dict):
+                        for k, v in value.items():
+                            container.setdefault(k, v)
+                    else:
+                        container[key] = value
+                        # scalars point at the value, collections at their key
+                        if is_scalar:
+                            pmap[child] = raw(event.start_mark)
+                            kmap[child] = raw(frame[3])
+                        else:
+                            pmap[child] = raw(frame[3])
+            if not is_scalar:
+                stack.append([value, child, _NO_KEY, None])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -183,10 +205,23 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[Diagnostic]]:
             )
         )
         return None, source, problems
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        problems.append(Diagnostic("ARC101", f"YAML cannot contain the character {exc.character!r}", position=Position(file, line, col),
+                                   help="remove it, or write it as an escape inside a double-quoted string"))
+        return None, source, problems
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports everything above
+        problems.append(Diagnostic("ARC101", f"YAML error: {exc}", position=Position(file, 1, 1)))
+        return None, source, problems
     except _Unsupported as exc:
         problems.append(Diagnostic("ARC101", exc.message, position=pos(exc.event.start_mark)))
         return None, source, problems
     return root, source, problems
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 class _NoKey:

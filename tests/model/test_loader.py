@@ -1,0 +1,165 @@
+"""Loading models: the example, directories, and every kind of mistake a user makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archc.diagnostics import ModelError
+from archc.model.loader import load, load_text, load_texts
+from tests.conftest import EXAMPLE
+
+HEAD = """archc: 1
+accounts:
+  prod: {id: "978489150794", name: Production, region: us-west-2}
+"""
+
+
+def errors(text: str, file: str = "m.yaml") -> list[str]:
+    """Every diagnostic for *text*, as `line:col: CODE message` strings."""
+    with pytest.raises(ModelError) as info:
+        load_text(text, file)
+    return [f"{d.position.line}:{d.position.col}: {d.code} {d.message}" for d in info.value.diagnostics]  # type: ignore[union-attr]
+
+
+def test_example_loads_every_account_and_resource() -> None:
+    model = load(str(EXAMPLE))
+    arch = model.architecture
+    assert sorted(arch.accounts) == ["housekeeping", "management", "production"]
+    assert arch.accounts["production"].id == "978489150794"
+    assert arch.resources["PRIV_1A"].default_route == "NAT_A"  # type: ignore[union-attr]
+    assert arch.resources["HK_ROLE"].account == "housekeeping"
+    assert arch.resources["ACM_CERT_CDN"].region == "us-east-1"
+    assert arch.region_of("RDS") == "us-west-2"
+    assert [f.rsplit("/", 1)[-1] for f in model.files] == ["architecture.yaml", "housekeeping.yaml", "management.yaml", "production.yaml"]
+    # connections are numbered across files and their positions follow
+    first_prod = next(i for i, c in enumerate(arch.connections) if c.source == "USERS")
+    pos = model.source.locate(("connections", first_prod))
+    assert pos.file.endswith("production.yaml")
+
+
+def test_single_account_is_the_default() -> None:
+    arch = load_text(HEAD + "resources:\n  vpc: {type: vpc, cidr: 10.0.0.0/16}\n").architecture
+    assert arch.resources["vpc"].account == "prod"
+
+
+def test_several_accounts_need_an_account() -> None:
+    text = HEAD + '  other: {id: "111111111111", name: Other, region: us-east-1}\nresources:\n  vpc: {type: vpc, cidr: 10.0.0.0/16}\n'
+    assert errors(text) == ["6:3: ARC103 resource 'vpc' (vpc) has no account"]
+
+
+def test_every_error_in_a_file_is_reported_at_its_place() -> None:
+    text = HEAD + """resources:
+  vpc: {type: vpc, cidr: 10.10.0.0/33}
+  s1: {type: subnet, vpc: vcp, cidr: 10.10.0.0/24, az: us-east-2a, tier: publc, default_rout: igw}
+  s2: {type: subnett, vpc: vpc}
+  igw: {type: internet_gateway, vpc: s1}
+  fn: {type: lambda_function, role: igw, memory_mb: lots}
+connections:
+  - {from: fn, to: nothere, verb: quer}
+"""
+    got = errors(text)
+    assert got == [
+        "5:26: ARC103 resource 'vpc' (vpc): cidr: expected an IPv4 CIDR block like 10.0.0.0/16 ('33' is not a valid netmask)",
+        "6:27: ARC104 resource 's1' (subnet): vpc refers to 'vcp', which is not a resource (did you mean 'vpc'?)",
+        "6:74: ARC103 resource 's1' (subnet): tier: expected 'public', 'private' or 'isolated', got 'publc' (did you mean 'public'?)",
+        "6:81: ARC102 resource 's1' (subnet): unknown key 'default_rout' (did you mean 'default_route'?)",
+        "7:14: ARC103 resource 's2': unknown resource type 'subnett' (did you mean 'subnet'?)",
+        "8:38: ARC106 resource 'igw' (internet_gateway): vpc must name a resource of type vpc, but 's1' is of type subnet",
+        "9:37: ARC106 resource 'fn' (lambda_function): role must name a resource of type iam_role, but 'igw' is of type internet_gateway",
+        "9:53: ARC103 resource 'fn' (lambda_function): memory_mb: input should be a valid integer, unable to parse string as an integer, got the text 'lots'",
+        "11:20: ARC104 connection #1: 'to' refers to 'nothere', which is not a resource",
+        "11:35: ARC103 connection #1: verb: expected 'https', 'http', 'tcp', 'origin', 'forward', 'route', 'run', 'invoke', 'trigger', "
+        "'query', 'read', 'write', 'read_write', 'describe', 'replicate', 'publish', 'send', 'notify', 'logs', 'metrics', 'traces', "
+        "'assume_role' or 'relates', got 'quer' (did you mean 'query'?)",
+    ]
+
+
+def test_az_outside_region_and_semantic_validators() -> None:
+    text = HEAD + """resources:
+  vpc: {type: vpc, cidr: 10.0.0.0/16}
+  s: {type: subnet, vpc: vpc, cidr: 10.0.0.0/24, az: us-east-1a, tier: private}
+  db: {type: aurora_cluster, engine_version: "15", subnet_group: g, min_acu: 8, max_acu: 2}
+  g: {type: db_subnet_group, subnets: [s]}
+"""
+    assert errors(text) == [
+        "6:54: ARC107 resource 's' (subnet): availability zone us-east-1a is not in the resource's region us-west-2",
+        "7:3: ARC103 resource 'db' (aurora_cluster): max_acu (2) must be ≥ min_acu (8)",
+    ]
+
+
+def test_missing_required_key_and_wrong_shapes() -> None:
+    text = HEAD + """resources:
+  s: {type: subnet, cidr: 10.0.0.0/24, az: us-west-2a, tier: private}
+  notamap: 12
+  notype: {cidr: 10.0.0.0/16}
+groups: [1, 2]
+colour: blue
+"""
+    assert errors(text) == [
+        "5:3: ARC103 resource 's' (subnet): missing required key 'vpc'",
+        "6:12: ARC103 resource 'notamap' must be a mapping with a `type`, got the number 12",
+        "7:3: ARC103 resource 'notype' has no `type`",
+        "8:1: ARC103 `groups` must be a mapping of id → definition, got a list",
+        "9:1: ARC102 unknown top-level key 'colour'",
+    ]
+
+
+def test_duplicate_ids_across_files_and_dangling_groups(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(HEAD + "resources:\n  vpc: {type: vpc, cidr: 10.0.0.0/16, group: netwrk}\ngroups:\n  network: {}\n")
+    (tmp_path / "b.yaml").write_text("resources:\n  vpc: {type: vpc, cidr: 10.1.0.0/16}\n")
+    with pytest.raises(ModelError) as info:
+        load(str(tmp_path))
+    got = [(Path(d.position.file).name, d.position.line, d.code, d.message) for d in info.value.diagnostics]  # type: ignore[union-attr]
+    assert got == [
+        ("a.yaml", 5, "ARC104", "resource 'vpc' (vpc): group 'netwrk' is not defined (did you mean 'network'?)"),
+        ("b.yaml", 2, "ARC105", f"resource 'vpc' is defined twice (first in {tmp_path / 'a.yaml'}:5)"),
+    ]
+
+
+def test_account_references_are_checked() -> None:
+    text = HEAD + """  hk:
+    id: "374073887345"
+    name: Housekeeping
+    region: us-west-2
+    may_reach: {prd: [role], prod: [role, nothing]}
+resources:
+  role: {type: iam_role, account: hk}
+  x: {type: iam_role, account: prd}
+"""
+    assert errors(text) == [
+        "8:17: ARC104 account 'hk': may_reach names account 'prd', which is not defined (did you mean 'prod'?)",
+        "8:37: ARC106 account 'hk': 'role' is listed under may_reach.prod but belongs to account 'hk'",
+        "8:43: ARC104 account 'hk': may_reach names 'nothing', which is not a resource",
+        "11:32: ARC104 resource 'x' (iam_role): account 'prd' is not defined (did you mean 'prod'?)",
+    ]
+
+
+def test_yaml_syntax_error_stops_that_file_only(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("resources:\n  vpc: {type: vpc\n")
+    (tmp_path / "b.yaml").write_text("resources:\n  s: {type: nope}\n")
+    with pytest.raises(ModelError) as info:
+        load(str(tmp_path))
+    assert [(Path(d.position.file).name, d.code) for d in info.value.diagnostics] == [("a.yaml", "ARC101"), ("b.yaml", "ARC103")]  # type: ignore[union-attr]
+
+
+def test_empty_directory_and_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no .yaml or .yml files"):
+        load(str(tmp_path))
+    (tmp_path / "x.yaml").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(ModelError, match="cannot read model file"):
+        load(str(tmp_path))
+
+
+def test_files_merge_in_order_and_defaults_apply() -> None:
+    model = load_texts([
+        ("a.yaml", HEAD + '  hk: {id: "374073887345", name: HK, region: eu-west-1}\n'),
+        ("b.yaml", "defaults: {account: hk}\nresources:\n  r: {type: iam_role}\nconnections:\n  - {from: r, to: r, verb: assume_role}\n"),
+        ("c.yaml", "defaults: {account: prod, region: us-east-1}\nresources:\n  q: {type: iam_role}\nconnections:\n  - {from: q, to: r, verb: assume_role}\n"),
+    ])
+    arch = model.architecture
+    assert arch.resources["r"].account == "hk" and arch.region_of("r") == "eu-west-1"
+    assert arch.resources["q"].account == "prod" and arch.region_of("q") == "us-east-1"
+    assert [(c.source, c.target) for c in arch.connections] == [("r", "r"), ("q", "r")]
+    assert model.source.locate(("connections", 1)).file == "c.yaml"

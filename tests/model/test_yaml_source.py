@@ -1,0 +1,84 @@
+"""YAML reading with positions: scalars, duplicates, syntax errors, arbitrary input."""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archc.diagnostics import Position
+from archc.model.yaml_source import load_yaml
+
+
+def test_positions_point_at_values_and_keys() -> None:
+    text = "resources:\n  vpc:\n    type: vpc\n    cidr: 10.0.0.0/16\nconnections:\n  - {from: a, to: b}\n"
+    data, source, problems = load_yaml(text, "m.yaml")
+    assert problems == []
+    assert data["resources"]["vpc"]["cidr"] == "10.0.0.0/16"
+    assert source.locate(("resources", "vpc", "cidr")) == Position("m.yaml", 4, 11)  # the value
+    assert source.locate(("resources", "vpc")) == Position("m.yaml", 2, 3)  # a mapping: its key
+    assert source.locate(("connections", 0, "to")) == Position("m.yaml", 6, 19)
+    assert source.locate(("resources", "vpc", "missing", "deeper")) == Position("m.yaml", 2, 3)
+
+
+def test_connection_offset_numbers_items_across_files() -> None:
+    _, source, _ = load_yaml("connections:\n  - {from: a, to: b}\n", "two.yaml", connection_offset=5)
+    assert source.get(("connections", 5)) == Position("two.yaml", 2, 5)
+    assert source.get(("connections", 0)) is None
+
+
+def test_yaml_1_2_core_schema() -> None:
+    data, _, _ = load_yaml("a: yes\nb: no\nc: on\nd: true\ne: 010\nf: 0x1F\ng: 1.5\nh: ~\ni: '12'\nj: 978489150794\nk: .inf\n", "x")
+    assert data == {"a": "yes", "b": "no", "c": "on", "d": True, "e": 10, "f": 31, "g": 1.5, "h": None, "i": "12", "j": 978489150794, "k": float("inf")}
+
+
+def test_anchors_and_aliases() -> None:
+    data, _, problems = load_yaml("base: &b [1, 2]\ncopy: *b\n", "x")
+    assert problems == [] and data["copy"] == [1, 2]
+
+
+def test_duplicate_keys_are_reported_with_both_lines() -> None:
+    _, _, problems = load_yaml("a: 1\nb: 2\na: 3\n", "d.yaml")
+    assert [(p.code, p.position) for p in problems] == [("ARC105", Position("d.yaml", 3, 1))]
+    assert "first one is at line 1" in problems[0].message
+
+
+def test_syntax_error_has_line_and_column() -> None:
+    data, _, problems = load_yaml("a:\n  b: [1, 2\nc: 3\n", "bad.yaml")
+    assert data is None
+    assert len(problems) == 1 and problems[0].code == "ARC101"
+    assert problems[0].position is not None and problems[0].position.file == "bad.yaml"
+    assert problems[0].position.line == 3
+
+
+def test_unknown_tag_and_several_documents_are_errors() -> None:
+    assert load_yaml("a: !!python/object x\n", "t")[2][0].message.startswith("unsupported YAML tag")
+    bad = load_yaml("a: \x1f\n", "ctl.yaml")[2]
+    assert [(p.code, p.position) for p in bad] == [("ARC101", Position("ctl.yaml", 1, 4))]
+    assert "one YAML document" in load_yaml("a: 1\n---\nb: 2\n", "t")[2][0].message
+
+
+# YAML cannot carry control characters, and PyYAML writes NEL/LS/PS unescaped as line breaks
+printable = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\x85\u2028\u2029\ufeff")
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(printable, max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(printable, min_size=1, max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(json_values)
+@settings(max_examples=200, deadline=None)
+def test_reads_back_what_pyyaml_writes(value: object) -> None:
+    text = yaml.safe_dump({"root": value}, allow_unicode=True)
+    data, _, problems = load_yaml(text, "gen")
+    assert problems == []
+    assert data == {"root": value}
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_arbitrary_text_never_raises(text: str) -> None:
+    data, source, problems = load_yaml(text, "fuzz")
+    for p in problems:
+        assert p.code in ("ARC101", "ARC105") and p.position is not None
