@@ -1,7 +1,5 @@
 """The whole model: accounts, resources, connections (intent edges) and presentation hints."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

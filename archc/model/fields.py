@@ -27,11 +27,11 @@ class RefTo:
         object.__setattr__(self, "kinds", tuple(kinds))
 
 
-def Ref(*kinds: str) -> Any:  # noqa: N802 - reads like a type in annotations
+def Ref(*kinds: str) -> Any:
     """``Ref("vpc")`` → an id-string annotation that must name a ``vpc``."""
+    # no pattern here: a reference must equal an existing id, which the loader checks
     return Annotated[
         str,
-        StringConstraints(pattern=ID_PATTERN),
         RefTo(*kinds),
         WithJsonSchema({"type": "string", "x-archc-ref": list(kinds) or ["any"]}),
     ]

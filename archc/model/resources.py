@@ -6,8 +6,6 @@ what is built. Adding a type means: a class here, a row in `archc.catalog`, a co
 tests.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -128,7 +126,7 @@ class EcsTaskDefinition(ResourceBase):
     container: Container = Field(default_factory=Container)
 
     @model_validator(mode="after")
-    def _fargate_size(self) -> EcsTaskDefinition:
+    def _fargate_size(self) -> "EcsTaskDefinition":
         allowed = {0.25: (0.5, 2), 0.5: (1, 4), 1: (2, 8), 2: (4, 16), 4: (8, 30), 8: (16, 60), 16: (32, 120)}
         if self.vcpu not in allowed:
             raise ValueError(f"vcpu must be one of 0.25, 0.5, 1, 2, 4, 8, 16 for Fargate, not {self.vcpu:g}")
@@ -151,7 +149,7 @@ class EcsService(ResourceBase):
     health_check_grace_seconds: int = Field(60, ge=0)
 
     @model_validator(mode="after")
-    def _range(self) -> EcsService:
+    def _range(self) -> "EcsService":
         if self.max_tasks < self.min_tasks:
             raise ValueError(f"max_tasks ({self.max_tasks}) must be ≥ min_tasks ({self.min_tasks})")
         return self
@@ -173,9 +171,9 @@ class LambdaFunction(ResourceBase):
     environment: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _schedule(self) -> LambdaFunction:
+    def _schedule(self) -> "LambdaFunction":
         s = self.schedule
-        if s is not None and not ((s.startswith("cron(") or s.startswith("rate(")) and s.endswith(")")):
+        if s is not None and not ((s.startswith(("cron(", "rate("))) and s.endswith(")")):
             raise ValueError(f"schedule must be 'cron(...)' or 'rate(...)', not {s!r}")
         return self
 
@@ -191,7 +189,7 @@ class Listener(Strict):
     target_group: Ref("target_group") | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> Listener:
+    def _consistent(self) -> "Listener":
         if self.protocol == "HTTPS" and self.certificate is None:
             raise ValueError("an HTTPS listener needs a certificate")
         if self.action == "forward" and self.target_group is None:
@@ -249,7 +247,7 @@ class WebAcl(ResourceBase):
     managed_rules: list[Literal["common", "known_bad_inputs", "sql_injection", "ip_reputation", "anonymous_ip"]] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _scope_region(self) -> WebAcl:
+    def _scope_region(self) -> "WebAcl":
         if self.scope == "CLOUDFRONT" and self.region not in (None, "us-east-1"):
             raise ValueError("a CLOUDFRONT-scope web ACL must be in us-east-1")
         return self
@@ -316,7 +314,7 @@ class AuroraCluster(ResourceBase):
     multi_az: bool = True
 
     @model_validator(mode="after")
-    def _acu(self) -> AuroraCluster:
+    def _acu(self) -> "AuroraCluster":
         if self.max_acu < self.min_acu:
             raise ValueError(f"max_acu ({self.max_acu:g}) must be ≥ min_acu ({self.min_acu:g})")
         return self
@@ -330,7 +328,7 @@ class AuroraReaders(ResourceBase):
     target_cpu_percent: int = Field(70, ge=10, le=95)
 
     @model_validator(mode="after")
-    def _range(self) -> AuroraReaders:
+    def _range(self) -> "AuroraReaders":
         if self.max_readers < self.min_readers:
             raise ValueError(f"max_readers ({self.max_readers}) must be ≥ min_readers ({self.min_readers})")
         return self
@@ -396,7 +394,7 @@ class LogGroup(ResourceBase):
     kms_key: Ref("kms_key") | None = None
 
     @model_validator(mode="after")
-    def _retention(self) -> LogGroup:
+    def _retention(self) -> "LogGroup":
         allowed = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
         if self.retention_days is not None and self.retention_days not in allowed:
             raise ValueError(f"retention_days must be one of CloudWatch's values {sorted(allowed)}, not {self.retention_days}")

@@ -159,7 +159,8 @@ def load_yaml(
                 elif frame[2] is _NO_KEY:  # this value is a key
                     if not is_scalar or isinstance(value, (dict, list)):
                         raise _Unsupported(event, "mapping keys must be plain scalars")
-                    frame[2] = value if isinstance(value, str) else str(value)
+                    # a key is its text as written: ids like 1e3 or 0012 stay what they look like
+                    frame[2] = event.value if cls is ScalarEvent else str(value)
                     frame[3] = event.start_mark
                     continue
                 else:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archc.diagnostics import Position
-from archc.model.yaml_source import load_yaml
+from archc.model.yaml_source import _resolve_plain, load_yaml
 
 
 def test_positions_point_at_values_and_keys() -> None:
@@ -30,6 +30,11 @@ def test_connection_offset_numbers_items_across_files() -> None:
 def test_yaml_1_2_core_schema() -> None:
     data, _, _ = load_yaml("a: yes\nb: no\nc: on\nd: true\ne: 010\nf: 0x1F\ng: 1.5\nh: ~\ni: '12'\nj: 978489150794\nk: .inf\n", "x")
     assert data == {"a": "yes", "b": "no", "c": "on", "d": True, "e": 10, "f": 31, "g": 1.5, "h": None, "i": "12", "j": 978489150794, "k": float("inf")}
+
+
+def test_keys_are_kept_as_written() -> None:
+    data, _, _ = load_yaml("1e3: a\n0012: b\ntrue: c\n", "x")
+    assert data == {"1e3": "a", "0012": "b", "true": "c"}
 
 
 def test_anchors_and_aliases() -> None:
@@ -60,8 +65,10 @@ def test_unknown_tag_and_several_documents_are_errors() -> None:
 
 # YAML cannot carry control characters, and PyYAML writes NEL/LS/PS unescaped as line breaks
 printable = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\x85\u2028\u2029\ufeff")
+# strings that YAML 1.2 reads as numbers (PyYAML writes YAML 1.1 and leaves e.g. 0E0 unquoted)
+strings = st.text(printable, max_size=20).filter(lambda s: isinstance(_resolve_plain(s.strip()), str) if s.strip() else True)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(printable, max_size=20),
+    st.none() | st.booleans() | st.integers() | strings,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(printable, min_size=1, max_size=8), inner, max_size=4),
     max_leaves=20,
 )

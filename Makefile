@@ -1,0 +1,51 @@
+# archc — the two commands of the README:
+#   make demo   install into .venv and run the main job on the Sagebrush example (writes out/)
+#   make test   install the test tools and run the whole test suite
+# Graphviz (`dot`) must be installed for PNG/SVG: apt-get install graphviz / brew install graphviz.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+EXAMPLE := examples/sagebrush
+
+.PHONY: demo test lint-self bench docs-regen clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/archc lint $(EXAMPLE)
+	$(BIN)/archc build $(EXAMPLE) -o out/cloudformation
+	$(BIN)/archc diagram $(EXAMPLE) -f mermaid -o out/sagebrush.mmd
+	$(BIN)/archc diagram $(EXAMPLE) -f png -o out/sagebrush.png
+	$(BIN)/archc docs $(EXAMPLE) -o out/docs
+	@echo "done: see out/"
+
+test: $(BIN)/.installed tests/js/node_modules/.installed
+	$(BIN)/pytest
+
+# the project's own checks on its code
+lint-self: $(BIN)/.installed
+	$(BIN)/ruff check archc tests benchmarks
+
+# regenerate every committed generated file (golden files, docs, schema, README image)
+docs-regen: $(BIN)/.installed
+	$(BIN)/archc schema -o docs/schema.json
+	$(BIN)/python -m archc.rules.docs
+	$(BIN)/archc docs $(EXAMPLE) -o docs/examples/sagebrush
+	$(BIN)/archc diagram $(EXAMPLE) -f png -o docs/images/sagebrush.png
+	$(BIN)/archc diagram $(EXAMPLE) --update docs/mermaid.md
+	$(BIN)/pytest --update-golden -q
+
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf out .pytest_cache .hypothesis
