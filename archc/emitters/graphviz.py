@@ -1,0 +1,352 @@
+"""A `View` drawn with mingrammer `diagrams`: DOT source, PNG or SVG with the AWS icons.
+
+The node for each resource is the `diagrams` class the catalogue names (``TYPES[t].icon``), so
+the icons are mingrammer's. The view's groups become clusters (nested as in the view), its edges
+keep their labels and line styles. Everything is deterministic: node ids are the view's ids
+(mingrammer would use random uuids), clusters are named after the group ids, no timestamps.
+
+Nothing is written to disk: the DOT source is built in memory and piped through Graphviz's
+``dot``. The DOT names each icon by absolute path (so ``dot -Tpng`` renders it as it is); the
+golden tests replace `icon_root()` with a placeholder. SVG output embeds the icons as data URIs,
+so an SVG file shows its icons on any machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import importlib
+import re
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import diagrams  # type: ignore[import-untyped]
+from diagrams import Cluster, Diagram, Edge, Node, getcluster, setcluster, setdiagram
+
+from archc.catalog import TYPES
+from archc.diagnostics import Diagnostic
+from archc.diagnostics import Path as ModelPath
+
+if TYPE_CHECKING:
+    from archc.emitters.views import View, ViewEdge, ViewGroup, ViewNode
+
+FORMATS = ("png", "svg", "dot")
+DOT_MISSING = "Graphviz 'dot' not found; install it (apt-get install graphviz / brew install graphviz)"
+
+FINDING_COLOR = "#D0021B"
+EDGE_COLOR = "#7B8894"
+LEGEND_ID = "findings_legend"
+ROW_WIDTH = 5  # unconnected nodes of a cluster are laid out in rows of this many
+
+# cluster look per group kind (AWS architecture-icon colours)
+CLUSTER_STYLE: dict[str, dict[str, str]] = {
+    "account": {"pencolor": "#E7157B", "bgcolor": "#FFFFFF", "style": "rounded", "penwidth": "2"},
+    "region": {"pencolor": "#00A4A6", "bgcolor": "#FFFFFF", "style": "dashed"},
+    "vpc": {"pencolor": "#8C4FFF", "bgcolor": "#F7F3FF", "style": "rounded", "penwidth": "1.5"},
+    "subnet": {"pencolor": "#7AA116", "bgcolor": "#F2F8EA", "style": "rounded"},
+    "internet": {"pencolor": "#7D8B8F", "bgcolor": "#F4F5F6", "style": "rounded"},
+    "group": {"pencolor": "#AEB6BE", "bgcolor": "#F8F9FA", "style": "rounded"},
+}
+
+# Mermaid edge heads → Graphviz arrow shapes
+ARROWS: dict[str, str] = {"none": "none", "arrow": "normal", "circle": "odot", "cross": "tee"}
+
+
+class GraphvizNotFound(Exception):
+    """Graphviz's ``dot`` is not on PATH: the CLI prints the message and exits 2."""
+
+    def __init__(self) -> None:
+        super().__init__(DOT_MISSING)
+
+
+def icon_root() -> str:
+    """The directory mingrammer's icons live under (``<site-packages>/resources``'s parent)."""
+    return str(Path(diagrams.__file__).resolve().parent.parent)
+
+
+@cache
+def icon_class(type_: str) -> type[Node]:
+    """The `diagrams` node class the catalogue names for resource type *type_*."""
+    info = TYPES.get(type_) or TYPES["generic"]
+    module_name, _, class_name = info.icon.rpartition(".")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    if not (isinstance(cls, type) and issubclass(cls, Node)):
+        raise TypeError(f"catalogue icon {info.icon!r} for {type_} is not a diagrams Node class")
+    return cls
+
+
+def icon_path(type_: str) -> str:
+    """Absolute path of the PNG icon for resource type *type_*."""
+    cls = icon_class(type_)
+    return str(Path(icon_root()) / str(cls._icon_dir) / str(cls._icon))
+
+
+# --- findings --------------------------------------------------------------------------------
+
+
+def _as_path(origin: object) -> ModelPath:
+    if origin is None:
+        return ()
+    if isinstance(origin, tuple):
+        return origin
+    if isinstance(origin, list):
+        return tuple(origin)
+    if isinstance(origin, str):  # "resources.PRIV_1C" or "connections[3].to"
+        parts: list[str | int] = []
+        for piece in re.findall(r"[^.\[\]]+|\[\d+\]", origin):
+            parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
+        return tuple(parts)
+    return ()
+
+
+def _finding_paths(findings: Iterable[Diagnostic]) -> list[ModelPath]:
+    paths: list[ModelPath] = []
+    for d in findings:
+        for p in (d.path, *d.related):
+            if p:
+                paths.append(tuple(p))
+    return paths
+
+
+def _node_flagged(origin: ModelPath, paths: Sequence[ModelPath]) -> bool:
+    """A node is flagged by a finding about it or about any of its fields."""
+    return bool(origin) and any(p[: len(origin)] == origin for p in paths)
+
+
+def _edge_flagged(origin: ModelPath, paths: Sequence[ModelPath]) -> bool:
+    """An edge is flagged by a finding about the model element it comes from (or a part of it)."""
+    return bool(origin) and any(p[: len(origin)] == origin for p in paths)
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    nodes: frozenset[str]
+    groups: frozenset[str]
+    edges: frozenset[int]  # indexes into view.edges
+    legend: tuple[tuple[str, str, int], ...]  # (code, name, count)
+
+
+def mark_findings(view: View, findings: Sequence[Diagnostic]) -> Marks:
+    """Which nodes and edges of *view* the findings flag (path and every related path)."""
+    paths = _finding_paths(findings)
+    nodes = frozenset(n.id for n in view.nodes if _node_flagged(_as_path(n.origin), paths))
+    groups = frozenset(g.id for g in view.groups if _node_flagged(_as_path(g.origin), paths) and g.origin[:1] == ("resources",))
+    edges = frozenset(i for i, e in enumerate(view.edges) if _edge_flagged(_as_path(e.origin), paths))
+    counts: dict[tuple[str, str], int] = {}
+    for d in findings:
+        key = (d.code, d.name or "")
+        counts[key] = counts.get(key, 0) + 1
+    legend = tuple((code, name, n) for (code, name), n in sorted(counts.items()))
+    return Marks(nodes, groups, edges, legend)
+
+
+# --- DOT -------------------------------------------------------------------------------------
+
+
+def _text(label: str) -> str:
+    """A view label (``<br/>``-joined, HTML entities) as a Graphviz string with ``\\n`` breaks."""
+    lines = re.split(r"<br\s*/?>", label, flags=re.IGNORECASE)
+    clean = [html.unescape(re.sub(r"#(\w+);", r"&\1;", line)).replace("\\", "\\\\").strip() for line in lines]
+    return "\\n".join(clean)
+
+
+def _line_count(label: str) -> int:
+    return len(re.split(r"<br\s*/?>", label, flags=re.IGNORECASE))
+
+
+@contextmanager
+def _diagram_context(d: Diagram) -> Iterator[Diagram]:
+    """Diagram's own context manager renders files on exit; this one only sets the context."""
+    setdiagram(d)
+    previous_cluster = getcluster()
+    setcluster(None)
+    try:
+        yield d
+    finally:
+        setcluster(previous_cluster)
+        setdiagram(None)
+
+
+def _rankdir(direction: str | None) -> str:
+    d = (direction or "TB").upper()
+    return "TB" if d == "TD" else d if d in ("TB", "BT", "LR", "RL") else "TB"
+
+
+def _node_attrs(node: ViewNode, flagged: bool) -> dict[str, str]:
+    lines = _line_count(node.label)
+    attrs = {"height": f"{1.9 + 0.4 * (lines - 1):.1f}", "tooltip": node.id}
+    if flagged:
+        attrs.update(shape="box", style="rounded,bold", color=FINDING_COLOR, penwidth="3", fontcolor=FINDING_COLOR)
+    return attrs
+
+
+def _edge_attrs(edge: ViewEdge, flagged: bool, groups: dict[str, ViewGroup], anchors: dict[str, str]) -> dict[str, Any]:
+    attrs: dict[str, Any] = {}
+    if edge.label:
+        attrs["label"] = _text(edge.label)
+    line = edge.line or "solid"
+    if line == "dotted":
+        attrs["style"] = "dashed"
+    elif line == "thick":
+        attrs["penwidth"] = "2.5"
+    elif line == "invisible":
+        attrs["style"] = "invis"
+    head = ARROWS.get(edge.head_end or "arrow", "normal")
+    tail = ARROWS.get(edge.head_start or "none", "none")
+    if tail != "none":
+        attrs["arrowtail"] = tail
+    if head not in ("none", "normal"):
+        attrs["arrowhead"] = head
+    length = int(edge.length or 1)
+    if length > 1:
+        attrs["minlen"] = str(length)
+    if edge.src in groups:
+        attrs["ltail"] = f"cluster_{edge.src}"
+    if edge.dst in groups:
+        attrs["lhead"] = f"cluster_{edge.dst}"
+    if flagged:
+        attrs.update(color=FINDING_COLOR, fontcolor=FINDING_COLOR, penwidth="2.5")
+    forward, reverse = head != "none", tail != "none"
+    attrs["dir"] = "both" if forward and reverse else "forward" if forward else "back" if reverse else "none"
+    return attrs
+
+
+def _anchor(group_id: str, groups: dict[str, ViewGroup], node_ids: set[str], seen: frozenset[str] = frozenset()) -> str | None:
+    """The first node drawn inside group *group_id* (an edge to a cluster attaches there)."""
+    for member in groups[group_id].members:
+        if member in node_ids:
+            return member
+        if member in groups and member not in seen:
+            found = _anchor(member, groups, node_ids, seen | {group_id})
+            if found:
+                return found
+    return None
+
+
+def build_diagram(view: View, findings: Sequence[Diagnostic] | None = None) -> Diagram:
+    """The mingrammer `Diagram` of *view* (nothing rendered, nothing written)."""
+    marks = mark_findings(view, findings or [])
+    groups = {g.id: g for g in view.groups}
+    nodes = {n.id: n for n in view.nodes}
+    d = Diagram(
+        view.name,
+        filename="archc-diagram",
+        direction=_rankdir(view.direction),
+        curvestyle="curved",
+        outformat="png",
+        show=False,
+        graph_attr={"splines": "spline", "compound": "true", "pad": "0.5", "newrank": "true"},
+        edge_attr={"color": EDGE_COLOR},
+    )
+    placed: set[str] = set()
+    anchors: dict[str, str] = {}
+    linked = {e.src for e in view.edges if e.line != "invisible"} | {e.dst for e in view.edges if e.line != "invisible"}
+
+    def _wrap_rows(ids: list[str]) -> None:
+        # unconnected nodes would all share one rank: stack them in rows of ROW_WIDTH instead
+        for a, b in zip(ids, ids[ROW_WIDTH:]):
+            d.dot.edge(a, b, style="invis")
+    with _diagram_context(d):
+
+        def draw_node(node_id: str) -> None:
+            node = nodes[node_id]
+            icon_class(node.type)(_text(node.label), nodeid=node.id, **_node_attrs(node, node.id in marks.nodes))
+            placed.add(node_id)
+
+        def draw_group(group: ViewGroup) -> None:
+            style = dict(CLUSTER_STYLE.get(group.kind, CLUSTER_STYLE["group"]))
+            if group.id in marks.groups:
+                style.update(pencolor=FINDING_COLOR, fontcolor=FINDING_COLOR, penwidth="3")
+            cluster = Cluster(_text(group.title or group.id), direction=_rankdir(group.direction), graph_attr=style)
+            cluster.name = f"cluster_{group.id}"
+            cluster.dot.name = cluster.name
+            with cluster:
+                for member in group.members:
+                    if member in groups:
+                        draw_group(groups[member])
+                    elif member in nodes and member not in placed:
+                        draw_node(member)
+                _wrap_rows([m for m in group.members if m in nodes and m not in linked])
+                if not any(m in nodes or m in groups for m in group.members):
+                    # an empty cluster is not drawn by Graphviz; keep it with an invisible point
+                    Node("", nodeid=f"{group.id}__empty", shape="point", style="invis", width="0.01", height="0.01")
+                    anchors[group.id] = f"{group.id}__empty"
+
+        for group in view.groups:
+            if not group.parent or group.parent not in groups:
+                draw_group(group)
+        top = [node.id for node in view.nodes if node.id not in placed]
+        for node_id in top:
+            draw_node(node_id)
+        _wrap_rows([n for n in top if n not in linked])
+
+        node_ids = set(nodes)
+        for gid in groups:
+            anchor = anchors.get(gid) or _anchor(gid, groups, node_ids)
+            if anchor:
+                anchors[gid] = anchor
+        for i, edge in enumerate(view.edges):
+            src = edge.src if edge.src in nodes else anchors.get(edge.src)
+            dst = edge.dst if edge.dst in nodes else anchors.get(edge.dst)
+            if src is None or dst is None:
+                continue  # an edge to an empty, unknown group: nothing to attach it to
+            attrs = _edge_attrs(edge, i in marks.edges, groups, anchors)
+            d.dot.edge(src, dst, **{**Edge._default_edge_attrs, **attrs})
+
+        if marks.legend:
+            _legend(d, marks)
+    return d
+
+
+def _legend(d: Diagram, marks: Marks) -> None:
+    lines = [f"{code} {name}  ×{count}" if name else f"{code}  ×{count}" for code, name, count in marks.legend]
+    label = "\\l".join(line.replace("\\", "\\\\") for line in lines) + "\\l"
+    with Cluster("Findings", graph_attr={"pencolor": FINDING_COLOR, "fontcolor": FINDING_COLOR, "bgcolor": "#FFF5F5", "style": "rounded"}) as legend:
+        legend.name = f"cluster_{LEGEND_ID}"
+        legend.dot.name = legend.name
+        Node(label, nodeid=LEGEND_ID, shape="plaintext", fontcolor=FINDING_COLOR, fixedsize="false", width="0", height="0", labelloc="c")
+
+
+def dot_source(view: View, findings: Sequence[Diagnostic] | None = None) -> str:
+    """The DOT source of *view*: deterministic, icons by absolute path under `icon_root()`."""
+    source: str = build_diagram(view, findings).dot.source
+    return source
+
+
+def _embed_icons(svg: bytes) -> bytes:
+    """Replace the icon file references in Graphviz's SVG with data URIs."""
+    root = re.escape(icon_root())
+
+    def inline(match: re.Match[bytes]) -> bytes:
+        path = Path(match.group(2).decode("utf-8"))
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return match.group(1) + f"data:image/png;base64,{data}".encode("ascii") + match.group(3)
+
+    return re.sub(rb'(xlink:href=")(' + root.encode("utf-8") + rb'[^"]+\.png)(")', inline, svg)
+
+
+def render(view: View, fmt: str, *, findings: list[Diagnostic] | None = None) -> bytes:
+    """*view* as ``png``, ``svg`` or ``dot`` bytes. Raises `GraphvizNotFound` without ``dot``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown diagram format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    source = dot_source(view, findings)
+    if fmt == "dot":
+        return source.encode("utf-8")
+    if shutil.which("dot") is None:
+        raise GraphvizNotFound()
+    import graphviz  # type: ignore[import-untyped]
+
+    try:
+        out: bytes = graphviz.Source(source).pipe(format=fmt, quiet=True)
+    except graphviz.ExecutableNotFound as exc:
+        raise GraphvizNotFound() from exc
+    return _embed_icons(out) if fmt == "svg" else out
+
+
+__all__ = ["DOT_MISSING", "FORMATS", "GraphvizNotFound", "build_diagram", "dot_source", "icon_class", "icon_path",
+           "icon_root", "mark_findings", "render"]

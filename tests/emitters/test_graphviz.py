@@ -1,0 +1,178 @@
+"""The Graphviz emitter: DOT golden files, PNG/SVG sanity, icons, findings, missing Graphviz."""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+from pathlib import Path
+
+import pytest
+from diagrams import Node
+
+from archc.catalog import TYPES
+from archc.diagnostics import Diagnostic
+from archc.emitters import graphviz as gv
+from archc.emitters.views import VIEWS, View, ViewEdge, ViewGroup, ViewNode, build_view
+from tests.golden_files import GOLDEN, check_golden
+
+ICONS = "{icons}"
+
+
+def portable(dot: str) -> str:
+    """The DOT with the machine's icon directory replaced by a placeholder."""
+    return dot.replace(gv.icon_root(), ICONS)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+@pytest.fixture(scope="module")
+def arch(example_model):  # type: ignore[no-untyped-def]
+    return example_model.architecture
+
+
+@pytest.mark.parametrize("type_", sorted(TYPES))
+def test_every_catalogue_icon_resolves_to_an_existing_png(type_: str) -> None:
+    cls = gv.icon_class(type_)
+    assert issubclass(cls, Node)
+    path = Path(gv.icon_path(type_))
+    assert path.is_file(), f"{TYPES[type_].icon}: {path} does not exist"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_dot_golden(arch, name: str, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    dot = gv.render(build_view(arch, name), "dot").decode("utf-8")
+    check_golden(GOLDEN / "dot" / f"sagebrush.{name}.dot", portable(dot), update_golden)
+
+
+def test_dot_golden_with_findings(arch, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    findings = _path_finding(arch)
+    dot = gv.render(build_view(arch, "overview"), "dot", findings=findings).decode("utf-8")
+    check_golden(GOLDEN / "dot" / "sagebrush.overview.findings.dot", portable(dot), update_golden)
+
+
+def test_dot_is_deterministic_with_explicit_ids(arch) -> None:  # type: ignore[no-untyped-def]
+    view = build_view(arch, "overview")
+    first, second = gv.dot_source(view), gv.dot_source(view)
+    assert first == second
+    assert not re.search(r"\b[0-9a-f]{32}\b", first), "a random (uuid) node id leaked into the DOT"
+    for node in view.nodes:
+        assert re.search(rf"^\t+{re.escape(node.id)} \[", first, re.MULTILINE), f"node {node.id} is not drawn under its own id"
+    for group in view.groups:
+        assert f"subgraph cluster_{group.id} {{" in first
+
+
+def test_dot_uses_the_catalogue_icon_and_view_styles(arch) -> None:  # type: ignore[no-untyped-def]
+    dot = gv.dot_source(build_view(arch, "overview"))
+    lambda_icon = gv.icon_path("lambda_function")
+    assert re.search(rf'LAMBDA_API \[label="API Handler\\nARM64/Graviton\\nProvisioned Concurrency" .*image="{re.escape(lambda_icon)}"', dot)
+    # a dotted connection (assume_role) is dashed, a solid one is not
+    assert re.search(r'HK_ROLE -> ROLE_READ \[[^\]]*label="STS AssumeRole"[^\]]*style=dashed', dot)
+    assert re.search(r'USERS -> CDN \[[^\]]*label=HTTPS', dot)
+    assert "style=dashed" not in re.search(r"USERS -> CDN \[[^\]]*\]", dot).group(0)  # type: ignore[union-attr]
+
+
+def test_line_styles_heads_and_edges_to_groups() -> None:
+    view = View(
+        name="t", direction="LR",
+        nodes=(
+            ViewNode("a", "A<br/>two", "lambda_function", "rect", (), "compute", ("resources", "a")),
+            ViewNode("b", "B &amp; C", "s3_bucket", "rect", (), "storage", ("resources", "b")),
+        ),
+        edges=(
+            ViewEdge("a", "b", "thick", "thick", "none", "arrow", 1, ("connections", 0)),
+            ViewEdge("b", "a", None, "invisible", "none", "arrow", 1, ("connections", 1)),
+            ViewEdge("a", "g", "to group", "solid", "circle", "cross", 3, ("connections", 2)),
+        ),
+        groups=(ViewGroup("g", "Group", None, ("b",), None, "group"),),
+        class_defs=(), styles=(),
+    )
+    dot = gv.dot_source(view)
+    assert "rankdir=LR" in dot
+    assert re.search(r'a \[label="A\\ntwo" height=2.3', dot)
+    assert 'b [label="B & C"' in dot
+    assert re.search(r'a -> b \[[^\]]*label=thick[^\]]*penwidth=2.5', dot)
+    assert re.search(r'b -> a \[[^\]]*style=invis', dot)
+    # an edge to a subgraph attaches to its first node and is clipped at the cluster
+    to_group = re.search(r'a -> b \[[^\]]*label="to group"[^\]]*\]', dot)
+    assert to_group is not None
+    for attr in ("arrowtail=odot", "arrowhead=tee", "minlen=3", "lhead=cluster_g", "dir=both"):
+        assert attr in to_group.group(0)
+    assert "compound=true" in dot
+
+
+def _path_finding(arch) -> list[Diagnostic]:  # type: ignore[no-untyped-def]
+    """A path finding (like a cross-account reach): Housekeeping → ROLE_READ → S3_UPLOADS."""
+    conns = {(c.source, c.target): i for i, c in enumerate(arch.connections)}
+    return [
+        Diagnostic(
+            "ARC301", "housekeeping reaches S3_UPLOADS", ("connections", conns[("HK_ROLE", "ROLE_READ")]),
+            name="access.cross-account-reach", related=(("resources", "HK_ROLE"), ("resources", "ROLE_READ"),
+                                                        ("connections", conns[("ROLE_READ", "S3_UPLOADS")]), ("resources", "S3_UPLOADS")),
+        ),
+        Diagnostic("ARC202", "priv_1c shares a NAT gateway", ("resources", "PRIV_1C", "default_route"), name="network.nat-per-az"),
+    ]
+
+
+def test_findings_mark_the_whole_path_and_list_codes_in_a_legend(arch) -> None:  # type: ignore[no-untyped-def]
+    view = build_view(arch, "overview")
+    findings = _path_finding(arch)
+    marks = gv.mark_findings(view, findings)
+    assert marks.nodes == {"HK_ROLE", "ROLE_READ", "S3_UPLOADS", "PRIV_1C"}
+    flagged = sorted((view.edges[i].src, view.edges[i].dst) for i in marks.edges)
+    assert flagged == [("HK_ROLE", "ROLE_READ"), ("NAT_B", "PRIV_1C"), ("ROLE_READ", "S3_UPLOADS")]
+    assert marks.legend == (("ARC202", "network.nat-per-az", 1), ("ARC301", "access.cross-account-reach", 1))
+    dot = gv.dot_source(view, findings)
+    red = gv.FINDING_COLOR
+    assert re.search(rf'ROLE_READ \[[^\]]*color="{red}"', dot)
+    assert not re.search(rf'ROLE_EXEC \[[^\]]*color="{red}"', dot)
+    assert re.search(rf'HK_ROLE -> ROLE_READ \[[^\]]*color="{red}"', dot)
+    assert not re.search(rf'USERS -> CDN \[[^\]]*color="{red}"', dot)
+    assert f"subgraph cluster_{gv.LEGEND_ID}" in dot
+    assert "ARC202 network.nat-per-az" in dot and "ARC301 access.cross-account-reach" in dot
+    assert "cluster_findings_legend" not in gv.dot_source(view, [])
+
+
+def test_a_finding_on_a_resource_drawn_as_a_subgraph_marks_the_cluster(arch) -> None:  # type: ignore[no-untyped-def]
+    view = build_view(arch, "network")
+    marks = gv.mark_findings(view, [Diagnostic("ARC201", "subnet", ("resources", "PRIV_1C", "default_route"))])
+    assert marks.groups == {"subnet_PRIV_1C"} and not marks.nodes
+    assert [(view.edges[i].src, view.edges[i].dst) for i in marks.edges] == [("NAT_B", "subnet_PRIV_1C")]
+    assert re.search(rf'subgraph cluster_subnet_PRIV_1C {{\n\t+graph \[[^\]]*pencolor="{gv.FINDING_COLOR}"', gv.dot_source(view, [
+        Diagnostic("ARC201", "subnet", ("resources", "PRIV_1C"))]))
+
+
+def test_png_is_a_sane_image_and_nothing_is_written(arch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    png = gv.render(build_view(arch, "overview"), "png")
+    width, height = png_size(png)
+    assert 800 <= width <= 20000 and 600 <= height <= 20000, (width, height)
+    assert len(png) > 50_000
+    assert os.listdir(tmp_path) == [], "rendering wrote files into the working directory"
+
+
+def test_svg_embeds_its_icons(arch) -> None:  # type: ignore[no-untyped-def]
+    svg = gv.render(build_view(arch, "network"), "svg").decode("utf-8")
+    assert "<svg" in svg and svg.rstrip().endswith("</svg>")
+    assert gv.icon_root() not in svg, "the SVG points at icon files on this machine"
+    assert svg.count('xlink:href="data:image/png;base64,') == len(build_view(arch, "network").nodes)
+
+
+def test_without_graphviz_render_says_how_to_install_it(arch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PATH", str(tmp_path))
+    view = build_view(arch, "overview")
+    with pytest.raises(gv.GraphvizNotFound) as info:
+        gv.render(view, "png")
+    assert str(info.value) == "Graphviz 'dot' not found; install it (apt-get install graphviz / brew install graphviz)"
+    assert gv.render(view, "dot").startswith(b"digraph overview {")  # DOT needs no Graphviz
+
+
+def test_unknown_format_is_refused(arch) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="unknown diagram format 'gif'"):
+        gv.render(build_view(arch, "overview"), "gif")
