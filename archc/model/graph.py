@@ -59,7 +59,7 @@ def build_graph(arch: Architecture) -> nx.MultiDiGraph:
 
 
 def edges_of_kind(g: nx.MultiDiGraph, *kinds: str) -> list[tuple[str, str, dict[str, Any]]]:
-    """(source, target, data) of every edge whose ``kind`` is one of *kinds*, in insertion order."""
+    """(source, target, data) of every edge whose ``kind`` is one of *kinds*, in graph order (by node)."""
     return [(u, v, d) for u, v, d in g.edges(data=True) if d["kind"] in kinds]
 
 

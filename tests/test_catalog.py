@@ -1,0 +1,51 @@
+"""The catalogue covers every model type, verb and relation, and its icons exist."""
+
+from __future__ import annotations
+
+import importlib
+import typing
+
+from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS
+from archc.model.architecture import Verb
+from archc.model.references import iter_raw_refs
+from archc.model.resources import RESOURCE_CLASSES
+
+
+def test_every_model_type_has_a_row_and_every_row_a_type() -> None:
+    assert set(TYPES) == set(RESOURCE_CLASSES)
+
+
+def test_every_verb_has_a_row() -> None:
+    assert set(VERBS) == set(typing.get_args(Verb))
+
+
+def test_verb_endpoints_name_real_types() -> None:
+    for info in VERBS.values():
+        assert set(info.sources) <= set(TYPES), info.verb
+        assert set(info.targets) <= set(TYPES), info.verb
+
+
+# references inside nested objects: records[].target, listeners[].certificate / target_group
+NESTED = {("route53_zone", "target"), ("load_balancer", "certificate"), ("load_balancer", "target_group")}
+
+
+def test_field_relations_name_real_reference_fields() -> None:
+    for (rtype, fieldname), kind in FIELD_RELATIONS.items():
+        assert kind in RELATIONS
+        cls = RESOURCE_CLASSES[rtype]
+        if (rtype, fieldname) in NESTED:
+            continue
+        sites = list(iter_raw_refs(cls, {fieldname: "x"}))
+        assert sites, f"{rtype}.{fieldname} is not a reference field"
+
+
+def test_icons_resolve_to_diagrams_classes() -> None:
+    for info in TYPES.values():
+        module, cls = info.icon.rsplit(".", 1)
+        assert hasattr(importlib.import_module(module), cls), info.icon
+
+
+def test_inference_words_are_lower_case() -> None:
+    for table in (TYPES, VERBS, RELATIONS):
+        for row in table.values():
+            assert all(w == w.lower() for w in row.words), row
