@@ -113,16 +113,6 @@ def _finding_paths(findings: Iterable[Diagnostic]) -> list[ModelPath]:
     return paths
 
 
-def _node_flagged(origin: ModelPath, paths: Sequence[ModelPath]) -> bool:
-    """A node is flagged by a finding about it or about any of its fields."""
-    return bool(origin) and any(p[: len(origin)] == origin for p in paths)
-
-
-def _edge_flagged(origin: ModelPath, paths: Sequence[ModelPath]) -> bool:
-    """An edge is flagged by a finding about the model element it comes from (or a part of it)."""
-    return bool(origin) and any(p[: len(origin)] == origin for p in paths)
-
-
 @dataclass(frozen=True, slots=True)
 class Marks:
     nodes: frozenset[str]
@@ -132,11 +122,23 @@ class Marks:
 
 
 def mark_findings(view: View, findings: Sequence[Diagnostic]) -> Marks:
-    """Which nodes and edges of *view* the findings flag (path and every related path)."""
+    """Which nodes, clusters and edges of *view* the findings flag (path and every related path).
+
+    Nodes and edges are exactly those the Mermaid emitter flags (`archc.emitters.mermaid.flagged`),
+    so every drawing of a model agrees; a cluster that stands for a resource (a VPC or subnet in
+    the network view) is flagged like a node would be.
+    """
+    from archc.emitters.mermaid import flagged
+
+    node_ids, edge_ids, _ = flagged(view, findings)
     paths = _finding_paths(findings)
-    nodes = frozenset(n.id for n in view.nodes if _node_flagged(_as_path(n.origin), paths))
-    groups = frozenset(g.id for g in view.groups if _node_flagged(_as_path(g.origin), paths) and g.origin[:1] == ("resources",))
-    edges = frozenset(i for i, e in enumerate(view.edges) if _edge_flagged(_as_path(e.origin), paths))
+    edge_origins = {_as_path(e.origin) for e in view.edges}
+    groups = frozenset(
+        g.id for g in view.groups
+        if g.origin[:1] == ("resources",)
+        and any(p[: len(g.origin)] == g.origin and not (len(p) > len(g.origin) and p in edge_origins) for p in paths)
+    )
+    nodes, edges = frozenset(node_ids), frozenset(edge_ids)
     counts: dict[tuple[str, str], int] = {}
     for d in findings:
         key = (d.code, d.name or "")
@@ -148,15 +150,17 @@ def mark_findings(view: View, findings: Sequence[Diagnostic]) -> Marks:
 # --- DOT -------------------------------------------------------------------------------------
 
 
-def _text(label: str) -> str:
-    """A view label (``<br/>``-joined, HTML entities) as a Graphviz string with ``\\n`` breaks."""
+def _lines(label: str) -> list[str]:
+    """A view label's lines: ``<br/>`` breaks, HTML and Mermaid (``#quot;``) entities decoded."""
+    if len(label) >= 2 and label.startswith("`") and label.endswith("`"):  # Mermaid markdown: drop the markup
+        label = re.sub(r"\*{1,2}([^*]+)\*{1,2}", r"\1", label[1:-1]).replace("\n", "<br/>")
     lines = re.split(r"<br\s*/?>", label, flags=re.IGNORECASE)
-    clean = [html.unescape(re.sub(r"#(\w+);", r"&\1;", line)).replace("\\", "\\\\").strip() for line in lines]
-    return "\\n".join(clean)
+    return [html.unescape(re.sub(r"#(\w+);", r"&\1;", line)).strip() for line in lines]
 
 
-def _line_count(label: str) -> int:
-    return len(re.split(r"<br\s*/?>", label, flags=re.IGNORECASE))
+def _text(label: str) -> str:
+    """A view label as a Graphviz string with ``\\n`` line breaks."""
+    return "\\n".join(line.replace("\\", "\\\\") for line in _lines(label))
 
 
 @contextmanager
@@ -178,7 +182,7 @@ def _rankdir(direction: str | None) -> str:
 
 
 def _node_attrs(node: ViewNode, flagged: bool) -> dict[str, str]:
-    lines = _line_count(node.label)
+    lines = len(_lines(node.label))
     attrs = {"height": f"{1.9 + 0.4 * (lines - 1):.1f}", "tooltip": node.id}
     if flagged:
         attrs.update(shape="box", style="rounded,bold", color=FINDING_COLOR, penwidth="3", fontcolor=FINDING_COLOR)

@@ -84,6 +84,7 @@ def test_line_styles_heads_and_edges_to_groups() -> None:
         nodes=(
             ViewNode("a", "A<br/>two", "lambda_function", "rect", (), "compute", ("resources", "a")),
             ViewNode("b", "B &amp; C", "s3_bucket", "rect", (), "storage", ("resources", "b")),
+            ViewNode("m", "`**Bold** line\nnext`", "sqs_queue", "rect", (), "messaging", ("resources", "m")),
         ),
         edges=(
             ViewEdge("a", "b", "thick", "thick", "none", "arrow", 1, ("connections", 0)),
@@ -97,6 +98,7 @@ def test_line_styles_heads_and_edges_to_groups() -> None:
     assert "rankdir=LR" in dot
     assert re.search(r'a \[label="A\\ntwo" height=2.3', dot)
     assert 'b [label="B & C"' in dot
+    assert re.search(r'm \[label="Bold line\\nnext" height=2.3', dot)
     assert re.search(r'a -> b \[[^\]]*label=thick[^\]]*penwidth=2.5', dot)
     assert re.search(r'b -> a \[[^\]]*style=invis', dot)
     # an edge to a subgraph attaches to its first node and is clipped at the cluster
@@ -124,7 +126,8 @@ def test_findings_mark_the_whole_path_and_list_codes_in_a_legend(arch) -> None: 
     view = build_view(arch, "overview")
     findings = _path_finding(arch)
     marks = gv.mark_findings(view, findings)
-    assert marks.nodes == {"HK_ROLE", "ROLE_READ", "S3_UPLOADS", "PRIV_1C"}
+    # a finding on a field drawn as an edge (PRIV_1C's default route) marks the edge, not the node
+    assert marks.nodes == {"HK_ROLE", "ROLE_READ", "S3_UPLOADS"}
     flagged = sorted((view.edges[i].src, view.edges[i].dst) for i in marks.edges)
     assert flagged == [("HK_ROLE", "ROLE_READ"), ("NAT_B", "PRIV_1C"), ("ROLE_READ", "S3_UPLOADS")]
     assert marks.legend == (("ARC202", "network.nat-per-az", 1), ("ARC301", "access.cross-account-reach", 1))
@@ -141,8 +144,10 @@ def test_findings_mark_the_whole_path_and_list_codes_in_a_legend(arch) -> None: 
 
 def test_a_finding_on_a_resource_drawn_as_a_subgraph_marks_the_cluster(arch) -> None:  # type: ignore[no-untyped-def]
     view = build_view(arch, "network")
+    marks = gv.mark_findings(view, [Diagnostic("ARC201", "subnet", ("resources", "PRIV_1C", "cidr"))])
+    assert marks.groups == {"subnet_PRIV_1C"} and not marks.nodes and not marks.edges
     marks = gv.mark_findings(view, [Diagnostic("ARC201", "subnet", ("resources", "PRIV_1C", "default_route"))])
-    assert marks.groups == {"subnet_PRIV_1C"} and not marks.nodes
+    assert not marks.groups
     assert [(view.edges[i].src, view.edges[i].dst) for i in marks.edges] == [("NAT_B", "subnet_PRIV_1C")]
     assert re.search(rf'subgraph cluster_subnet_PRIV_1C {{\n\t+graph \[[^\]]*pencolor="{gv.FINDING_COLOR}"', gv.dot_source(view, [
         Diagnostic("ARC201", "subnet", ("resources", "PRIV_1C"))]))
