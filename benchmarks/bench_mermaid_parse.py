@@ -1,6 +1,6 @@
 """Benchmark: parse (and write) a generated 10,000-edge Mermaid flowchart.
 
-    .venv/bin/python benchmarks/bench_mermaid_parse.py [EDGES]
+.venv/bin/python benchmarks/bench_mermaid_parse.py [EDGES]
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archc.importers.mermaid_parser import parse  # noqa: E402
-from archc.importers.mermaid_writer import write  # noqa: E402
+from archc.importers.mermaid_parser import parse
+from archc.importers.mermaid_writer import write
 
 SHAPES = ["[{}]", "({})", "{{{}}}", "[({})]", "(({}))", "[/{}/]"]
 LINKS = ["-->", "-.->", "==>", "---", "--o", "<-->"]
@@ -24,7 +24,7 @@ def generate(edges: int) -> str:
     per = edges // groups
     k = 0
     for g in range(groups):
-        lines.append(f"    subgraph g{g}[\"Group {g}\"]")
+        lines.append(f'    subgraph g{g}["Group {g}"]')
         for _ in range(per):
             shape = SHAPES[k % len(SHAPES)].format(f'"Node {k}<br/>detail"')
             link = LINKS[k % len(LINKS)]

@@ -33,9 +33,9 @@ def _ci() -> bool:
 
 
 def available() -> bool:
-    return shutil.which("node") is not None and (JS_DIR / "node_modules" / "mermaid").is_dir() and (
-        JS_DIR / "node_modules" / "jsdom"
-    ).is_dir()
+    return (
+        shutil.which("node") is not None and (JS_DIR / "node_modules" / "mermaid").is_dir() and (JS_DIR / "node_modules" / "jsdom").is_dir()
+    )
 
 
 def _try_install() -> None:
@@ -106,7 +106,7 @@ def is_valid(text: str) -> bool:
 
 
 # ---------------------------------------------------------------- comparison views
-_BR = re.compile(r"<br\s*/?>", re.I)
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def norm_text(t: str | None) -> str:

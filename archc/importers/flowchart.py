@@ -37,11 +37,12 @@ Conventions (pinned against mermaid-js 11, see tests/importers):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "BRACKET_SHAPES",
     "DATA_SHAPES",
+    "DIRECTIONS",
     "ClassDef",
     "Edge",
     "Flowchart",
@@ -51,7 +52,6 @@ __all__ = [
     "Style",
     "Subgraph",
     "canonical_shape",
-    "DIRECTIONS",
 ]
 
 LabelKind = Literal["plain", "quoted", "markdown"]
@@ -181,7 +181,7 @@ class MermaidSyntaxError(Exception):
     def __str__(self) -> str:
         return f"{self.source}:{self.line}:{self.col}: {self.message} (got '{self.token}')"
 
-    def __reduce__(self):  # keep picklable with keyword-only args
+    def __reduce__(self) -> tuple[Any, ...]:  # keep picklable with keyword-only args
         return (_rebuild_error, (self.message, self.source, self.line, self.col, self.token))
 
 

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Any, Literal
 
 from .flowchart import (
-    DIRECTIONS,
     ClassDef,
     Edge,
     Flowchart,
@@ -41,20 +41,27 @@ from .flowchart import (
     canonical_shape,
 )
 
-__all__ = ["parse", "extract_blocks", "MermaidSyntaxError"]
+__all__ = ["MermaidSyntaxError", "extract_blocks", "parse"]
 
 # Node ids: word characters (unicode letters/digits/_), with '-' and '.'
 # allowed between word characters (so ``a-b`` is an id but ``a-->b`` is not).
 _ID_RE = re.compile(r"\w(?:\w|-(?=\w)|\.(?=\w))*")
 _CLASS_RE = re.compile(r"[\w-]+")
 _WS_RE = re.compile(r"[ \t]*")
+
+
+def _m(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
+    """Match a pattern that always matches (possibly empty)."""
+    m = pattern.match(s, i)
+    assert m is not None
+    return m
+
+
 _TOKEN_RE = re.compile(r"\w+|[-=.~<>ox]+|\S")
 _HEADER_RE = re.compile(r"(graph|flowchart)(?![\w-])")
 _DIR_RE = re.compile(r"(TB|TD|BT|RL|LR)(?!\w)")
 
-_KEYWORDS = frozenset(
-    {"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"}
-)
+_KEYWORDS = frozenset({"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"})
 
 # Edge tokens, tried in mermaid-js' lexer order.
 _LINK_NORMAL = re.compile(r"([xo<]?)(--+)([-xo>])")
@@ -68,7 +75,9 @@ _END_NORMAL = re.compile(r"[ \t]*([xo<]?)(--+)([-xo>])")
 _END_THICK = re.compile(r"[ \t]*([xo<]?)(==+)([=xo>])")
 _END_DOTTED = re.compile(r"[ \t]*([xo<]?)(-?)(\.+)-([xo>]?)")
 _EDGE_ID_RE = re.compile(r"(\w(?:\w|-(?=\w)|\.(?=\w))*)@(?=[-=.~<ox])")
+_BARE_VALUE = re.compile(r"[^,}\n]*")
 _LINK_START_CHARS = frozenset("-=.~<ox")
+_HEAD_LINK = re.compile(r"[xo](?:--|==|-?\.+-|-\.)")
 
 _HEADS = {">": "arrow", "o": "circle", "x": "cross"}
 _START_HEADS = {"<": "arrow", "o": "circle", "x": "cross"}
@@ -91,19 +100,27 @@ _OPENERS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 _OPEN_FIRST = frozenset("([{>")
 # characters that mermaid-js does not accept inside an unquoted label
-_PLAIN_FORBIDDEN = re.compile(r'["()\[\]{}]')
-_TITLE_RE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.M)
+_PLAIN_FORBIDDEN = re.compile(r'["()\[\]{}|@]')
+_TITLE_RE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 _FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*mermaid(?:[ \t].*)?$")
 
 
-class _Frame:
-    __slots__ = ("id", "title", "title_kind", "direction", "mentions", "pos", "parent")
+def _ws(s: str, i: int) -> int:
+    """Index of the first character at or after ``i`` that is not a space/tab."""
+    n = len(s)
+    while i < n and s[i] in " \t":
+        i += 1
+    return i
 
-    def __init__(self, sg_id, title, title_kind, pos, parent):
+
+class _Frame:
+    __slots__ = ("direction", "id", "mentions", "parent", "pos", "title", "title_kind")
+
+    def __init__(self, sg_id: str | None, title: str, title_kind: Any, pos: int, parent: _Frame | None) -> None:
         self.id = sg_id
         self.title = title
         self.title_kind = title_kind
-        self.direction = None
+        self.direction: str | None = None
         self.mentions: dict[str, None] = {}
         self.pos = pos
         self.parent = parent
@@ -120,7 +137,7 @@ class _Parser:
         self.line_offset = line_offset
         self._line_starts: list[int] | None = None
         # node id -> [label, kind, shape, classes(list), pos]
-        self.nodes: dict[str, list] = {}
+        self.nodes: dict[str, list[Any]] = {}
         self.edges: list[Edge] = []
         self.subgraphs: list[Subgraph] = []
         self.sg_index: dict[str, int] = {}
@@ -132,7 +149,7 @@ class _Parser:
         self.directives: list[str] = []
         self.front_matter: str | None = None
         self.title: str | None = None
-        self.keyword = "flowchart"
+        self.keyword: Literal["graph", "flowchart"] = "flowchart"
         self.direction = "TB"
 
     # ------------------------------------------------------------ positions
@@ -167,7 +184,7 @@ class _Parser:
         return self.s[i] if i < self.n else ""
 
     def skip_ws(self) -> None:
-        self.i = _WS_RE.match(self.s, self.i).end()
+        self.i = _ws(self.s, self.i)
 
     # ------------------------------------------------------------ top level
     def parse(self) -> Flowchart:
@@ -214,9 +231,7 @@ class _Parser:
         if self.stack:
             fr = self.stack[-1]
             raise self.error(f"subgraph '{fr.id or fr.title}' is not closed with 'end'", self.n)
-        nodes = tuple(
-            Node(nid, r[0], r[1], r[2], tuple(r[3]), *self.pos(r[4])) for nid, r in self.nodes.items()
-        )
+        nodes = tuple(Node(nid, r[0], r[1], r[2], tuple(r[3]), *self.pos(r[4])) for nid, r in self.nodes.items())
         return Flowchart(
             direction=self.direction,
             nodes=nodes,
@@ -235,7 +250,7 @@ class _Parser:
         s = self.s
         j = 0
         while True:  # skip blank lines
-            m = _WS_RE.match(s, j)
+            m = _m(_WS_RE, s, j)
             k = m.end()
             if k < self.n and s[k] == "\n":
                 j = k + 1
@@ -258,9 +273,9 @@ class _Parser:
             if nl == -1:
                 raise self.error("front matter starting here is not closed with '---'", j)
             k = nl + 1
-        m = _TITLE_RE.search(self.front_matter)
-        if m:
-            t = m.group(1)
+        mt = _TITLE_RE.search(self.front_matter)
+        if mt:
+            t = mt.group(1)
             if len(t) >= 2 and t[0] == t[-1] and t[0] in "\"'":
                 t = t[1:-1]
             self.title = t
@@ -269,7 +284,7 @@ class _Parser:
         m = _HEADER_RE.match(self.s, self.i)
         if not m:
             raise self.error("expected 'graph' or 'flowchart' header")
-        self.keyword = m.group(1)
+        self.keyword = "graph" if m.group(1) == "graph" else "flowchart"
         self.i = m.end()
         self.skip_ws()
         m = _DIR_RE.match(self.s, self.i)
@@ -299,7 +314,7 @@ class _Parser:
 
     def keyword_arg_start(self, j: int, what: str) -> int:
         """After a keyword: require whitespace, return index of the argument."""
-        m = _WS_RE.match(self.s, j)
+        m = _m(_WS_RE, self.s, j)
         if m.end() == j or m.end() >= self.n or self.s[m.end()] in "\n;":
             raise self.error(f"'{what}' needs an argument", m.end())
         return m.end()
@@ -327,13 +342,13 @@ class _Parser:
             if not m:
                 raise self.error("expected a subgraph id or title", j)
             sg_id = m.group()
-            k = _WS_RE.match(s, m.end()).end()
+            k = _ws(s, m.end())
             c = self.ch(k)
             if c == "[":
-                k = _WS_RE.match(s, k + 1).end()
+                k = _ws(s, k + 1)
                 if self.ch(k) == '"':
                     title, kind, k = self.quoted(k)
-                    k = _WS_RE.match(s, k).end()
+                    k = _ws(s, k)
                     if self.ch(k) != "]":
                         raise self.error("expected ']' after subgraph title", k)
                     j = k + 1
@@ -374,9 +389,7 @@ class _Parser:
         parent = self.stack[-1] if self.stack else None
         line, col = self.pos(fr.pos)
         self.sg_index[sg_id] = len(self.subgraphs)
-        self.subgraphs.append(
-            Subgraph(sg_id, fr.title, fr.title_kind, fr.direction, members, parent.id if parent else None, (), line, col)
-        )
+        self.subgraphs.append(Subgraph(sg_id, fr.title, fr.title_kind, fr.direction, members, parent.id if parent else None, (), line, col))
         if parent is not None:
             parent.mentions[sg_id] = None
 
@@ -412,7 +425,7 @@ class _Parser:
         self.i = end
 
     def style_text(self, k: int, what: str) -> tuple[str, int]:
-        m = _WS_RE.match(self.s, k)
+        m = _m(_WS_RE, self.s, k)
         if m.end() == k:
             raise self.error(f"expected whitespace and styles after the {what} target", k)
         style, end = self.rest_of_statement(m.end())
@@ -435,7 +448,7 @@ class _Parser:
                 k += 1
                 continue
             break
-        m = _WS_RE.match(self.s, k)
+        m = _m(_WS_RE, self.s, k)
         if m.end() == k:
             raise self.error("expected whitespace and a class name", k)
         k = m.end()
@@ -460,8 +473,7 @@ class _Parser:
                 found = True
             if not found:
                 raise self.error(
-                    f"class statement refers to '{nid}', which is not a node or closed subgraph yet "
-                    "(mermaid would silently ignore it)",
+                    f"class statement refers to '{nid}', which is not a node or closed subgraph yet (mermaid would silently ignore it)",
                     at,
                     nid,
                 )
@@ -486,7 +498,7 @@ class _Parser:
         k = self.keyword_arg_start(j, "linkStyle")
         s = self.s
         if s.startswith("default", k) and not (self.ch(k + 7).isalnum() or self.ch(k + 7) == "_"):
-            indexes: tuple[int, ...] | str = "default"
+            indexes: tuple[int, ...] | Literal["default"] = "default"
             k += 7
         else:
             idx = []
@@ -496,9 +508,7 @@ class _Parser:
                     raise self.error("expected an edge index or 'default'", k)
                 v = int(m.group())
                 if v >= len(self.edges):
-                    raise self.error(
-                        f"linkStyle index {v} is out of range ({len(self.edges)} edges defined so far)", k
-                    )
+                    raise self.error(f"linkStyle index {v} is out of range ({len(self.edges)} edges defined so far)", k)
                 idx.append(v)
                 k = m.end()
                 if self.ch(k) == ",":
@@ -553,10 +563,10 @@ class _Parser:
         ids = [self.node()]
         s = self.s
         while True:
-            k = _WS_RE.match(s, self.i).end()
+            k = _ws(s, self.i)
             if self.ch(k) != "&":
                 return ids
-            k = _WS_RE.match(s, k + 1).end()
+            k = _ws(s, k + 1)
             self.i = k
             ids.append(self.node())
 
@@ -570,6 +580,9 @@ class _Parser:
         if nid in _KEYWORDS:
             raise self.error(f"'{nid}' is a reserved word and cannot be a node id", start)
         i = m.end()
+        if nid in ("o", "x") and _HEAD_LINK.match(s, start):
+            # mermaid-js lexes e.g. "o--o" / "x-->" here as an edge, not as node "o"
+            raise self.error(f"node id '{nid}' directly followed by an edge is read as an edge head; add a space", start)
         label = None
         kind = "plain"
         shape = None
@@ -622,10 +635,10 @@ class _Parser:
         else:  # pragma: no cover - guarded by _OPEN_FIRST
             raise self.error("expected a shape")
         j = i + len(opener)
-        k = _WS_RE.match(s, j).end()
+        k = _ws(s, j)
         if self.ch(k) == '"':
             label, kind, k = self.quoted(k)
-            k = _WS_RE.match(s, k).end()
+            k = _ws(s, k)
             for closer, shape in closers:
                 if s.startswith(closer, k):
                     return label, kind, shape, k + len(closer)
@@ -669,10 +682,10 @@ class _Parser:
                 raise self.error("expected a key in '@{ ... }'", j)
             key = m.group()
             key_at = j
-            j = _WS_RE.match(s, m.end()).end()
+            j = _ws(s, m.end())
             if self.ch(j) != ":":
                 raise self.error("expected ':' after a shape-data key", j)
-            j = _WS_RE.match(s, j + 1).end()
+            j = _ws(s, j + 1)
             c = self.ch(j)
             if c in ('"', "'"):
                 end = s.find(c, j + 1)
@@ -681,7 +694,7 @@ class _Parser:
                 value = s[j + 1 : end]
                 j = end + 1
             else:
-                mv = re.compile(r"[^,}\n]*").match(s, j)
+                mv = _m(_BARE_VALUE, s, j)
                 value = mv.group().strip()
                 j = mv.end()
             if key == "shape":
@@ -695,7 +708,7 @@ class _Parser:
                 raise self.error(f"shape-data key '{key}' is not supported (only shape, label)", key_at, key)
         return label, "markdown" if label is not None else "plain", shape, j
 
-    def link(self):
+    def link(self) -> tuple[str | None, Any, Any, Any, int, str | None, Any] | None:
         """Parse an edge at self.i. Returns None (position unchanged) if there
         is none; else (id, stroke, head_start, head_end, length, label, kind)."""
         s = self.s
@@ -775,19 +788,17 @@ class _Parser:
         if pre:
             head_start = _START_HEADS[pre]
             if head_start != head_end:
-                raise self.error(
-                    f"mismatched edge heads: '{pre}' at the start needs the matching head at the end", at
-                )
+                raise self.error(f"mismatched edge heads: '{pre}' at the start needs the matching head at the end", at)
         else:
             head_start = "none"
         # pipe label
         if label is None:
-            k = _WS_RE.match(s, i).end()
+            k = _ws(s, i)
             if self.ch(k) == "|":
-                k = _WS_RE.match(s, k + 1).end()
+                k = _ws(s, k + 1)
                 if self.ch(k) == '"':
                     label, kind, k = self.quoted(k)
-                    k = _WS_RE.match(s, k).end()
+                    k = _ws(s, k)
                     if self.ch(k) != "|":
                         raise self.error("expected '|' to close the edge label", k)
                     i = k + 1
@@ -806,7 +817,7 @@ class _Parser:
         return edge_id, stroke, head_start, head_end, length, label, kind
 
 
-def _replace_sg(sg: Subgraph, **changes) -> Subgraph:
+def _replace_sg(sg: Subgraph, **changes: Any) -> Subgraph:
     from dataclasses import replace
 
     return replace(sg, **changes)

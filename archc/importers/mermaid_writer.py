@@ -30,9 +30,7 @@ __all__ = ["write"]
 
 _IND = "    "
 _ID_OK = re.compile(r"\w(?:\w|-(?=\w)|\.(?=\w))*\Z")
-_RESERVED = frozenset(
-    {"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"}
-)
+_RESERVED = frozenset({"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"})
 _END = {"arrow": ">", "circle": "o", "cross": "x", "none": ""}
 _START = {"arrow": "<", "circle": "o", "cross": "x", "none": ""}
 

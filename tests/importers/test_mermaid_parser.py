@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import mermaidjs  # noqa: E402
+import mermaidjs
 
-from archc.importers.flowchart import Edge, Flowchart, MermaidSyntaxError, Node  # noqa: E402
-from archc.importers.mermaid_parser import extract_blocks, parse  # noqa: E402
+from archc.importers.flowchart import Edge, Flowchart, MermaidSyntaxError, Node
+from archc.importers.mermaid_parser import extract_blocks, parse
 
 CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glob("*.mmd"))
 

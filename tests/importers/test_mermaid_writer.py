@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import mermaidjs  # noqa: E402
+import mermaidjs
 
-from archc.importers.flowchart import (  # noqa: E402
+from archc.importers.flowchart import (
     BRACKET_SHAPES,
     DATA_SHAPES,
     ClassDef,
@@ -25,17 +25,15 @@ from archc.importers.flowchart import (  # noqa: E402
     Subgraph,
     canonical_shape,
 )
-from archc.importers.mermaid_parser import parse  # noqa: E402
-from archc.importers.mermaid_writer import write  # noqa: E402
+from archc.importers.mermaid_parser import parse
+from archc.importers.mermaid_writer import write
 
 CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glob("*.mmd"))
 
 
 # ---------------------------------------------------------------- AST strategy
 _KEYWORDS = {"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"}
-ids = st.from_regex(r"[A-Za-zé][A-Za-z0-9_]{0,5}(-[a-z0-9]{1,2})?(\.[a-z]{1,2})?", fullmatch=True).filter(
-    lambda s: s not in _KEYWORDS
-)
+ids = st.from_regex(r"[A-Za-zé][A-Za-z0-9_]{0,5}(-[a-z0-9]{1,2})?(\.[a-z]{1,2})?", fullmatch=True).filter(lambda s: s not in _KEYWORDS)
 label_text = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 .,:/+?!'_()\[\]{}|-]{0,14}[A-Za-z0-9]|#35;|x<br/>y", fullmatch=True)
 plain_edge_text = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9 ]{0,10}[A-Za-z0-9])?", fullmatch=True)
 class_names = st.sampled_from(["hot", "cold", "c-1", "db", "default_x"])
@@ -203,7 +201,7 @@ def test_corpus_ast_round_trip(path):
     text = write(fc)
     again = parse(text)
     # plain node labels are written quoted (documented normalisation)
-    norm = lambda f: [(n.id, n.label, n.shape, n.classes) for n in f.nodes]  # noqa: E731
+    norm = lambda f: [(n.id, n.label, n.shape, n.classes) for n in f.nodes]
     assert norm(again) == norm(fc)
     assert again.edges == fc.edges
     assert [(s.id, s.title, s.members, s.parent, s.direction, s.classes) for s in again.subgraphs] == [
