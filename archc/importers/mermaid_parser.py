@@ -20,7 +20,12 @@ lost or are mermaid no-ops): ``click``, ``accTitle``/``accDescr``, trailing
 ``direction`` statement outside a subgraph (ignored by mermaid-js),
 ``class`` on an id that is not (yet) a node or closed subgraph (silently
 ignored by mermaid-js), ``@{ ... }`` keys other than ``shape``/``label``,
-edge heads that mermaid-js silently ignores (``x-->``, ``<---``).
+edge heads that mermaid-js silently ignores (``x-->``, ``<---``), shape data
+after a bracket shape (``A[x]@{...}``), ids made of punctuation only (``-``, ``&``).
+
+Like mermaid-js: unquoted labels may not contain ``"()[]{}|@`` (quote them);
+``o``/``x`` directly followed by ``--`` is an edge head, not a node id;
+``%%`` comments must be on their own line; ``;`` is allowed inside brackets.
 """
 
 from __future__ import annotations
