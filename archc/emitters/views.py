@@ -306,7 +306,7 @@ def _overview(arch: Architecture) -> View:
             continue
         if res.group is not None and res.group in arch.groups:
             parent = res.group
-        elif res.account is not None and TYPES[res.type].account_scoped and res.account in arch.accounts and account_subgraph_id(arch, res.account):
+        elif res.account is not None and res.account in arch.accounts and account_subgraph_id(arch, res.account):
             parent = account_subgraph_id(arch, res.account)
         else:
             parent = None

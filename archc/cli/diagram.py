@@ -1,0 +1,284 @@
+"""`archc diagram`, `archc import`, `archc sync` and `archc diff`: models to diagrams and back."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import Any
+
+import click
+
+from archc.cli.common import EXIT_ERROR, EXIT_FINDINGS, fail, load_model, model_argument, write_atomic
+
+DIAGRAM_SUFFIXES = (".mmd", ".mermaid", ".md", ".markdown", ".txt")
+_MARKER = re.compile(
+    r"(?P<open><!--\s*archc:diagram\s+(?P<model>\S+)(?:\s+view=(?P<view>\S+))?\s*-->\n)(?P<body>.*?)(?P<close><!--\s*/archc:diagram\s*-->)",
+    re.S,
+)
+
+
+# -- shared -------------------------------------------------------------------------------------
+
+
+def read_flowchart(path: str, block: int | None = None) -> Any:
+    """The flowchart in *path* (a .mmd file, or block *block* (1-based) of a Markdown file); exit 2 on errors."""
+    from archc.importers.mermaid_parser import MermaidSyntaxError, extract_blocks, parse
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read: {exc}")
+    try:
+        if path.endswith((".md", ".markdown", ".txt")) or block is not None:
+            blocks = extract_blocks(text)
+            if not blocks:
+                fail(f"{path}: no ```mermaid block in this Markdown file")
+            n = block or 1
+            if not 1 <= n <= len(blocks):
+                fail(f"{path}: --block {n}: the file has {len(blocks)} mermaid block{'s' if len(blocks) != 1 else ''}")
+            start, body = blocks[n - 1]
+            return parse(body, source=path, line_offset=start - 1)
+        return parse(text, source=path)
+    except MermaidSyntaxError as exc:
+        fail(str(exc).removeprefix(""))
+
+
+def import_diagram(path: str, block: int | None = None, account: str | None = None, base: Any = None) -> tuple[Any, Any]:
+    from archc.importers.infer import infer
+
+    fc = read_flowchart(path, block)
+    try:
+        return infer(fc, account, base)
+    except ValueError as exc:
+        fail(f"{path}: {exc}")
+
+
+def is_diagram(path: str) -> bool:
+    return os.path.isfile(path) and path.endswith(DIAGRAM_SUFFIXES)
+
+
+def render_mermaid(arch: Any, view_name: str, findings: list[Any] | None) -> str:
+    from archc.emitters.mermaid import render
+    from archc.emitters.views import build_view
+
+    try:
+        view = build_view(arch, view_name)
+    except ValueError as exc:
+        fail(str(exc))
+    return render(view, findings)
+
+
+def run_findings(arch: Any) -> list[Any]:
+    try:
+        from archc.rules.engine import run_rules  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        fail("--findings needs the rules engine (archc.rules.engine), which this installation does not have")
+    return list(run_rules(arch))
+
+
+def update_markdown(text: str, model: str, render_view: Any) -> str:
+    """*text* with the block of every `<!-- archc:diagram MODEL view=NAME -->` marker naming *model* rewritten."""
+    want = os.path.normpath(model)
+
+    def repl(m: re.Match[str]) -> str:
+        if os.path.normpath(m.group("model")) != want:
+            return m.group(0)
+        body = render_view(m.group("view") or "overview")
+        return f"{m.group('open')}```mermaid\n{body}```\n{m.group('close')}"
+
+    return _MARKER.sub(repl, text)
+
+
+# -- diagram ------------------------------------------------------------------------------------
+
+
+@click.command()
+@model_argument
+@click.option("-f", "--format", "fmt", type=click.Choice(["mermaid", "png", "svg", "dot"]), default="mermaid", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write here instead of stdout")
+@click.option("--view", "view_name", default="overview", show_default=True, help="overview or network")
+@click.option("--findings", is_flag=True, help="run the lint rules and mark what they flag (red), with a legend")
+@click.option("--update", "update", type=click.Path(dir_okay=False), help="rewrite the marked Mermaid blocks of this Markdown file")
+@click.option("--check", is_flag=True, help="with --update: write nothing, exit 1 when the file is stale")
+def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: bool, update: str | None, check: bool) -> None:
+    """Draw a model as Mermaid, PNG, SVG or DOT.
+
+    \b
+    Examples:
+      archc diagram examples/sagebrush -f mermaid -o sagebrush.mmd
+      archc diagram examples/sagebrush --view network --findings
+      archc diagram examples/sagebrush --update docs/mermaid.md --check   # pre-commit
+    """
+    if check and not update:
+        fail("--check goes with --update FILE.md")
+    arch = load_model(model).architecture
+    found = run_findings(arch) if findings else None
+    if update:
+        try:
+            with open(update, encoding="utf-8") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"{update}: cannot read: {exc}")
+        new = update_markdown(text, model, lambda v: render_mermaid(arch, v, found))
+        if new == text:
+            click.echo(f"{update}: up to date", err=True)
+            return
+        if check:
+            click.echo(f"{update}: the diagram of {model} is stale; run: archc diagram {model} --update {update}", err=True)
+            sys.exit(EXIT_FINDINGS)
+        write_atomic(update, new)
+        click.echo(f"{update}: updated", err=True)
+        return
+    data: str | bytes
+    if fmt == "mermaid":
+        data = render_mermaid(arch, view_name, found)
+    else:
+        from archc.emitters.views import build_view
+
+        try:
+            from archc.emitters import graphviz  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:
+            fail(f"-f {fmt} needs archc.emitters.graphviz, which this installation does not have")
+        try:
+            view = build_view(arch, view_name)
+        except ValueError as exc:
+            fail(str(exc))
+        data = graphviz.render(view, fmt, findings=found)
+    if output:
+        write_atomic(output, data)
+    elif isinstance(data, bytes):
+        if sys.stdout.isatty():
+            fail(f"-f {fmt} is binary: give -o FILE")
+        sys.stdout.buffer.write(data)
+    else:
+        click.echo(data, nl=False)
+
+
+# -- import -------------------------------------------------------------------------------------
+
+
+@click.command(name="import")
+@click.argument("diagram_path", metavar="DIAGRAM", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="the model file to write")
+@click.option("--block", type=int, help="which ```mermaid block of a Markdown file (1-based; default: the first)")
+@click.option("--account", help="account key for nodes outside every account subgraph")
+@click.option("-q", "--quiet", is_flag=True, help="do not print the inference report")
+def import_(diagram_path: str, output: str, block: int | None, account: str | None, quiet: bool) -> None:
+    """Read a Mermaid flowchart into a model file.
+
+    \b
+    Examples:
+      archc import architecture.md -o model.yaml            # the first ```mermaid block
+      archc import page.md --block 2 -o model.yaml
+      archc import system.mmd -o model.yaml --account prod
+    """
+    from archc.importers.model_yaml import model_yaml
+    from archc.model.loader import load_text
+    from archc.diagnostics import ModelError
+
+    arch, report = import_diagram(diagram_path, block, account)
+    text = model_yaml(arch, header=f"Imported from {os.path.basename(diagram_path)} by `archc import`; edit freely.")
+    try:
+        load_text(text, output)
+    except ModelError as exc:  # a bug in the importer, said plainly
+        fail(f"{diagram_path}: the imported model does not load", exc.diagnostics)
+    if not quiet:
+        click.echo(report.text(), err=True)
+    write_atomic(output, text)
+    click.echo(f"wrote {output}: {len(arch.resources)} resources, {len(arch.connections)} connections", err=True)
+
+
+# -- diff and sync ------------------------------------------------------------------------------
+
+
+def load_either(path: str, base: Any = None) -> Any:
+    if is_diagram(path):
+        return import_diagram(path, base=base)[0]
+    return load_model(path).architecture
+
+
+@click.command()
+@click.argument("a", metavar="A", type=click.Path(exists=True))
+@click.argument("b", metavar="B", type=click.Path(exists=True))
+def diff(a: str, b: str) -> None:
+    """Show the semantic difference between two models or diagrams (exit 1 when they differ).
+
+    \b
+    Examples:
+      archc diff examples/sagebrush page.md
+      archc diff old.mmd new.mmd
+    """
+    from archc.sync import diff as semantic_diff
+    from archc.sync import diff_text
+
+    first = load_either(a) if is_diagram(a) and is_diagram(b) else None
+    if first is None:
+        if is_diagram(a):
+            second = load_model(b).architecture
+            first = import_diagram(a, base=second)[0]
+        else:
+            first = load_model(a).architecture
+            second = load_either(b, base=first)
+    else:
+        second = load_either(b)
+    changes = semantic_diff(first, second)
+    click.echo(diff_text(changes), nl=False)
+    if changes:
+        sys.exit(EXIT_FINDINGS)
+
+
+@click.command()
+@click.argument("diagram_path", metavar="DIAGRAM", type=click.Path(exists=True, dir_okay=False))
+@click.argument("model", metavar="MODEL", type=click.Path(exists=True))
+@click.option("--block", type=int, help="which ```mermaid block of a Markdown file (1-based)")
+@click.option("--check", is_flag=True, help="write nothing; exit 1 when the diagram and the model differ")
+def sync(diagram_path: str, model: str, block: int | None, check: bool) -> None:
+    """Apply an edited diagram to an existing model file (or directory).
+
+    Keeps comments, key order and everything the diagram cannot show; prints the semantic diff;
+    refuses (exit 2) when the result would not load.
+
+    \b
+    Examples:
+      archc sync docs/architecture.md examples/sagebrush
+      archc sync edited.mmd model.yaml --check
+    """
+    from archc.diagnostics import ModelError
+    from archc.model.loader import load_texts
+    from archc.sync import apply, diff_text
+    from archc.sync import diff as semantic_diff
+
+    loaded = load_model(model)
+    base = loaded.architecture
+    new, _report = import_diagram(diagram_path, block, base=base)
+    changes = semantic_diff(base, new)
+    click.echo(diff_text(changes), nl=False)
+    if not changes:
+        click.echo(f"{model}: in sync with {diagram_path}", err=True)
+        return
+    if check:
+        sys.exit(EXIT_FINDINGS)
+    texts = []
+    for name in loaded.files:
+        with open(name, encoding="utf-8") as fh:
+            texts.append((name, fh.read()))
+    updated = apply(texts, base, new, changes)
+    merged = [(name, updated.get(name, text)) for name, text in texts]
+    try:
+        result = load_texts(merged)
+    except ModelError as exc:
+        fail(f"{model}: the synced model would not load; nothing was written", exc.diagnostics)
+    try:
+        from archc.rules.engine import run_rules  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        run_rules = None
+    if run_rules is not None:
+        n = len(list(run_rules(result.architecture)))
+        click.echo(f"lint: {n} finding{'s' if n != 1 else ''} in the synced model (run `archc lint {model}`)", err=True)
+    for name, text in merged:
+        if name in updated:
+            write_atomic(name, text)
+            click.echo(f"updated {name}", err=True)
+    _ = EXIT_ERROR

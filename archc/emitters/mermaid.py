@@ -1,0 +1,124 @@
+"""A `View` as a Mermaid flowchart: the view becomes a flowchart AST, serialised by the one writer
+(`archc.importers.mermaid_writer.write`), so what archc emits is exactly what its parser reads.
+
+`--findings` marks flagged nodes with a ``finding`` classDef and flagged edges with a
+``linkStyle`` (red, thick), and adds a ``legend`` subgraph listing the finding codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from archc.emitters.views import View, ViewEdge, ViewGroup, ViewNode
+from archc.importers.flowchart import ClassDef, Edge, Flowchart, LinkStyle, Node, Style, Subgraph
+from archc.importers.mermaid_writer import write
+
+FINDING_CLASS = "finding"
+FINDING_NODE_STYLE = "stroke:#d62728,stroke-width:3px"
+FINDING_EDGE_STYLE = "stroke:#d62728,stroke-width:3px"
+LEGEND_ID = "legend"
+
+
+def _text(label: str) -> tuple[str, str]:
+    """(text, label kind): a label written in backticks is Mermaid markdown."""
+    if len(label) >= 2 and label.startswith("`") and label.endswith("`"):
+        return label[1:-1], "markdown"
+    return label, "quoted"
+
+
+def _node(n: ViewNode, extra_classes: tuple[str, ...] = ()) -> Node:
+    classes = n.classes + tuple(c for c in extra_classes if c not in n.classes)
+    if n.bare:
+        return Node(id=n.id, classes=classes)
+    text, kind = _text(n.label)
+    return Node(id=n.id, label=text, label_kind=kind, shape=n.shape, classes=classes)  # type: ignore[arg-type]
+
+
+def _edge(e: ViewEdge) -> Edge:
+    text, kind = _text(e.label) if e.label is not None else (None, "plain")
+    if kind == "quoted":
+        kind = "plain"
+    return Edge(
+        src=e.src, dst=e.dst, label=text, label_kind=kind, stroke=e.line,  # type: ignore[arg-type]
+        head_start=e.head_start, head_end=e.head_end, length=e.length,  # type: ignore[arg-type]
+    )
+
+
+def _subgraph(g: ViewGroup) -> Subgraph:
+    return Subgraph(
+        id=g.id, title=g.title, title_kind="plain" if g.title == g.id else "quoted",
+        direction=g.direction, members=g.members, parent=g.parent,
+    )
+
+
+def _path_of(finding: Any) -> tuple[Any, ...]:
+    return tuple(getattr(finding, "path", ()) or ())
+
+
+def flagged(view: View, findings: Iterable[Any]) -> tuple[set[str], set[int], list[tuple[str, str]]]:
+    """(flagged node ids, flagged edge indexes, [(code, summary)]) for *findings*.
+
+    A finding flags the node whose model path its ``path`` (or one of its ``related`` paths)
+    starts with, and the edge whose origin it names; a path rule's ``related`` paths mark the
+    whole path.
+    """
+    by_origin_node = {n.origin: n.id for n in view.nodes}
+    nodes: set[str] = set()
+    edges: set[int] = set()
+    codes: dict[str, str] = {}
+    for f in findings:
+        paths = [_path_of(f), *(tuple(p) for p in (getattr(f, "related", ()) or ()))]
+        hit = False
+        for path in paths:
+            if not path:
+                continue
+            for i, e in enumerate(view.edges):
+                if e.origin == path or (len(path) > len(e.origin) and path[: len(e.origin)] == e.origin):
+                    edges.add(i)
+                    hit = True
+            if len(path) >= 2 and path[0] == "resources" and ("resources", path[1]) in by_origin_node:
+                # a path into a field that is drawn as an edge marks the edge, not the node
+                if not (len(path) > 2 and any(e.origin == path for e in view.edges)):
+                    nodes.add(by_origin_node[("resources", path[1])])
+                hit = True
+        if hit or paths:
+            code = str(getattr(f, "code", "finding"))
+            codes.setdefault(code, str(getattr(f, "name", "") or getattr(f, "rule", "") or ""))
+    return nodes, edges, sorted(codes.items())
+
+
+def to_flowchart(view: View, findings: Sequence[Any] | None = None) -> Flowchart:
+    """The flowchart AST of *view* (with *findings* marked, when given)."""
+    bad_nodes: set[str] = set()
+    bad_edges: set[int] = set()
+    codes: list[tuple[str, str]] = []
+    if findings:
+        bad_nodes, bad_edges, codes = flagged(view, findings)
+    nodes = [_node(n, (FINDING_CLASS,) if n.id in bad_nodes else ()) for n in view.nodes]
+    subgraphs = [_subgraph(g) for g in view.groups]
+    class_defs = [ClassDef(name, style) for name, style in view.class_defs]
+    link_styles: list[LinkStyle] = []
+    if findings is not None and codes:
+        if not any(c.name == FINDING_CLASS for c in class_defs):
+            class_defs.append(ClassDef(FINDING_CLASS, FINDING_NODE_STYLE))
+        legend_text = "<br/>".join(f"{code} {name}".strip() for code, name in codes)
+        nodes.append(Node(id=f"{LEGEND_ID}_codes", label=legend_text, label_kind="quoted", shape="rect", classes=(FINDING_CLASS,)))
+        subgraphs.append(Subgraph(id=LEGEND_ID, title="Findings", title_kind="quoted", members=(f"{LEGEND_ID}_codes",)))
+        if bad_edges:
+            link_styles.append(LinkStyle(tuple(sorted(bad_edges)), FINDING_EDGE_STYLE))
+    return Flowchart(
+        direction=view.direction,
+        nodes=tuple(nodes),
+        edges=tuple(_edge(e) for e in view.edges),
+        subgraphs=tuple(subgraphs),
+        class_defs=tuple(class_defs),
+        styles=tuple(Style(target, style) for target, style in view.styles),
+        link_styles=tuple(link_styles),
+        keyword=view.keyword,  # type: ignore[arg-type]
+    )
+
+
+def render(view: View, findings: Sequence[Any] | None = None) -> str:
+    """Mermaid flowchart text for *view* (ends with a newline)."""
+    return write(to_flowchart(view, findings))
