@@ -1,0 +1,192 @@
+"""What every rule shares: the `Rule` record, the `Finding` a rule yields, and the `RuleContext`.
+
+A rule is one small function ``check(ctx) -> Iterable[Finding]`` whose docstring is its
+documentation: the first line is the summary (``archc rules``), the body has the sections
+*What it checks*, *Why it matters*, *Example* and *Fix*, each a line ending in ``:`` followed by
+an indented block. The engine turns findings into `Diagnostic`s with the rule's code, name and
+severity.
+
+This module imports neither networkx nor the model: ``archc rules`` stays cheap. The graph is
+built on first use by `RuleContext.graph`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from archc.catalog import TYPES
+from archc.diagnostics import Path, Severity
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from archc.model.architecture import Architecture, Connection
+
+SECTIONS = ("What it checks", "Why it matters", "Example", "Fix")
+AREAS = {"1": "model", "2": "network", "3": "access", "4": "data", "5": "operations"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem a rule found: where (a model path), what, and the whole path involved."""
+
+    message: str
+    path: Path
+    help: str | None = None
+    related: tuple[Path, ...] = ()
+    severity: Severity | None = None  # None: the rule's default
+
+
+Check = Callable[["RuleContext"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # ARC + area digit + two digits
+    name: str  # dotted: area.what-it-checks
+    severity: Severity
+    check: Check
+    since: str = "0.1.0"
+    aliases: tuple[str, ...] = ()  # retired codes or names that mean this rule
+    after_suppression: bool = False  # runs last, seeing which suppressions were used
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0].strip()
+
+    @property
+    def area(self) -> str:
+        return AREAS.get(self.code[3:4], "other")
+
+    def sections(self) -> dict[str, str]:
+        """The docstring's sections (title → dedented body), in order."""
+        return parse_sections(self.doc)
+
+
+def parse_sections(doc: str) -> dict[str, str]:
+    """``Title:`` lines at the left margin followed by indented blocks → {title: body}."""
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in doc.split("\n")[1:]:
+        stripped = line.rstrip()
+        if stripped.endswith(":") and stripped[:-1] in SECTIONS and not line.startswith(" "):
+            current = out.setdefault(stripped[:-1], [])
+            continue
+        if current is not None:
+            current.append(line)
+    return {title: inspect.cleandoc("\n".join(lines)) for title, lines in out.items()}
+
+
+@dataclass
+class RuleContext:
+    """The model plus the views rules need, each built once, on first use."""
+
+    arch: Architecture
+    # filled by the engine before `after_suppression` rules run
+    used_suppressions: set[tuple[Path, str]] = field(default_factory=set)
+    active_codes: set[str] = field(default_factory=set)
+
+    # -- the graph (networkx is imported here, not at module level) ---------------------------
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        from archc.model.graph import build_graph
+
+        return build_graph(self.arch)
+
+    @cached_property
+    def flow(self) -> nx.DiGraph:
+        """Connections that carry traffic, data or identity (`archc.model.graph.flow_view`)."""
+        from archc.model.graph import flow_view
+
+        return flow_view(self.graph)
+
+    # -- indexes over the model --------------------------------------------------------------
+
+    @cached_property
+    def by_type(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for rid, res in self.arch.resources.items():
+            out[res.type].append(rid)
+        return out
+
+    def of_type(self, *types: str) -> Iterator[tuple[str, Any]]:
+        """(id, resource) of every resource of one of *types*, in model order per type."""
+        for t in types:
+            for rid in self.by_type.get(t, ()):
+                yield rid, self.arch.resources[rid]
+
+    @cached_property
+    def connections_from(self) -> dict[str, list[tuple[int, Connection]]]:
+        out: dict[str, list[tuple[int, Connection]]] = defaultdict(list)
+        for i, conn in enumerate(self.arch.connections):
+            out[conn.source].append((i, conn))
+        return out
+
+    @cached_property
+    def connections_to(self) -> dict[str, list[tuple[int, Connection]]]:
+        out: dict[str, list[tuple[int, Connection]]] = defaultdict(list)
+        for i, conn in enumerate(self.arch.connections):
+            out[conn.target].append((i, conn))
+        return out
+
+    @cached_property
+    def roles_used_by(self) -> dict[str, list[str]]:
+        """Resource id → the roles it runs as (a function's `role`, a task's roles)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for rid, res in self.of_type("lambda_function"):
+            out[rid].append(res.role)
+        for rid, res in self.of_type("ecs_task_definition"):
+            out[rid].append(res.execution_role)
+            if res.task_role:
+                out[rid].append(res.task_role)
+        return out
+
+    def account(self, rid: str) -> str | None:
+        """The account of an account-scoped resource; None for externals and untyped ones."""
+        res = self.arch.resources.get(rid)
+        if res is None or not TYPES[res.type].account_scoped:
+            return None
+        return res.account  # type: ignore[no-any-return]
+
+    def edge_path(self, u: str, v: str, *, kinds: tuple[str, ...] = ("connection",), verbs: Iterable[str] | None = None) -> Path | None:
+        """The model path of the first graph edge u → v of one of *kinds* (and *verbs*)."""
+        wanted = set(verbs) if verbs is not None else None
+        data = self.graph.get_edge_data(u, v) or {}
+        best: tuple[tuple[int, str], Path] | None = None
+        for key, attrs in data.items():
+            if attrs["kind"] not in kinds or (wanted is not None and attrs.get("verb") not in wanted):
+                continue
+            rank = (attrs.get("index", -1), str(key))
+            if best is None or rank < best[0]:
+                best = (rank, attrs["path"])
+        return best[1] if best else None
+
+
+def resource_path(rid: str, *rest: str | int) -> Path:
+    return ("resources", rid, *rest)
+
+
+def describe(ctx: RuleContext, rid: str) -> str:
+    """``'RDS' (aurora_cluster)`` — a resource in the user's words."""
+    res = ctx.arch.resources.get(rid)
+    return f"'{rid}' ({res.type})" if res is not None else f"'{rid}'"
+
+
+def path_related(ctx: RuleContext, nodes: list[str], edges: list[Path | None]) -> tuple[Path, ...]:
+    """The model paths of every node and edge of a path, in order along it."""
+    out: list[Path] = []
+    for i, node in enumerate(nodes):
+        out.append(resource_path(node))
+        if i < len(edges) and edges[i] is not None:
+            out.append(edges[i])  # type: ignore[arg-type]
+    return tuple(out)

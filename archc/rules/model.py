@@ -1,0 +1,205 @@
+"""Model rules (ARC11x): connections that make sense, what cannot be built, suppressions.
+
+(ARC100–ARC107 are the loader's own errors; these rules start at ARC110.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archc.catalog import VERBS
+from archc.diagnostics import Path, did_you_mean
+from archc.rules.base import Finding, Rule, RuleContext, describe, resource_path
+
+
+def fitting_verbs(source_type: str, target_type: str) -> list[str]:
+    """The verbs whose catalogue entry allows these endpoint types (most specific first)."""
+    out = []
+    for verb, info in VERBS.items():
+        if info.kind == "other" or not (info.sources or info.targets):
+            continue
+        if (not info.sources or source_type in info.sources) and (not info.targets or target_type in info.targets):
+            out.append(verb)
+    return out
+
+
+def verb_fit(ctx: RuleContext) -> Iterator[Finding]:
+    """A connection's verb fits the types at its ends.
+
+    What it checks:
+        Each connection's `verb` allows its source and target types (the catalogue's `VERBS`
+        table): you `query` a database, `invoke` a function, `assume_role` onto a role.
+        Connections to or from untyped (`generic`) resources and `relates` connections are
+        left to ARC111.
+
+    Why it matters:
+        The compiler turns each connection into IAM statements and security-group rules; a verb
+        that does not fit its ends compiles to nothing, or to the wrong permission.
+
+    Example:
+        resources:
+          role: {type: iam_role}
+          fn: {type: lambda_function, role: role}
+          uploads: {type: s3_bucket}
+        connections:
+          - {from: fn, to: uploads, verb: query}
+
+    Fix:
+        Use a verb that fits (the finding lists them), or fix the connection's ends.
+    """
+    res = ctx.arch.resources
+    for i, conn in enumerate(ctx.arch.connections):
+        info = VERBS[conn.verb]
+        src, dst = res[conn.source].type, res[conn.target].type
+        if info.kind == "other" or "generic" in (src, dst):
+            continue
+        problems = []
+        if info.sources and src not in info.sources:
+            problems.append(f"starts from {', '.join(info.sources)}")
+        if info.targets and dst not in info.targets:
+            problems.append(f"targets {', '.join(info.targets)}")
+        if problems:
+            fits = fitting_verbs(src, dst)
+            yield Finding(
+                f"connection #{i + 1}: {describe(ctx, conn.source)} cannot `{conn.verb}` {describe(ctx, conn.target)}; "
+                f"`{conn.verb}` {' and '.join(problems)}",
+                ("connections", i, "verb"),
+                f"use one of: {', '.join(fits)}" if fits else "no verb connects these two types; check the connection's ends",
+            )
+
+
+def untyped_resource(ctx: RuleContext) -> Iterator[Finding]:
+    """Everything in the model can be built: no `generic` resources or `relates` connections.
+
+    What it checks:
+        Resources of type `generic` and connections with verb `relates`: what the diagram
+        importer read but could not type. They are drawn, never built.
+
+    Why it matters:
+        A box on the diagram that the compiler silently skips is a surprise at deploy time.
+
+    Example:
+        resources:
+          thing: {type: generic, kind: mainframe}
+
+    Fix:
+        Give the resource a real `type` (see `archc schema`) and the connection a real verb.
+    """
+    for rid, _res in ctx.of_type("generic"):
+        yield Finding(f"resource '{rid}' is untyped (generic) and will not be built", resource_path(rid, "type"),
+                      "give it a resource type archc can build")
+    for i, conn in enumerate(ctx.arch.connections):
+        if conn.verb == "relates":
+            yield Finding(f"connection #{i + 1} ({conn.source} → {conn.target}) has no verb archc can build (relates)",
+                          ("connections", i, "verb"), "give it a verb such as read, write, invoke or query")
+
+
+def _suppressions(ctx: RuleContext) -> Iterator[tuple[Path, str, str]]:
+    """(owner path, code, reason) of every `lint.ignore` entry, in model order."""
+    for rid, res in ctx.arch.resources.items():
+        for code, reason in res.lint.ignore.items():
+            yield ("resources", rid), code, reason
+    for i, conn in enumerate(ctx.arch.connections):
+        for code, reason in conn.lint.ignore.items():
+            yield ("connections", i), code, reason
+
+
+def unused_suppression(ctx: RuleContext) -> Iterator[Finding]:
+    """Every suppression names a real rule that fires where it is written.
+
+    What it checks:
+        Each `lint: {ignore: {CODE: reason}}` entry: the code must be a rule's code, and that
+        rule must have found something on that resource or connection (only checked when the rule
+        ran, so `--select` does not make suppressions look stale).
+
+    Why it matters:
+        A suppression that no longer suppresses anything hides the next real problem on that
+        resource, and a misspelt code suppresses nothing while looking reassuring.
+
+    Example:
+        resources:
+          logs:
+            type: log_group
+            retention_days: 30
+            lint: {ignore: {ARC504: "kept forever for audit"}}
+
+    Fix:
+        Delete the stale entry, or correct the code.
+    """
+    from archc.rules.registry import BY_CODE
+
+    for owner, code, reason in _suppressions(ctx):
+        at: Path = (*owner, "lint", "ignore", code)
+        if code not in BY_CODE:
+            yield Finding(f"suppression of unknown rule '{code}'{did_you_mean(code, BY_CODE)}", at,
+                          "use a code that `archc rules` lists")
+        elif code in ctx.active_codes and reason.strip() and (owner, code) not in ctx.used_suppressions:
+            yield Finding(f"suppression of {code} ({BY_CODE[code].name}) matches no finding here", at,
+                          "delete this entry: the rule no longer fires here")
+
+
+def suppression_reason(ctx: RuleContext) -> Iterator[Finding]:
+    """Every suppression gives a reason.
+
+    What it checks:
+        Each `lint: {ignore: {CODE: reason}}` entry has a non-blank reason. A suppression
+        without one is not honoured: the finding it meant to hide is still reported.
+
+    Why it matters:
+        The reason is the review record: why this resource may break the rule. Without it the
+        next reader cannot tell a decision from a shortcut.
+
+    Example:
+        resources:
+          assets:
+            type: s3_bucket
+            public: true
+            lint: {ignore: {ARC402: ""}}
+
+    Fix:
+        Write the reason: `ARC402: "public website assets, served through CloudFront"`.
+    """
+    for owner, code, reason in _suppressions(ctx):
+        if not reason.strip():
+            yield Finding(f"suppression of {code} gives no reason, so it is not honoured", (*owner, "lint", "ignore", code),
+                          "write why this element may break the rule")
+
+
+def isolated_resource(ctx: RuleContext) -> Iterator[Finding]:
+    """A resource is connected to something.
+
+    What it checks:
+        Resources with no edge at all in the graph: no connection, and no typed field pointing at
+        them or from them (belonging to an account does not count).
+
+    Why it matters:
+        An isolated resource is usually a leftover, or a connection that was forgotten.
+        Informational.
+
+    Example:
+        resources:
+          spare_key: {type: kms_key}
+
+    Fix:
+        Connect it, reference it, or delete it.
+    """
+    from archc.model.graph import ACCOUNT_PREFIX
+
+    g = ctx.graph
+    for rid in ctx.arch.resources:
+        degree = g.out_degree(rid)
+        for pred, edges in g.pred[rid].items():
+            if not str(pred).startswith(ACCOUNT_PREFIX):
+                degree += len(edges)
+        if degree == 0:
+            yield Finding(f"{describe(ctx, rid)} is connected to nothing", resource_path(rid),
+                          "connect it, reference it, or delete it")
+
+
+RULES: list[Rule] = [
+    Rule("ARC110", "model.verb-fit", "error", verb_fit),
+    Rule("ARC111", "model.untyped-resource", "warning", untyped_resource),
+    Rule("ARC112", "model.unused-suppression", "warning", unused_suppression, after_suppression=True),
+    Rule("ARC113", "model.isolated-resource", "info", isolated_resource),
+    Rule("ARC114", "model.suppression-reason", "error", suppression_reason),
+]
