@@ -181,3 +181,41 @@ def test_without_graphviz_render_says_how_to_install_it(arch, tmp_path: Path, mo
 def test_unknown_format_is_refused(arch) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="unknown diagram format 'gif'"):
         gv.render(build_view(arch, "overview"), "gif")
+
+
+# --- through `archc diagram -f png|svg|dot` ----------------------------------------------------
+
+
+def test_diagram_command_without_graphviz_says_so_in_one_line_and_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from archc.cli import main
+    from tests.conftest import EXAMPLE
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    out = tmp_path / "out.png"
+    result = CliRunner().invoke(main, ["diagram", str(EXAMPLE), "-f", "png", "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == "archc: Graphviz 'dot' not found; install it (apt-get install graphviz / brew install graphviz)\n"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "dot"])
+def test_diagram_command_writes_each_format(fmt: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from archc.cli import main
+    from tests.conftest import EXAMPLE
+
+    out = tmp_path / f"sagebrush.{fmt}"
+    result = CliRunner().invoke(main, ["diagram", str(EXAMPLE), "-f", fmt, "-o", str(out), "--view", "network"])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    if fmt == "png":
+        width, height = png_size(data)
+        assert 800 <= width <= 20000 and 200 <= height <= 20000
+    elif fmt == "svg":
+        assert b"<svg" in data
+    else:
+        assert data.startswith(b"digraph network {")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
