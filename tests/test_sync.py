@@ -1,0 +1,99 @@
+"""Semantic diff and sync: what changes, and that the model file keeps everything else."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from archc.emitters.mermaid import render
+from archc.emitters.views import build_view
+from archc.importers.infer import infer
+from archc.importers.mermaid_parser import parse
+from archc.model.loader import load, load_text, load_texts
+from archc.sync import apply, diff, diff_text
+
+MODEL = """\
+# the team's model: this comment must survive a sync
+archc: 1
+accounts:
+  prod: {id: "111111111111", name: Prod, region: us-west-2}
+groups:
+  Data: {title: Data stores, account: prod}
+resources:
+  ROLE: {type: iam_role, label: App role}  # trailing comment
+  FN:
+    type: lambda_function
+    role: ROLE
+    memory_mb: 2048  # the diagram cannot show this
+  BUCKET: {type: s3_bucket, label: "S3: data", group: Data, versioning: false}
+connections:
+  - {from: FN, to: BUCKET, verb: read_write}
+  - {from: FN, to: ROLE, verb: relates, label: debug}
+"""
+
+
+def diagram_of(text: str) -> str:
+    return render(build_view(load_text(text).architecture))
+
+
+def synced(edited: str) -> tuple[str, list[str]]:
+    base = load_text(MODEL, "m.yaml").architecture
+    new, _ = infer(parse(edited), base=base)
+    changes = diff(base, new)
+    out = apply([("m.yaml", MODEL)], base, new, changes)
+    return out.get("m.yaml", MODEL), [c.text() for c in changes]
+
+
+def test_unedited_diagram_is_in_sync() -> None:
+    text, changes = synced(diagram_of(MODEL))
+    assert changes == [] and text == MODEL
+
+
+def test_edits_are_applied_and_everything_else_kept() -> None:
+    d = diagram_of(MODEL)
+    d = d.replace('BUCKET["S3: data"]', 'BUCKET["S3: customer data"]\n        QUEUE["SQS: jobs"]')
+    d = d.replace("    FN -->|debug| ROLE\n", "    FN -->|Send| QUEUE\n")
+    text, changes = synced(d)
+    assert changes == [
+        "~ resource BUCKET: label 'S3: data' → 'S3: customer data'",
+        "+ resource QUEUE: sqs_queue 'SQS: jobs'",
+        "+ connection FN → QUEUE (send, 'Send')",
+        "- connection FN → ROLE (relates, 'debug')",
+    ]
+    assert "# the team's model: this comment must survive a sync" in text
+    assert "# trailing comment" in text and "memory_mb: 2048  # the diagram cannot show this" in text
+    assert "versioning: false" in text
+    arch = load_text(text).architecture
+    assert arch.resources["QUEUE"].group == "Data" and arch.resources["QUEUE"].account == "prod"
+    assert [(c.source, c.target, c.verb) for c in arch.connections] == [("FN", "BUCKET", "read_write"), ("FN", "QUEUE", "send")]
+    assert list(arch.resources) == ["ROLE", "FN", "BUCKET", "QUEUE"]
+
+
+def test_typed_field_edges_change_typed_fields() -> None:
+    d = diagram_of(MODEL).replace("    ROLE -.->|Used by| FN\n", "")
+    base = load_text(MODEL).architecture
+    new, _ = infer(parse(d), base=base)
+    # the role is required: the model keeps it, nothing to sync
+    assert diff(base, new) == []
+
+
+def test_diff_text_is_deterministic_and_model_order() -> None:
+    a = load_text(MODEL).architecture
+    b = load_text(MODEL.replace("label: App role", "label: Role").replace("group: Data, ", "")).architecture
+    assert diff_text(diff(a, b)) == "~ resource ROLE: label 'App role' → 'Role'\n~ resource BUCKET: group Data → None\n"
+
+
+def test_sync_of_a_directory_puts_new_resources_beside_their_account(tmp_path: Path, example_model) -> None:
+    model = tmp_path / "m"
+    shutil.copytree(Path(example_model.files[0]).parent, model)
+    base = load(str(model))
+    d = render(build_view(base.architecture)).replace('HK_ROLE["', 'HK_QUEUE["SQS: hk"]\n        HK_ROLE["')
+    new, _ = infer(parse(d), base=base.architecture)
+    changes = diff(base.architecture, new)
+    assert [c.text() for c in changes] == ["+ resource HK_QUEUE: sqs_queue 'SQS: hk'"]
+    texts = [(f, Path(f).read_text()) for f in base.files]
+    out = apply(texts, base.architecture, new, changes)
+    assert list(out) == [str(model / "housekeeping.yaml")]
+    assert "  HK_QUEUE: {type: sqs_queue, label: 'SQS: hk'}\n" in out[str(model / "housekeeping.yaml")]
+    merged = [(f, out.get(f, t)) for f, t in texts]
+    assert load_texts(merged).architecture.resources["HK_QUEUE"].account == "housekeeping"
