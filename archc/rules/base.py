@@ -13,6 +13,7 @@ built on first use by `RuleContext.graph`.
 from __future__ import annotations
 
 import inspect
+import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -83,7 +84,7 @@ def parse_sections(doc: str) -> dict[str, str]:
             continue
         if current is not None:
             current.append(line)
-    return {title: inspect.cleandoc("\n".join(lines)) for title, lines in out.items()}
+    return {title: textwrap.dedent("\n".join(lines)).strip("\n").rstrip() for title, lines in out.items()}
 
 
 @dataclass

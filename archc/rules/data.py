@@ -113,9 +113,9 @@ def versioning(ctx: RuleContext) -> Iterator[Finding]:
         links = [(i, c) for i, c in ctx.connections_from.get(rid, []) + ctx.connections_to.get(rid, []) if c.verb == "replicate"]
         if links:
             links.sort(key=lambda item: item[0])
-            i, conn = links[0]
-            role = "source" if conn.source == rid else "destination"
-            yield Finding(f"bucket '{rid}' is the {role} of replication (connection #{i + 1}) but is not versioned",
+            roles = " and ".join(r for r in ("source", "destination") if any((c.source if r == "source" else c.target) == rid for _, c in links))
+            numbers = ", ".join(f"#{i + 1}" for i, _ in links)
+            yield Finding(f"bucket '{rid}' is the {roles} of replication (connection{'s' if len(links) > 1 else ''} {numbers}) but is not versioned",
                           resource_path(rid, "versioning"), "set `versioning: true`: S3 replication requires it on both buckets",
                           (resource_path(rid), *(("connections", j) for j, _ in links)), severity="error")
         else:
