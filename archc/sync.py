@@ -12,6 +12,7 @@ round-trip mode: comments, key order, anchors and every property the diagram can
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,6 +171,7 @@ class _Docs:
     def __init__(self, texts: list[tuple[str, str]]) -> None:
         self.y = _yaml()
         self.names = [name for name, _ in texts]
+        self.originals = dict(texts)
         self.docs: dict[str, Any] = {}
         for name, text in texts:
             doc = self.y.load(text)
@@ -217,8 +219,22 @@ class _Docs:
         for name in sorted(self.dirty):
             buf = io.StringIO()
             self.y.dump(self.docs[name], buf)
-            out[name] = buf.getvalue()
+            out[name] = _rejoin_anchor_comments(buf.getvalue(), self.originals.get(name, ""))
         return out
+
+
+_ANCHOR_COMMENT = re.compile(r"(&[\w.-]+)\n[ \t]+(#[^\n]*)")
+
+
+def _rejoin_anchor_comments(text: str, original: str) -> str:
+    """ruamel.yaml moves a comment after an anchor (`key: &a  # why`) to a line of its own; put
+    it back where the original file had it."""
+
+    def repl(m: re.Match[str]) -> str:
+        joined = f"{m.group(1)}  {m.group(2)}"
+        return joined if joined in original else m.group(0)
+
+    return _ANCHOR_COMMENT.sub(repl, text)
 
 
 def _set(m: Any, key: str, value: Any) -> None:

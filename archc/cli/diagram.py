@@ -13,7 +13,7 @@ from archc.cli.common import EXIT_ERROR, EXIT_FINDINGS, fail, load_model, model_
 
 DIAGRAM_SUFFIXES = (".mmd", ".mermaid", ".md", ".markdown", ".txt")
 _MARKER = re.compile(
-    r"(?P<open><!--\s*archc:diagram\s+(?P<model>\S+)(?:\s+view=(?P<view>\S+))?\s*-->\n)(?P<body>.*?)(?P<close><!--\s*/archc:diagram\s*-->)",
+    r"(?m)(?P<open>^<!--\s*archc:diagram\s+(?P<model>\S+)(?:\s+view=(?P<view>\S+))?\s*-->\n)(?P<body>.*?)(?P<close>^<!--\s*/archc:diagram\s*-->)",
     re.S,
 )
 

@@ -1,0 +1,104 @@
+"""`archc diagram`, `import`, `diff` and `sync` from the command line: exit codes, files, messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from archc.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = "/work/shared/seed/000_d614f429c6bfce2c.txt"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_diagram_to_stdout_and_file(tmp_path: Path) -> None:
+    code, out, _ = run("diagram", str(ROOT / "examples/sagebrush"))
+    assert code == 0 and out.startswith("graph TB\n")
+    code, _, _ = run("diagram", str(ROOT / "examples/sagebrush"), "--view", "network", "-o", str(tmp_path / "n.mmd"))
+    assert code == 0 and "subgraph vpc_VPC" in (tmp_path / "n.mmd").read_text()
+    code, _, err = run("diagram", str(ROOT / "examples/sagebrush"), "--view", "nope")
+    assert code == 2 and "known views: overview, network" in err
+
+
+def test_docs_diagram_is_fresh() -> None:
+    code, _, err = run("diagram", "examples/sagebrush", "--update", str(ROOT / "docs/mermaid.md"), "--check")
+    assert code == 0, err
+
+
+def test_update_and_check(tmp_path: Path) -> None:
+    md = tmp_path / "page.md"
+    md.write_text("# Page\n\n<!-- archc:diagram examples/sagebrush view=network -->\nold\n<!-- /archc:diagram -->\ntail\n")
+    code, _, err = run("diagram", "examples/sagebrush", "--update", str(md), "--check")
+    assert code == 1 and "stale" in err and "old" in md.read_text()
+    assert run("diagram", "examples/sagebrush", "--update", str(md))[0] == 0
+    text = md.read_text()
+    assert "```mermaid\ngraph TB\n" in text and text.endswith("<!-- /archc:diagram -->\ntail\n") and "subgraph vpc_VPC" in text
+    assert run("diagram", "examples/sagebrush", "--update", str(md), "--check")[0] == 0
+
+
+def test_import_seed_then_lint_finds_arc201(tmp_path: Path) -> None:
+    out = tmp_path / "seed.yaml"
+    code, _, err = run("import", SEED, "-o", str(out))
+    assert code == 0, err
+    assert "inferred: PRIV_1C: subnet" in err and "could not infer: ECS_SERVICE" in err
+    code, stdout, _ = run("lint", str(out))
+    arc201 = [line for line in stdout.splitlines() if " ARC201 " in line]
+    assert len(arc201) == 1 and "'PRIV_1C'" in arc201[0]
+
+
+def test_import_errors_point_at_markdown_lines(tmp_path: Path) -> None:
+    md = tmp_path / "bad.md"
+    md.write_text("# t\n\ntext\n\n```mermaid\ngraph TD\n  A --> B\n  click A call\n```\n")
+    code, _, err = run("import", str(md), "-o", str(tmp_path / "m.yaml"))
+    assert code == 2 and f"{md}:8:" in err
+    assert not (tmp_path / "m.yaml").exists()
+    (tmp_path / "none.md").write_text("# nothing\n")
+    code, _, err = run("import", str(tmp_path / "none.md"), "-o", str(tmp_path / "m.yaml"))
+    assert code == 2 and "no ```mermaid block" in err
+    code, _, err = run("import", SEED, "--block", "3", "-o", str(tmp_path / "m.yaml"))
+    assert code == 2 and "has 1 mermaid block" in err
+
+
+def test_diff_exit_codes(tmp_path: Path) -> None:
+    mmd = tmp_path / "a.mmd"
+    assert run("diagram", "examples/sagebrush", "-o", str(mmd))[0] == 0
+    assert run("diff", "examples/sagebrush", str(mmd)) == (0, "", "")
+    changed = tmp_path / "b.mmd"
+    changed.write_text(mmd.read_text().replace('"SQS: jobs"', '"SQS: work"'))
+    code, out, _ = run("diff", str(mmd), str(changed))
+    assert code == 1 and out == "~ resource JOBS: label 'SQS: jobs' → 'SQS: work'\n"
+
+
+def test_sync_check_then_write(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "examples/sagebrush", model)
+    mmd = tmp_path / "d.mmd"
+    run("diagram", str(model), "-o", str(mmd))
+    mmd.write_text(mmd.read_text().replace('"SQS: jobs"', '"SQS: work"'))
+    before = (model / "production.yaml").read_text()
+    code, out, _ = run("sync", str(mmd), str(model), "--check")
+    assert code == 1 and "JOBS" in out and (model / "production.yaml").read_text() == before
+    code, out, err = run("sync", str(mmd), str(model))
+    assert code == 0, err
+    after = (model / "production.yaml").read_text()
+    assert after == before.replace('label: "SQS: jobs"', 'label: "SQS: work"')
+    assert run("sync", str(mmd), str(model), "--check")[0] == 0
+
+
+def test_sync_refuses_a_model_that_would_not_load(tmp_path: Path) -> None:
+    model = tmp_path / "m.yaml"
+    text = "archc: 1\naccounts: {a: {id: '111111111111', name: A, region: us-west-2}}\nresources:\n  ROLE: {type: iam_role}\n  FN: {type: lambda_function, role: ROLE}\n"
+    model.write_text(text)
+    mmd = tmp_path / "d.mmd"
+    mmd.write_text('graph TB\n    subgraph a["A Account (111111111111)"]\n        FN["Lambda Function"]\n    end\n')
+    code, out, err = run("sync", str(mmd), str(model))
+    # the diagram drops ROLE, which FN's role names: the result would not load, so nothing is written
+    assert code == 2 and "nothing was written" in err and "- resource ROLE" in out
+    assert model.read_text() == text
