@@ -7,6 +7,7 @@ size of the model; the offending path is rebuilt from the BFS predecessors, neve
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -40,11 +41,11 @@ def _walk_back(pred: dict[str, str], node: str) -> list[str]:
 
 
 def _edge_paths(ctx: RuleContext, nodes: list[str]) -> list[Path | None]:
-    return [ctx.edge_path(u, v, kinds=("connection", "role_use")) for u, v in zip(nodes, nodes[1:], strict=False)]
+    return [ctx.edge_path(u, v, kinds=("connection", "role_use")) for u, v in itertools.pairwise(nodes)]
 
 
 def _exposed(ctx: RuleContext, rid: str) -> bool:
-    res = ctx.arch.resources[rid]
+    res = ctx.resources[rid]
     if res.type == "s3_bucket":
         return not res.public
     return TYPES[res.type].data_store or res.type in ("aurora_readers", "secret")
@@ -81,7 +82,7 @@ def external_exposure(ctx: RuleContext) -> Iterator[Finding]:
     view = ctx.flow.copy()
     view.remove_nodes_from([n for n, t in view.nodes(data="type") if t in TYPES and TYPES[t].entry_point])
     pred = _bfs_tree(view, [e for e in externals if e in view])
-    for rid in ctx.arch.resources:
+    for rid in ctx.resources:
         if rid in pred and rid not in externals and _exposed(ctx, rid):
             nodes = _walk_back(pred, rid)
             chain = " → ".join(nodes)
@@ -121,7 +122,7 @@ def cross_account_connection(ctx: RuleContext) -> Iterator[Finding]:
         Give the target account a role that trusts the caller's role (`assumable_by`), connect
         `caller role → role` with `assume_role`, and hang the access off that role.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for i, conn in enumerate(ctx.arch.connections):
         a, b = ctx.account(conn.source), ctx.account(conn.target)
         if a is None or b is None or a == b:
@@ -180,14 +181,14 @@ def account_reach(ctx: RuleContext) -> Iterator[Finding]:
     import networkx as nx
 
     reach: nx.DiGraph = nx.DiGraph()
-    reach.add_nodes_from(ctx.arch.resources)
+    reach.add_nodes_from(ctx.resources)
     for i, conn in enumerate(ctx.arch.connections):
         if VERBS[conn.verb].kind != "other":
             reach.add_edge(conn.source, conn.target)
     for rid, roles in ctx.roles_used_by.items():
         reach.add_edges_from((rid, role) for role in roles)
     members: dict[str, list[str]] = {}
-    for rid in ctx.arch.resources:
+    for rid in ctx.resources:
         acct = ctx.account(rid)
         if acct is not None:
             members.setdefault(acct, []).append(rid)
@@ -278,7 +279,7 @@ def assume_untrusted(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Add the caller's role to the target's `assumable_by`.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for i, conn in enumerate(ctx.arch.connections):
         if conn.verb != "assume_role" or res[conn.target].type != "iam_role":
             continue

@@ -113,10 +113,15 @@ class RuleContext:
 
     # -- indexes over the model --------------------------------------------------------------
 
+    @property
+    def resources(self) -> dict[str, Any]:
+        """id → resource. Typed `Any`: rules read the fields of the types they select."""
+        return self.arch.resources
+
     @cached_property
     def by_type(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
-        for rid, res in self.arch.resources.items():
+        for rid, res in self.resources.items():
             out[res.type].append(rid)
         return out
 
@@ -124,7 +129,7 @@ class RuleContext:
         """(id, resource) of every resource of one of *types*, in model order per type."""
         for t in types:
             for rid in self.by_type.get(t, ()):
-                yield rid, self.arch.resources[rid]
+                yield rid, self.resources[rid]
 
     @cached_property
     def connections_from(self) -> dict[str, list[tuple[int, Connection]]]:
@@ -154,10 +159,11 @@ class RuleContext:
 
     def account(self, rid: str) -> str | None:
         """The account of an account-scoped resource; None for externals and untyped ones."""
-        res = self.arch.resources.get(rid)
+        res = self.resources.get(rid)
         if res is None or not TYPES[res.type].account_scoped:
             return None
-        return res.account  # type: ignore[no-any-return]
+        account: str | None = res.account
+        return account
 
     def edge_path(self, u: str, v: str, *, kinds: tuple[str, ...] = ("connection",), verbs: Iterable[str] | None = None) -> Path | None:
         """The model path of the first graph edge u → v of one of *kinds* (and *verbs*)."""
@@ -179,7 +185,7 @@ def resource_path(rid: str, *rest: str | int) -> Path:
 
 def describe(ctx: RuleContext, rid: str) -> str:
     """``'RDS' (aurora_cluster)`` — a resource in the user's words."""
-    res = ctx.arch.resources.get(rid)
+    res = ctx.resources.get(rid)
     return f"'{rid}' ({res.type})" if res is not None else f"'{rid}'"
 
 

@@ -47,7 +47,7 @@ def verb_fit(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Use a verb that fits (the finding lists them), or fix the connection's ends.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for i, conn in enumerate(ctx.arch.connections):
         info = VERBS[conn.verb]
         src, dst = res[conn.source].type, res[conn.target].type
@@ -96,7 +96,7 @@ def untyped_resource(ctx: RuleContext) -> Iterator[Finding]:
 
 def _suppressions(ctx: RuleContext) -> Iterator[tuple[Path, str, str]]:
     """(owner path, code, reason) of every `lint.ignore` entry, in model order."""
-    for rid, res in ctx.arch.resources.items():
+    for rid, res in ctx.resources.items():
         for code, reason in res.lint.ignore.items():
             yield ("resources", rid), code, reason
     for i, conn in enumerate(ctx.arch.connections):
@@ -186,7 +186,7 @@ def isolated_resource(ctx: RuleContext) -> Iterator[Finding]:
     from archc.model.graph import ACCOUNT_PREFIX
 
     g = ctx.graph
-    for rid in ctx.arch.resources:
+    for rid in ctx.resources:
         degree = g.out_degree(rid)
         for pred, edges in g.pred[rid].items():
             if not str(pred).startswith(ACCOUNT_PREFIX):

@@ -31,14 +31,14 @@ def private_subnet_egress(ctx: RuleContext) -> Iterator[Finding]:
         Give the subnet `default_route: <nat gateway>`, put that NAT gateway in a public subnet
         whose `default_route` is the VPC's internet gateway.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for sid, subnet in ctx.of_type("subnet"):
         if subnet.tier != "private":
             continue
         nodes: list[str] = [sid]
         edges: list[Path | None] = []
 
-        def broken(message: str, help: str, at: Path) -> Finding:
+        def broken(message: str, help: str, at: Path, sid: str = sid, nodes: list[str] = nodes, edges: list[Path | None] = edges) -> Finding:
             return Finding(f"private subnet '{sid}' has no egress path: {message}", at, help, path_related(ctx, nodes, edges))
 
         route = subnet.default_route
@@ -106,7 +106,7 @@ def nat_cross_az(ctx: RuleContext) -> Iterator[Finding]:
         a reason (`lint: {ignore: {ARC202: "..."}}`) when fewer NAT gateways are a deliberate
         trade-off.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for sid, subnet in ctx.of_type("subnet"):
         if subnet.tier != "private" or subnet.default_route is None:
             continue
@@ -142,7 +142,7 @@ def public_subnet_igw(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Add an `internet_gateway` for the VPC and set the subnet's `default_route` to it.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for sid, subnet in ctx.of_type("subnet"):
         if subnet.tier != "public":
             continue
@@ -175,7 +175,7 @@ def subnet_in_vpc(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Choose a subnet CIDR inside the VPC's range, or widen the VPC's CIDR.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for sid, subnet in ctx.of_type("subnet"):
         vpc_cidr = res[subnet.vpc].cidr
         if not ipaddress.IPv4Network(subnet.cidr).subnet_of(ipaddress.IPv4Network(vpc_cidr)):
@@ -239,7 +239,7 @@ def multi_az(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Add a subnet in a second AZ to `subnets`.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for rid, holder in ctx.of_type("load_balancer", "db_subnet_group"):
         zones = sorted({res[s].az for s in holder.subnets})
         if len(zones) < 2:
@@ -267,7 +267,7 @@ def nat_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Place the NAT gateway in a public subnet of the same AZ.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for nid, nat in ctx.of_type("nat_gateway"):
         tier = res[nat.subnet].tier
         if tier != "public":
@@ -298,7 +298,7 @@ def data_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Use private subnets (egress through a NAT gateway) or isolated ones.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for rid, holder in ctx.of_type("ecs_service", "lambda_function", "db_subnet_group"):
         for i, sid in enumerate(holder.subnets):
             if res[sid].tier == "public":

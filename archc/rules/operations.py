@@ -36,7 +36,7 @@ def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
         Add a `log_group` with `retention_days` and a connection
         `{from: <compute>, to: <log group>, verb: logs}`.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
 
     def log_groups(rid: str) -> list[str]:
         return [c.target for _, c in ctx.connections_from.get(rid, []) if c.verb == "logs" and res[c.target].type == "log_group"]
@@ -101,7 +101,7 @@ def alarm_notifies(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Connect the alarm to a topic (`verb: notify`) and the topic to whoever is on call.
     """
-    res = ctx.arch.resources
+    res = ctx.resources
     for rid, _alarm in ctx.of_type("alarm"):
         topics = [(i, c.target) for i, c in ctx.connections_from.get(rid, [])
                   if c.verb in ("notify", "publish") and res[c.target].type == "sns_topic"]
