@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -254,7 +255,7 @@ def _match_conn(raw: Any, c: Connection) -> bool:
         return False
     try:
         parsed = Connection.model_validate(dict(raw))
-    except Exception:
+    except ValidationError:
         return False
     return _conn_key(parsed) == _conn_key(c)
 

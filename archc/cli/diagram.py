@@ -14,7 +14,7 @@ from archc.cli.common import EXIT_ERROR, EXIT_FINDINGS, fail, load_model, model_
 DIAGRAM_SUFFIXES = (".mmd", ".mermaid", ".md", ".markdown", ".txt")
 _MARKER = re.compile(
     r"(?m)(?P<open>^<!--\s*archc:diagram\s+(?P<model>\S+)(?:\s+view=(?P<view>\S+))?\s*-->\n)(?P<body>.*?)(?P<close>^<!--\s*/archc:diagram\s*-->)",
-    re.S,
+    re.DOTALL,
 )
 
 
@@ -174,9 +174,9 @@ def import_(diagram_path: str, output: str, block: int | None, account: str | No
       archc import page.md --block 2 -o model.yaml
       archc import system.mmd -o model.yaml --account prod
     """
+    from archc.diagnostics import ModelError
     from archc.importers.model_yaml import model_yaml
     from archc.model.loader import load_text
-    from archc.diagnostics import ModelError
 
     arch, report = import_diagram(diagram_path, block, account)
     text = model_yaml(arch, header=f"Imported from {os.path.basename(diagram_path)} by `archc import`; edit freely.")

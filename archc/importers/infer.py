@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -97,6 +98,7 @@ class Report:
         return "\n".join(lines)
 
 
+@lru_cache(maxsize=65536)
 def plain_text(label: str | None) -> str:
     """A label's words: `<br/>` → newline, HTML tags and entities dropped."""
     if not label:
@@ -107,26 +109,31 @@ def plain_text(label: str | None) -> str:
     return text.strip("`")
 
 
+@lru_cache(maxsize=65536)
 def _words_text(text: str) -> str:
     text = _CAMEL.sub(" ", text)
     return re.sub(r"[_\s]+", " ", text).lower().strip()
 
 
-_WORDS: list[tuple[str, str, re.Pattern[str]]] = sorted(
-    ((w, t, re.compile(r"(?<![\w-])" + re.escape(w) + r"s?(?![\w-])")) for t, info in TYPES.items() for w in info.words),
-    key=lambda x: -len(x[0]),
-)
+_WORD_TYPES: dict[str, tuple[str, str]] = {}
+for _t, _info in TYPES.items():
+    for _w in _info.words:
+        _WORD_TYPES.setdefault(_w, (_t, _w))
+        _WORD_TYPES.setdefault(_w + "s", (_t, _w))
+_MAX_WORDS = max(len(w.split()) for w in _WORD_TYPES)
+_TOKEN = re.compile(r"[\w-]+")
 
 
+@lru_cache(maxsize=65536)
 def match_type(text: str) -> tuple[str, str] | None:
     """(type, word) whose word ends last in *text* (then the longest), or None."""
-    best: tuple[int, int, str, str] | None = None
-    for word, rtype, pattern in _WORDS:
-        for m in pattern.finditer(text):
-            key = (m.end(), len(word), rtype, word)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    return (best[2], best[3]) if best else None
+    tokens = _TOKEN.findall(text)
+    for end in range(len(tokens), 0, -1):
+        for n in range(min(_MAX_WORDS, end), 0, -1):
+            found = _WORD_TYPES.get(" ".join(tokens[end - n : end]))
+            if found:
+                return found
+    return None
 
 
 def infer_type(node: Node, context: list[str]) -> tuple[str, str] | None:
@@ -141,15 +148,18 @@ def infer_type(node: Node, context: list[str]) -> tuple[str, str] | None:
     return None
 
 
+_VERB_WORDS: dict[str, str | None] = {}
+for _v, _vi in VERBS.items():
+    for _w in (*_vi.words, _vi.label.lower()):
+        _VERB_WORDS.setdefault(_w, _v if _vi.label else None)
+
+
+@lru_cache(maxsize=65536)
 def infer_verb(label: str | None) -> str | None:
     """The verb whose words are the whole label (case-insensitive), or None."""
     if not label:
         return None
-    text = " ".join(plain_text(label).lower().split())
-    for verb, info in VERBS.items():
-        if text in info.words or text == info.label.lower():
-            return verb if info.label else None
-    return None
+    return _VERB_WORDS.get(" ".join(plain_text(label).lower().split()))
 
 
 def _key(name: str) -> str:
@@ -199,6 +209,10 @@ class _Inferrer:
         self.accounts: dict[str, tuple[str, Account]] = {}  # subgraph id → (key, account)
         self.vpcs: dict[str, str] = {}  # subgraph id → vpc resource id
         self.res: dict[str, _Res] = {}
+        self._btg: dict[tuple[Any, ...], list[str]] = {}
+        self._btg_key: tuple[str, ...] | None = None
+        self._pub: dict[tuple[str | None, str], list[str]] | None = None
+        self._valid: dict[tuple[str, str, str], bool] = {}
 
     # -- subgraphs ----------------------------------------------------------------------------
 
@@ -296,6 +310,38 @@ class _Inferrer:
                 return (e.dst, fld, e.src) if holder == "dst" else (e.src, fld, e.dst)
         return None
 
+    def by_type_group(self) -> dict[tuple[Any, ...], list[str]]:
+        """(type, group, account) and (type,) → resource ids (rebuilt at each pass of `resolve`)."""
+        if self._btg_key is None:
+            index: dict[tuple[Any, ...], list[str]] = {}
+            for x in self.res.values():
+                index.setdefault((x.type, x.group, x.account), []).append(x.id)
+                index.setdefault((x.type,), []).append(x.id)
+            self._btg, self._btg_key = index, ()
+        return self._btg
+
+    def enclosing_vpc_of(self, rid: str) -> str | None:
+        for sid in self.ancestors(rid):
+            if sid in self.vpcs:
+                return self.vpcs[sid]
+        vpcs = self.by_type_group().get(("vpc",), [])
+        return vpcs[0] if len(vpcs) == 1 else None
+
+    def public_subnets(self) -> dict[tuple[str | None, str], list[str]]:
+        """(enclosing VPC, AZ) → the subnets whose label says public."""
+        if self._pub is None:
+            index: dict[tuple[str | None, str], list[str]] = {}
+            for x in self.res.values():
+                if x.type != "subnet" or x.node is None:
+                    continue
+                text = plain_text(x.node.label)
+                if "public" not in _words_text(text):
+                    continue
+                for az in sorted(set(_AZ.findall(text))):
+                    index.setdefault((self.enclosing_vpc_of(x.id), az), []).append(x.id)
+            self._pub = index
+        return self._pub
+
     def facts(self, r: _Res, fields: dict[str, list[str]]) -> dict[str, Any] | None:
         """The data for *r*'s type from its label and relation fields; None: it cannot be typed."""
         text = plain_text(r.node.label if r.node else None)
@@ -306,21 +352,17 @@ class _Inferrer:
         t = r.type
 
         def enclosing_vpc() -> str | None:
-            for s in self.ancestors(r.id):
-                if s in self.vpcs:
-                    return self.vpcs[s]
-            vpcs = [x.id for x in self.res.values() if x.type == "vpc"]
-            return vpcs[0] if len(vpcs) == 1 else None
+            return self.enclosing_vpc_of(r.id)
 
         def one(name: str) -> str | None:
             vals = fields.get(name, [])
             return vals[0] if vals else None
 
         def same_group(rtype: str) -> str | None:
-            peers = [x.id for x in self.res.values() if x.type == rtype and x.group == r.group and x.account == r.account]
+            peers = self.by_type_group().get((rtype, r.group, r.account), [])
             if len(peers) == 1:
                 return peers[0]
-            every = [x.id for x in self.res.values() if x.type == rtype]
+            every = self.by_type_group().get((rtype,), [])
             return every[0] if len(every) == 1 else None
 
         if t == "vpc":
@@ -344,13 +386,7 @@ class _Inferrer:
         if t == "nat_gateway":
             if len(azs) != 1:
                 return None
-            pubs = [
-                x.id
-                for x in self.res.values()
-                if x.type == "subnet"
-                and "public" in _words_text(plain_text(x.node.label if x.node else ""))
-                and azs[0] in (x.node.label or "" if x.node else "")
-            ]
+            pubs = self.public_subnets().get((enclosing_vpc(), azs[0]), [])
             return {"subnet": pubs[0]} if len(pubs) == 1 else None
         if t == "lambda_function":
             if not one("role"):
@@ -453,6 +489,7 @@ class _Inferrer:
         """Fix types and typed fields together: a resource that cannot be typed becomes generic,
         and the edges that were its typed fields become connections (repeat until stable)."""
         while True:
+            self._btg_key = None  # types may have changed in the last pass
             relations: dict[int, tuple[str, str, str]] = {}
             fields: dict[str, dict[str, list[str]]] = {}
             for i, e in enumerate(self.fc.edges):
@@ -500,11 +537,14 @@ class _Inferrer:
         return value == target or (isinstance(value, list) and target in value)
 
     def _validates(self, r: _Res, d: dict[str, Any]) -> bool:
-        try:
-            RESOURCE_CLASSES[r.type].model_validate({"type": r.type, **d})
-        except ValidationError:
-            return False
-        return True
+        key = (r.id, r.type, repr(d))
+        if key not in self._valid:
+            try:
+                RESOURCE_CLASSES[r.type].model_validate({"type": r.type, **d})
+                self._valid[key] = True
+            except ValidationError:
+                self._valid[key] = False
+        return self._valid[key]
 
     # -- assembling ---------------------------------------------------------------------------
 

@@ -9,14 +9,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import mermaidjs  # noqa: E402
-from golden_files import GOLDEN, check_golden  # noqa: E402
+import mermaidjs
+from golden_files import GOLDEN, check_golden
 
-from archc.diagnostics import Diagnostic  # noqa: E402
-from archc.emitters.mermaid import render, to_flowchart  # noqa: E402
-from archc.emitters.views import VIEWS, build_view  # noqa: E402
-from archc.importers.mermaid_parser import parse  # noqa: E402
-from archc.model.loader import load_text  # noqa: E402
+from archc.diagnostics import Diagnostic
+from archc.emitters.mermaid import render, to_flowchart
+from archc.emitters.views import VIEWS, build_view
+from archc.importers.mermaid_parser import parse
+from archc.model.loader import load_text
 
 
 @pytest.mark.parametrize("view", VIEWS)

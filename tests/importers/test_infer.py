@@ -11,15 +11,15 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import mermaidjs  # noqa: E402
+import mermaidjs
 
-from archc.emitters.mermaid import render  # noqa: E402
-from archc.emitters.views import build_view  # noqa: E402
-from archc.importers.infer import infer, infer_verb, match_type  # noqa: E402
-from archc.importers.mermaid_parser import extract_blocks, parse  # noqa: E402
-from archc.importers.model_yaml import model_yaml  # noqa: E402
-from archc.model.architecture import Architecture  # noqa: E402
-from archc.model.loader import load_text  # noqa: E402
+from archc.emitters.mermaid import render
+from archc.emitters.views import build_view
+from archc.importers.infer import infer, infer_verb, match_type
+from archc.importers.mermaid_parser import extract_blocks, parse
+from archc.importers.model_yaml import model_yaml
+from archc.model.architecture import Architecture
+from archc.model.loader import load_text
 
 SEED = Path("/work/shared/seed/000_d614f429c6bfce2c.txt")
 CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glob("*.mmd"))
