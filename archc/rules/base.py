@@ -12,7 +12,6 @@ built on first use by `RuleContext.graph`.
 
 from __future__ import annotations
 
-import inspect
 import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -58,6 +57,8 @@ class Rule:
 
     @property
     def doc(self) -> str:
+        import inspect  # only `archc rules`, the docs and SARIF need the text
+
         return inspect.cleandoc(self.check.__doc__ or "")
 
     @property
@@ -95,6 +96,7 @@ class RuleContext:
     # filled by the engine before `after_suppression` rules run
     used_suppressions: set[tuple[Path, str]] = field(default_factory=set)
     active_codes: set[str] = field(default_factory=set)
+    _cidrs: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     # -- the graph (networkx is imported here, not at module level) ---------------------------
 
@@ -156,6 +158,16 @@ class RuleContext:
             if res.task_role:
                 out[rid].append(res.task_role)
         return out
+
+    def cidr_range(self, cidr: str) -> tuple[int, int]:
+        """(first, last) address of a CIDR block as integers, parsed once per distinct block."""
+        cached = self._cidrs.get(cidr)
+        if cached is None:
+            import ipaddress
+
+            net = ipaddress.IPv4Network(cidr)
+            cached = self._cidrs[cidr] = (int(net.network_address), int(net.broadcast_address))
+        return cached
 
     def account(self, rid: str) -> str | None:
         """The account of an account-scoped resource; None for externals and untyped ones."""

@@ -185,13 +185,13 @@ def isolated_resource(ctx: RuleContext) -> Iterator[Finding]:
     """
     from archc.model.graph import ACCOUNT_PREFIX
 
-    g = ctx.graph
+    touched: set[str] = set()
+    for u, v in ctx.graph.edges():
+        if not u.startswith(ACCOUNT_PREFIX):  # belonging to an account does not count
+            touched.add(u)
+            touched.add(v)
     for rid in ctx.resources:
-        degree = g.out_degree(rid)
-        for pred, edges in g.pred[rid].items():
-            if not str(pred).startswith(ACCOUNT_PREFIX):
-                degree += len(edges)
-        if degree == 0:
+        if rid not in touched:
             yield Finding(f"{describe(ctx, rid)} is connected to nothing", resource_path(rid),
                           "connect it, reference it, or delete it")
 

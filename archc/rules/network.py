@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -178,7 +177,8 @@ def subnet_in_vpc(ctx: RuleContext) -> Iterator[Finding]:
     res = ctx.resources
     for sid, subnet in ctx.of_type("subnet"):
         vpc_cidr = res[subnet.vpc].cidr
-        if not ipaddress.IPv4Network(subnet.cidr).subnet_of(ipaddress.IPv4Network(vpc_cidr)):
+        (first, last), (vpc_first, vpc_last) = ctx.cidr_range(subnet.cidr), ctx.cidr_range(vpc_cidr)
+        if not vpc_first <= first <= last <= vpc_last:
             yield Finding(f"subnet '{sid}' ({subnet.cidr}) lies outside VPC '{subnet.vpc}' ({vpc_cidr})",
                           resource_path(sid, "cidr"), f"use a CIDR inside {vpc_cidr}")
 
@@ -204,9 +204,9 @@ def subnet_overlap(ctx: RuleContext) -> Iterator[Finding]:
     """
     per_vpc: dict[str, list[tuple[int, int, int, str, str]]] = defaultdict(list)
     for index, (sid, subnet) in enumerate(ctx.of_type("subnet")):
-        net = ipaddress.IPv4Network(subnet.cidr)
+        first, last = ctx.cidr_range(subnet.cidr)
         # wider first at the same start, then model order: the narrower or later one is reported
-        per_vpc[subnet.vpc].append((int(net.network_address), -int(net.broadcast_address), index, sid, subnet.cidr))
+        per_vpc[subnet.vpc].append((first, -last, index, sid, subnet.cidr))
     for subnets in per_vpc.values():
         subnets.sort()
         widest: tuple[int, str, str] | None = None  # (end, id, cidr) of the subnet reaching furthest so far
