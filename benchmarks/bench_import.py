@@ -81,7 +81,7 @@ def main() -> None:
     t0 = time.perf_counter()
     fc = parse(text)
     t1 = time.perf_counter()
-    arch, report = infer(fc)
+    arch, _report = infer(fc)
     t2 = time.perf_counter()
     typed = sum(1 for r in arch.resources.values() if r.type != "generic")
     print(f"diagram: {len(text.splitlines())} lines, {len(fc.nodes)} nodes, {len(fc.edges)} edges, {len(fc.subgraphs)} subgraphs")
