@@ -1,0 +1,211 @@
+"""Compute: ECS clusters, Fargate task definitions and services (with auto scaling), Lambda functions
+(with provisioned concurrency, schedules, VPC attachment)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import Join, Sub, applicationautoscaling as aas, awslambda, ecs, events, logs
+
+from archc.compiler.context import Context, Statement
+from archc.compiler.iam import ALL_RESOURCES_REASON
+from archc.compiler.network import https_egress
+
+DEFAULT_LOG_RETENTION_DAYS = 365
+
+
+def _log_group(ctx: Context, rid: str) -> str:
+    """The log group *rid* writes to: its `logs` connection's target, else one generated for it."""
+    for _, conn in ctx.out.get(rid, []):
+        if conn.verb == "logs" and ctx.type_of(conn.target) == "log_group":
+            return ctx.main[conn.target]
+    lid = ctx.new_id(rid, "LogGroup")
+    unit = ctx.add(logs.LogGroup(lid, RetentionInDays=DEFAULT_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
+    unit.skip("CKV_AWS_158", "encrypted with the CloudWatch Logs service key; the model names no KMS key for these logs")
+    return lid
+
+
+def _traced(ctx: Context, rid: str) -> bool:
+    return any(c.verb == "traces" for _, c in ctx.out.get(rid, []))
+
+
+# --- ECS ---------------------------------------------------------------------------------------
+
+
+def compile_ecs_cluster(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    props: dict[str, Any] = {"ClusterSettings": [ecs.ClusterSetting(Name="containerInsights", Value="enabled" if res.container_insights else "disabled")]}
+    if res.cluster_name:
+        props["ClusterName"] = res.cluster_name
+    ctx.add(ecs.Cluster(ctx.main[rid], **props), rid)
+
+
+def compile_ecs_task_definition(ctx: Context, rid: str) -> None:
+    from archc.compiler.connections import wiring_env
+
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    p = ctx.placement(rid)
+    group = _log_group(ctx, rid)
+    ctx.log_target[rid] = group
+    if not any(c.verb == "logs" for _, c in ctx.out.get(rid, [])):
+        ctx.grant(res.execution_role, Statement(f"{lid}Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), [ctx.ref(group, "Arn")]))
+    image = ctx.param(f"{lid}Image", "String",
+                      f"Container image of container '{res.container.name}' in task definition {rid}: an image URI with a tag or digest")
+    log_config = ecs.LogConfiguration(LogDriver="awslogs", Options={
+        "awslogs-group": ctx.ref(group), "awslogs-region": p.region, "awslogs-stream-prefix": res.container.name})
+    env = {**res.container.environment, **wiring_env(ctx, rid)}
+    traced = _traced(ctx, rid)
+    if traced:
+        env["AWS_XRAY_DAEMON_ADDRESS"] = "127.0.0.1:2000"
+    main: dict[str, Any] = {
+        "Name": res.container.name, "Image": image, "Essential": True, "ReadonlyRootFilesystem": True, "Privileged": False,
+        "PortMappings": [ecs.PortMapping(ContainerPort=res.container.port, Protocol="tcp")],
+        "LogConfiguration": log_config,
+        "Environment": [ecs.Environment(Name=k, Value=v) for k, v in sorted(env.items())],
+    }
+    if res.container.health_check_command:
+        main["HealthCheck"] = ecs.HealthCheck(Command=res.container.health_check_command, Interval=30, Timeout=5, Retries=3, StartPeriod=60)
+    containers = [ecs.ContainerDefinition(**main)]
+    if traced:
+        daemon = ctx.param("XRayDaemonImage", "String", "Image of the AWS X-Ray daemon sidecar that forwards traces from ECS tasks",
+                           default="public.ecr.aws/xray/aws-xray-daemon:latest")
+        containers.append(ecs.ContainerDefinition(
+            Name="xray-daemon", Image=daemon, Essential=False, ReadonlyRootFilesystem=True, Privileged=False,
+            PortMappings=[ecs.PortMapping(ContainerPort=2000, Protocol="udp")],
+            LogConfiguration=ecs.LogConfiguration(LogDriver="awslogs", Options={
+                "awslogs-group": ctx.ref(group), "awslogs-region": p.region, "awslogs-stream-prefix": "xray"})))
+    props: dict[str, Any] = {
+        "Cpu": str(int(res.vcpu * 1024)), "Memory": str(int(res.memory_gib * 1024)), "NetworkMode": "awsvpc",
+        "RequiresCompatibilities": ["FARGATE"], "ExecutionRoleArn": ctx.ref(res.execution_role, "Arn"),
+        "RuntimePlatform": ecs.RuntimePlatform(CpuArchitecture="ARM64" if res.cpu_architecture == "arm64" else "X86_64",
+                                               OperatingSystemFamily="LINUX"),
+        "ContainerDefinitions": containers,
+    }
+    if res.task_role:
+        props["TaskRoleArn"] = ctx.ref(res.task_role, "Arn")
+    ctx.add(ecs.TaskDefinition(lid, **props), rid)
+    # pulling the image: the repository is a deploy parameter, not part of the model
+    ctx.grant(res.execution_role, Statement("EcrAuth", ("ecr:GetAuthorizationToken",), ["*"],
+                                            reason=f"ecr:GetAuthorizationToken: {ALL_RESOURCES_REASON}"))
+    ctx.grant(res.execution_role, Statement("EcrPull", ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
+                                            [Sub(f"arn:${{AWS::Partition}}:ecr:{p.region}:{p.account_id}:repository/*")],
+                                            reason="the container image is a deploy parameter; its ECR repository (this account and region) is not in the model"))
+
+
+def compile_ecs_service(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    task = ctx.res(res.task_definition)
+    https_egress(ctx, rid)
+    sgs = [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]]
+    props: dict[str, Any] = {
+        "Cluster": ctx.ref(res.cluster), "TaskDefinition": ctx.ref(res.task_definition), "LaunchType": "FARGATE",
+        "DesiredCount": res.min_tasks, "PropagateTags": "SERVICE", "EnableECSManagedTags": True,
+        "NetworkConfiguration": ecs.NetworkConfiguration(AwsvpcConfiguration=ecs.AwsvpcConfiguration(
+            AssignPublicIp="DISABLED", Subnets=[ctx.ref(s) for s in res.subnets], SecurityGroups=sgs)),
+        "DeploymentConfiguration": ecs.DeploymentConfiguration(
+            DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True), MaximumPercent=200, MinimumHealthyPercent=100),
+    }
+    tgs = target_groups_of(ctx, rid)
+    if tgs:
+        props["LoadBalancers"] = [ecs.LoadBalancer(ContainerName=task.container.name, ContainerPort=task.container.port,
+                                                   TargetGroupArn=ctx.ref(tg)) for tg in tgs]
+        props["HealthCheckGracePeriodSeconds"] = res.health_check_grace_seconds
+    unit = ctx.add(ecs.Service(lid, **props), rid)
+    for tg in tgs:
+        unit.after.update(ctx.tg_listeners.get(tg, []))  # a target group must belong to a load balancer first
+        if not ctx.tg_listeners.get(tg):
+            ctx.error(ctx.path(rid, "target_group"), f"{ctx.who(rid)} registers with target group '{tg}', which no load balancer listener forwards to",
+                      help="add a listener with target_group: " + tg + " to a load_balancer")
+    if res.max_tasks > res.min_tasks:
+        target = ctx.new_id(rid, "ScalableTarget")
+        ctx.add(aas.ScalableTarget(target, MinCapacity=res.min_tasks, MaxCapacity=res.max_tasks, ServiceNamespace="ecs",
+                                   ScalableDimension="ecs:service:DesiredCount",
+                                   ResourceId=Join("/", ["service", ctx.ref(res.cluster), ctx.ref(rid, "Name")])), rid)
+        ctx.add(aas.ScalingPolicy(ctx.new_id(rid, "CpuScaling"), PolicyName=f"{lid}-cpu", PolicyType="TargetTrackingScaling",
+                                  ScalingTargetId=ctx.ref(target),
+                                  TargetTrackingScalingPolicyConfiguration=aas.TargetTrackingScalingPolicyConfiguration(
+                                      TargetValue=float(res.cpu_target_percent), ScaleInCooldown=300, ScaleOutCooldown=60,
+                                      PredefinedMetricSpecification=aas.PredefinedMetricSpecification(
+                                          PredefinedMetricType="ECSServiceAverageCPUUtilization"))), rid)
+
+
+def target_groups_of(ctx: Context, rid: str) -> list[str]:
+    """The target groups an ECS service or Lambda function registers with: its field plus `route` connections."""
+    res = ctx.res(rid)
+    out = [res.target_group] if getattr(res, "target_group", None) else []
+    for _, conn in ctx.inc.get(rid, []):
+        if conn.verb == "route" and ctx.type_of(conn.source) == "target_group" and conn.source not in out:
+            out.append(conn.source)
+    return out
+
+
+# --- Lambda ------------------------------------------------------------------------------------
+
+
+def invoke_arn(ctx: Context, rid: str) -> Any:
+    """What callers invoke: the alias when the function has provisioned concurrency, else the function."""
+    if rid in ctx.alias:
+        return ctx.ref(ctx.alias[rid])
+    return ctx.ref(rid, "Arn")
+
+
+def compile_lambda_function(ctx: Context, rid: str) -> None:
+    from archc.compiler.connections import wiring_env
+
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    p = ctx.placement(rid)
+    group = _log_group(ctx, rid)
+    ctx.log_target[rid] = group
+    if not any(c.verb == "logs" for _, c in ctx.out.get(rid, [])):
+        ctx.grant(res.role, Statement(f"{lid}Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), [ctx.ref(group, "Arn")]))
+    bucket = ctx.param("LambdaCodeBucket", "String", "S3 bucket, in this stack's region, that holds the Lambda deployment packages")
+    key = ctx.param(f"{lid}CodeKey", "String", f"S3 key of the deployment package (.zip) of Lambda function {rid} in LambdaCodeBucket")
+    props: dict[str, Any] = {
+        "Code": awslambda.Code(S3Bucket=bucket, S3Key=key), "Runtime": res.runtime, "Handler": res.handler,
+        "Architectures": [res.architecture], "MemorySize": res.memory_mb, "Timeout": res.timeout_seconds,
+        "Role": ctx.ref(res.role, "Arn"),
+        "LoggingConfig": awslambda.LoggingConfig(LogGroup=ctx.ref(group)),
+    }
+    if res.description:
+        props["Description"] = res.description[:256]
+    if _traced(ctx, rid):
+        props["TracingConfig"] = awslambda.TracingConfig(Mode="Active")
+    if res.reserved_concurrency is not None:
+        props["ReservedConcurrentExecutions"] = res.reserved_concurrency
+    env = {**res.environment, **wiring_env(ctx, rid)}
+    if env:
+        props["Environment"] = awslambda.Environment(Variables=dict(sorted(env.items())))
+    if res.subnets:
+        https_egress(ctx, rid)
+        sgs = [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]]
+        props["VpcConfig"] = awslambda.VPCConfig(SubnetIds=[ctx.ref(s) for s in res.subnets], SecurityGroupIds=sgs)
+        ctx.grant(res.role, Statement("VpcNetworkInterfaces", (
+            "ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), ["*"],
+            reason="Lambda's VPC network interfaces: ec2:Describe* have no resource-level permissions and Lambda checks the create/delete "
+                   "permissions on any resource when it attaches a function to a VPC (as AWSLambdaVPCAccessExecutionRole)"))
+    unit = ctx.add(awslambda.Function(lid, **props), rid)
+    if res.reserved_concurrency is None:
+        unit.skip("CKV_AWS_115", "the model sets no reserved concurrency for this function; the account's unreserved pool applies")
+    unit.skip("CKV_AWS_116", "synchronous or queue-driven function: failed messages go to the queue's dead-letter queue, not a function DLQ")
+    if not res.subnets:
+        unit.skip("CKV_AWS_117", "the function reaches nothing inside a VPC (the model attaches it to no subnets)")
+    if env:
+        unit.skip("CKV_AWS_173", "environment variables hold resource names and ARNs only, never secrets (secrets are read from Secrets Manager)")
+    if res.provisioned_concurrency:
+        version = ctx.new_id(rid, "Version")
+        ctx.add(awslambda.Version(version, FunctionName=ctx.ref(rid)), rid)
+        alias = ctx.new_id(rid, "Alias")
+        ctx.add(awslambda.Alias(alias, FunctionName=ctx.ref(rid), FunctionVersion=ctx.ref(version, "Version"), Name="live",
+                                ProvisionedConcurrencyConfig=awslambda.ProvisionedConcurrencyConfiguration(
+                                    ProvisionedConcurrentExecutions=res.provisioned_concurrency)), rid)
+        ctx.alias[rid] = alias
+    if res.schedule:
+        rule = ctx.new_id(rid, "Schedule")
+        ctx.add(events.Rule(rule, ScheduleExpression=res.schedule, State="ENABLED", Description=f"schedule of {rid}",
+                            Targets=[events.Target(Arn=invoke_arn(ctx, rid), Id=lid[:64])]), rid)
+        ctx.add(awslambda.Permission(ctx.new_id(rid, "SchedulePermission"), Action="lambda:InvokeFunction", FunctionName=invoke_arn(ctx, rid),
+                                     Principal="events.amazonaws.com", SourceArn=ctx.ref(rule, "Arn")), rid)

@@ -1,0 +1,87 @@
+"""DNS and certificates: Route 53 hosted zones and their records, delegations from a parent zone,
+ACM certificates validated through a hosted zone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import certificatemanager as acm
+from troposphere import route53
+
+from archc.compiler.context import Context
+from archc.compiler.edge import CLOUDFRONT_ZONE_ID
+from archc.compiler.naming import camel
+
+RECORD_TTL = "300"
+NS_TTL = "172800"
+
+
+def in_domain(name: str, domain: str) -> bool:
+    name, domain = name.rstrip(".").lower(), domain.rstrip(".").lower()
+    return name == domain or name.endswith("." + domain)
+
+
+def compile_route53_zone(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    unit = ctx.add(route53.HostedZone(lid, Name=res.domain, HostedZoneConfig=route53.HostedZoneConfiguration(
+        Comment=(res.description or f"{rid} ({ctx.arch.name})")[:256])), rid)
+    unit.skip("CKV2_AWS_38", "DNSSEC signing needs a KMS key in us-east-1 and a DS record at the parent, which the model does not define")
+    unit.skip("CKV2_AWS_39", "query logging needs a log group in us-east-1 with a Route 53 resource policy, which the model does not define")
+    for i, rec in enumerate(res.records):
+        path = ctx.path(rid, "records", i)
+        if not in_domain(rec.name, res.domain):
+            ctx.error((*path, "name"), f"{ctx.who(rid)}: record {rec.name} is not inside the zone's domain {res.domain}")
+            continue
+        target_type = ctx.type_of(rec.target)
+        props: dict[str, Any] = {"HostedZoneId": ctx.ref(rid), "Name": rec.name, "Type": rec.type}
+        if target_type == "load_balancer":
+            dns, zone_id = ctx.ref(rec.target, "DNSName"), ctx.ref(rec.target, "CanonicalHostedZoneID")
+        elif target_type == "cloudfront_distribution":
+            if rec.name.lower() not in [a.lower() for a in ctx.res(rec.target).aliases]:
+                ctx.error((*path, "name"), f"{ctx.who(rid)}: record {rec.name} points at CloudFront '{rec.target}', which does not list it in aliases",
+                          help=f"add {rec.name} to the aliases of '{rec.target}': CloudFront only answers for its aliases")
+            dns, zone_id = ctx.ref(rec.target, "DomainName"), CLOUDFRONT_ZONE_ID
+        else:
+            ctx.error((*path, "target"), f"{ctx.who(rid)}: record {rec.name} points at {ctx.who(rec.target)}, which needs a custom domain name",
+                      help="archc does not model API Gateway custom domains yet; point the record at a load_balancer or cloudfront_distribution")
+            continue
+        if rec.type == "CNAME":
+            props.update(TTL=RECORD_TTL, ResourceRecords=[dns])
+        else:
+            props["AliasTarget"] = route53.AliasTarget(DNSName=dns, HostedZoneId=zone_id, EvaluateTargetHealth=target_type == "load_balancer")
+        ctx.add(route53.RecordSetType(ctx.new_id(rid, f"{camel(rec.name)}{rec.type.capitalize()}Record"), **props), rid)
+
+
+def compile_dns_delegation(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    zone = ctx.res(res.zone)
+    parent: Any = res.parent_zone_id
+    if parent is None:
+        parent = ctx.param(f"{lid}ParentZoneId", "AWS::Route53::HostedZone::Id",
+                           f"Id of the parent hosted zone (in account '{ctx.res(rid).account}') in which {rid} delegates {zone.domain}")
+    ctx.add(route53.RecordSetType(lid, HostedZoneId=parent, Name=zone.domain, Type="NS", TTL=NS_TTL,
+                                  ResourceRecords=ctx.ref(res.zone, "NameServers", is_list=True)), rid)
+
+
+def compile_acm_certificate(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    props: dict[str, Any] = {"DomainName": res.domain, "ValidationMethod": res.validation.upper()}
+    if res.alternative_names:
+        props["SubjectAlternativeNames"] = list(res.alternative_names)
+    if res.validation == "dns" and res.zone:
+        zone = ctx.res(res.zone)
+        if ctx.placement(res.zone).account != ctx.placement(rid).account:
+            ctx.error(ctx.path(rid, "zone"), f"{ctx.who(rid)} is validated through zone '{res.zone}' of another account",
+                      help="ACM validates automatically only through a hosted zone of the certificate's own account")
+        names = [res.domain, *res.alternative_names]
+        for n, name in enumerate(names):
+            if not in_domain(name.removeprefix("*."), zone.domain):
+                where = ctx.path(rid, "domain") if n == 0 else ctx.path(rid, "alternative_names", n - 1)
+                ctx.error(where, f"{ctx.who(rid)}: {name} is not inside zone '{res.zone}' ({zone.domain}), which validates it")
+        props["DomainValidationOptions"] = [acm.DomainValidationOption(DomainName=name, HostedZoneId=ctx.ref(res.zone)) for name in names]
+    unit = ctx.add(acm.Certificate(lid, **props), rid)
+    if res.validation == "dns" and not res.zone:
+        unit.notes["validation"] = "DNS validation without a zone: the stack waits until the validation record is created by hand"

@@ -1,0 +1,377 @@
+"""The edge: load balancers and target groups, API Gateway, WAF web ACLs, CloudFront."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from troposphere import Sub, apigateway, apigatewayv2, awslambda, cloudfront, wafv2
+from troposphere import elasticloadbalancingv2 as elb
+from troposphere import logs
+
+from archc.compiler.context import Context
+from archc.compiler.iam import service_role
+from archc.compiler.naming import camel
+
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+ACCESS_LOG_RETENTION_DAYS = 365
+# AWS-managed CloudFront policies (fixed ids published by AWS)
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"  # the hosted zone id of every CloudFront distribution (alias records)
+MANAGED_RULES = {
+    "common": "AWSManagedRulesCommonRuleSet",
+    "known_bad_inputs": "AWSManagedRulesKnownBadInputsRuleSet",
+    "sql_injection": "AWSManagedRulesSQLiRuleSet",
+    "ip_reputation": "AWSManagedRulesAmazonIpReputationList",
+    "anonymous_ip": "AWSManagedRulesAnonymousIpList",
+}
+
+
+# --- load balancers ----------------------------------------------------------------------------
+
+
+def compile_load_balancer(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    attributes = [
+        elb.LoadBalancerAttributes(Key="deletion_protection.enabled", Value=str(res.deletion_protection).lower()),
+    ]
+    if res.kind == "application":
+        attributes.append(elb.LoadBalancerAttributes(Key="routing.http.drop_invalid_header_fields.enabled", Value="true"))
+    sgs = [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]]
+    unit = ctx.add(elb.LoadBalancer(lid, Type=res.kind, Scheme=res.scheme, Subnets=[ctx.ref(s) for s in res.subnets],
+                                    SecurityGroups=sgs, LoadBalancerAttributes=attributes), rid)
+    unit.skip("CKV_AWS_91", "access logs need a log bucket with an ELB delivery policy, which the model does not define")
+    if res.web_acl is None:
+        unit.skip("CKV2_AWS_28", "the model puts no web ACL on this load balancer; put one in front of it (CloudFront + WAF) or set web_acl")
+    for i, listener in enumerate(res.listeners):
+        llid = ctx.new_id(rid, f"Listener{listener.port}")
+        if listener.action == "redirect_https":
+            https_port = next((x.port for x in res.listeners if x.protocol == "HTTPS"), 443)
+            action = elb.Action(Type="redirect", RedirectConfig=elb.RedirectConfig(Protocol="HTTPS", Port=str(https_port), StatusCode="HTTP_301"))
+        else:
+            action = elb.Action(Type="forward", TargetGroupArn=ctx.ref(listener.target_group))
+            ctx.tg_listeners[listener.target_group].append(llid)
+        props: dict[str, Any] = {"LoadBalancerArn": ctx.ref(rid), "Port": listener.port, "Protocol": listener.protocol,
+                                 "DefaultActions": [action]}
+        if listener.protocol == "HTTPS":
+            props["Certificates"] = [elb.Certificate(CertificateArn=ctx.ref(listener.certificate))]
+            props["SslPolicy"] = TLS_POLICY
+        lunit = ctx.add(elb.Listener(llid, **props), rid)
+        if listener.protocol == "HTTP" and listener.action != "redirect_https":
+            lunit.skip("CKV_AWS_2", f"listener {i + 1} of {rid} is plain HTTP by the model's choice")
+    if res.web_acl:
+        ctx.add(wafv2.WebACLAssociation(ctx.new_id(rid, "WebAclAssociation"), ResourceArn=ctx.ref(rid), WebACLArn=ctx.ref(res.web_acl, "Arn")), rid)
+
+
+def compile_target_group(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    hc = res.health_check
+    props: dict[str, Any] = {"TargetType": res.target_type, "HealthCheckPath": hc.path, "HealthCheckIntervalSeconds": hc.interval_seconds,
+                             "HealthyThresholdCount": hc.healthy_threshold, "UnhealthyThresholdCount": hc.unhealthy_threshold,
+                             "HealthCheckEnabled": True}
+    if res.target_type != "lambda":
+        props.update(Port=res.port, Protocol=res.protocol, VpcId=ctx.ref(res.vpc), HealthCheckProtocol=res.protocol)
+    ctx.add(elb.TargetGroup(ctx.main[rid], **props), rid)
+
+
+# --- API Gateway -------------------------------------------------------------------------------
+
+
+def _invoke_targets(ctx: Context, rid: str) -> list[tuple[int, str]]:
+    return [(i, c.target) for i, c in ctx.out.get(rid, []) if c.verb == "invoke" and ctx.type_of(c.target) == "lambda_function"]
+
+
+def _api_cloudwatch_account(ctx: Context, rid: str) -> str:
+    """API Gateway's account-wide CloudWatch role (one per account and region): needed for stage logging."""
+    p = ctx.placement(rid)
+    key = f"apigw-account:{p.account}:{p.region}"
+    if key in ctx.singletons:
+        return ctx.singletons[key]
+    role = service_role(ctx, rid, "ApiGatewayCloudWatchRole", "apigateway.amazonaws.com", [], managed=[
+        Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")])
+    lid = ctx.new_id(rid, "ApiGatewayAccount")
+    ctx.add(apigateway.Account(lid, CloudWatchRoleArn=ctx.ref(role, "Arn")), rid)
+    ctx.singletons[key] = lid
+    return lid
+
+
+def _access_log_group(ctx: Context, rid: str) -> str:
+    lid = ctx.new_id(rid, "AccessLogs")
+    unit = ctx.add(logs.LogGroup(lid, RetentionInDays=ACCESS_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
+    unit.skip("CKV_AWS_158", "access logs are encrypted with the CloudWatch Logs service key; the model names no KMS key for the API")
+    return lid
+
+
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod", "path": "$context.path", "status": "$context.status",
+    "responseLength": "$context.responseLength", "latency": "$context.responseLatency",
+}, sort_keys=True)
+
+
+def compile_api_gateway(ctx: Context, rid: str) -> None:
+    from archc.compiler.compute import invoke_arn
+
+    res = ctx.res(rid)
+    targets = _invoke_targets(ctx, rid)
+    if not targets:
+        ctx.error(ctx.path(rid), f"{ctx.who(rid)} invokes nothing",
+                  help="connect it to a lambda_function with verb invoke: an API needs at least one integration")
+        return
+    if res.kind == "http":
+        _http_api(ctx, rid, targets)
+        return
+    lid = ctx.main[rid]
+    ctx.add(apigateway.RestApi(lid, Name=f"{ctx.arch.name}-{rid}", Description=res.description or f"{rid} (archc)",
+                               EndpointConfiguration=apigateway.EndpointConfiguration(Types=[res.endpoint.upper()])), rid)
+    methods: list[str] = []
+
+    def method(suffix: str, resource_id: Any, fn: str) -> None:
+        mlid = ctx.new_id(rid, suffix)
+        uri = Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn}/invocations", Fn=invoke_arn(ctx, fn))
+        unit = ctx.add(apigateway.Method(mlid, RestApiId=ctx.ref(rid), ResourceId=resource_id, HttpMethod="ANY", AuthorizationType="NONE",
+                                         Integration=apigateway.Integration(Type="AWS_PROXY", IntegrationHttpMethod="POST", Uri=uri)), rid)
+        unit.skip("CKV_AWS_59", "a public API by the model's design (API clients on the internet, behind WAF); the handler authenticates")
+        methods.append(mlid)
+
+    for n, (_, fn) in enumerate(targets):
+        if len(targets) == 1:
+            parent = ctx.ref(rid, "RootResourceId")
+            method("RootMethod", parent, fn)
+        else:
+            part = ctx.new_id(rid, f"{camel(fn)}Resource")
+            ctx.add(apigateway.Resource(part, RestApiId=ctx.ref(rid), ParentId=ctx.ref(rid, "RootResourceId"),
+                                        PathPart=fn.lower().replace("_", "-")), rid)
+            parent = ctx.ref(part)
+            method(f"{camel(fn)}Method", parent, fn)
+        proxy = ctx.new_id(rid, f"{camel(fn)}Proxy" if len(targets) > 1 else "ProxyResource")
+        ctx.add(apigateway.Resource(proxy, RestApiId=ctx.ref(rid), ParentId=parent, PathPart="{proxy+}"), rid)
+        method(f"{camel(fn)}ProxyMethod" if len(targets) > 1 else "ProxyMethod", ctx.ref(proxy), fn)
+        ctx.add(awslambda.Permission(ctx.new_id(rid, f"Invoke{camel(fn)}Permission"), Action="lambda:InvokeFunction",
+                                     FunctionName=invoke_arn(ctx, fn), Principal="apigateway.amazonaws.com",
+                                     SourceArn=Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*", Api=ctx.ref(rid))), rid)
+    deployment = ctx.new_id(rid, "Deployment")
+    dunit = ctx.add(apigateway.Deployment(deployment, RestApiId=ctx.ref(rid), Description=f"{rid} deployment"), rid)
+    dunit.after.update(methods)
+    account = _api_cloudwatch_account(ctx, rid)
+    access = _access_log_group(ctx, rid)
+    setting: dict[str, Any] = {"ResourcePath": "/*", "HttpMethod": "*", "LoggingLevel": "ERROR", "MetricsEnabled": True, "DataTraceEnabled": False}
+    if res.throttle_rate is not None:
+        setting["ThrottlingRateLimit"] = float(res.throttle_rate)
+    if res.throttle_burst is not None:
+        setting["ThrottlingBurstLimit"] = res.throttle_burst
+    stage = ctx.new_id(rid, "Stage")
+    sunit = ctx.add(apigateway.Stage(stage, RestApiId=ctx.ref(rid), DeploymentId=ctx.ref(deployment), StageName=res.stage,
+                                     TracingEnabled=res.tracing, MethodSettings=[apigateway.MethodSetting(**setting)],
+                                     AccessLogSetting=apigateway.AccessLogSetting(DestinationArn=ctx.ref(access, "Arn"), Format=ACCESS_LOG_FORMAT)), rid)
+    sunit.after.add(account)
+    sunit.skip("CKV_AWS_120", "responses are dynamic per request; the model asks for no API cache")
+    sunit.skip("CKV2_AWS_51", "clients are on the internet; the model's backend is Lambda, which needs no client certificate")
+    ctx.api_stage[rid] = stage
+    if res.web_acl:
+        _associate_stage(ctx, rid, res.web_acl)
+
+
+def _associate_stage(ctx: Context, rid: str, acl: str) -> None:
+    res = ctx.res(rid)
+    key = f"waf:{rid}:{acl}"
+    if key in ctx.singletons or rid not in ctx.api_stage:
+        return
+    ctx.singletons[key] = acl
+    arn = Sub(f"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}::/restapis/${{Api}}/stages/{res.stage}", Api=ctx.ref(rid))
+    unit = ctx.add(wafv2.WebACLAssociation(ctx.new_id(rid, "WebAclAssociation"), ResourceArn=arn, WebACLArn=ctx.ref(acl, "Arn")), rid)
+    unit.after.add(ctx.api_stage[rid])
+
+
+def associate_web_acl(ctx: Context, acl: str, target: str) -> None:
+    """A `forward` connection from a web ACL: associate it with the API or load balancer it protects."""
+    t = ctx.type_of(target)
+    if t == "api_gateway":
+        _associate_stage(ctx, target, acl)
+    elif t == "load_balancer" and ctx.res(target).web_acl != acl:
+        key = f"waf:{target}:{acl}"
+        if key not in ctx.singletons:
+            ctx.singletons[key] = acl
+            ctx.add(wafv2.WebACLAssociation(ctx.new_id(target, f"{camel(acl)}Association"), ResourceArn=ctx.ref(target),
+                                            WebACLArn=ctx.ref(acl, "Arn")), target)
+
+
+def _http_api(ctx: Context, rid: str, targets: list[tuple[int, str]]) -> None:
+    from archc.compiler.compute import invoke_arn
+
+    res = ctx.res(rid)
+    if len(targets) > 1:
+        ctx.error(("connections", targets[1][0]), f"{ctx.who(rid)} is an HTTP API with more than one Lambda integration",
+                  help="archc routes an HTTP API's $default route to one function; use kind: rest for several")
+    fn = targets[0][1]
+    lid = ctx.main[rid]
+    ctx.add(apigatewayv2.Api(lid, Name=f"{ctx.arch.name}-{rid}", ProtocolType="HTTP", Description=res.description or f"{rid} (archc)"), rid)
+    integ = ctx.new_id(rid, "Integration")
+    ctx.add(apigatewayv2.Integration(integ, ApiId=ctx.ref(rid), IntegrationType="AWS_PROXY", IntegrationUri=invoke_arn(ctx, fn),
+                                     PayloadFormatVersion="2.0"), rid)
+    ctx.add(apigatewayv2.Route(ctx.new_id(rid, "DefaultRoute"), ApiId=ctx.ref(rid), RouteKey="$default",
+                               Target=Sub("integrations/${Integration}", Integration=ctx.ref(integ))), rid)
+    access = _access_log_group(ctx, rid)
+    route: dict[str, Any] = {"DetailedMetricsEnabled": True}
+    if res.throttle_rate is not None:
+        route["ThrottlingRateLimit"] = float(res.throttle_rate)
+    if res.throttle_burst is not None:
+        route["ThrottlingBurstLimit"] = res.throttle_burst
+    ctx.add(apigatewayv2.Stage(ctx.new_id(rid, "Stage"), ApiId=ctx.ref(rid), StageName="$default", AutoDeploy=True,
+                               DefaultRouteSettings=apigatewayv2.RouteSettings(**route),
+                               AccessLogSettings=apigatewayv2.AccessLogSettings(DestinationArn=ctx.ref(access, "Arn"), Format=ACCESS_LOG_FORMAT)), rid)
+    ctx.add(awslambda.Permission(ctx.new_id(rid, "InvokePermission"), Action="lambda:InvokeFunction", FunctionName=invoke_arn(ctx, fn),
+                                 Principal="apigateway.amazonaws.com",
+                                 SourceArn=Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*", Api=ctx.ref(rid))), rid)
+
+
+# --- WAF ---------------------------------------------------------------------------------------
+
+
+def _visibility(name: str) -> wafv2.VisibilityConfig:
+    return wafv2.VisibilityConfig(SampledRequestsEnabled=True, CloudWatchMetricsEnabled=True, MetricName=name[:128])
+
+
+def compile_web_acl(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    rules: list[wafv2.WebACLRule] = []
+    default = wafv2.DefaultAction(Allow=wafv2.AllowAction())
+    if res.ip_filtering:
+        addresses: Any = list(res.ip_filtering.addresses)
+        if not addresses:
+            verb = "block" if res.ip_filtering.mode == "block" else "allow"
+            addresses = ctx.param(f"{lid}IpAddresses", "CommaDelimitedList",
+                                  f"CIDR blocks that web ACL {rid} should {verb}, comma-separated (e.g. 192.0.2.0/24,198.51.100.7/32)")
+        ipset = ctx.new_id(rid, "IpSet")
+        ctx.add(wafv2.IPSet(ipset, Scope=res.scope, IPAddressVersion="IPV4", Addresses=addresses, Description=f"IP filtering of {rid}"), rid)
+        stmt = wafv2.Statement(IPSetReferenceStatement=wafv2.IPSetReferenceStatement(Arn=ctx.ref(ipset, "Arn")))
+        if res.ip_filtering.mode == "block":
+            action = wafv2.RuleAction(Block=wafv2.BlockAction())
+        else:
+            action = wafv2.RuleAction(Allow=wafv2.AllowAction())
+            default = wafv2.DefaultAction(Block=wafv2.BlockAction())
+        rules.append(wafv2.WebACLRule(Name="ip-filtering", Priority=len(rules), Action=action, Statement=stmt,
+                                      VisibilityConfig=_visibility(f"{lid}IpFiltering")))
+    if res.rate_limit:
+        stmt = wafv2.Statement(RateBasedStatement=wafv2.RateBasedStatement(Limit=res.rate_limit.limit, AggregateKeyType="IP",
+                                                                           EvaluationWindowSec=res.rate_limit.window_seconds))
+        rules.append(wafv2.WebACLRule(Name="rate-limit", Priority=len(rules), Action=wafv2.RuleAction(Block=wafv2.BlockAction()),
+                                      Statement=stmt, VisibilityConfig=_visibility(f"{lid}RateLimit")))
+    for name in res.managed_rules:
+        group = MANAGED_RULES[name]
+        stmt = wafv2.Statement(ManagedRuleGroupStatement=wafv2.ManagedRuleGroupStatement(VendorName="AWS", Name=group))
+        rules.append(wafv2.WebACLRule(Name=group, Priority=len(rules), OverrideAction=wafv2.OverrideAction(**{"None": {}}),
+                                      Statement=stmt, VisibilityConfig=_visibility(f"{lid}{group}")))
+    unit = ctx.add(wafv2.WebACL(lid, Scope=res.scope, DefaultAction=default, Rules=rules, Description=re.sub(r"[^a-zA-Z0-9=:#@/,. -]", "-", f"web ACL {rid} of {ctx.arch.name}"),
+                                VisibilityConfig=_visibility(lid)), rid)
+    if "known_bad_inputs" not in res.managed_rules:
+        unit.skip("CKV_AWS_192", "the model chooses this web ACL's managed rule groups and leaves out known_bad_inputs (Log4j)")
+    # WAF logs: the log group's name must start with aws-waf-logs-
+    group = ctx.new_id(rid, "Logs")
+    name = f"aws-waf-logs-{ctx.arch.name}-{rid}".lower().replace("_", "-")[:512]
+    gunit = ctx.add(logs.LogGroup(group, LogGroupName=name, RetentionInDays=ACCESS_LOG_RETENTION_DAYS,
+                                  DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
+    gunit.skip("CKV_AWS_158", "WAF logs are encrypted with the CloudWatch Logs service key; the model names no KMS key for them")
+    ctx.add(wafv2.LoggingConfiguration(ctx.new_id(rid, "LoggingConfiguration"), ResourceArn=ctx.ref(rid, "Arn"),
+                                       LogDestinationConfigs=[Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Group}",
+                                                                  Group=ctx.ref(group))]), rid)
+
+
+# --- CloudFront --------------------------------------------------------------------------------
+
+
+def compile_cloudfront_distribution(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    origins: list[cloudfront.Origin] = []
+    behaviours: list[tuple[str, str]] = []  # (origin id, kind)
+    for i, conn in ctx.out.get(rid, []):
+        if conn.verb != "origin":
+            continue
+        target = conn.target
+        t = ctx.type_of(target)
+        oid = camel(target)
+        if t == "load_balancer":
+            lb = ctx.res(target)
+            https = next((x for x in lb.listeners if x.protocol == "HTTPS"), None)
+            http = next((x for x in lb.listeners if x.protocol == "HTTP"), None)
+            if https is not None and not lb.domain:
+                ctx.error(ctx.path(target, "domain"), f"{ctx.who(target)} is a CloudFront origin over HTTPS but has no domain",
+                          help="give the load balancer the domain its certificate covers: CloudFront checks the origin's certificate against it")
+                continue
+            domain = lb.domain if https is not None else ctx.ref(target, "DNSName")
+            config = cloudfront.CustomOriginConfig(
+                OriginProtocolPolicy="https-only" if https else "http-only", HTTPSPort=https.port if https else 443,
+                HTTPPort=http.port if http else 80, OriginSSLProtocols=["TLSv1.2"])
+            origins.append(cloudfront.Origin(Id=oid, DomainName=domain, CustomOriginConfig=config))
+            behaviours.append((oid, "dynamic"))
+        elif t == "s3_bucket":
+            oac = ctx.new_id(rid, f"{camel(target)}OriginAccessControl")
+            ctx.add(cloudfront.OriginAccessControl(oac, OriginAccessControlConfig=cloudfront.OriginAccessControlConfig(
+                Name=f"{ctx.arch.name}-{rid}-{target}"[:64], OriginAccessControlOriginType="s3", SigningBehavior="always",
+                SigningProtocol="sigv4", Description=f"{rid} reads {target}")), rid)
+            origins.append(cloudfront.Origin(Id=oid, DomainName=ctx.ref(target, "RegionalDomainName"),
+                                             S3OriginConfig=cloudfront.S3OriginConfig(OriginAccessIdentity=""), OriginAccessControlId=ctx.ref(oac, "Id")))
+            behaviours.append((oid, "static"))
+            ctx.bucket_readers[target].append(rid)
+        elif t == "api_gateway":
+            api = ctx.res(target)
+            origins.append(cloudfront.Origin(Id=oid, DomainName=Sub("${Api}.execute-api.${AWS::Region}.amazonaws.com", Api=ctx.ref(target)),
+                                             OriginPath=f"/{api.stage}",
+                                             CustomOriginConfig=cloudfront.CustomOriginConfig(OriginProtocolPolicy="https-only", OriginSSLProtocols=["TLSv1.2"])))
+            behaviours.append((oid, "dynamic"))
+    if not origins:
+        ctx.error(ctx.path(rid), f"{ctx.who(rid)} has no origin",
+                  help="connect it to a load_balancer, s3_bucket or api_gateway with verb origin")
+        return
+    default_idx = next((n for n, (_, kind) in enumerate(behaviours) if kind == "dynamic"), 0)
+
+    def behaviour_props(oid: str, kind: str) -> dict[str, Any]:
+        props: dict[str, Any] = {"TargetOriginId": oid, "ViewerProtocolPolicy": "redirect-to-https", "Compress": True,
+                                 "ResponseHeadersPolicyId": SECURITY_HEADERS}
+        if kind == "static":
+            props.update(CachePolicyId=CACHING_OPTIMIZED, AllowedMethods=["GET", "HEAD", "OPTIONS"], CachedMethods=["GET", "HEAD"])
+        else:
+            props.update(CachePolicyId=CACHING_DISABLED, OriginRequestPolicyId=ALL_VIEWER_EXCEPT_HOST,
+                         AllowedMethods=["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"], CachedMethods=["GET", "HEAD"])
+        return props
+
+    d_oid, d_kind = behaviours[default_idx]
+    config: dict[str, Any] = {
+        "Enabled": True, "Comment": f"{rid} ({ctx.arch.name})", "HttpVersion": "http2and3", "IPV6Enabled": True, "PriceClass": res.price_class,
+        "Origins": origins, "DefaultCacheBehavior": cloudfront.DefaultCacheBehavior(**behaviour_props(d_oid, d_kind)),
+    }
+    others = [b for n, b in enumerate(behaviours) if n != default_idx]
+    if others:
+        config["CacheBehaviors"] = [cloudfront.CacheBehavior(PathPattern=f"/{oid.lower()}/*" if kind == "dynamic" else "/static/*",
+                                                             **behaviour_props(oid, kind)) for oid, kind in others]
+    if res.default_root_object:
+        config["DefaultRootObject"] = res.default_root_object
+    if res.aliases:
+        config["Aliases"] = list(res.aliases)
+    if res.certificate:
+        if ctx.placement(res.certificate).region != "us-east-1":
+            ctx.error(ctx.path(rid, "certificate"), f"{ctx.who(rid)} uses certificate '{res.certificate}', which is not in us-east-1",
+                      help="CloudFront only accepts ACM certificates from us-east-1: add `region: us-east-1` to the certificate")
+        config["ViewerCertificate"] = cloudfront.ViewerCertificate(AcmCertificateArn=ctx.ref(res.certificate), SslSupportMethod="sni-only",
+                                                                   MinimumProtocolVersion="TLSv1.2_2021")
+    elif res.aliases:
+        ctx.error(ctx.path(rid, "aliases"), f"{ctx.who(rid)} has aliases but no certificate",
+                  help="add a us-east-1 acm_certificate covering the aliases")
+    else:
+        config["ViewerCertificate"] = cloudfront.ViewerCertificate(CloudFrontDefaultCertificate=True)
+    if res.web_acl:
+        if ctx.res(res.web_acl).scope != "CLOUDFRONT":
+            ctx.error(ctx.path(rid, "web_acl"), f"{ctx.who(rid)} uses web ACL '{res.web_acl}', whose scope is REGIONAL",
+                      help="a CloudFront distribution needs a CLOUDFRONT-scope web ACL in us-east-1")
+        config["WebACLId"] = ctx.ref(res.web_acl, "Arn")
+    unit = ctx.add(cloudfront.Distribution(lid, DistributionConfig=cloudfront.DistributionConfig(**config)), rid)
+    unit.skip("CKV_AWS_86", "standard access logs need a log bucket with ACLs enabled, which the model does not define")
+    unit.skip("CKV_AWS_310", "the model gives each path one origin; there is no second origin to fail over to")
+    unit.skip("CKV_AWS_374", "users are worldwide (the page: 'global performance'); no geo restriction")

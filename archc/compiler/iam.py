@@ -1,0 +1,302 @@
+"""IAM: least-privilege statements from connection verbs, model roles with their trust policies,
+and the service roles the compiler generates (flow logs, replication, monitoring).
+
+The table `ACCESS` is data: (verb, target type) → which actions on which of the target's ARNs.
+No statement names a ``*`` resource unless the service has no resource-level permissions for the
+action; then the statement carries a reason that lands in the role's Metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from troposphere import Sub, iam
+
+from archc.compiler.context import Context, Placement, Statement, XRef
+from archc.compiler.naming import bucket_name, bucket_stem, camel
+
+ALL_RESOURCES_REASON = "the service has no resource-level permissions for these actions"
+
+
+def bucket_arn(ctx: Context, rid: str, objects: bool = False) -> Any:
+    res = ctx.res(rid)
+    p = ctx.placement(rid)
+    name = bucket_name(bucket_stem(rid, res.name), p.account_id, p.region)
+    return Sub(f"arn:${{AWS::Partition}}:s3:::{name}{'/*' if objects else ''}")
+
+
+def _key_statement(ctx: Context, sid: str, key: str | None, actions: tuple[str, ...], service: str, region: str) -> list[Statement]:
+    if not key:
+        return []
+    cond = {"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}}
+    return [Statement(sid, actions, [ctx.ref(key, "Arn")], cond)]
+
+
+# --- (verb, target type) → statements ------------------------------------------------------------
+
+Access = Callable[[Context, str, str], list[Statement]]
+
+
+def _s3(read: bool, write: bool) -> Access:
+    def build(ctx: Context, target: str, sid: str) -> list[Statement]:
+        res = ctx.res(target)
+        region = ctx.placement(target).region
+        actions: tuple[str, ...] = ()
+        if read:
+            actions += ("s3:GetObject",)
+        if write:
+            actions += ("s3:PutObject", "s3:AbortMultipartUpload")
+        out = [Statement(f"{sid}Objects", actions, [bucket_arn(ctx, target, objects=True)])]
+        if read:
+            out.append(Statement(f"{sid}List", ("s3:ListBucket",), [bucket_arn(ctx, target)]))
+        key_actions = (("kms:Decrypt",) if read or write else ()) + (("kms:GenerateDataKey",) if write else ())
+        if res.encryption == "kms":
+            out += _key_statement(ctx, f"{sid}Key", res.kms_key, key_actions, "s3", region)
+        return out
+    return build
+
+
+def _secret(read: bool, write: bool) -> Access:
+    def build(ctx: Context, target: str, sid: str) -> list[Statement]:
+        res = ctx.res(target)
+        actions = ("secretsmanager:DescribeSecret",) + (("secretsmanager:GetSecretValue",) if read else ()) + (
+            ("secretsmanager:PutSecretValue",) if write else ())
+        key_actions = ("kms:Decrypt",) + (("kms:GenerateDataKey",) if write else ())
+        return [Statement(sid, actions, [ctx.ref(target)])] + _key_statement(
+            ctx, f"{sid}Key", res.kms_key, key_actions, "secretsmanager", ctx.placement(target).region)
+    return build
+
+
+def _logs(read: bool, write: bool) -> Access:
+    def build(ctx: Context, target: str, sid: str) -> list[Statement]:
+        actions: tuple[str, ...] = ()
+        if read:
+            actions += ("logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents")
+        if write:
+            actions += ("logs:CreateLogStream", "logs:PutLogEvents")
+        return [Statement(sid, actions, [ctx.ref(target, "Arn")])]
+    return build
+
+
+def _sqs(read: bool, write: bool) -> Access:
+    def build(ctx: Context, target: str, sid: str) -> list[Statement]:
+        res = ctx.res(target)
+        actions: tuple[str, ...] = ("sqs:GetQueueAttributes",)
+        if read:
+            actions += ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:ReceiveMessage")
+        if write:
+            actions += ("sqs:SendMessage",)
+        key_actions = ("kms:Decrypt",) + (("kms:GenerateDataKey",) if write else ())
+        return [Statement(sid, actions, [ctx.ref(target, "Arn")])] + _key_statement(
+            ctx, f"{sid}Key", res.kms_key if res.encrypted else None, key_actions, "sqs", ctx.placement(target).region)
+    return build
+
+
+def _aurora_secret(ctx: Context, target: str, sid: str) -> list[Statement]:
+    cluster = ctx.res(target).cluster if ctx.type_of(target) == "aurora_readers" else target
+    res = ctx.res(cluster)
+    out = [Statement(f"{sid}Secret", ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
+                     [ctx.ref(cluster, "MasterUserSecret.SecretArn")])]
+    return out + _key_statement(ctx, f"{sid}SecretKey", res.kms_key, ("kms:Decrypt",), "secretsmanager", ctx.placement(cluster).region)
+
+
+def _describe_aurora(ctx: Context, target: str, sid: str) -> list[Statement]:
+    cluster = ctx.res(target).cluster if ctx.type_of(target) == "aurora_readers" else target
+    return [Statement(sid, ("rds:DescribeDBClusters",), [ctx.ref(cluster, "DBClusterArn")])]
+
+
+def _describe_service(ctx: Context, target: str, sid: str) -> list[Statement]:
+    return [Statement(sid, ("ecs:DescribeServices",), [ctx.ref(target)])]
+
+
+def _describe_lambda(ctx: Context, target: str, sid: str) -> list[Statement]:
+    return [Statement(sid, ("lambda:GetFunction", "lambda:GetFunctionConfiguration"), [ctx.ref(target, "Arn")])]
+
+
+def _invoke_lambda(ctx: Context, target: str, sid: str) -> list[Statement]:
+    arns: list[Any] = [ctx.ref(target, "Arn")]
+    if ctx.res(target).provisioned_concurrency:
+        arns.append(ctx.ref(ctx.main[target] + "Alias"))
+    return [Statement(sid, ("lambda:InvokeFunction",), arns)]
+
+
+def _publish(ctx: Context, target: str, sid: str) -> list[Statement]:
+    res = ctx.res(target)
+    return [Statement(sid, ("sns:Publish",), [ctx.ref(target)])] + _key_statement(
+        ctx, f"{sid}Key", res.kms_key if res.encrypted else None, ("kms:Decrypt", "kms:GenerateDataKey"), "sns", ctx.placement(target).region)
+
+
+def _metrics(ctx: Context, target: str, sid: str) -> list[Statement]:
+    ns = ctx.res(target).namespace
+    return [Statement(sid, ("cloudwatch:PutMetricData",), ["*"], {"StringEquals": {"cloudwatch:namespace": ns}},
+                      reason="cloudwatch:PutMetricData has no resource-level permissions; limited to the namespace by condition")]
+
+
+def _traces(ctx: Context, target: str, sid: str) -> list[Statement]:
+    return [Statement(sid, ("xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"),
+                      ["*"], reason=f"X-Ray: {ALL_RESOURCES_REASON}")]
+
+
+def _assume(ctx: Context, target: str, sid: str) -> list[Statement]:
+    return [Statement(sid, ("sts:AssumeRole",), [ctx.role_arn(target)])]
+
+
+ACCESS: dict[tuple[str, str], Access] = {
+    ("read", "s3_bucket"): _s3(True, False),
+    ("write", "s3_bucket"): _s3(False, True),
+    ("read_write", "s3_bucket"): _s3(True, True),
+    ("read", "secret"): _secret(True, False),
+    ("write", "secret"): _secret(False, True),
+    ("read_write", "secret"): _secret(True, True),
+    ("read", "log_group"): _logs(True, False),
+    ("write", "log_group"): _logs(False, True),
+    ("logs", "log_group"): _logs(False, True),
+    ("read", "sqs_queue"): _sqs(True, False),
+    ("write", "sqs_queue"): _sqs(False, True),
+    ("send", "sqs_queue"): _sqs(False, True),
+    ("read_write", "sqs_queue"): _sqs(True, True),
+    ("trigger", "sqs_queue"): _sqs(True, False),  # granted to the triggered function
+    ("query", "aurora_cluster"): _aurora_secret,
+    ("query", "aurora_readers"): _aurora_secret,
+    ("read", "aurora_cluster"): _aurora_secret,
+    ("describe", "aurora_cluster"): _describe_aurora,
+    ("describe", "aurora_readers"): _describe_aurora,
+    ("describe", "ecs_service"): _describe_service,
+    ("describe", "lambda_function"): _describe_lambda,
+    ("invoke", "lambda_function"): _invoke_lambda,
+    ("publish", "sns_topic"): _publish,
+    ("metrics", "metric_namespace"): _metrics,
+    ("traces", "xray"): _traces,
+    ("assume_role", "iam_role"): _assume,
+}
+
+
+def access(ctx: Context, verb: str, target: str) -> list[Statement] | None:
+    """The statements *verb* on *target* needs, or None when the pair has no IAM meaning."""
+    build = ACCESS.get((verb, ctx.type_of(target)))
+    if build is None:
+        return None
+    return build(ctx, target, camel(target) + camel(verb))
+
+
+# --- principals ------------------------------------------------------------------------------
+
+
+def principal_roles(ctx: Context, rid: str, verb: str) -> list[str] | None:
+    """The model roles that act for *rid* when it does *verb*; None when *rid* acts through no role."""
+    res = ctx.res(rid)
+    t = res.type
+    if t == "iam_role":
+        return [rid]
+    if t == "lambda_function":
+        return [res.role]
+    if t == "ecs_service":
+        return principal_roles(ctx, res.task_definition, verb)
+    if t == "ecs_task_definition":
+        if verb == "logs":  # the awslogs driver writes with the execution role
+            return [res.execution_role]
+        return [res.task_role] if res.task_role else []
+    return None
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+def _policy_doc(statements: list[Statement]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [s.to_policy() for s in statements]}
+
+
+def trust_policy(services: list[str], roles: list[Any] | None = None, condition: dict[str, Any] | None = None,
+                 service_condition: dict[str, Any] | None = None) -> dict[str, Any]:
+    stmts: list[dict[str, Any]] = []
+    if services:
+        s: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": sorted(services) if len(services) > 1 else services[0]},
+                             "Action": "sts:AssumeRole"}
+        if service_condition:
+            s["Condition"] = service_condition
+        stmts.append(s)
+    if roles:
+        r: dict[str, Any] = {"Effect": "Allow", "Principal": {"AWS": roles if len(roles) > 1 else roles[0]}, "Action": "sts:AssumeRole"}
+        if condition:
+            r["Condition"] = condition
+        stmts.append(r)
+    return {"Version": "2012-10-17", "Statement": stmts}
+
+
+def _wildcard_notes(statements: list[Statement]) -> list[dict[str, str]]:
+    return [{"sid": s.sid, "reason": s.reason} for s in statements if s.reason]
+
+
+def service_role(ctx: Context, node: str, suffix: str, service: str, statements: list[Statement],
+                 placement: Placement | None = None, managed: list[Any] | None = None) -> str:
+    """A role the compiler needs for an AWS service (flow logs, replication…), trusted by *service* only."""
+    lid = ctx.new_id(node, suffix)
+    p = placement or ctx.placement(node)
+    kwargs: dict[str, Any] = {
+        "AssumeRolePolicyDocument": trust_policy([service], service_condition={"StringEquals": {"aws:SourceAccount": p.account_id}}),
+    }
+    if statements:
+        kwargs["Policies"] = [iam.Policy(PolicyName=f"{lid}Policy", PolicyDocument=_policy_doc(statements))]
+    if managed:
+        kwargs["ManagedPolicyArns"] = managed
+    unit = ctx.add(iam.Role(lid, **kwargs), node, p)
+    notes = _wildcard_notes(statements)
+    if notes:
+        unit.notes["wildcards"] = notes
+    return lid
+
+
+def compile_role(ctx: Context, rid: str) -> None:
+    """A model `iam_role`: its trust (users' services, assumable_by roles) and its granted statements."""
+    res = ctx.res(rid)
+    p = ctx.placement(rid)
+    services = sorted(ctx.trust_services.get(rid, set()))
+    trusted: dict[str, Any] = dict(ctx.trust_roles.get(rid, {}))
+    for i, other in enumerate(res.assumable_by):
+        trusted.setdefault(other, ("resources", rid, "assumable_by", i))
+    role_arns: list[Any] = []
+    after: set[str] = set()
+    for other, path in sorted(trusted.items()):
+        op = ctx.placement(other)
+        if op.account != p.account and not ctx.res(other).role_name:
+            ctx.error(path, f"{ctx.who(rid)} trusts role '{other}' of account '{op.account}', which has no role_name",
+                      help=f"give '{other}' a fixed role_name: another account can only name a role by its ARN")
+            continue
+        role_arns.append(ctx.role_arn(other))
+        after.add(ctx.main[other])  # IAM checks that a trusted principal exists
+    if not services and not role_arns:
+        ctx.error(ctx.path(rid), f"{ctx.who(rid)}: nothing may assume this role",
+                  help="use it as a function's role or a task's role, list roles in assumable_by, or connect a role to it with assume_role")
+        return
+    condition: dict[str, Any] = {}
+    if res.require_mfa:
+        condition["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
+    if res.require_external_id:
+        ext = ctx.param(f"{ctx.main[rid]}ExternalId", "String",
+                        f"sts:ExternalId that callers assuming role {rid} must present (a shared secret, agreed with the caller)",
+                        no_echo=True, allowed_pattern=r"[\w+=,.@:/-]{2,1224}")
+        condition["StringEquals"] = {"sts:ExternalId": ext}
+    kwargs: dict[str, Any] = {
+        "AssumeRolePolicyDocument": trust_policy(services, role_arns, condition or None),
+        "MaxSessionDuration": res.max_session_hours * 3600,
+    }
+    if res.role_name:
+        kwargs["RoleName"] = res.role_name
+    if res.description:
+        kwargs["Description"] = res.description[:1000]
+    statements = ctx.grants.get(rid, [])
+    if statements:
+        kwargs["Policies"] = [iam.Policy(PolicyName=f"{ctx.main[rid]}Policy", PolicyDocument=_policy_doc(statements))]
+    unit = ctx.add(iam.Role(ctx.main[rid], **kwargs), rid, p)
+    unit.after |= after
+    notes = _wildcard_notes(statements)
+    if notes:
+        unit.notes["wildcards"] = notes
+    if any(s.resources == ["*"] for s in statements):
+        unit.skip("CKV_AWS_111", "only actions without resource-level permissions use '*': " + "; ".join(n["reason"] for n in notes))
+        unit.skip("CKV_AWS_356", "only actions without resource-level permissions use '*': " + "; ".join(n["reason"] for n in notes))
+
+
+def xref_arn(ctx: Context, rid: str) -> XRef:
+    return ctx.ref(rid, "Arn")

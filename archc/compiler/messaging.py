@@ -1,0 +1,53 @@
+"""Messaging: SQS queues (encrypted, TLS-only, with their dead-letter queues) and SNS topics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import sns, sqs
+
+from archc.compiler.context import Context
+
+RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+
+
+def compile_sqs_queue(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    props: dict[str, Any] = {"VisibilityTimeout": res.visibility_timeout_seconds, "MessageRetentionPeriod": res.retention_days * 86400, **RETAIN}
+    if res.fifo:
+        props["FifoQueue"] = True
+    if res.encrypted and res.kms_key:
+        props["KmsMasterKeyId"] = ctx.ref(res.kms_key, "Arn")
+        props["KmsDataKeyReusePeriodSeconds"] = 300
+    elif res.encrypted:
+        props["SqsManagedSseEnabled"] = True
+    if res.dead_letter_queue:
+        dlq = ctx.res(res.dead_letter_queue)
+        if dlq.fifo != res.fifo:
+            ctx.error(ctx.path(rid, "dead_letter_queue"), f"{ctx.who(rid)} and its dead-letter queue '{res.dead_letter_queue}' must both be FIFO or both standard")
+        if dlq.retention_days < res.retention_days:
+            ctx.error(ctx.path(rid, "dead_letter_queue"),
+                      f"{ctx.who(rid)} keeps messages {res.retention_days} days but its dead-letter queue only {dlq.retention_days}",
+                      help="a dead-letter queue should keep messages at least as long as its source queue")
+        props["RedrivePolicy"] = sqs.RedrivePolicy(deadLetterTargetArn=ctx.ref(res.dead_letter_queue, "Arn"), maxReceiveCount=res.max_receive_count)
+    unit = ctx.add(sqs.Queue(lid, **props), rid)
+    if not res.encrypted:
+        unit.skip("CKV_AWS_27", "the model turns encryption off for this queue")
+    ctx.add(sqs.QueuePolicy(ctx.new_id(rid, "Policy"), Queues=[ctx.ref(rid)], PolicyDocument={"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": ctx.ref(rid, "Arn"),
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}] + ctx.queue_statements.get(rid, [])}), rid)
+
+
+def compile_sns_topic(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    lid = ctx.main[rid]
+    props: dict[str, Any] = {}
+    if res.encrypted:
+        props["KmsMasterKeyId"] = ctx.ref(res.kms_key, "Arn") if res.kms_key else "alias/aws/sns"
+    unit = ctx.add(sns.Topic(lid, **props), rid)
+    if not res.encrypted:
+        unit.skip("CKV_AWS_26", "the model turns encryption off for this topic")
+    ctx.add(sns.TopicPolicy(ctx.new_id(rid, "Policy"), Topics=[ctx.ref(rid)], PolicyDocument={"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": ctx.ref(rid),
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}), rid)

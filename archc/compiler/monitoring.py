@@ -1,0 +1,170 @@
+"""Monitoring: log groups, CloudWatch alarms on each monitored resource's health signals, X-Ray sampling.
+
+`SIGNALS` is data: (monitored type, signal) → the AWS metric, statistic and threshold. Thresholds are
+archc's defaults and are written into each alarm's description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from troposphere import cloudwatch, logs, xray
+
+from archc.compiler.context import Context
+from archc.compiler.data import key_service_statement
+from archc.compiler.naming import camel
+
+RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+LOGS_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+                    "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+
+
+def compile_log_group(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    p = ctx.placement(rid)
+    props: dict[str, Any] = dict(RETAIN)
+    if res.retention_days is not None:
+        props["RetentionInDays"] = res.retention_days
+    if res.kms_key:
+        props["KmsKeyId"] = ctx.ref(res.kms_key, "Arn")
+        key_service_statement(ctx, res.kms_key, "CloudWatchLogsEncrypt", f"logs.{p.region}.amazonaws.com", LOGS_KEY_ACTIONS, {
+            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{p.region}:{p.account_id}:log-group:*"}})
+    unit = ctx.add(logs.LogGroup(ctx.main[rid], **props), rid)
+    if res.retention_days is not None and res.retention_days < 365:
+        unit.skip("CKV_AWS_338", f"the model keeps these logs {res.retention_days} days")
+    if not res.kms_key:
+        unit.skip("CKV_AWS_158", "encrypted with the CloudWatch Logs service key; the model names no KMS key for this log group")
+
+
+def compile_xray(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    rule = xray.SamplingRuleProperty(RuleName=f"{ctx.arch.name}-{rid}"[:32], Priority=1000, FixedRate=res.sampling_percent / 100,
+                                     ReservoirSize=1, ServiceName="*", ServiceType="*", Host="*", HTTPMethod="*", URLPath="*",
+                                     ResourceARN="*", Version=1)
+    ctx.add(xray.SamplingRule(ctx.main[rid], SamplingRule=rule), rid)
+
+
+# --- alarms ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    namespace: str
+    metric: str
+    statistic: str  # Sum, Average, Maximum or a percentile (p99)
+    threshold: float | Callable[[Any], float]
+    what: str  # words for the description: "{what} ≥ {threshold}"
+    period: int = 60
+    periods: int = 5
+
+
+LAMBDA = {
+    "errors": Signal("AWS/Lambda", "Errors", "Sum", 1, "errors per minute"),
+    "throttles": Signal("AWS/Lambda", "Throttles", "Sum", 1, "throttled invocations per minute"),
+    "latency": Signal("AWS/Lambda", "Duration", "p99", lambda r: r.timeout_seconds * 800, "p99 duration in ms (80% of the timeout)"),
+}
+ECS = {
+    "cpu": Signal("AWS/ECS", "CPUUtilization", "Average", 85, "average CPU %"),
+    "memory": Signal("AWS/ECS", "MemoryUtilization", "Average", 85, "average memory %"),
+}
+TARGETS = {  # an ECS service behind a load balancer
+    "errors": Signal("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", 10, "target 5xx responses per minute"),
+    "5xx": Signal("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", 10, "target 5xx responses per minute"),
+    "latency": Signal("AWS/ApplicationELB", "TargetResponseTime", "p99", 2, "p99 target response time in s"),
+}
+LOAD_BALANCER = {
+    "errors": Signal("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 10, "load balancer 5xx responses per minute"),
+    "5xx": Signal("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 10, "load balancer 5xx responses per minute"),
+    "latency": Signal("AWS/ApplicationELB", "TargetResponseTime", "p99", 2, "p99 target response time in s"),
+}
+API = {
+    "errors": Signal("AWS/ApiGateway", "5XXError", "Sum", 5, "5xx responses per minute"),
+    "5xx": Signal("AWS/ApiGateway", "5XXError", "Sum", 5, "5xx responses per minute"),
+    "latency": Signal("AWS/ApiGateway", "Latency", "p99", 2000, "p99 latency in ms"),
+}
+AURORA = {
+    "cpu": Signal("AWS/RDS", "CPUUtilization", "Average", 80, "average CPU %"),
+    "memory": Signal("AWS/RDS", "FreeableMemory", "Average", 268435456, "freeable memory below 256 MiB"),
+}
+QUEUE = {
+    "queue_age": Signal("AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", 900, "age of the oldest message in s"),
+    "errors": Signal("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 1, "messages waiting (a dead-letter queue)"),
+}
+
+
+def _lb_of_target_group(ctx: Context, tg: str) -> str | None:
+    for rid, res in ctx.arch.resources.items():
+        if res.type == "load_balancer" and any(x.target_group == tg for x in res.listeners):
+            return rid
+    return None
+
+
+def _signals(ctx: Context, rid: str) -> tuple[dict[str, Signal], dict[str, dict[str, Any]]]:
+    """The signals *rid* offers, and the metric dimensions per namespace."""
+    res = ctx.res(rid)
+    t = res.type
+    if t == "lambda_function":
+        return LAMBDA, {"AWS/Lambda": {"FunctionName": ctx.ref(rid)}}
+    if t == "ecs_service":
+        dims: dict[str, dict[str, Any]] = {"AWS/ECS": {"ClusterName": ctx.ref(res.cluster), "ServiceName": ctx.ref(rid, "Name")}}
+        out = dict(ECS)
+        lb = _lb_of_target_group(ctx, res.target_group) if res.target_group else None
+        if lb is not None:
+            out.update(TARGETS)
+            dims["AWS/ApplicationELB"] = {"LoadBalancer": ctx.ref(lb, "LoadBalancerFullName"), "TargetGroup": ctx.ref(res.target_group, "TargetGroupFullName")}
+        return out, dims
+    if t == "load_balancer":
+        return LOAD_BALANCER, {"AWS/ApplicationELB": {"LoadBalancer": ctx.ref(rid, "LoadBalancerFullName")}}
+    if t == "api_gateway":
+        if res.kind == "http":
+            return API, {"AWS/ApiGateway": {"ApiId": ctx.ref(rid), "Stage": "$default"}}
+        return API, {"AWS/ApiGateway": {"ApiName": f"{ctx.arch.name}-{rid}", "Stage": res.stage}}
+    if t == "aurora_cluster":
+        return AURORA, {"AWS/RDS": {"DBClusterIdentifier": ctx.ref(rid)}}
+    if t == "sqs_queue":
+        return QUEUE, {"AWS/SQS": {"QueueName": ctx.ref(rid, "QueueName")}}
+    return {}, {}
+
+
+def compile_alarm(ctx: Context, rid: str) -> None:
+    res = ctx.res(rid)
+    actions = ctx.alarm_actions.get(rid, [])
+    used: set[str] = set()
+    for i, target in enumerate(res.monitors):
+        offered, dims = _signals(ctx, target)
+        if not offered:
+            ctx.error(ctx.path(rid, "monitors", i), f"{ctx.who(rid)} monitors {ctx.who(target)}, which archc has no metrics for",
+                      help="monitor lambda_function, ecs_service, load_balancer, api_gateway, aurora_cluster or sqs_queue resources")
+            continue
+        if ctx.placement(target).group != ctx.placement(rid).group:
+            ctx.error(ctx.path(rid, "monitors", i), f"{ctx.who(rid)} monitors '{target}' in another account or region",
+                      help="CloudWatch alarms watch metrics of their own account and region")
+            continue
+        for signal in res.signals:
+            sig = offered.get(signal)
+            if sig is None:
+                continue
+            used.add(signal)
+            threshold = sig.threshold(ctx.res(target)) if callable(sig.threshold) else sig.threshold
+            below = sig.metric == "FreeableMemory"
+            props: dict[str, Any] = {
+                "AlarmDescription": f"{target} {signal}: {sig.what} {'<' if below else '≥'} {threshold:g} for {sig.periods} of {sig.periods} minutes (archc default)",
+                "Namespace": sig.namespace, "MetricName": sig.metric, "Period": sig.period, "EvaluationPeriods": sig.periods,
+                "DatapointsToAlarm": sig.periods, "Threshold": threshold, "TreatMissingData": "notBreaching",
+                "ComparisonOperator": "LessThanThreshold" if below else "GreaterThanOrEqualToThreshold",
+                "Dimensions": [cloudwatch.MetricDimension(Name=k, Value=v) for k, v in sorted(dims[sig.namespace].items())],
+            }
+            if sig.statistic.startswith("p"):
+                props["ExtendedStatistic"] = sig.statistic
+            else:
+                props["Statistic"] = sig.statistic
+            if actions:
+                props["AlarmActions"] = list(actions)
+                props["OKActions"] = list(actions)
+            ctx.add(cloudwatch.Alarm(ctx.new_id(rid, f"{camel(target)}{camel(signal)}"), **props), rid)
+    for signal in res.signals:
+        if signal not in used:
+            ctx.error(ctx.path(rid, "signals"), f"{ctx.who(rid)}: none of the monitored resources has a '{signal}' signal",
+                      help="remove the signal or monitor a resource that offers it")
