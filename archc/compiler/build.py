@@ -112,6 +112,7 @@ def _sorted(obj: Any) -> Any:
 def _check(ctx: Context) -> None:
     """What the compiler cannot build, before building anything."""
     arch = ctx.arch
+    missing_ids: set[str] = set()
     for rid, res in arch.resources.items():
         if res.type == "generic":
             ctx.error(ctx.path(rid, "type"), f"{ctx.who(rid)}: archc cannot build an untyped resource"
@@ -121,6 +122,12 @@ def _check(ctx: Context) -> None:
             continue
         if res.account not in arch.accounts:
             ctx.error(ctx.path(rid), f"{ctx.who(rid)} belongs to no account", help="set account: or defaults.account in its file")
+            continue
+        if not arch.accounts[res.account].id:
+            if res.account not in missing_ids:
+                missing_ids.add(res.account)
+                ctx.error(("accounts", res.account), f"account '{res.account}' has no id; archc build needs it (ARNs, bucket names, trust policies)",
+                          help="add the 12-digit AWS account id: id: \"123456789012\"")
             continue
         here = ctx.placement(rid)
         for site in iter_refs(res):

@@ -236,7 +236,7 @@ class Context:
         key = res.account or ""
         acct = self.arch.accounts.get(key)
         region = self.arch.region_of(rid) or (acct.region if acct else "us-east-1")
-        return Placement(key, acct.id if acct else "000000000000", region)
+        return Placement(key, (acct.id if acct else None) or "000000000000", region)
 
     def path(self, rid: str, *rest: str | int) -> Path:
         return ("resources", rid, *rest)

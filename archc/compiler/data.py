@@ -232,17 +232,9 @@ def compile_s3_bucket(ctx: Context, rid: str) -> None:
     unit = ctx.add(s3.Bucket(lid, **props), rid)
     unit.after.update(ctx.bucket_after.get(rid, []))
     unit.skip("CKV_AWS_18", "server access logs need a log bucket per region, which the model does not define")
-    if not ctx.bucket_notifications.get(rid):
-        unit.skip("CKV2_AWS_62", "nothing in the model reacts to this bucket's events")
-    if replication is None:
-        unit.skip("CKV_AWS_144", "the model asks for cross-region replication of this bucket's data nowhere (only prod-backups replicates)")
-    if res.encryption != "kms" or not res.kms_key:
-        reason = res.lint.ignore.get("ARC405") or ("SSE-S3 (AES-256) by the model's choice" if res.encryption == "s3"
-                                                    else "encrypted with the AWS-managed aws/s3 key; the model names no customer-managed key")
-        unit.skip("CKV_AWS_145", reason)
     if res.public:
         reason = res.lint.ignore.get("ARC402") or "the model makes this bucket public"
-        for check in ("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"):
+        for check in ("CKV_AWS_54", "CKV_AWS_56"):  # public policies allowed; ACLs stay blocked
             unit.skip(check, f"public: true — {reason}")
     _bucket_policy(ctx, rid)
 
@@ -263,10 +255,8 @@ def _bucket_policy(ctx: Context, rid: str) -> None:
                            "Action": "s3:GetObject", "Resource": objects,
                            "Condition": {"StringEquals": {"AWS:SourceArn": arns if len(arns) > 1 else arns[0]}}})
     statements += ctx.bucket_statements.get(rid, [])
-    unit = ctx.add(s3.BucketPolicy(ctx.new_id(rid, "Policy"), Bucket=ctx.ref(rid),
-                                   PolicyDocument={"Version": "2012-10-17", "Statement": statements}), rid)
-    if res.public:
-        unit.skip("CKV_AWS_70", "public: true — " + (res.lint.ignore.get("ARC402") or "the model makes this bucket public"))
+    ctx.add(s3.BucketPolicy(ctx.new_id(rid, "Policy"), Bucket=ctx.ref(rid),
+                            PolicyDocument={"Version": "2012-10-17", "Statement": statements}), rid)
 
 
 # --- KMS and secrets ---------------------------------------------------------------------------
@@ -308,6 +298,5 @@ def compile_secret(ctx: Context, rid: str) -> None:
         ctx.error(ctx.path(rid, "rotation_days"), f"{ctx.who(rid)}: rotation needs a rotation function, which archc does not model yet",
                   help="remove rotation_days and rotate the secret with a rotation Lambda managed outside this model")
     unit = ctx.add(secretsmanager.Secret(ctx.main[rid], **props), rid)
-    unit.skip("CKV2_AWS_57", "the model sets no rotation_days for this secret (rotation needs a rotation function)")
     if not res.generate:
         unit.notes["value"] = "created empty: put the value in with aws secretsmanager put-secret-value"

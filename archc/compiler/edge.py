@@ -46,8 +46,6 @@ def compile_load_balancer(ctx: Context, rid: str) -> None:
     unit = ctx.add(elb.LoadBalancer(lid, Type=res.kind, Scheme=res.scheme, Subnets=[ctx.ref(s) for s in res.subnets],
                                     SecurityGroups=sgs, LoadBalancerAttributes=attributes), rid)
     unit.skip("CKV_AWS_91", "access logs need a log bucket with an ELB delivery policy, which the model does not define")
-    if res.web_acl is None:
-        unit.skip("CKV2_AWS_28", "the model puts no web ACL on this load balancer; put one in front of it (CloudFront + WAF) or set web_acl")
     for i, listener in enumerate(res.listeners):
         llid = ctx.new_id(rid, f"Listener{listener.port}")
         if listener.action == "redirect_https":
@@ -171,7 +169,6 @@ def compile_api_gateway(ctx: Context, rid: str) -> None:
                                      AccessLogSetting=apigateway.AccessLogSetting(DestinationArn=ctx.ref(access, "Arn"), Format=ACCESS_LOG_FORMAT)), rid)
     sunit.after.add(account)
     sunit.skip("CKV_AWS_120", "responses are dynamic per request; the model asks for no API cache")
-    sunit.skip("CKV2_AWS_51", "clients are on the internet; the model's backend is Lambda, which needs no client certificate")
     ctx.api_stage[rid] = stage
     if res.web_acl:
         _associate_stage(ctx, rid, res.web_acl)
@@ -373,5 +370,3 @@ def compile_cloudfront_distribution(ctx: Context, rid: str) -> None:
         config["WebACLId"] = ctx.ref(res.web_acl, "Arn")
     unit = ctx.add(cloudfront.Distribution(lid, DistributionConfig=cloudfront.DistributionConfig(**config)), rid)
     unit.skip("CKV_AWS_86", "standard access logs need a log bucket with ACLs enabled, which the model does not define")
-    unit.skip("CKV_AWS_310", "the model gives each path one origin; there is no second origin to fail over to")
-    unit.skip("CKV_AWS_374", "users are worldwide (the page: 'global performance'); no geo restriction")

@@ -293,9 +293,8 @@ def compile_role(ctx: Context, rid: str) -> None:
     notes = _wildcard_notes(statements)
     if notes:
         unit.notes["wildcards"] = notes
-    if any(s.resources == ["*"] for s in statements):
+    if any(s.resources == ["*"] and any(a.startswith("ec2:") for a in s.actions) for s in statements):
         unit.skip("CKV_AWS_111", "only actions without resource-level permissions use '*': " + "; ".join(n["reason"] for n in notes))
-        unit.skip("CKV_AWS_356", "only actions without resource-level permissions use '*': " + "; ".join(n["reason"] for n in notes))
 
 
 def xref_arn(ctx: Context, rid: str) -> XRef:

@@ -32,8 +32,6 @@ def compile_log_group(ctx: Context, rid: str) -> None:
         key_service_statement(ctx, res.kms_key, "CloudWatchLogsEncrypt", f"logs.{p.region}.amazonaws.com", LOGS_KEY_ACTIONS, {
             "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{p.region}:{p.account_id}:log-group:*"}})
     unit = ctx.add(logs.LogGroup(ctx.main[rid], **props), rid)
-    if res.retention_days is not None and res.retention_days < 365:
-        unit.skip("CKV_AWS_338", f"the model keeps these logs {res.retention_days} days")
     if not res.kms_key:
         unit.skip("CKV_AWS_158", "encrypted with the CloudWatch Logs service key; the model names no KMS key for this log group")
 
