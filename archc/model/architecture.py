@@ -25,7 +25,7 @@ Head = Literal["none", "arrow", "circle", "cross"]
 
 
 class Account(Strict):
-    id: AccountId = Field(description="12-digit AWS account id")
+    id: AccountId | None = Field(None, description="12-digit AWS account id; needed to build, not to lint or draw")
     name: str
     region: Region = Field(description="default region of this account's resources")
     purpose: str | None = None
@@ -34,6 +34,8 @@ class Account(Strict):
         description="account key → the only resources of that account this account may reach (directly or through hops); absent: no restriction",
     )
     label: str | None = Field(None, description="diagram title; default '<name> Account (<id>)'")
+    subgraph: bool = Field(True, description="draw the account as a subgraph (False for a diagram that draws no accounts)")
+    direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = Field(None, description="direction inside the account's subgraph")
 
 
 class EdgeStyle(Strict):
@@ -66,9 +68,11 @@ class Group(Strict):
     account: str | None = Field(None, description="the account subgraph it sits in (top level when neither parent nor account)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = None
     resource: Ref() | None = Field(None, description="the resource this subgraph stands for (a VPC, say); it is not drawn as a node of its own")
+    classes: list[str] = Field(default_factory=list, description="diagram classes of the subgraph")
 
 
 class DiagramSettings(Strict):
+    title: str | None = Field(None, description="diagram title (Mermaid front matter)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] = "TB"
     keyword: Literal["graph", "flowchart"] = "graph"
     class_defs: dict[str, str] = Field(default_factory=dict, description="Mermaid classDef name → style")

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
-ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
+ID_PATTERN = r"^[^\W][\w.\-]*$"  # letters (any script), digits, _ . - : what a Mermaid id may be
 
 
 @dataclass(frozen=True, slots=True)

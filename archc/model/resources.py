@@ -8,14 +8,15 @@ tests.
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from archc.model.fields import AccountRef, AvailabilityZone, Cidr, Ref, Region
 
-Shape = Literal[
-    "rect", "round", "stadium", "subroutine", "cylinder", "circle", "doublecircle", "odd",
-    "diamond", "hexagon", "lean_right", "lean_left", "trapezoid", "inv_trapezoid",
-]
+# Mermaid node shapes: the bracket shapes (rect, round, stadium, subroutine, cylinder, circle,
+# doublecircle, asymmetric, diamond, hexagon, lean_right, lean_left, trapezoid, inv_trapezoid) and
+# the names of the `@{ shape: ... }` syntax (doc, cloud, lin-cyl, hourglass, ...). Mermaid keeps
+# adding shapes, so any lower-case name is accepted; mermaid-js is the judge of what renders.
+Shape = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 
 
 class Strict(BaseModel):

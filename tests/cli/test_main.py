@@ -36,7 +36,7 @@ def test_bad_model_exits_2_with_positions_and_no_traceback(tmp_path: Path) -> No
     bad.write_text("resources:\n  x: {type: subnett}\n")
     proc = subprocess.run([sys.executable, "-m", "archc", "lint", str(bad)], capture_output=True, text=True)
     assert proc.returncode == 2
-    assert f"{bad}:2:14: ARC103 [error] resource 'x': unknown resource type 'subnett' (did you mean 'subnet'?)" in proc.stderr
+    assert f"{bad}:2:13: ARC103 [error] resource 'x': unknown resource type 'subnett' (did you mean 'subnet'?)" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
