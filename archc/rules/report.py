@@ -17,8 +17,6 @@ from archc import __version__
 from archc.diagnostics import Diagnostic, Position, SourceMap, format_path
 from archc.rules.base import Rule
 
-# TODO(lead): the project's public home page; SARIF wants an absolute URI here.
-INFORMATION_URI = "https://github.com/archc/archc"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SEVERITIES = ("error", "warning", "info")
@@ -141,7 +139,6 @@ def format_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule], sourc
             "tool": {"driver": {
                 "name": "archc",
                 "version": __version__,
-                "informationUri": INFORMATION_URI,
                 "rules": [sarif_rule(r) for r in rules],
             }},
             "columnKind": "unicodeCodePoints",

@@ -71,7 +71,8 @@ def test_sarif_has_what_github_code_scanning_requires() -> None:
     assert len(log["runs"]) == 1
     run = log["runs"][0]
     driver = run["tool"]["driver"]
-    assert driver["name"] == "archc" and driver["version"] and driver["informationUri"].startswith("https://")
+    assert driver["name"] == "archc" and driver["version"]
+    assert "informationUri" not in driver  # optional in SARIF 2.1.0; archc has no public home page yet
     ids = [r["id"] for r in driver["rules"]]
     assert ids == [r.code for r in RULES]
     for meta in driver["rules"]:
