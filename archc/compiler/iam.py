@@ -257,15 +257,19 @@ def compile_role(ctx: Context, rid: str) -> None:
         trusted.setdefault(other, ("resources", rid, "assumable_by", i))
     role_arns: list[Any] = []
     after: set[str] = set()
+    rejected = False
     for other, path in sorted(trusted.items()):
         op = ctx.placement(other)
         if op.account != p.account and not ctx.res(other).role_name:
+            rejected = True
             ctx.error(path, f"{ctx.who(rid)} trusts role '{other}' of account '{op.account}', which has no role_name",
                       help=f"give '{other}' a fixed role_name: another account can only name a role by its ARN")
             continue
         role_arns.append(ctx.role_arn(other))
         after.add(ctx.main[other])  # IAM checks that a trusted principal exists
     if not services and not role_arns:
+        if rejected:
+            return
         ctx.error(ctx.path(rid), f"{ctx.who(rid)}: nothing may assume this role",
                   help="use it as a function's role or a task's role, list roles in assumable_by, or connect a role to it with assume_role")
         return
