@@ -32,7 +32,7 @@ def env_name(rid: str) -> str:
 def _acting(ctx: Context, rid: str) -> list[str]:
     """The model ids whose connections a compute resource carries: a task definition acts for the services running it too."""
     if ctx.type_of(rid) == "ecs_task_definition":
-        return [rid] + sorted(o for o, r in ctx.arch.resources.items() if r.type == "ecs_service" and r.task_definition == rid)
+        return [rid] + ctx.services_of.get(rid, [])
     return [rid]
 
 
@@ -300,15 +300,19 @@ def wire_load_balancers(ctx: Context) -> None:
     """Open each load balancer's group to the services behind its target groups, on the container port."""
     from archc.compiler.compute import target_groups_of
 
-    services = [rid for rid, r in ctx.arch.resources.items() if r.type == "ecs_service"]
-    for lb, res in ctx.arch.resources.items():
+    services_of_tg: dict[str, list[str]] = {}
+    for svc in sorted(ctx.services_of_all()):
+        for tg in target_groups_of(ctx, svc):
+            services_of_tg.setdefault(tg, []).append(svc)
+    for lb in sorted(ctx.arch.resources):
+        res = ctx.arch.resources[lb]
         if res.type != "load_balancer" or lb not in ctx.sg:
             continue
         for listener in res.listeners:
             if listener.target_group is None:
                 continue
-            for svc in services:
-                if listener.target_group in target_groups_of(ctx, svc) and svc in ctx.sg:
+            for svc in services_of_tg.get(listener.target_group, []):
+                if svc in ctx.sg:
                     port = ctx.res(ctx.res(svc).task_definition).container.port
                     ctx.egress(lb, SgRule(f"to {svc} (targets)", port, dest_sg=ctx.ref(ctx.sg[svc], "GroupId")))
                     ingress(ctx, svc, port, f"{lb} forwards to {svc}", source=lb, node=svc)

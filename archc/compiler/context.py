@@ -198,6 +198,20 @@ class Context:
         for i, conn in enumerate(arch.connections):
             self.out[conn.source].append((i, conn))
             self.inc[conn.target].append((i, conn))
+        # indexes over the model (so that nothing scans every resource per resource)
+        self.services_of: dict[str, list[str]] = defaultdict(list)  # task definition → services running it
+        self.readers_of: dict[str, list[str]] = defaultdict(list)  # aurora cluster → its aurora_readers
+        self.lbs_of_tg: dict[str, list[str]] = defaultdict(list)  # target group → load balancers forwarding to it
+        for rid in sorted(arch.resources):
+            res = arch.resources[rid]
+            if res.type == "ecs_service":
+                self.services_of[res.task_definition].append(rid)
+            elif res.type == "aurora_readers":
+                self.readers_of[res.cluster].append(rid)
+            elif res.type == "load_balancer":
+                for listener in res.listeners:
+                    if listener.target_group and rid not in self.lbs_of_tg[listener.target_group]:
+                        self.lbs_of_tg[listener.target_group].append(rid)
         # IAM: role model id → statements; role model id → service principals / trusted role ARNs
         self.grants: dict[str, list[Statement]] = defaultdict(list)
         self._grant_keys: dict[str, set[str]] = defaultdict(set)
@@ -247,6 +261,9 @@ class Context:
     def who(self, rid: str) -> str:
         """``resource 'RDS' (aurora_cluster)`` — the resource in the user's words."""
         return f"resource '{rid}' ({self.type_of(rid)})"
+
+    def services_of_all(self) -> list[str]:
+        return [svc for services in self.services_of.values() for svc in services]
 
     # --- units -------------------------------------------------------------------------------
 

@@ -81,7 +81,7 @@ def compile_aurora_cluster(ctx: Context, rid: str) -> None:
         props["ServerlessV2ScalingConfiguration"] = rds.ServerlessV2ScalingConfiguration(MinCapacity=res.min_acu, MaxCapacity=res.max_acu)
     ctx.add(rds.DBCluster(lid, **props), rid)
     _instance(ctx, rid, ctx.new_id(rid, "Writer"), rid, 0)
-    has_readers = any(ctx.type_of(o) == "aurora_readers" and ctx.res(o).cluster == rid for o in ctx.arch.resources)
+    has_readers = bool(ctx.readers_of.get(rid))
     if res.multi_az and not has_readers:
         _instance(ctx, rid, ctx.new_id(rid, "Reader"), rid, 1)  # a second instance in another AZ for failover
 

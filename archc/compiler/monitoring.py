@@ -93,10 +93,8 @@ QUEUE = {
 
 
 def _lb_of_target_group(ctx: Context, tg: str) -> str | None:
-    for rid, res in ctx.arch.resources.items():
-        if res.type == "load_balancer" and any(x.target_group == tg for x in res.listeners):
-            return rid
-    return None
+    lbs = ctx.lbs_of_tg.get(tg, [])
+    return lbs[0] if lbs else None
 
 
 def _signals(ctx: Context, rid: str) -> tuple[dict[str, Signal], dict[str, dict[str, Any]]]:
