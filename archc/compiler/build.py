@@ -113,6 +113,7 @@ def _check(ctx: Context) -> None:
     """What the compiler cannot build, before building anything."""
     arch = ctx.arch
     missing_ids: set[str] = set()
+    res: Any
     for rid, res in arch.resources.items():
         if res.type == "generic":
             ctx.error(ctx.path(rid, "type"), f"{ctx.who(rid)}: archc cannot build an untyped resource"
@@ -148,29 +149,30 @@ def _check(ctx: Context) -> None:
 def _declare(ctx: Context) -> None:
     """Logical ids of main resources, security groups, and the services that assume each role."""
     arch = ctx.arch
-    for rid in sorted(arch.resources):
+    resources: dict[str, Any] = dict(arch.resources)
+    for rid in sorted(resources):
         ctx.main[rid] = ctx.ids.claim(rid)
-    for rid in sorted(arch.resources):
-        res = arch.resources[rid]
+    for rid in sorted(resources):
+        res = resources[rid]
         t = res.type
         if t == "lambda_function":
             ctx.trust_services[res.role].add("lambda.amazonaws.com")
             if res.subnets:
-                network.declare_security_group(ctx, rid, arch.resources[res.subnets[0]].vpc, f"{rid} (Lambda function)", res.security_groups)
+                network.declare_security_group(ctx, rid, resources[res.subnets[0]].vpc, f"{rid} (Lambda function)", res.security_groups)
         elif t == "ecs_task_definition":
             ctx.trust_services[res.execution_role].add("ecs-tasks.amazonaws.com")
             if res.task_role:
                 ctx.trust_services[res.task_role].add("ecs-tasks.amazonaws.com")
         elif t == "ecs_service":
-            network.declare_security_group(ctx, rid, arch.resources[res.subnets[0]].vpc, f"{rid} (ECS service tasks)", res.security_groups)
+            network.declare_security_group(ctx, rid, resources[res.subnets[0]].vpc, f"{rid} (ECS service tasks)", res.security_groups)
         elif t == "load_balancer":
-            network.declare_security_group(ctx, rid, arch.resources[res.subnets[0]].vpc, f"{rid} (load balancer)", res.security_groups)
+            network.declare_security_group(ctx, rid, resources[res.subnets[0]].vpc, f"{rid} (load balancer)", res.security_groups)
         elif t == "aurora_cluster":
-            group = arch.resources[res.subnet_group]
-            network.declare_security_group(ctx, rid, arch.resources[group.subnets[0]].vpc, f"{rid} (database)", res.security_groups)
-    for rid, res in arch.resources.items():
-        if res.type == "aurora_readers" and res.cluster in ctx.sg:
-            ctx.sg[rid] = ctx.sg[res.cluster]
+            group = resources[res.subnet_group]
+            network.declare_security_group(ctx, rid, resources[group.subnets[0]].vpc, f"{rid} (database)", res.security_groups)
+    for rid, other in resources.items():
+        if other.type == "aurora_readers" and other.cluster in ctx.sg:
+            ctx.sg[rid] = ctx.sg[other.cluster]
 
 
 def _run(ctx: Context, phase: list[tuple[str, Compile]]) -> None:

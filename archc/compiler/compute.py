@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import Join, Sub, applicationautoscaling as aas, awslambda, ecs, events, logs
+from troposphere import Join, Sub, awslambda, ecs, events, logs
+from troposphere import applicationautoscaling as aas
 
 from archc.compiler.context import Context, Statement
 from archc.compiler.iam import ALL_RESOURCES_REASON
@@ -156,7 +157,7 @@ def compile_lambda_function(ctx: Context, rid: str) -> None:
 
     res = ctx.res(rid)
     lid = ctx.main[rid]
-    p = ctx.placement(rid)
+    ctx.placement(rid)
     group = _log_group(ctx, rid)
     ctx.log_target[rid] = group
     if not any(c.verb == "logs" for _, c in ctx.out.get(rid, [])):

@@ -42,7 +42,7 @@ class Placement:
         return (self.account, self.region)
 
 
-class XRef(AWSHelperFn):
+class XRef(AWSHelperFn):  # type: ignore[misc]
     """A reference to another unit: ``Ref`` (attr None) or ``Fn::GetAtt`` (attr), resolved per stack.
 
     ``is_list`` marks list-valued attributes (a hosted zone's NameServers): they cross stacks joined
@@ -65,7 +65,7 @@ class XRef(AWSHelperFn):
         return hash((self.target, self.attr))
 
 
-class ParamRef(AWSHelperFn):
+class ParamRef(AWSHelperFn):  # type: ignore[misc]
     """A ``Ref`` to a template parameter declared with `Context.param`."""
 
     def __init__(self, name: str) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from troposphere import Sub, applicationautoscaling as aas, kms, rds, s3, secretsmanager
+from troposphere import Sub, kms, rds, s3, secretsmanager
+from troposphere import applicationautoscaling as aas
 
 from archc.compiler.context import Context, Statement
 from archc.compiler.iam import bucket_arn, service_role
@@ -152,7 +153,7 @@ def _lifecycle(res: Any) -> s3.LifecycleConfiguration:
 def _replication(ctx: Context, rid: str) -> s3.ReplicationConfiguration | None:
     res = ctx.res(rid)
     src = ctx.placement(rid)
-    rules = []
+    rules: list[s3.ReplicationConfigurationRules] = []
     statements = [
         Statement("SourceBucket", ("s3:GetReplicationConfiguration", "s3:ListBucket"), [bucket_arn(ctx, rid)]),
         Statement("SourceObjects", ("s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging"),

@@ -24,7 +24,7 @@ def in_domain(name: str, domain: str) -> bool:
 def compile_route53_zone(ctx: Context, rid: str) -> None:
     res = ctx.res(rid)
     lid = ctx.main[rid]
-    unit = ctx.add(route53.HostedZone(lid, Name=res.domain, HostedZoneConfig=route53.HostedZoneConfiguration(
+    ctx.add(route53.HostedZone(lid, Name=res.domain, HostedZoneConfig=route53.HostedZoneConfiguration(
         Comment=(res.description or f"{rid} ({ctx.arch.name})")[:256])), rid)
     for i, rec in enumerate(res.records):
         path = ctx.path(rid, "records", i)
@@ -33,6 +33,8 @@ def compile_route53_zone(ctx: Context, rid: str) -> None:
             continue
         target_type = ctx.type_of(rec.target)
         props: dict[str, Any] = {"HostedZoneId": ctx.ref(rid), "Name": rec.name, "Type": rec.type}
+        dns: Any
+        zone_id: Any
         if target_type == "load_balancer":
             dns, zone_id = ctx.ref(rec.target, "DNSName"), ctx.ref(rec.target, "CanonicalHostedZoneID")
         elif target_type == "cloudfront_distribution":

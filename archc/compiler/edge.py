@@ -6,9 +6,8 @@ import json
 import re
 from typing import Any
 
-from troposphere import Sub, apigateway, apigatewayv2, awslambda, cloudfront, wafv2
+from troposphere import Sub, apigateway, apigatewayv2, awslambda, cloudfront, logs, wafv2
 from troposphere import elasticloadbalancingv2 as elb
-from troposphere import logs
 
 from archc.compiler.context import Context
 from archc.compiler.iam import service_role
@@ -303,10 +302,10 @@ def compile_cloudfront_distribution(ctx: Context, rid: str) -> None:
                           help="give the load balancer the domain its certificate covers: CloudFront checks the origin's certificate against it")
                 continue
             domain = lb.domain if https is not None else ctx.ref(target, "DNSName")
-            config = cloudfront.CustomOriginConfig(
+            origin_config = cloudfront.CustomOriginConfig(
                 OriginProtocolPolicy="https-only" if https else "http-only", HTTPSPort=https.port if https else 443,
                 HTTPPort=http.port if http else 80, OriginSSLProtocols=["TLSv1.2"])
-            origins.append(cloudfront.Origin(Id=oid, DomainName=domain, CustomOriginConfig=config))
+            origins.append(cloudfront.Origin(Id=oid, DomainName=domain, CustomOriginConfig=origin_config))
             behaviours.append((oid, "dynamic"))
         elif t == "s3_bucket":
             oac = ctx.new_id(rid, f"{camel(target)}OriginAccessControl")

@@ -16,6 +16,7 @@ inside a stack and a stack dependency across stacks.
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,9 +159,9 @@ def partition(ctx: Context) -> list[Stack]:
     # as-late-as-possible phases inside cyclic groups
     level: dict[str, int] = {}
     users: dict[str, list[str]] = {lid: [] for lid in units}
-    for u, ds in deps.items():
+    for user, ds in deps.items():
         for d in ds:
-            users[d].append(u)
+            users[d].append(user)
     for lid in reversed(order):
         lv = 0
         if comp[group[lid]] in cyclic:
@@ -189,7 +190,7 @@ def partition(ctx: Context) -> list[Stack]:
         a = ctx.arch.accounts.get(acct)
         for n, chunk in enumerate(chunks):
             name = stack_name(ctx.arch.name, acct, region, n + 1 if len(chunks) > 1 else None)
-            st = Stack(name, acct, a.id if a else "", a.name if a else acct, region)
+            st = Stack(name, acct, (a.id if a else None) or "", a.name if a else acct, region)
             st.units = sorted((units[lid] for lid in chunk), key=lambda u: position[u.logical_id])
             stacks.append(st)
     return stacks
@@ -212,7 +213,7 @@ def _merge_levels(deps: dict[str, set[str]], users: dict[str, list[str]], group:
             members.setdefault(group[lid], {}).setdefault(lv, []).append(lid)
         for g in sorted(members):
             levels = sorted(members[g])
-            for lo, hi in zip(levels, levels[1:]):
+            for lo, hi in itertools.pairwise(levels):
                 down = members[g][hi]
                 moving = set(down)
                 if all(d in moving or level[d] + cross(d, u) <= lo for u in down for d in deps[u]):
@@ -290,7 +291,7 @@ def _substitute(obj: Any, local: set[str], subst: dict[tuple[str, str | None], A
     if isinstance(obj, dict):
         if len(obj) == 1:
             if XREF_KEY in obj:
-                t, a, lst = obj[XREF_KEY]
+                t, a, _lst = obj[XREF_KEY]
                 if t in local:
                     return {"Ref": t} if a is None else {"Fn::GetAtt": [t, a]}
                 return subst[(t, a)]
