@@ -152,6 +152,21 @@ def invoke_arn(ctx: Context, rid: str) -> Any:
     return ctx.ref(rid, "Arn")
 
 
+def _dlq_reason(ctx: Context, rid: str) -> str:
+    """Why the function has no dead-letter queue of its own, in terms of how it is invoked."""
+    res = ctx.res(rid)
+    callers = {ctx.type_of(c.source): c.source for _, c in ctx.inc.get(rid, []) if c.verb in ("invoke", "trigger")}
+    if "sqs_queue" in callers:
+        q = ctx.res(callers["sqs_queue"])
+        dlq = f" and then to its dead-letter queue '{q.dead_letter_queue}'" if q.dead_letter_queue else ""
+        return f"triggered by queue '{callers['sqs_queue']}': failed messages return to the queue{dlq}"
+    if "api_gateway" in callers:
+        return f"invoked synchronously by '{callers['api_gateway']}': errors return to the caller"
+    if res.schedule:
+        return "invoked by its EventBridge schedule: Lambda retries a failed run twice; the model defines no dead-letter queue for it"
+    return "the model defines no dead-letter queue for this function"
+
+
 def compile_lambda_function(ctx: Context, rid: str) -> None:
     from archc.compiler.connections import wiring_env
 
@@ -191,11 +206,12 @@ def compile_lambda_function(ctx: Context, rid: str) -> None:
     unit = ctx.add(awslambda.Function(lid, **props), rid)
     if res.reserved_concurrency is None:
         unit.skip("CKV_AWS_115", "the model sets no reserved concurrency for this function; the account's unreserved pool applies")
-    unit.skip("CKV_AWS_116", "synchronous or queue-driven function: failed messages go to the queue's dead-letter queue, not a function DLQ")
+    unit.skip("CKV_AWS_116", _dlq_reason(ctx, rid))
     if not res.subnets:
         unit.skip("CKV_AWS_117", "the function reaches nothing inside a VPC (the model attaches it to no subnets)")
     if env:
-        unit.skip("CKV_AWS_173", "environment variables hold resource names and ARNs only, never secrets (secrets are read from Secrets Manager)")
+        unit.skip("CKV_AWS_173", "archc puts only resource names, URLs and ARNs in the environment (secrets are read from Secrets Manager)"
+                  + ("; the model's own environment entries must hold no secrets either" if res.environment else ""))
     if res.provisioned_concurrency:
         version = ctx.new_id(rid, "Version")
         ctx.add(awslambda.Version(version, FunctionName=ctx.ref(rid)), rid)

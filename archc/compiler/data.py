@@ -230,14 +230,52 @@ def compile_s3_bucket(ctx: Context, rid: str) -> None:
         props["ReplicationConfiguration"] = replication
     if ctx.bucket_notifications.get(rid):
         props["NotificationConfiguration"] = s3.NotificationConfiguration(LambdaConfigurations=ctx.bucket_notifications[rid])
+    log_bucket, log_lids = _access_log_bucket(ctx, rid)
+    props["LoggingConfiguration"] = s3.LoggingConfiguration(DestinationBucketName=log_bucket, LogFilePrefix=f"{name}/")
     unit = ctx.add(s3.Bucket(lid, **props), rid)
     unit.after.update(ctx.bucket_after.get(rid, []))
-    unit.skip("CKV_AWS_18", "server access logs need a log bucket per region, which the model does not define")
+    unit.after.update(log_lids)
     if res.public:
         reason = res.lint.ignore.get("ARC402") or "the model makes this bucket public"
         for check in ("CKV_AWS_54", "CKV_AWS_56"):  # public policies allowed; ACLs stay blocked
             unit.skip(check, f"public: true — {reason}")
     _bucket_policy(ctx, rid)
+
+
+def _access_log_bucket(ctx: Context, rid: str) -> tuple[str, list[str]]:
+    """The bucket that receives the server access logs of every bucket in *rid*'s account and region (made once)."""
+    p = ctx.placement(rid)
+    key = f"s3-access-logs:{p.account}:{p.region}"
+    name = bucket_name(bucket_stem(ctx.arch.name, None) + "-s3-access-logs", p.account_id, p.region)
+    if key in ctx.singletons:
+        return name, ctx.singletons[key].split(",")
+    lid = ctx.new_id(rid, "AccessLogBucket")
+    unit = ctx.add(s3.Bucket(
+        lid, BucketName=name,
+        BucketEncryption=s3.BucketEncryption(ServerSideEncryptionConfiguration=[  # log delivery writes SSE-S3 only
+            s3.ServerSideEncryptionRule(ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256"))]),
+        PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
+            BlockPublicAcls=True, IgnorePublicAcls=True, BlockPublicPolicy=True, RestrictPublicBuckets=True),
+        OwnershipControls=s3.OwnershipControls(Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]),
+        VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
+        LifecycleConfiguration=_lifecycle(ctx.res(rid).model_copy(update={"lifecycle": []})),
+        **RETAIN), rid)
+    unit.notes["role"] = f"server access logs of the buckets in {p.account}/{p.region}"
+    unit.skip("CKV_AWS_18", "this is the access-log bucket itself; logging it into itself would loop")
+    if not _BUCKET_NAME.match(name):
+        ctx.error(("name",), f"the access-log bucket name {name} (model name + account id + region) is not a valid S3 bucket name",
+                  help="use a shorter model name")
+    arn = Sub(f"arn:${{AWS::Partition}}:s3:::{name}")
+    objects = Sub(f"arn:${{AWS::Partition}}:s3:::{name}/*")
+    policy = ctx.new_id(rid, "AccessLogBucketPolicy")
+    ctx.add(s3.BucketPolicy(policy, Bucket=ctx.ref(lid), PolicyDocument={"Version": "2012-10-17", "Statement": [
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, objects],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+         "Resource": objects, "Condition": {"StringEquals": {"aws:SourceAccount": p.account_id}}},
+    ]}), rid)
+    ctx.singletons[key] = f"{lid},{policy}"
+    return name, [lid, policy]
 
 
 def _bucket_policy(ctx: Context, rid: str) -> None:

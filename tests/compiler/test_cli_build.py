@@ -19,7 +19,8 @@ def test_build_writes_templates_and_manifest(tmp_path: Path) -> None:
         assert (tmp_path / st["template"]).exists()
     lines = result.output.strip().splitlines()
     assert len(lines) == len(manifest["stacks"])
-    assert lines[0].startswith("1. sagebrush-housekeeping-us-west-2: 10 resources")
+    first = manifest["stacks"][0]
+    assert lines[0] == f"1. {first['name']}: {first['resources']} resources → {tmp_path / first['template']}"
     assert not list(tmp_path.glob(".archc-*"))  # no temporary files left behind
 
 
