@@ -202,8 +202,15 @@ class Context:
         self.services_of: dict[str, list[str]] = defaultdict(list)  # task definition → services running it
         self.readers_of: dict[str, list[str]] = defaultdict(list)  # aurora cluster → its aurora_readers
         self.lbs_of_tg: dict[str, list[str]] = defaultdict(list)  # target group → load balancers forwarding to it
+        self.role_users: dict[str, set[str]] = defaultdict(set)  # role → compute running with it (functions, tasks, services)
         for rid in sorted(arch.resources):
             res = arch.resources[rid]
+            if res.type == "lambda_function":
+                self.role_users[res.role].add(rid)
+            elif res.type == "ecs_task_definition":
+                for role in (res.execution_role, res.task_role):
+                    if role:
+                        self.role_users[role].add(rid)
             if res.type == "ecs_service":
                 self.services_of[res.task_definition].append(rid)
             elif res.type == "aurora_readers":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from troposphere import Sub, iam
+from troposphere import Sub, encode_to_dict, iam
 
 from archc.compiler.context import Context, Placement, Statement, XRef
 from archc.compiler.naming import bucket_name, bucket_stem, camel
@@ -290,15 +290,47 @@ def compile_role(ctx: Context, rid: str) -> None:
     if res.description:
         kwargs["Description"] = res.description[:1000]
     statements = ctx.grants.get(rid, [])
-    if statements:
-        kwargs["Policies"] = [iam.Policy(PolicyName=f"{ctx.main[rid]}Policy", PolicyDocument=_policy_doc(statements))]
+    # Statements naming the role's own users (a function describing or invoking another function of
+    # the same role) cannot be inline: the users depend on the role. They go into a policy of their own.
+    users = _users(ctx, rid)
+    inline = [st for st in statements if not _names_any(ctx, st, users)]
+    deferred = [st for st in statements if _names_any(ctx, st, users)]
+    if inline:
+        kwargs["Policies"] = [iam.Policy(PolicyName=f"{ctx.main[rid]}Policy", PolicyDocument=_policy_doc(inline))]
     unit = ctx.add(iam.Role(ctx.main[rid], **kwargs), rid, p)
     unit.after |= after
+    if deferred:
+        plid = ctx.new_id(rid, "UsersPolicy")
+        ctx.add(iam.PolicyType(plid, PolicyName=plid, Roles=[ctx.ref(rid)], PolicyDocument=_policy_doc(deferred)), rid, p)
     notes = _wildcard_notes(statements)
     if notes:
         unit.notes["wildcards"] = notes
     if any(s.resources == ["*"] and any(a.startswith("ec2:") for a in s.actions) for s in statements):
         unit.skip("CKV_AWS_111", "only actions without resource-level permissions use '*': " + "; ".join(n["reason"] for n in notes))
+
+
+def _users(ctx: Context, role: str) -> set[str]:
+    """Logical ids of the compute that runs with *role* (they depend on the role), and of their aliases."""
+    nodes: set[str] = set()
+    for rid in ctx.role_users.get(role, set()):
+        nodes.add(rid)
+        nodes.update(ctx.services_of.get(rid, []))
+    return {ctx.main[n] for n in nodes} | {ctx.alias[n] for n in nodes if n in ctx.alias}
+
+
+def _names_any(ctx: Context, stmt: Statement, lids: set[str]) -> bool:
+    from archc.compiler.context import XREF_KEY
+
+    def walk(obj: Any) -> bool:
+        if isinstance(obj, dict):
+            if XREF_KEY in obj:
+                return bool(obj[XREF_KEY][0] in lids)
+            return any(walk(v) for v in obj.values())
+        if isinstance(obj, list):
+            return any(walk(v) for v in obj)
+        return False
+
+    return bool(lids) and walk(encode_to_dict(stmt.resources))
 
 
 def xref_arn(ctx: Context, rid: str) -> XRef:
