@@ -20,6 +20,7 @@ from archc.compiler.iam import compile_role
 from archc.compiler.manifest import manifest, template_file
 from archc.compiler.stacks import Stack, deploy_order, partition, prepare, resolve
 from archc.model.architecture import Architecture
+from archc.model.completeness import missing_to_build
 from archc.model.references import iter_refs
 
 Compile = Callable[[Context, str], None]
@@ -118,6 +119,11 @@ def _check(ctx: Context) -> None:
         if res.type == "generic":
             ctx.error(ctx.path(rid, "type"), f"{ctx.who(rid)}: archc cannot build an untyped resource"
                       + (f" ('{res.kind}')" if res.kind else ""), help="give it a concrete type (lambda_function, s3_bucket, …)")
+            continue
+        missing = missing_to_build(res)
+        if missing:
+            names = ", ".join(f"`{m}`" for m in missing)
+            ctx.error(ctx.path(rid), f"{ctx.who(rid)} lacks {names}, needed to build it", help=f"set {names} (`archc lint` reports these as ARC115)")
             continue
         if not TYPES[res.type].account_scoped:
             continue

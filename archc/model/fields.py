@@ -75,3 +75,15 @@ AccountId = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 def az_region(az: str) -> str:
     """``us-west-2a`` → ``us-west-2``."""
     return az[:-1]
+
+
+NEEDED_TO_BUILD = "x-archc-needed-to-build"
+
+
+def needed(description: str, *, many: bool = False) -> Any:
+    """A field a model may leave out while it is a sketch (a diagram just imported, say) but
+    that `archc build` needs. Lint reports it missing (ARC115); build refuses without it."""
+    extra = {NEEDED_TO_BUILD: True}
+    if many:
+        return Field(default_factory=list, description=f"{description} (needed to build)", json_schema_extra=extra)
+    return Field(None, description=f"{description} (needed to build)", json_schema_extra=extra)

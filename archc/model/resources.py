@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from archc.model.fields import AccountRef, AvailabilityZone, Cidr, Ref, Region
+from archc.model.fields import AccountRef, AvailabilityZone, Cidr, Ref, Region, needed
 
 # Mermaid node shapes: the bracket shapes (rect, round, stadium, subroutine, cylinder, circle,
 # doublecircle, asymmetric, diamond, hexagon, lean_right, lean_left, trapezoid, inv_trapezoid) and
@@ -71,12 +71,12 @@ class Subnet(ResourceBase):
 
 class InternetGateway(ResourceBase):
     type: Literal["internet_gateway"]
-    vpc: Ref("vpc")
+    vpc: Ref("vpc") | None = needed("the VPC it is attached to")
 
 
 class NatGateway(ResourceBase):
     type: Literal["nat_gateway"]
-    subnet: Ref("subnet") = Field(description="the public subnet the NAT gateway sits in")
+    subnet: Ref("subnet") | None = needed("the public subnet the NAT gateway sits in")
 
 
 class IngressRule(Strict):
@@ -89,7 +89,7 @@ class IngressRule(Strict):
 
 class SecurityGroup(ResourceBase):
     type: Literal["security_group"]
-    vpc: Ref("vpc")
+    vpc: Ref("vpc") | None = needed("the VPC it belongs to")
     ingress: list[IngressRule] = Field(default_factory=list, description="extra ingress beyond what connections imply")
 
 
@@ -119,29 +119,31 @@ class Container(Strict):
 class EcsTaskDefinition(ResourceBase):
     type: Literal["ecs_task_definition"]
     launch_type: Literal["fargate"] = "fargate"
-    vcpu: float = Field(description="vCPUs: 0.25, 0.5, 1, 2, 4, 8 or 16")
-    memory_gib: float = Field(description="memory in GiB, within Fargate's range for the vCPU count")
+    vcpu: float | None = needed("vCPUs: 0.25, 0.5, 1, 2, 4, 8 or 16")
+    memory_gib: float | None = needed("memory in GiB, within Fargate's range for the vCPU count")
     cpu_architecture: Literal["x86_64", "arm64"] = "x86_64"
-    execution_role: Ref("iam_role")
+    execution_role: Ref("iam_role") | None = needed("the role ECS uses to pull the image and write logs")
     task_role: Ref("iam_role") | None = None
     container: Container = Field(default_factory=Container)
 
     @model_validator(mode="after")
     def _fargate_size(self) -> "EcsTaskDefinition":
         allowed = {0.25: (0.5, 2), 0.5: (1, 4), 1: (2, 8), 2: (4, 16), 4: (8, 30), 8: (16, 60), 16: (32, 120)}
+        if self.vcpu is None:
+            return self
         if self.vcpu not in allowed:
             raise ValueError(f"vcpu must be one of 0.25, 0.5, 1, 2, 4, 8, 16 for Fargate, not {self.vcpu:g}")
         low, high = allowed[self.vcpu]
-        if not low <= self.memory_gib <= high:
+        if self.memory_gib is not None and not low <= self.memory_gib <= high:
             raise ValueError(f"memory_gib for {self.vcpu:g} vCPU must be between {low:g} and {high:g} GiB, not {self.memory_gib:g}")
         return self
 
 
 class EcsService(ResourceBase):
     type: Literal["ecs_service"]
-    cluster: Ref("ecs_cluster")
-    task_definition: Ref("ecs_task_definition")
-    subnets: list[Ref("subnet")] = Field(min_length=1)
+    cluster: Ref("ecs_cluster") | None = needed("the ECS cluster it runs in")
+    task_definition: Ref("ecs_task_definition") | None = needed("the task definition it runs")
+    subnets: list[Ref("subnet")] = needed("the subnets its tasks run in", many=True)
     security_groups: list[Ref("security_group")] = Field(default_factory=list)
     min_tasks: int = Field(1, ge=0)
     max_tasks: int = Field(1, ge=1)
@@ -163,7 +165,7 @@ class LambdaFunction(ResourceBase):
     architecture: Literal["x86_64", "arm64"] = "x86_64"
     memory_mb: int = Field(512, ge=128, le=10240)
     timeout_seconds: int = Field(30, ge=1, le=900)
-    role: Ref("iam_role")
+    role: Ref("iam_role") | None = needed("the execution role")
     provisioned_concurrency: int | None = Field(None, ge=1)
     reserved_concurrency: int | None = Field(None, ge=0)
     subnets: list[Ref("subnet")] = Field(default_factory=list, description="private subnets to attach to (needed to reach a database in the VPC)")
@@ -202,9 +204,9 @@ class LoadBalancer(ResourceBase):
     type: Literal["load_balancer"]
     kind: Literal["application", "network"] = "application"
     scheme: Literal["internet-facing", "internal"] = "internet-facing"
-    subnets: list[Ref("subnet")] = Field(min_length=1)
+    subnets: list[Ref("subnet")] = needed("the subnets it spans (two AZs at least)", many=True)
     security_groups: list[Ref("security_group")] = Field(default_factory=list)
-    listeners: list[Listener] = Field(min_length=1)
+    listeners: list[Listener] = needed("its listeners", many=True)
     domain: str | None = None
     deletion_protection: bool = True
     web_acl: Ref("web_acl") | None = None
@@ -212,7 +214,7 @@ class LoadBalancer(ResourceBase):
 
 class TargetGroup(ResourceBase):
     type: Literal["target_group"]
-    vpc: Ref("vpc")
+    vpc: Ref("vpc") | None = needed("the VPC of its targets")
     target_type: Literal["ip", "instance", "lambda"] = "ip"
     port: int = Field(8080, ge=1, le=65535)
     protocol: Literal["HTTP", "HTTPS"] = "HTTP"
@@ -281,7 +283,7 @@ class Route53Zone(ResourceBase):
 
 class DnsDelegation(ResourceBase):
     type: Literal["dns_delegation"]
-    zone: Ref("route53_zone") = Field(description="the delegated hosted zone (usually in another account)")
+    zone: Ref("route53_zone") | None = needed("the delegated hosted zone (usually in another account)")
     parent_zone_id: str | None = Field(None, description="hosted zone id of the parent domain; a deploy parameter when omitted")
 
 
@@ -299,11 +301,11 @@ class AcmCertificate(ResourceBase):
 class AuroraCluster(ResourceBase):
     type: Literal["aurora_cluster"]
     engine: Literal["postgres", "mysql"] = "postgres"
-    engine_version: str = Field(description="major or major.minor, e.g. '15' or '15.10'")
+    engine_version: str | None = needed("major or major.minor, e.g. '15' or '15.10'")
     serverless_v2: bool = True
     min_acu: float = Field(0.5, ge=0, le=256)
     max_acu: float = Field(4, ge=1, le=256)
-    subnet_group: Ref("db_subnet_group")
+    subnet_group: Ref("db_subnet_group") | None = needed("the DB subnet group it is placed in")
     security_groups: list[Ref("security_group")] = Field(default_factory=list)
     database_name: str = "app"
     port: int | None = Field(None, ge=1150, le=65535)
@@ -323,7 +325,7 @@ class AuroraCluster(ResourceBase):
 
 class AuroraReaders(ResourceBase):
     type: Literal["aurora_readers"]
-    cluster: Ref("aurora_cluster")
+    cluster: Ref("aurora_cluster") | None = needed("the Aurora cluster they read from")
     min_readers: int = Field(1, ge=0, le=15)
     max_readers: int = Field(1, ge=1, le=15)
     target_cpu_percent: int = Field(70, ge=10, le=95)
@@ -337,7 +339,7 @@ class AuroraReaders(ResourceBase):
 
 class DbSubnetGroup(ResourceBase):
     type: Literal["db_subnet_group"]
-    subnets: list[Ref("subnet")] = Field(min_length=1)
+    subnets: list[Ref("subnet")] = needed("its subnets (two AZs at least)", many=True)
 
 
 class LifecycleRule(Strict):
@@ -404,7 +406,7 @@ class LogGroup(ResourceBase):
 
 class MetricNamespace(ResourceBase):
     type: Literal["metric_namespace"]
-    namespace: str
+    namespace: str | None = needed("the CloudWatch namespace of the custom metrics")
 
 
 Signal = Literal["errors", "latency", "cpu", "memory", "throttles", "5xx", "queue_age"]
@@ -412,7 +414,7 @@ Signal = Literal["errors", "latency", "cpu", "memory", "throttles", "5xx", "queu
 
 class Alarm(ResourceBase):
     type: Literal["alarm"]
-    monitors: list[Ref()] = Field(min_length=1, description="resources whose metrics are alarmed on")
+    monitors: list[Ref()] = needed("resources whose metrics are alarmed on", many=True)
     signals: list[Signal] = Field(default_factory=lambda: ["errors"], description="which health signals to alarm on")
 
 

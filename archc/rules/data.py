@@ -177,6 +177,48 @@ def deletion_protection(ctx: RuleContext) -> Iterator[Finding]:
                           "set `deletion_protection: true`")
 
 
+def replication_chain(ctx: RuleContext) -> Iterator[Finding]:
+    """Replication does not chain: what a bucket receives as a replica goes no further.
+
+    What it checks:
+        A bucket that is the destination of one `replicate` connection and the source of
+        another (A → B → C). S3 does not replicate objects that are themselves replicas, so
+        what A writes reaches B but never C.
+
+    Why it matters:
+        The diagram promises that A's data reaches C — typically a disaster-recovery copy in
+        another region — and it silently does not. The gap shows the day C is needed.
+
+    Example:
+        resources:
+          uploads: {type: s3_bucket}
+          backups: {type: s3_bucket}
+          dr: {type: s3_bucket, region: us-east-1}
+        connections:
+          - {from: uploads, to: backups, verb: replicate}
+          - {from: backups, to: dr, verb: replicate}
+
+    Fix:
+        Replicate A to C directly as well (a second `replicate` connection: S3 allows several
+        destinations), or suppress with the reason C only needs what is written to B itself.
+    """
+    for rid, _bucket in ctx.of_type("s3_bucket"):
+        incoming = [(i, c) for i, c in ctx.connections_to.get(rid, []) if c.verb == "replicate"]
+        outgoing = [(i, c) for i, c in ctx.connections_from.get(rid, []) if c.verb == "replicate"]
+        for i, inc in incoming:
+            direct = {c.target for _, c in ctx.connections_from.get(inc.source, []) if c.verb == "replicate"}
+            for j, out in outgoing:
+                if out.target in direct or out.target == inc.source:
+                    continue
+                yield Finding(
+                    f"objects replicated from '{inc.source}' into '{rid}' are not replicated on to '{out.target}' "
+                    "(S3 does not replicate replicas)",
+                    ("connections", j),
+                    f"add a connection {{from: {inc.source}, to: {out.target}, verb: replicate}} if '{out.target}' must hold them",
+                    (resource_path(inc.source), ("connections", i), resource_path(rid), ("connections", j), resource_path(out.target)),
+                )
+
+
 RULES: list[Rule] = [
     Rule("ARC401", "data.encryption-at-rest", "error", encryption_at_rest),
     Rule("ARC402", "data.public-bucket", "error", public_bucket),
@@ -184,4 +226,5 @@ RULES: list[Rule] = [
     Rule("ARC404", "data.versioning", "warning", versioning),
     Rule("ARC405", "data.customer-managed-key", "info", customer_managed_key),
     Rule("ARC406", "data.deletion-protection", "warning", deletion_protection),
+    Rule("ARC407", "data.replication-chain", "warning", replication_chain),
 ]

@@ -94,6 +94,38 @@ def untyped_resource(ctx: RuleContext) -> Iterator[Finding]:
                           ("connections", i, "verb"), "give it a verb such as read, write, invoke or query")
 
 
+def incomplete_resource(ctx: RuleContext) -> Iterator[Finding]:
+    """A resource has everything `archc build` needs.
+
+    What it checks:
+        Fields marked "needed to build" in the schema — a function's `role`, a service's
+        `cluster` and `task_definition`, a database's `engine_version` and `subnet_group`, an
+        alarm's `monitors`, … — that a resource leaves out. A model may be a sketch (a diagram
+        just imported, a design under review) and still load, lint and draw; these gaps are
+        what stands between it and deployable templates.
+
+    Why it matters:
+        `archc build` refuses a model with gaps; finding them at lint time, in pre-commit, is
+        cheaper than at build time in CI. For an imported diagram, this is the to-do list the
+        diagram could not answer.
+
+    Example:
+        resources:
+          scheduler: {type: lambda_function, schedule: "rate(1 hour)"}
+
+    Fix:
+        Fill in the named fields (`archc schema` lists what each takes).
+    """
+    from archc.model.completeness import missing_to_build
+
+    for rid, res in ctx.resources.items():
+        missing = missing_to_build(res)
+        if missing:
+            names = ", ".join(f"`{m}`" for m in missing)
+            yield Finding(f"{describe(ctx, rid)} lacks {names}, needed to build it", resource_path(rid),
+                          f"set {names} on '{rid}'")
+
+
 def _suppressions(ctx: RuleContext) -> Iterator[tuple[Path, str, str]]:
     """(owner path, code, reason) of every `lint.ignore` entry, in model order."""
     for rid, res in ctx.resources.items():
@@ -202,4 +234,5 @@ RULES: list[Rule] = [
     Rule("ARC112", "model.unused-suppression", "warning", unused_suppression, after_suppression=True),
     Rule("ARC113", "model.isolated-resource", "info", isolated_resource),
     Rule("ARC114", "model.suppression-reason", "error", suppression_reason),
+    Rule("ARC115", "model.incomplete-resource", "error", incomplete_resource),
 ]

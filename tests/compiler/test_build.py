@@ -168,3 +168,11 @@ def test_account_without_id_cannot_be_built() -> None:
     with pytest.raises(CompileError) as exc:
         compile_model(loaded.architecture)
     assert [d.path for d in exc.value.diagnostics] == [("accounts", "main")]
+
+
+def test_sketch_without_needed_fields_cannot_be_built() -> None:
+    errors = _errors(model_text("  fn: {type: lambda_function}\n  db: {type: aurora_cluster, engine_version: '15'}\n"))
+    assert [(m, f, line) for m, f, line, _ in errors] == [
+        ("resource 'db' (aurora_cluster) lacks `subnet_group`, needed to build it", "main.yaml", 5),
+        ("resource 'fn' (lambda_function) lacks `role`, needed to build it", "main.yaml", 4),
+    ]
