@@ -63,4 +63,5 @@ def build(model: str, outdir: str, fmt: str) -> None:
             pass
     manifest = result.manifest(fmt)
     for entry in manifest["stacks"]:
-        click.echo(f"{entry['order']}. {entry['name']}: {entry['resources']} resources → {os.path.join(outdir, entry['template'])}")
+        n = entry['resources']
+        click.echo(f"{entry['order']}. {entry['name']}: {n} resource{'' if n == 1 else 's'} → {os.path.join(outdir, entry['template'])}")
