@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from archc.emitters.mermaid import render
 from archc.emitters.views import build_view
-from archc.importers.infer import infer
+from archc.importers.infer import DiagramError, infer
 from archc.importers.mermaid_parser import parse
 from archc.model.loader import load, load_text, load_texts
 from archc.sync import apply, diff, diff_text
@@ -69,12 +71,15 @@ def test_edits_are_applied_and_everything_else_kept() -> None:
     assert list(arch.resources) == ["ROLE", "FN", "BUCKET", "QUEUE"]
 
 
-def test_typed_field_edges_change_typed_fields() -> None:
+def test_a_removed_edge_that_drew_a_needed_field_is_an_error_naming_node_and_field() -> None:
     d = diagram_of(MODEL).replace("    ROLE -.->|Used by| FN\n", "")
     base = load_text(MODEL).architecture
-    new, _ = infer(parse(d), base=base)
-    # the role is required: the model keeps it, nothing to sync
-    assert diff(base, new) == []
+    with pytest.raises(DiagramError) as caught:
+        infer(parse(d), base=base)
+    assert caught.value.problems == [
+        ("FN (lambda_function): the diagram no longer draws its 'Used by' edge for role, which a Lambda Function needs; "
+        "draw the edge again, or remove FN from the diagram")
+    ]
 
 
 def test_diff_text_is_deterministic_and_model_order() -> None:

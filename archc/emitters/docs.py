@@ -19,7 +19,7 @@ import jinja2
 from pydantic import BaseModel
 
 from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS
-from archc.emitters.views import View, build_view, node_label
+from archc.emitters.views import View, account_view, build_view, node_label
 from archc.model.architecture import Architecture
 from archc.model.references import iter_refs
 
@@ -272,57 +272,6 @@ def _trust_terms(role: Any) -> str:
 
 
 # --- per-account diagram ---------------------------------------------------------------------
-
-
-def account_view(arch: Architecture, view: View, key: str) -> View:
-    """*view* cut down to account *key*: its resources, their direct neighbours, and the groups
-    around them (as the seed page shows Internet, Management and Housekeeping beside Production)."""
-    own = {n.id for n in view.nodes if n.origin[:1] == ("resources",) and arch.resources[n.origin[1]].account == key
-           and TYPES[n.type].account_scoped}
-    groups = {g.id: g for g in view.groups}
-    own_groups: set[str] = set()
-
-    def subtree(gid: str) -> Iterator[str]:
-        for m in groups[gid].members:
-            yield m
-            if m in groups:
-                yield from subtree(m)
-
-    for g in view.groups:
-        if g.origin == ("accounts", key) or (g.origin[:1] == ("resources",) and g.origin[1] in arch.resources
-                                              and arch.resources[g.origin[1]].account == key):
-            own_groups.add(g.id)
-            own_groups.update(m for m in subtree(g.id) if m in groups)
-            own.update(m for m in subtree(g.id) if m not in groups)
-    inside = own | own_groups
-    keep = set(own)
-    for e in view.edges:
-        if e.src in inside:
-            keep.add(e.dst)
-        if e.dst in inside:
-            keep.add(e.src)
-    keep |= own_groups
-    edges = tuple(e for e in view.edges if e.src in keep and e.dst in keep)
-
-    def has_kept(gid: str) -> bool:
-        return gid in keep or any(m in keep or (m in groups and has_kept(m)) for m in groups[gid].members)
-
-    kept_groups = {g.id for g in view.groups if has_kept(g.id)}
-    new_groups = tuple(
-        type(g)(g.id, g.title, g.parent, tuple(m for m in g.members if m in keep or m in kept_groups), g.direction, g.kind, g.origin)
-        for g in view.groups if g.id in kept_groups
-    )
-    used_classes = {c for n in view.nodes if n.id in keep for c in n.classes}
-    return View(
-        name=f"{view.name}:{key}",
-        direction=view.direction,
-        nodes=tuple(n for n in view.nodes if n.id in keep),
-        edges=edges,
-        groups=new_groups,
-        class_defs=tuple((name, style) for name, style in view.class_defs if name in used_classes),
-        styles=tuple((target, style) for target, style in view.styles if target in keep or target in kept_groups),
-        keyword=view.keyword,
-    )
 
 
 def mermaid_text(view: View) -> str:

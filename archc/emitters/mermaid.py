@@ -1,8 +1,9 @@
 """A `View` as a Mermaid flowchart: the view becomes a flowchart AST, serialised by the one writer
 (`archc.importers.mermaid_writer.write`), so what archc emits is exactly what its parser reads.
 
-`--findings` marks flagged nodes with a ``finding`` classDef and flagged edges with a
-``linkStyle`` (red, thick), and adds a ``legend`` subgraph listing the finding codes.
+`--findings` marks flagged nodes (and subgraphs that stand for a flagged resource, like a VPC)
+with a ``finding`` classDef and flagged edges with a ``linkStyle`` (red, thick), and adds a
+``legend`` subgraph listing the finding codes.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ def _text(label: str) -> tuple[str, str]:
 
 def _node(n: ViewNode, extra_classes: tuple[str, ...] = ()) -> Node:
     classes = n.classes + tuple(c for c in extra_classes if c not in n.classes)
-    if n.bare:
-        return Node(id=n.id, classes=classes)
+    if not n.labelled:  # the id alone: `A`, or `A@{ shape: hourglass }`
+        return Node(id=n.id, shape=n.shape, classes=classes)
     text, kind = _text(n.label)
+    if n.shape is None:  # Mermaid's default box takes its label through `@{ label: ... }`, as markdown
+        kind = "markdown"
     return Node(id=n.id, label=text, label_kind=kind, shape=n.shape, classes=classes)  # type: ignore[arg-type]
 
 
@@ -45,10 +48,12 @@ def _edge(e: ViewEdge) -> Edge:
     )
 
 
-def _subgraph(g: ViewGroup) -> Subgraph:
+def _subgraph(g: ViewGroup, extra_classes: tuple[str, ...] = ()) -> Subgraph:
+    text, kind = _text(g.title)
     return Subgraph(
-        id=g.id, title=g.title, title_kind="plain" if g.title == g.id else "quoted",
+        id=g.id, title=text, title_kind="plain" if g.title == g.id else kind,  # type: ignore[arg-type]
         direction=g.direction, members=g.members, parent=g.parent,
+        classes=g.classes + tuple(c for c in extra_classes if c not in g.classes),
     )
 
 
@@ -88,15 +93,29 @@ def flagged(view: View, findings: Iterable[Any]) -> tuple[set[str], set[int], li
     return nodes, edges, sorted(codes.items())
 
 
+def flagged_groups(view: View, findings: Iterable[Any]) -> set[str]:
+    """Ids of the groups that stand for a resource (a VPC subgraph, a subnet in the network
+    view) which a finding's path or related path names, unless the path is a field drawn as an edge."""
+    edge_origins = {tuple(e.origin) for e in view.edges}
+    paths = [p for f in findings for p in (_path_of(f), *(tuple(x) for x in (getattr(f, "related", ()) or ()))) if p]
+    return {
+        g.id for g in view.groups
+        if g.origin[:1] == ("resources",)
+        and any(p[: len(g.origin)] == g.origin and not (len(p) > len(g.origin) and p in edge_origins) for p in paths)
+    }
+
+
 def to_flowchart(view: View, findings: Sequence[Any] | None = None) -> Flowchart:
     """The flowchart AST of *view* (with *findings* marked, when given)."""
     bad_nodes: set[str] = set()
+    bad_groups: set[str] = set()
     bad_edges: set[int] = set()
     codes: list[tuple[str, str]] = []
     if findings:
         bad_nodes, bad_edges, codes = flagged(view, findings)
+        bad_groups = flagged_groups(view, findings)
     nodes = [_node(n, (FINDING_CLASS,) if n.id in bad_nodes else ()) for n in view.nodes]
-    subgraphs = [_subgraph(g) for g in view.groups]
+    subgraphs = [_subgraph(g, (FINDING_CLASS,) if g.id in bad_groups else ()) for g in view.groups]
     class_defs = [ClassDef(name, style) for name, style in view.class_defs]
     link_styles: list[LinkStyle] = []
     if findings is not None and codes:
@@ -116,6 +135,7 @@ def to_flowchart(view: View, findings: Sequence[Any] | None = None) -> Flowchart
         styles=tuple(Style(target, style) for target, style in view.styles),
         link_styles=tuple(link_styles),
         keyword=view.keyword,  # type: ignore[arg-type]
+        title=view.title,
     )
 
 

@@ -20,7 +20,7 @@ adding one resource changes only the lines about it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS
@@ -39,11 +39,12 @@ class ViewNode:
     id: str
     label: str  # lines joined with "<br/>"; a label in backticks is Mermaid markdown
     type: str  # resource type
-    shape: str  # the Mermaid AST shape name (archc.importers.flowchart.BRACKET_SHAPES)
+    shape: str | None  # the Mermaid AST shape name (archc.importers.flowchart); None: no shape given
     classes: tuple[str, ...]
     category: str
     origin: Origin  # ("resources", id)
     bare: bool = False  # drawn as a bare id (no label, no shape given)
+    labelled: bool = True  # False: the node shows its id only (written without a label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,8 @@ class ViewGroup:
     members: tuple[str, ...]  # node and group ids, in order
     direction: str | None
     kind: GroupKind
-    origin: Origin = ()  # ("accounts", key), ("groups", id) or ("resources", id)
+    origin: Origin = ()  # ("accounts", key), ("resources", id) for a group that stands for a resource, else ("groups", id)
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,24 +81,27 @@ class View:
     class_defs: tuple[tuple[str, str], ...]
     styles: tuple[tuple[str, str], ...]
     keyword: str = "graph"
+    title: str | None = None
 
 
 VIEWS: tuple[str, ...] = ("overview", "network")
 
-# model shape names that the Mermaid AST spells differently
-_SHAPE_TO_AST = {"odd": "asymmetric"}
+# model shape of a node drawn with no shape at all (Mermaid's default box, `id@{ label: ... }`)
+DEFAULT_SHAPE = "default"
 
 
-def ast_shape(shape: str) -> str:
-    return _SHAPE_TO_AST.get(shape, shape)
-
-
-def build_view(arch: Architecture, name: str = "overview") -> View:
-    """The view *name* of *arch*; `ValueError` naming the known views for anything else."""
+def build_view(arch: Architecture, name: str = "overview", account: str | None = None) -> View:
+    """The view *name* of *arch* (cut down to account *account* when given, see `account_view`);
+    `ValueError` naming the known views (or accounts) for anything else."""
     builder = _BUILDERS.get(name)
     if builder is None:
         raise ValueError(f"unknown view {name!r}; known views: {', '.join(VIEWS)}")
-    return builder(arch)
+    view = builder(arch)
+    if account is not None:
+        if account not in arch.accounts:
+            raise ValueError(f"unknown account {account!r}; known accounts: {', '.join(arch.accounts)}")
+        view = account_view(arch, view, account)
+    return view
 
 
 # -- labels -------------------------------------------------------------------------------------
@@ -133,18 +138,19 @@ def node_label(rid: str, res: Any) -> str:
 
 def _node(rid: str, res: Any) -> ViewNode:
     info = TYPES[res.type]
-    bare = res.label is None and res.shape is None and res.type == "generic" and not getattr(res, "kind", None)
-    if res.label is not None and res.label == rid and res.shape is None:
-        bare = True
+    # a node that shows only its id: no label, or a label equal to its id
+    labelled = not ((res.label is None and res.type == "generic" and not getattr(res, "kind", None)) or res.label == rid)
+    shape = res.shape or (None if not labelled else info.shape)
     return ViewNode(
         id=rid,
         label=node_label(rid, res),
         type=res.type,
-        shape=ast_shape(res.shape or info.shape),
+        shape=None if shape == DEFAULT_SHAPE else shape,
         classes=tuple(res.classes),
         category=info.category,
         origin=("resources", rid),
-        bare=bare,
+        bare=not labelled and shape is None,
+        labelled=labelled,
     )
 
 
@@ -222,12 +228,19 @@ def overview_relation(arch: Architecture) -> Callable[[str, str, str], bool]:
 
 def account_subgraph_id(arch: Architecture, key: str) -> str:
     """The subgraph id of account *key*; "" when the account is not drawn as a subgraph."""
+    if not arch.accounts[key].subgraph:
+        return ""
     return arch.diagram.account_ids.get(key, key)
+
+
+def default_account_title(name: str, account_id: str | None) -> str:
+    """"Production Account (978489150794)", or "Production Account" without an id."""
+    return f"{name} Account ({account_id})" if account_id else f"{name} Account"
 
 
 def account_title(arch: Architecture, key: str) -> str:
     acct = arch.accounts[key]
-    return acct.label if acct.label is not None else f"{acct.name} Account ({acct.id})"
+    return acct.label if acct.label is not None else default_account_title(acct.name, acct.id)
 
 
 class _Tree:
@@ -237,10 +250,12 @@ class _Tree:
         self.children: dict[str | None, list[str]] = {}
         self.first: dict[str, float] = {}
         self.groups: dict[str, ViewGroup] = {}
-        self.raw: dict[str, tuple[str, str | None, str | None, GroupKind, Origin]] = {}
+        self.raw: dict[str, tuple[str, str | None, str | None, GroupKind, Origin, tuple[str, ...]]] = {}
 
-    def add_group(self, gid: str, title: str, parent: str | None, direction: str | None, kind: GroupKind, origin: Origin) -> None:
-        self.raw[gid] = (title, parent, direction, kind, origin)
+    def add_group(
+        self, gid: str, title: str, parent: str | None, direction: str | None, kind: GroupKind, origin: Origin, classes: tuple[str, ...] = ()
+    ) -> None:
+        self.raw[gid] = (title, parent, direction, kind, origin, classes)
         self.first.setdefault(gid, float("inf"))
 
     def add_node(self, nid: str, parent: str | None, index: int) -> None:
@@ -268,8 +283,8 @@ class _Tree:
             for item in ordered(parent):
                 if item in self.raw:
                     walk(item, depth + 1)
-                    title, par, direction, kind, origin = self.raw[item]
-                    closed.append(ViewGroup(item, title, par, tuple(ordered(item)), direction, kind, origin))
+                    title, par, direction, kind, origin, classes = self.raw[item]
+                    closed.append(ViewGroup(item, title, par, tuple(ordered(item)), direction, kind, origin, classes))
                 else:
                     nodes.append(item)
 
@@ -281,10 +296,10 @@ def _overview(arch: Architecture) -> View:
     tree = _Tree()
     group_order: list[str] = []
     stands_for: dict[str, str] = {}  # resource id → the group (subgraph) drawn for it
-    for key in arch.accounts:
+    for key, acct in arch.accounts.items():
         sid = account_subgraph_id(arch, key)
         if sid:
-            tree.add_group(sid, account_title(arch, key), None, None, "account", ("accounts", key))
+            tree.add_group(sid, account_title(arch, key), None, acct.direction, "account", ("accounts", key))
             group_order.append(sid)
     for gid, grp in arch.groups.items():
         if grp.parent is not None:
@@ -293,10 +308,14 @@ def _overview(arch: Architecture) -> View:
             parent = account_subgraph_id(arch, grp.account)
         else:
             parent = None
-        if grp.resource is not None and grp.resource in arch.resources:
-            stands_for.setdefault(grp.resource, gid)
-        kind: GroupKind = "vpc" if grp.resource and arch.resources.get(grp.resource) and arch.resources[grp.resource].type == "vpc" else "group"
-        tree.add_group(gid, grp.title if grp.title is not None else gid, parent, grp.direction, kind, ("groups", gid))
+        stood = grp.resource if grp.resource is not None and grp.resource in arch.resources else None
+        if stood is None and gid in arch.resources:
+            stood = gid  # a resource with the id of a group is what the group stands for (Mermaid: the subgraph wins)
+        if stood is not None:
+            stands_for.setdefault(stood, gid)
+        kind: GroupKind = "vpc" if stood is not None and arch.resources[stood].type == "vpc" else "group"
+        origin: Origin = ("resources", stood) if stood is not None else ("groups", gid)
+        tree.add_group(gid, grp.title if grp.title is not None else gid, parent, grp.direction, kind, origin, tuple(grp.classes))
         group_order.append(gid)
     # accounts first, then groups — but a group's subtree must close before its parent: the
     # closing order comes from the tree walk, group_order only breaks ties
@@ -327,6 +346,7 @@ def _overview(arch: Architecture) -> View:
         class_defs=tuple(arch.diagram.class_defs.items()),
         styles=tuple(arch.diagram.styles.items()),
         keyword=arch.diagram.keyword,
+        title=arch.diagram.title,
     )
 
 
@@ -359,6 +379,7 @@ def _network(arch: Architecture) -> View:
             region_groups[key] = gid
         return region_groups[key]
 
+    parent: str | None
     for rid, res in arch.resources.items():
         if res.type == "vpc":
             gid = "vpc_" + _safe(rid)
@@ -379,7 +400,6 @@ def _network(arch: Architecture) -> View:
             continue
         placed = [s.target for s in iter_refs(res) if FIELD_RELATIONS.get((res.type, s.field)) in ("placement", "contains")]
         placed = [p for p in dict.fromkeys(placed) if p in res_group]
-        parent: str | None
         if len(placed) == 1:
             parent = res_group[placed[0]]
         elif placed:
@@ -406,7 +426,73 @@ def _network(arch: Architecture) -> View:
         class_defs=tuple(arch.diagram.class_defs.items()),
         styles=tuple((k, v) for k, v in arch.diagram.styles.items() if k in nodes),
         keyword=arch.diagram.keyword,
+        title=arch.diagram.title,
     )
 
 
 _BUILDERS: dict[str, Callable[[Architecture], View]] = {"overview": _overview, "network": _network}
+
+
+# -- per account --------------------------------------------------------------------------------
+
+
+def account_view(arch: Architecture, view: View, key: str) -> View:
+    """*view* cut down to account *key*: its resources, their direct neighbours, and the groups
+    around them (as the seed page shows Internet, Management and Housekeeping beside Production).
+
+    A resource of the account is one whose ``account`` is *key* and that lives in an account
+    (external actors do not); a group belongs to the account when it is the account's subgraph or
+    stands for one of its resources, and everything inside it comes along. Neighbours (the other
+    end of an edge) are kept with the groups around them, so the cut keeps its context; edges
+    between two kept nodes stay, in the view's order.
+    """
+    groups = {g.id: g for g in view.groups}
+    own = {
+        n.id for n in view.nodes
+        if n.origin[:1] == ("resources",) and n.origin[1] in arch.resources
+        and arch.resources[n.origin[1]].account == key and TYPES[n.type].account_scoped
+    }
+    own_groups: set[str] = set()
+
+    def subtree(gid: str) -> list[str]:
+        out: list[str] = []
+        for m in groups[gid].members:
+            out.append(m)
+            if m in groups:
+                out += subtree(m)
+        return out
+
+    for g in view.groups:
+        mine = g.origin == ("accounts", key) or (
+            g.origin[:1] == ("resources",) and g.origin[1] in arch.resources and arch.resources[g.origin[1]].account == key
+        )
+        if mine:
+            own_groups.add(g.id)
+            inner = subtree(g.id)
+            own_groups.update(m for m in inner if m in groups)
+            own.update(m for m in inner if m not in groups)
+    inside = own | own_groups
+    keep = set(own)
+    for e in view.edges:
+        if e.src in inside:
+            keep.add(e.dst)
+        if e.dst in inside:
+            keep.add(e.src)
+    keep |= own_groups
+    kept_groups: set[str] = set()
+    for g in view.groups:  # closing order: a group's subgroups are decided before it
+        if g.id in keep or any(m in keep or m in kept_groups for m in g.members):
+            kept_groups.add(g.id)
+    used_classes = {c for n in view.nodes if n.id in keep for c in n.classes}
+    used_classes |= {c for g in view.groups if g.id in kept_groups for c in g.classes}
+    return replace(
+        view,
+        name=f"{view.name}:{key}",
+        nodes=tuple(n for n in view.nodes if n.id in keep),
+        edges=tuple(e for e in view.edges if e.src in keep and e.dst in keep),
+        groups=tuple(
+            replace(g, members=tuple(m for m in g.members if m in keep or m in kept_groups)) for g in view.groups if g.id in kept_groups
+        ),
+        class_defs=tuple((name, style) for name, style in view.class_defs if name in used_classes),
+        styles=tuple((target, style) for target, style in view.styles if target in keep or target in kept_groups),
+    )

@@ -22,50 +22,36 @@ what was inferred and what could not be.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from archc.catalog import TYPES, VERBS
-from archc.importers.flowchart import Edge, Flowchart, Node
+from archc.emitters.views import account_subgraph_id, account_title, default_account_title
+from archc.importers.flowchart import BRACKET_SHAPES, Edge, Flowchart, Node
 from archc.model.architecture import Account, Architecture, Connection, DiagramSettings, EdgeStyle, Group
 from archc.model.fields import AZ_PATTERN, ID_PATTERN, az_region
+from archc.model.completeness import needed_fields
 from archc.model.resources import RESOURCE_CLASSES
 
 DEFAULT_ACCOUNT = "main"
-PLACEHOLDER_ACCOUNT_ID = "000000000000"
 PLACEHOLDER_REGION = "us-east-1"
+DEFAULT_SHAPE = "default"  # model shape of a node drawn with no shape (`id@{ label: ... }`)
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 _CIDR = re.compile(r"\b(\d{1,3}(?:\.\d{1,3}){3}/\d{1,2})\b")
 _AZ = re.compile(r"\b([a-z]{2}(?:-gov)?-[a-z]+-\d[a-z])\b")
-_ACCOUNT = re.compile(r"^(?P<name>.*?)\s*\baccount\b\s*\(?\s*(?P<id>\d{12})\s*\)?\s*$", re.IGNORECASE)
+_ACCOUNT = re.compile(r"^(?P<name>.*?)\s*\baccount\b\s*(?:\(?\s*(?P<id>\d{12})\s*\)?)?\s*$", re.IGNORECASE)
 _ACCOUNT_ID = re.compile(r"\b(\d{12})\b")
 _DOMAIN = re.compile(r"(\*\.)?\b([a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.IGNORECASE)
 _SIZES = re.compile(r"(\d+(?:\.\d+)?)\s*vCPU\s*,?\s*(\d+(?:\.\d+)?)\s*GB", re.IGNORECASE)
 _RETENTION = re.compile(r"(\d+)[- ]day retention", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _ID = re.compile(ID_PATTERN)
-_MODEL_SHAPES = {
-    "rect",
-    "round",
-    "stadium",
-    "subroutine",
-    "cylinder",
-    "circle",
-    "doublecircle",
-    "odd",
-    "diamond",
-    "hexagon",
-    "lean_right",
-    "lean_left",
-    "trapezoid",
-    "inv_trapezoid",
-}
-_AST_TO_MODEL_SHAPE = {"asymmetric": "odd"}
 
 # an edge drawn exactly like this is the typed field (holder type, field) of the end named:
 # (label, line) → [(source type, target type, holder end, field)]
@@ -85,6 +71,16 @@ _RELATION_EDGES: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {
     ("Protects", "dotted"): [("web_acl", t, "dst", "web_acl") for t in ("api_gateway", "load_balancer", "cloudfront_distribution")],
     ("Run", "solid"): [("ecs_service", "ecs_task_definition", "src", "task_definition")],
     ("Forward", "solid"): [("load_balancer", "target_group", "src", "listener_target")],
+}
+
+
+# type → the types whose facts look resources of that type up (enclosing VPC, same-group peers)
+_DEPENDENTS: dict[str, tuple[str, ...]] = {
+    "vpc": ("subnet", "internet_gateway", "security_group", "target_group", "nat_gateway"),
+    "subnet": ("nat_gateway",),
+    "ecs_cluster": ("ecs_service",),
+    "aurora_cluster": ("aurora_readers",),
+    "db_subnet_group": ("aurora_cluster",),
 }
 
 
@@ -138,14 +134,25 @@ def match_type(text: str) -> tuple[str, str] | None:
 
 def infer_type(node: Node, context: list[str]) -> tuple[str, str] | None:
     """The catalogue type of *node* and the word that said so (None: nothing matched)."""
-    lines = [_words_text(x) for x in plain_text(node.label).split("\n") if x.strip()]
-    candidates = [*lines[:1], " ".join(lines[1:]), _words_text(node.id), *(_words_text(c) for c in node.classes), *context]
-    for text in candidates:
+    for text in _type_texts(node, context):
         if text:
             found = match_type(text)
             if found:
                 return found
     return None
+
+
+def _type_texts(node: Node, context: list[str]) -> Iterator[str]:
+    """Where a node's type is looked for, in order: its first label line, the other lines, its id,
+    its classes, the titles of the subgraphs around it (computed only as far as needed)."""
+    lines = [x for x in plain_text(node.label).split("\n") if x.strip()]
+    if lines:
+        yield _words_text(lines[0])
+        yield _words_text(" ".join(lines[1:]))
+    yield _words_text(node.id)
+    for c in node.classes:
+        yield _words_text(c)
+    yield from context
 
 
 _VERB_WORDS: dict[str, str | None] = {}
@@ -167,8 +174,8 @@ def _key(name: str) -> str:
     return key or DEFAULT_ACCOUNT
 
 
-def _account_of_title(title: str) -> tuple[str, str] | None:
-    """(name, 12-digit id) for a title like "Production Account (978489150794)"."""
+def _account_of_title(title: str) -> tuple[str, str | None] | None:
+    """(name, 12-digit id or None) for a title like "Production Account (978489150794)" or "Dev Account"."""
     text = " ".join(plain_text(title).split())
     m = _ACCOUNT.match(text)
     if m:
@@ -207,12 +214,16 @@ class _Inferrer:
             for m in s.members:
                 self.parent_of.setdefault(m, s.id)
         self.accounts: dict[str, tuple[str, Account]] = {}  # subgraph id → (key, account)
-        self.vpcs: dict[str, str] = {}  # subgraph id → vpc resource id
+        self.stands: dict[str, str] = {}  # subgraph id → the resource it stands for (a VPC)
         self.res: dict[str, _Res] = {}
         self._btg: dict[tuple[Any, ...], list[str]] = {}
         self._btg_key: tuple[str, ...] | None = None
         self._pub: dict[tuple[str | None, str], list[str]] | None = None
-        self._valid: dict[tuple[str, str, str], bool] = {}
+        self._valid: dict[tuple[str, str, str], Any] = {}
+        self._drawn: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.all_accounts: dict[str, Account] = {}
+        self.account_ids: dict[str, str] = {}
+        self.home_key = home or DEFAULT_ACCOUNT
 
     # -- subgraphs ----------------------------------------------------------------------------
 
@@ -234,15 +245,19 @@ class _Inferrer:
         used: set[str] = set()
         known: dict[str, str] = {}
         if self.base is not None:
-            known = {self.base.diagram.account_ids.get(k, k): k for k in self.base.accounts}
+            known = {account_subgraph_id(self.base, k): k for k in self.base.accounts if self.base.accounts[k].subgraph}
         for s in self.fc.subgraphs:
             if s.parent is not None:
                 continue
             if s.id in known and self.base is not None:
                 key = known[s.id]
                 acct = self.base.accounts[key]
-                title = acct.label if acct.label is not None else f"{acct.name} Account ({acct.id})"
-                self.accounts[s.id] = (key, acct if s.title == title else acct.model_copy(update={"label": s.title}))
+                update: dict[str, Any] = {}
+                if s.title != account_title(self.base, key):
+                    update["label"] = s.title
+                if s.direction != acct.direction:
+                    update["direction"] = s.direction
+                self.accounts[s.id] = (key, acct.model_copy(update=update) if update else acct)
                 used.add(key)
                 continue
             found = _account_of_title(s.title)
@@ -253,12 +268,13 @@ class _Inferrer:
             while key in used:
                 key += "_"
             used.add(key)
-            default = f"{name} Account ({aid})"
-            label = None if " ".join(plain_text(s.title).split()) == default and s.title == default else s.title
-            self.accounts[s.id] = (key, Account(id=aid, name=name, region=PLACEHOLDER_REGION, label=label))
-            self.report.inferred.append(f"subgraph {s.id}: account '{key}' ({aid})")
-            if s.direction:
-                self.report.unresolved.append(f"subgraph {s.id}: the direction of an account subgraph is not kept")
+            default = default_account_title(name, aid)
+            label = None if s.title == default and s.title_kind != "markdown" else s.title
+            self.accounts[s.id] = (key, Account(id=aid, name=name, region=PLACEHOLDER_REGION, label=label, direction=s.direction))
+            self.report.inferred.append(f"subgraph {s.id}: account '{key}'" + (f" ({aid})" if aid else " (no account id drawn)"))
+            if s.classes:
+                self.report.unresolved.append(f"subgraph {s.id}: classes {', '.join(s.classes)} on an account subgraph are not kept")
+        edge_ends = {x for e in self.fc.edges for x in (e.src, e.dst)}
         for s in self.fc.subgraphs:
             if s.id in self.accounts:
                 continue
@@ -266,24 +282,34 @@ class _Inferrer:
             cidrs = _CIDR.findall(text)
             base_group = self.base.groups.get(s.id) if self.base is not None else None
             if base_group is not None and base_group.resource:
-                self.vpcs[s.id] = base_group.resource
-            elif re.search(r"(?i)\bvpc\b", text) and len(cidrs) == 1 and s.id not in self.node_ids:
-                self.vpcs[s.id] = s.id
+                self.stands[s.id] = base_group.resource
+            elif re.search(r"(?i)\bvpc\b", text) and len(cidrs) == 1:
+                self.stands[s.id] = s.id
                 self.report.inferred.append(f"subgraph {s.id}: VPC {cidrs[0]}")
-            if s.classes:
-                self.report.unresolved.append(f"subgraph {s.id}: classes {', '.join(s.classes)} on a subgraph are not kept")
+            elif s.id in edge_ends:
+                # an edge to a subgraph: the subgraph stands for a resource of its own
+                self.stands[s.id] = s.id
+                self.report.unresolved.append(f"subgraph {s.id}: an edge end; kept as a generic resource the subgraph stands for")
 
     # -- nodes --------------------------------------------------------------------------------
 
     def collect_nodes(self) -> None:
-        for sid, rid in self.vpcs.items():
+        nodes = {n.id: n for n in self.fc.nodes}
+        for sid, rid in self.stands.items():
             if self.base is not None and rid in self.base.resources:
                 known = self.base.resources[rid]
                 self.res[rid] = _Res(rid, None, known.type, known.type, {}, None, known.account, [])
                 continue
-            cidr = _CIDR.findall(plain_text(self.sg[sid].title))[0]
-            self.res[rid] = _Res(rid, None, "vpc", "vpc", {"cidr": cidr}, None, self.account_key_of(sid), [])
+            cidrs = _CIDR.findall(plain_text(self.sg[sid].title))
+            if re.search(r"(?i)\bvpc\b", self.sg[sid].title) and len(cidrs) == 1:
+                self.res[rid] = _Res(rid, None, "vpc", "vpc", {"cidr": cidrs[0]}, None, self.account_key_of(sid), [])
+            else:
+                node = nodes.get(sid)
+                bare = Node(sid, node.label, node.label_kind, node.shape) if node is not None else None
+                self.res[rid] = _Res(rid, bare, "generic", "", {}, None, self.account_key_of(sid), [])
         for n in self.fc.nodes:
+            if n.id in self.sg:  # a subgraph named by an edge, `style` or `class`: not a node
+                continue
             context = [_words_text(plain_text(self.sg[s].title)) for s in self.ancestors(n.id) if s not in self.accounts]
             found = infer_type(n, context)
             rtype, word = found if found else ("generic", "")
@@ -308,6 +334,12 @@ class _Inferrer:
         for stype, ttype, holder, fld in _RELATION_EDGES.get((e.label, e.stroke), []):
             if src.type == stype and dst.type == ttype:
                 return (e.dst, fld, e.src) if holder == "dst" else (e.src, fld, e.dst)
+        if self.base is not None and src.type == "route53_zone" and e.stroke == "solid":
+            # a record the model labels itself ("Apex", say) is drawn with that label
+            known = self.base.resources.get(e.src)
+            for record in getattr(known, "records", ()) or ():
+                if record.label == e.label:
+                    return (e.src, f"records:{record.type}", e.dst)
         return None
 
     def by_type_group(self) -> dict[tuple[Any, ...], list[str]]:
@@ -322,8 +354,8 @@ class _Inferrer:
 
     def enclosing_vpc_of(self, rid: str) -> str | None:
         for sid in self.ancestors(rid):
-            if sid in self.vpcs:
-                return self.vpcs[sid]
+            if sid in self.stands and self.res[self.stands[sid]].type == "vpc":
+                return self.stands[sid]
         vpcs = self.by_type_group().get(("vpc",), [])
         return vpcs[0] if len(vpcs) == 1 else None
 
@@ -436,7 +468,8 @@ class _Inferrer:
             records = []
             for kind in ("A", "AAAA", "CNAME"):
                 for target in fields.get(f"records:{kind}", []):
-                    tlabel = plain_text(self.res[target].node.label if self.res[target].node else "")
+                    tnode = self.res[target].node
+                    tlabel = plain_text(tnode.label if tnode is not None else "")
                     names = [m.group(0) for m in _DOMAIN.finditer(tlabel) if not m.group(1)]
                     records.append((target, kind, names[0] if names else domains[0]))
             order = {tid: i for i, tid in enumerate(x.id for x in self.res.values())}
@@ -485,9 +518,12 @@ class _Inferrer:
             return None
         return {}
 
-    def resolve(self) -> tuple[dict[int, tuple[str, str, str]], dict[str, dict[str, Any]]]:
+    def resolve(self) -> tuple[dict[int, tuple[str, str, str]], dict[str, Any]]:
         """Fix types and typed fields together: a resource that cannot be typed becomes generic,
-        and the edges that were its typed fields become connections (repeat until stable)."""
+        and the edges that were its typed fields become connections (repeat until stable).
+
+        Returns the edges used as typed fields and the typed resources, each validated once in
+        its final form (presentation fields included)."""
         while True:
             self._btg_key = None  # types may have changed in the last pass
             relations: dict[int, tuple[str, str, str]] = {}
@@ -499,28 +535,39 @@ class _Inferrer:
                 holder, fld, target = rel
                 relations[i] = rel
                 fields.setdefault(holder, {}).setdefault(fld, []).append(target)
+            relation_ends = {x for holder, _, target in relations.values() for x in (holder, target)}
             data: dict[str, dict[str, Any]] = {}
+            built: dict[str, Any] = {}
+            problems: list[str] = []
             demoted = False
             for rid, r in self.res.items():
                 if r.type == "generic":
                     continue
                 if self.base is not None and rid in self.base.resources:
-                    data[rid] = based(self.base.resources[rid], fields.get(rid, {}))
+                    d = based(self.base.resources[rid], fields.get(rid, {}), self.res, problems, rid)
+                    obj = self._validated(r, d) if not problems else None
+                    if obj is None and not problems:
+                        problems.append(f"{rid} ({r.type}): the diagram's edits leave it invalid")
+                    data[rid], built[rid] = d, obj
                     continue
-                d = self.facts(r, fields.get(rid, {}))
-                ok = d is not None and self._validates(r, d)
-                if not ok:
+                found = self.facts(r, fields.get(rid, {}))
+                obj = self._validated(r, found) if found is not None else None
+                if obj is None:
                     self.report.unresolved.append(
                         f"{rid}: looks like {TYPES[r.type].title} ('{r.word}') but the diagram does not give what one needs; kept generic"
                     )
+                    # another pass only when this changes what others were inferred from
+                    ends = rid in relation_ends
+                    demoted = demoted or ends or any(self.by_type_group().get((t,)) for t in _DEPENDENTS.get(r.type, ()))
                     r.type = "generic"
-                    demoted = True
                     continue
-                data[rid] = d or {}
-            # a relation only counts when its holder kept the field
-            used = {i: rel for i, rel in relations.items() if rel[0] in data and self._uses(data[rel[0]], rel)}
+                data[rid], built[rid] = found or {}, obj
+            if problems:
+                raise DiagramError(sorted(set(problems), key=problems.index))
             if not demoted:
-                return used, data
+                # a relation only counts when its holder kept the field
+                used = {i: rel for i, rel in relations.items() if rel[0] in data and self._uses(data[rel[0]], rel)}
+                return used, built
 
     @staticmethod
     def _uses(d: dict[str, Any], rel: tuple[str, str, str]) -> bool:
@@ -536,35 +583,25 @@ class _Inferrer:
         value = d.get(fld)
         return value == target or (isinstance(value, list) and target in value)
 
-    def _validates(self, r: _Res, d: dict[str, Any]) -> bool:
+    def _validated(self, r: _Res, d: dict[str, Any]) -> Any:
+        """The resource *r* with data *d* and its presentation fields, validated (None: invalid)."""
         key = (r.id, r.type, repr(d))
         if key not in self._valid:
             try:
-                RESOURCE_CLASSES[r.type].model_validate({"type": r.type, **d})
-                self._valid[key] = True
+                self._valid[key] = RESOURCE_CLASSES[r.type].model_validate(self.record(r, d))
             except ValidationError:
-                self._valid[key] = False
+                self._valid[key] = None
         return self._valid[key]
 
-    # -- assembling ---------------------------------------------------------------------------
+    # -- accounts -----------------------------------------------------------------------------
 
-    def build(self) -> Architecture:
-        self.classify_subgraphs()
-        self.collect_nodes()
-        for rid in self.res:
-            if not _ID.match(rid):
-                raise ValueError(f"node id '{rid}' cannot be a model id (use ASCII letters, digits, '_', '-' and '.')")
-        relations, data = self.resolve()
-
+    def setup_accounts(self) -> None:
+        """The accounts (drawn, known from the base, or one that is not drawn) and their regions."""
         accounts: dict[str, Account] = dict(self.base.accounts) if self.base is not None else {}
         accounts.update({key: acct for key, acct in self.accounts.values()})
         account_ids: dict[str, str] = dict(self.base.diagram.account_ids) if self.base is not None else {}
         account_ids.update({key: sid for sid, (key, _) in self.accounts.items() if key != sid})
         home = self.home if self.home in accounts else (next(iter(accounts)) if accounts else (self.home or DEFAULT_ACCOUNT))
-        if self.base is not None:
-            regions_known = True
-        else:
-            regions_known = False
         outside = [r for r in self.res.values() if r.account is None and r.node is not None and r.group is None]
         if self.accounts and outside and self.base is None:
             # nodes drawn outside every account subgraph live in an account that is not drawn
@@ -573,32 +610,76 @@ class _Inferrer:
                 r.account = home
         hidden = home not in accounts
         if hidden:
-            accounts[home] = Account(id=PLACEHOLDER_ACCOUNT_ID, name=home.replace("_", " ").title(), region=PLACEHOLDER_REGION)
-            account_ids[home] = ""
+            accounts[home] = Account(name=home.replace("_", " ").title(), region=PLACEHOLDER_REGION, subgraph=False)
             self.report.unresolved.append(
-                f"account '{home}': the diagram names no account; id {PLACEHOLDER_ACCOUNT_ID} and region {PLACEHOLDER_REGION} are placeholders"
+                f"account '{home}': the diagram draws no account for it; it has no id (needed only to build) and region {PLACEHOLDER_REGION} is a placeholder"
             )
-        # account regions from the availability zones drawn inside them
-        regions: dict[str, list[str]] = {}
-        for r in self.res.values():
-            for az in _AZ.findall(plain_text(r.node.label if r.node else "")):
-                if AZ_PATTERN.match(az):
-                    regions.setdefault(r.account or home, []).append(az_region(az))
-        every = [r for found in regions.values() for r in found]
-        common = max(sorted(set(every)), key=every.count) if every else None
-        for key, acct in list(accounts.items()):
-            if regions_known:
-                break
-            found = regions.get(key)
-            if not found and common:
-                accounts[key] = acct.model_copy(update={"region": common})
-                self.report.unresolved.append(f"account '{key}': no availability zone drawn in it; region {common} assumed (the diagram's)")
-                continue
-            if found:
-                accounts[key] = acct.model_copy(update={"region": max(sorted(set(found)), key=found.count)})
-                self.report.inferred.append(f"account '{key}': region {accounts[key].region} (from availability zones)")
-            elif not hidden or key != home:
-                self.report.unresolved.append(f"account '{key}': no availability zone drawn; region {PLACEHOLDER_REGION} is a placeholder")
+        if self.base is None:
+            # account regions from the availability zones drawn inside them
+            regions: dict[str, list[str]] = {}
+            for r in self.res.values():
+                for az in _AZ.findall(plain_text(r.node.label if r.node else "")):
+                    if AZ_PATTERN.match(az):
+                        regions.setdefault(r.account or home, []).append(az_region(az))
+            every = [x for found in regions.values() for x in found]
+            common = max(sorted(set(every)), key=every.count) if every else None
+            for key, acct in list(accounts.items()):
+                found = regions.get(key)
+                if not found and common:
+                    accounts[key] = acct.model_copy(update={"region": common})
+                    self.report.unresolved.append(f"account '{key}': no availability zone drawn in it; region {common} assumed (the diagram's)")
+                elif found:
+                    accounts[key] = acct.model_copy(update={"region": max(sorted(set(found)), key=found.count)})
+                    self.report.inferred.append(f"account '{key}': region {accounts[key].region} (from availability zones)")
+                elif not (hidden and key == home):
+                    self.report.unresolved.append(f"account '{key}': no availability zone drawn; region {PLACEHOLDER_REGION} is a placeholder")
+        self.all_accounts = accounts
+        self.account_ids = account_ids
+        self.home_key = home
+
+    # -- assembling ---------------------------------------------------------------------------
+
+    def record(self, r: _Res, d: dict[str, Any]) -> dict[str, Any]:
+        """The model data of *r*: its typed data *d* and what the diagram shows of it."""
+        rd: dict[str, Any] = {"type": r.type, **d}
+        if r.type == "generic" and r.word:
+            rd["kind"] = r.word
+        info = TYPES[r.type]
+        n = r.node
+        if n is not None:
+            # `@{ label: ... }` is markdown by Mermaid's own rule for a node with no bracket shape: no backticks needed
+            markdown = n.label_kind == "markdown" and n.shape in BRACKET_SHAPES
+            label = f"`{n.label}`" if markdown else n.label
+            unlabelled = label is None and r.type == "generic" and "kind" not in rd
+            if label is None and not unlabelled:
+                label = r.id
+            if label is not None:
+                rd["label"] = label
+            shown = label is None or label == r.id  # drawn as its id alone
+            if n.shape is None:
+                if not shown:
+                    rd["shape"] = DEFAULT_SHAPE  # Mermaid's own box: `id@{ label: ... }`
+            elif shown or n.shape != info.shape:
+                rd["shape"] = n.shape
+            if n.classes:
+                rd["classes"] = list(n.classes)
+            if r.group is not None:
+                rd["group"] = r.group
+        account = r.account or self.home_key
+        rd["account"] = account
+        az = rd.get("az")
+        if isinstance(az, str) and az_region(az) != self.all_accounts[account].region:
+            rd["region"] = az_region(az)
+        return rd
+
+    def build(self) -> Architecture:
+        self.classify_subgraphs()
+        self.collect_nodes()
+        for rid in self.res:
+            if not _ID.match(rid):
+                raise ValueError(f"node id '{rid}' cannot be a model id (use letters, digits, '_', '-' and '.')")
+        self.setup_accounts()
+        relations, built = self.resolve()
 
         groups: dict[str, Group] = {}
         for s in self.fc.subgraphs:
@@ -606,76 +687,48 @@ class _Inferrer:
                 continue
             parent = self.parent_of.get(s.id)
             g: dict[str, Any] = {}
-            if s.title != s.id:
-                g["title"] = plain_text(s.title) if False else s.title if s.title_kind != "markdown" else f"`{s.title}`"
+            if s.title != s.id or s.title_kind != "plain":
+                g["title"] = s.title if s.title_kind != "markdown" else f"`{s.title}`"
             if parent in self.accounts:
                 g["account"] = self.accounts[parent][0]
             elif parent is not None:
                 g["parent"] = parent
             if s.direction:
                 g["direction"] = s.direction
-            if s.id in self.vpcs:
-                g["resource"] = self.vpcs[s.id]
+            if s.id in self.stands:
+                g["resource"] = self.stands[s.id]
+            if s.classes:
+                g["classes"] = list(s.classes)
             groups[s.id] = Group(**g)
 
         resources: dict[str, Any] = {}
         for rid, r in self.res.items():
-            account = r.account or home
-            n = r.node
-            rd: dict[str, Any] = {"type": r.type, **data.get(rid, {})}
-            if r.type == "generic":
-                if r.word:
-                    rd["kind"] = r.word
-                if r.node is None:
-                    continue
-            info = TYPES[r.type]
-            if n is not None:
-                if (
-                    r.type != "generic"
-                    and account not in self.accounts.values()
-                    and not hidden
-                    and info.account_scoped
-                    and r.account is None
-                    and r.group is None
-                ):
-                    pass
-                label = n.label if n.label_kind != "markdown" else f"`{n.label}`"
-                if label is None and not (r.type == "generic" and "kind" not in rd):
-                    label = rid
-                if label is not None:
-                    rd["label"] = label
-                shape = _AST_TO_MODEL_SHAPE.get(n.shape or "", n.shape)
-                if shape is not None and shape != info.shape:
-                    if shape in _MODEL_SHAPES:
-                        rd["shape"] = shape
-                    else:
-                        self.report.unresolved.append(f"{rid}: shape '{shape}' has no model equivalent; drawn as {info.shape}")
-                if n.classes:
-                    rd["classes"] = list(n.classes)
-                if r.group is not None:
-                    rd["group"] = r.group
-            rd["account"] = account
-            region = accounts[account].region
-            az = rd.get("az")
-            if isinstance(az, str) and az_region(az) != region:
-                rd["region"] = az_region(az)
-            resources[rid] = RESOURCE_CLASSES[r.type].model_validate(rd)
             if r.type != "generic":
+                resources[rid] = built[rid]
                 self.report.inferred.append(f"{rid}: {r.type} ('{r.word}')")
-            else:
+                continue
+            if r.node is None and rid not in self.stands.values():
+                continue
+            resources[rid] = RESOURCE_CLASSES["generic"].model_validate(self.record(r, {}))
+            if rid not in self.stands.values():
                 self.report.unresolved.append(f"{rid}: no resource type; kept as generic" + (f" (kind '{r.word}')" if r.word else ""))
-        connections: list[Connection] = []
+        drawn_connections: list[dict[str, Any]] = []
         for i, e in enumerate(self.fc.edges):
             if i in relations:
                 continue
             if e.src not in resources or e.dst not in resources:
-                self.report.unresolved.append(f"edge {e.src} → {e.dst}: an end is a subgraph; not kept")
+                self.report.unresolved.append(f"edge {e.src} → {e.dst}: an end is an account subgraph; not kept")
                 continue
-            connections.append(self.connection(e, resources))
+            drawn_connections.append(self.connection_data(e, resources))
+        connections = _CONNECTIONS.validate_python(drawn_connections)  # one call: the list is validated in pydantic-core
 
         diagram: dict[str, Any] = {"direction": self.fc.direction, "keyword": self.fc.keyword}
-        if account_ids:
-            diagram["account_ids"] = account_ids
+        if self.fc.title is not None:
+            diagram["title"] = self.fc.title
+        elif self.base is not None and self.base.diagram.title is not None:
+            diagram["title"] = None
+        if self.account_ids:
+            diagram["account_ids"] = self.account_ids
         if self.fc.class_defs:
             diagram["class_defs"] = {c.name: c.style for c in self.fc.class_defs}
         if self.fc.styles:
@@ -687,66 +740,99 @@ class _Inferrer:
             self.report.unresolved.append("linkStyle statements are not kept (edge styles live on connections)")
         if any(e.id for e in self.fc.edges):
             self.report.unresolved.append("edge ids (e1@-->) are not kept")
-        name = self.fc.title or "architecture"
+        name = self.base.name if self.base is not None else "architecture"
         return Architecture(
-            name=name, accounts=accounts, resources=resources, connections=connections, groups=groups, diagram=DiagramSettings(**diagram)
+            name=name, accounts=self.all_accounts, resources=resources, connections=connections, groups=groups,
+            diagram=DiagramSettings(**diagram),
         )
 
-    def connection(self, e: Edge, resources: dict[str, Any]) -> Connection:
-        verb = infer_verb(e.label)
-        if verb is not None:
-            info = VERBS[verb]
-            st, tt = resources[e.src].type, resources[e.dst].type
-            fits = (not info.sources or st in info.sources or st == "generic") and (
-                not info.targets or tt in info.targets or tt == "generic"
-            )
-            if not fits:
-                verb = None
-        verb = verb or "relates"
+    def connection_data(self, e: Edge, resources: dict[str, Any]) -> dict[str, Any]:
+        """The connection *e* draws, as model data (its verb from the label when the ends fit)."""
+        st, tt = resources[e.src].type, resources[e.dst].type
+        key = (e.label, e.label_kind, e.stroke, e.head_start, e.head_end, e.length, st, tt)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            drawn = self._drawn[key] = _connection_drawn(e, st, tt)
+        return {"from": e.src, "to": e.dst, **drawn}
+
+
+def _connection_drawn(e: Edge, st: str, tt: str) -> dict[str, Any]:
+    """Verb, label and style of a connection drawn like *e* between types *st* and *tt*."""
+    verb = infer_verb(e.label)
+    if verb is not None:
         info = VERBS[verb]
-        label = e.label if e.label_kind != "markdown" else f"`{e.label}`"
-        c: dict[str, Any] = {"from": e.src, "to": e.dst, "verb": verb}
-        if label != (info.label or None):
-            c["label"] = label
-        style: dict[str, Any] = {}
-        if e.stroke != info.line:
-            style["line"] = e.stroke
-        if e.head_start != "none":
-            style["head_start"] = e.head_start
-        if e.head_end != "arrow":
-            style["head_end"] = e.head_end
-        if e.length != 1:
-            style["length"] = e.length
-        if style:
-            c["style"] = EdgeStyle(**style)
-        return Connection(**c)
+        fits = (not info.sources or st in info.sources or st == "generic") and (not info.targets or tt in info.targets or tt == "generic")
+        if not fits:
+            verb = None
+    verb = verb or "relates"
+    info = VERBS[verb]
+    label = e.label if e.label_kind != "markdown" else f"`{e.label}`"
+    c: dict[str, Any] = {"verb": verb}
+    if label != (info.label or None):
+        c["label"] = label
+    style: dict[str, Any] = {}
+    if e.stroke != info.line:
+        style["line"] = e.stroke
+    if e.head_start != "none":
+        style["head_start"] = e.head_start
+    if e.head_end != "arrow":
+        style["head_end"] = e.head_end
+    if e.length != 1:
+        style["length"] = e.length
+    if style:
+        c["style"] = EdgeStyle(**style)  # one validated style shared by the connections drawn alike
+    return c
 
 
-# top-level typed fields a diagram draws (the rest of a known resource comes from the model)
+_CONNECTIONS: TypeAdapter[list[Connection]] = TypeAdapter(list[Connection])
+
+
+# top-level typed fields a diagram draws (the rest of a known resource comes from the model);
+# load balancer listeners and DNS records (nested) are applied by `_listeners` and `_records`
 DRAWN_FIELDS: dict[str, tuple[str, ...]] = {
     "subnet": ("default_route",),
     "lambda_function": ("role", "subnets"),
     "ecs_service": ("subnets", "task_definition", "target_group"),
-    "load_balancer": ("subnets",),
+    "load_balancer": ("subnets", "web_acl"),
     "db_subnet_group": ("subnets",),
     "dns_delegation": ("zone",),
-    "cloudfront_distribution": ("certificate",),
+    "cloudfront_distribution": ("certificate", "web_acl"),
     "api_gateway": ("web_acl",),
     "ecs_task_definition": ("execution_role", "task_role"),
 }
-_REQUIRED = {
-    ("lambda_function", "role"),
-    ("ecs_service", "subnets"),
-    ("ecs_service", "task_definition"),
-    ("load_balancer", "subnets"),
-    ("db_subnet_group", "subnets"),
-    ("dns_delegation", "zone"),
-    ("ecs_task_definition", "execution_role"),
-}
+# drawn fields a model needs to build (`needed` in archc.model.resources): a diagram that stops
+# drawing one is an error for `archc sync`, never a silent change to a model that builds
+_REQUIRED = {(t, f) for t, fields in DRAWN_FIELDS.items() for f in fields if f in needed_fields(RESOURCE_CLASSES[t])}
+# (holder type, field) → the label of the edge that draws it
+_FIELD_EDGE: dict[tuple[str, str], str] = {}
+for (_label, _line), _rows in _RELATION_EDGES.items():
+    for _st, _tt, _holder, _fld in _rows:
+        _FIELD_EDGE.setdefault((_tt if _holder == "dst" else _st, _fld.split(":")[0]), _label)
+_FIELD_EDGE[("ecs_task_definition", "execution_role")] = _FIELD_EDGE[("ecs_task_definition", "role")]
 
 
-def based(res: Any, fields: dict[str, list[str]]) -> dict[str, Any]:
-    """A known resource's data with the typed fields the diagram draws taken from the diagram."""
+class DiagramError(ValueError):
+    """What a diagram says that cannot be applied to its model (each problem names node and field)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _missing(rid: str, res: Any, fld: str) -> str:
+    edge = _FIELD_EDGE.get((res.type, fld), fld)
+    return (
+        f"{rid} ({res.type}): the diagram no longer draws its '{edge}' edge for {fld}, which a {TYPES[res.type].title} needs; "
+        f"draw the edge again, or remove {rid} from the diagram"
+    )
+
+
+def based(res: Any, fields: dict[str, list[str]], drawn: dict[str, Any], problems: list[str], rid: str = "") -> dict[str, Any]:
+    """A known resource's data with the typed fields the diagram draws taken from the diagram.
+
+    A required field whose edge the diagram removed is a problem (appended to *problems*); the
+    field keeps its old value so inference can go on and report every problem at once.
+    """
     d: dict[str, Any] = res.model_dump(exclude_defaults=True, exclude_none=True, mode="json")
     for k in ("type", "label", "group", "shape", "classes", "account"):
         d.pop(k, None)
@@ -759,22 +845,79 @@ def based(res: Any, fields: dict[str, list[str]]) -> dict[str, Any]:
             values: list[str] = roles[:1] if fld == "execution_role" else roles[1:2]
         else:
             values = fields.get(fld, [])
-        if fld == "subnets":
-            if values:
-                d[fld] = values
-            elif (t, fld) not in _REQUIRED:
-                d.pop(fld, None)
-        elif values:
-            d[fld] = values[0]
-        elif (t, fld) not in _REQUIRED:
+        if values:
+            d[fld] = values if fld == "subnets" else values[0]
+        elif (t, fld) in _REQUIRED and d.get(fld):
+            problems.append(_missing(rid, res, fld))
+        else:
             d.pop(fld, None)
+    if t == "load_balancer":
+        _listeners(rid, d, fields, problems)
+    if t == "route53_zone":
+        _records(d, fields, drawn)
     return d
 
 
-def _refs(res: Any) -> list[Any]:
-    from archc.model.references import iter_refs
+def _listeners(rid: str, d: dict[str, Any], fields: dict[str, list[str]], problems: list[str]) -> None:
+    """A load balancer's listeners forward to the target groups and terminate TLS with the
+    certificates the diagram draws ("Forward", "TLS termination"): a listener whose target group
+    (or certificate) is no longer drawn takes a newly drawn one; one with nothing left to take is
+    a problem, as is a drawn target group no listener can take."""
+    listeners: list[dict[str, Any]] = d.get("listeners", [])
+    for key, fld, edge in (("target_group", "listener_target", "Forward"), ("certificate", "certificate", "TLS termination")):
+        drawn = list(dict.fromkeys(fields.get(fld, [])))
+        having = [x for x in listeners if x.get(key)]
+        fresh = [v for v in drawn if v not in {x[key] for x in having}]
+        for x in having:
+            if x[key] in drawn:
+                continue
+            if fresh:
+                x[key] = fresh.pop(0)
+            elif len(drawn) == 1:
+                x[key] = drawn[0]
+            else:
+                problems.append(
+                    f"{rid} (load_balancer): the diagram no longer draws the '{edge}' edge to {x[key]}, which its listener on port "
+                    f"{x['port']} needs; draw it again, or change the listener in the model"
+                )
+        for v in fresh:
+            problems.append(
+                f"{rid} (load_balancer): the diagram draws a '{edge}' edge to {v}, but no listener of the model can take it; "
+                "add the listener to the model"
+            )
 
-    return list(iter_refs(res))
+
+def _records(d: dict[str, Any], fields: dict[str, list[str]], drawn: dict[str, Any]) -> None:
+    """A hosted zone's records are the "A record" / "AAAA record" / "CNAME" edges the diagram
+    draws: kept when drawn, retyped or retargeted when the edge changed, new ones named after
+    their target's domain (else the zone's), removed when no longer drawn."""
+    want = [(kind, target) for kind in ("A", "AAAA", "CNAME") for target in fields.get(f"records:{kind}", [])]
+    old: list[dict[str, Any]] = d.get("records", [])
+    missing = [w for w in want if w not in {(x.get("type", "A"), x["target"]) for x in old}]
+    out: list[dict[str, Any]] = []
+    for x in old:
+        kind = x.get("type", "A")
+        if (kind, x["target"]) in want:
+            out.append(x)
+            continue
+        # no longer drawn: it becomes a drawn record to the same target (retyped) or of the same type (retargeted)
+        pick = next((w for w in missing if w[1] == x["target"]), None) or next((w for w in missing if w[0] == kind), None)
+        if pick is not None:
+            missing.remove(pick)
+            out.append(_record({**x, "type": pick[0], "target": pick[1]}))
+    for kind, target in missing:
+        r = drawn.get(target)
+        label = plain_text(r.node.label if r is not None and r.node is not None else "")
+        names = [m.group(0) for m in _DOMAIN.finditer(label) if not m.group(1)]
+        out.append(_record({"name": names[0] if names else d["domain"], "type": kind, "target": target}))
+    if out:
+        d["records"] = out
+    else:
+        d.pop("records", None)
+
+
+def _record(x: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in x.items() if not (k == "type" and v == "A")}
 
 
 def infer(fc: Flowchart, account: str | None = None, base: Architecture | None = None) -> tuple[Architecture, Report]:
@@ -784,8 +927,10 @@ def infer(fc: Flowchart, account: str | None = None, base: Architecture | None =
     the model knows keep its type and every field the diagram cannot show.
 
     *account* names the account for nodes outside every account subgraph (default: the first
-    account subgraph, else an account ``main`` with placeholder id and region, not drawn).
-    Raises ValueError for a diagram that cannot be a model (an id the model cannot hold).
+    account subgraph, else an account ``main`` that is not drawn, with no id and a placeholder
+    region). Raises ValueError for a diagram that cannot be a model (an id the model cannot
+    hold), `DiagramError` for edits that cannot be applied to *base* (a required field's edge
+    removed), naming each node and field.
     """
     inf = _Inferrer(fc, account, base)
     arch = inf.build()

@@ -11,7 +11,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from archc.model.architecture import Architecture, Connection
+from archc.model.architecture import Account, Architecture, Connection
 
 
 def _flow(data: dict[str, Any]) -> CommentedMap:
@@ -36,13 +36,17 @@ def resource_data(res: Any) -> dict[str, Any]:
     return {"type": res.type, **{k: v for k, v in data.items() if k != "type"}}
 
 
+def account_data(acct: Account) -> dict[str, Any]:
+    """An account's fields; a missing id is written `id: null`, so the file shows what to fill in."""
+    data: dict[str, Any] = acct.model_dump(exclude_defaults=True, exclude_none=True, mode="json")
+    return data if acct.id is not None else {"id": None, **data}
+
+
 def model_document(arch: Architecture, header: str | None = None) -> CommentedMap:
     doc = CommentedMap()
     doc["archc"] = 1
     doc["name"] = arch.name
-    doc["accounts"] = CommentedMap(
-        (k, _flow(a.model_dump(exclude_defaults=True, exclude_none=True, mode="json"))) for k, a in arch.accounts.items()
-    )
+    doc["accounts"] = CommentedMap((k, _flow(account_data(a))) for k, a in arch.accounts.items())
     if arch.groups:
         doc["groups"] = CommentedMap(
             (k, _flow(g.model_dump(exclude_defaults=True, exclude_none=True, mode="json"))) for k, g in arch.groups.items()

@@ -92,13 +92,15 @@ def test_sync_check_then_write(tmp_path: Path) -> None:
     assert run("sync", str(mmd), str(model), "--check")[0] == 0
 
 
-def test_sync_refuses_a_model_that_would_not_load(tmp_path: Path) -> None:
+def test_sync_refuses_a_diagram_that_drops_a_needed_edge(tmp_path: Path) -> None:
     model = tmp_path / "m.yaml"
     text = "archc: 1\naccounts: {a: {id: '111111111111', name: A, region: us-west-2}}\nresources:\n  ROLE: {type: iam_role}\n  FN: {type: lambda_function, role: ROLE}\n"
     model.write_text(text)
     mmd = tmp_path / "d.mmd"
     mmd.write_text('graph TB\n    subgraph a["A Account (111111111111)"]\n        FN["Lambda Function"]\n    end\n')
-    code, out, err = run("sync", str(mmd), str(model))
-    # the diagram drops ROLE, which FN's role names: the result would not load, so nothing is written
-    assert code == 2 and "nothing was written" in err and "- resource ROLE" in out
+    # the diagram drops ROLE and with it the edge that draws FN's role: an error, nothing written
+    assert run("sync", str(mmd), str(model)) == (2, "", (
+        f"archc: {mmd}: FN (lambda_function): the diagram no longer draws its 'Used by' edge for role, which a Lambda Function "
+        "needs; draw the edge again, or remove FN from the diagram\n"
+    ))
     assert model.read_text() == text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -73,3 +74,13 @@ def test_findings_mark_nodes_and_edges_and_add_a_legend() -> None:
     assert "FN o-..-o|odd| ROLE" in text
     mermaidjs.require_harness()
     assert mermaidjs.is_valid(text)
+
+
+def test_a_finding_on_the_resource_a_subgraph_stands_for_marks_the_subgraph(example_model) -> None:
+    view = build_view(example_model.architecture)
+    assert next(g for g in view.groups if g.id == "VPC").origin == ("resources", "VPC")
+    text = render(view, [Diagnostic("ARC299", "vpc", ("resources", "VPC", "cidr"))])
+    assert re.search(r"^    class (\w+,)*VPC(,\w+)* finding$", text, re.MULTILINE), text
+    back = parse(text)
+    assert next(s for s in back.subgraphs if s.id == "VPC").classes == ("finding",)
+    assert "legend_codes" in {n.id for n in back.nodes}

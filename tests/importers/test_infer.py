@@ -6,16 +6,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import mermaidjs
 
+from archc.catalog import TYPES, VERBS
 from archc.emitters.mermaid import render
 from archc.emitters.views import build_view
-from archc.importers.infer import infer, infer_verb, match_type
+from archc.importers.infer import _words_text, infer, infer_verb, match_type
 from archc.importers.mermaid_parser import extract_blocks, parse
 from archc.importers.model_yaml import model_yaml
 from archc.model.architecture import Architecture
@@ -24,12 +25,49 @@ from archc.model.loader import load_text
 SEED = Path("/work/shared/seed/000_d614f429c6bfce2c.txt")
 CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glob("*.mmd"))
 
-# What the model cannot carry yet (each needs a model change, reported to the lead).
-KNOWN_GAPS = {
-    "shape_data": "model Shape has no ellipse/@{shape} shapes (doc, cloud, lin-cyl, hourglass, tag-rect)",
-    "shapes_all": "model Shape has no 'ellipse'",
-    "unicode_labels": "model ids are ASCII only (ID_PATTERN)",
-    "membership_rules": "Group has no classes (class S3 grp)",
+# Diagrams beside the corpus that exercise what only the model's presentation fields carry:
+# account subgraphs with and without ids and with their own direction, subgraph classes and
+# `style` lines, an edge into a subgraph, Mermaid's default box, a front-matter title.
+EXTRA = {
+    "accounts_styles": """---
+title: Two accounts
+---
+flowchart LR
+    subgraph prod["Production Account (111111111111)"]
+        direction TB
+        subgraph VPC["VPC (10.0.0.0/16)"]
+            PUB["Public Subnet<br/>10.0.0.0/24<br/>us-west-2a"]
+        end
+        subgraph apps[Apps]
+            FN["Lambda<br/>orders"] --> Q[("SQS: jobs")]
+        end
+    end
+    subgraph dev["Dev Account"]
+        direction RL
+        B["S3: dev-data"]
+        N@{ label: "**notes**" }
+    end
+    FN -->|Write| B
+    Q --> VPC
+    apps -.-> B
+    classDef hot fill:#f96
+    class VPC,apps hot
+    style VPC fill:#eef,stroke:#333
+    style dev stroke-dasharray: 5 5
+    style FN fill:#ff0
+""",
+    "no_accounts": """graph BT
+    A --> B(Round) --> C@{ shape: docs }
+    subgraph G1[Group one]
+        B
+        subgraph G2
+            C
+        end
+    end
+    D["D"] --> G2
+    class G1 a
+    class G2,D b
+""",
 }
 
 
@@ -50,9 +88,10 @@ def comparable(g: dict) -> dict:
     assert "error" not in n, g
     return {
         "direction": n["direction"],
+        "title": n["title"],
         "vertices": {v["id"]: (v["text"], v["shape"], v["markdown"], tuple(v["classes"]), tuple(v["styles"])) for v in n["vertices"]},
         "edges": sorted((e["start"], e["end"], e["type"], e["stroke"], e["text"], e["length"]) for e in n["edges"]),
-        "subgraphs": {s["id"]: (s["title"], tuple(s["nodes"]), s["dir"]) for s in n["subgraphs"]},
+        "subgraphs": {s["id"]: (s["title"], tuple(s["nodes"]), s["dir"], tuple(s["classes"])) for s in n["subgraphs"]},
         "classDefs": {c["name"]: tuple(c["styles"]) for c in n["classDefs"]},
     }
 
@@ -101,11 +140,7 @@ def test_seed_import_lints_arc201_on_priv_1c() -> None:
     assert hits == [("resources", "PRIV_1C")] or [h[:2] for h in hits] == [("resources", "PRIV_1C")]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_GAPS[p.stem], strict=True)) if p.stem in KNOWN_GAPS else p for p in [*CORPUS, SEED]],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", [*CORPUS, SEED], ids=lambda p: p.stem)
 def test_emit_of_import_is_the_same_graph(path: Path) -> None:
     mermaidjs.require_harness()
     if path == SEED:
@@ -117,61 +152,192 @@ def test_emit_of_import_is_the_same_graph(path: Path) -> None:
     assert comparable(again) == comparable(original)
 
 
-# -- import(emit(m)) == m on what a diagram carries -----------------------------------------------
+@pytest.mark.parametrize("name", sorted(EXTRA))
+def test_emit_of_import_keeps_presentation(name: str) -> None:
+    mermaidjs.require_harness()
+    text = EXTRA[name]
+    emitted = render(build_view(import_text(text)))
+    original, again = mermaidjs.mermaid_graphs([text, emitted])
+    assert comparable(again) == comparable(original)
 
-_IDS = st.lists(st.from_regex(r"[A-Z][A-Z0-9_]{0,6}", fullmatch=True), min_size=1, max_size=8, unique=True)
-_LABEL = st.text(alphabet=st.characters(whitelist_categories=("L", "N"), whitelist_characters=" :-/"), min_size=1, max_size=20).map(str.strip).filter(bool)
+
+def test_accounts_directions_classes_and_title_are_model_fields() -> None:
+    arch = import_text(EXTRA["accounts_styles"])
+    assert {k: (a.id, a.name, a.direction, a.subgraph, a.label) for k, a in arch.accounts.items()} == {
+        "production": ("111111111111", "Production", "TB", True, None),
+        "dev": (None, "Dev", "RL", True, None),
+    }
+    assert arch.diagram.title == "Two accounts" and arch.name == "architecture"
+    assert arch.diagram.account_ids == {"production": "prod"}
+    assert arch.groups["apps"].classes == ["hot"] and arch.groups["VPC"].classes == ["hot"]
+    assert arch.groups["VPC"].resource == "VPC" and arch.resources["VPC"].type == "vpc"
+    assert arch.diagram.styles == {"VPC": "fill:#eef,stroke:#333", "dev": "stroke-dasharray: 5 5", "FN": "fill:#ff0"}
+    assert (arch.resources["N"].label, arch.resources["N"].shape) == ("**notes**", "default")
+    # an edge into a subgraph: the subgraph stands for a generic resource of its own
+    assert arch.groups["apps"].resource == "apps" and arch.resources["apps"].type == "generic"
+    assert [(c.source, c.target) for c in arch.connections] == [("FN", "Q"), ("FN", "B"), ("Q", "VPC"), ("apps", "B")]
+
+
+def test_a_diagram_without_accounts_gets_one_without_id_that_is_not_drawn() -> None:
+    arch, report = infer(parse(EXTRA["no_accounts"]))
+    assert {k: (a.id, a.subgraph) for k, a in arch.accounts.items()} == {"main": (None, False)}
+    assert "account 'main': the diagram draws no account for it; it has no id" in report.text()
+    text = model_yaml(arch)
+    assert "  main: {id: null, name: Main, region: us-east-1, subgraph: false}\n" in text
+    assert load_text(text).architecture.accounts["main"].id is None
+    shapes = {rid: r.shape for rid, r in arch.resources.items()}
+    assert shapes == {"A": None, "B": "round", "C": "docs", "D": "rect", "G2": None}
+
+
+# -- import(emit(m)) == m on what a diagram carries -----------------------------------------------
+#
+# A diagram carries a node's type in its words: the models generated here label each typed
+# resource the way a person would (a word of its type from the catalogue, among free words that
+# name no type), or not at all (its derived label, which must name its type again); a generic
+# resource's label names no type. The property then asks for the exact type back: inference from
+# words is what is tested, not a side channel.
+
+_TYPED = ["ecs_cluster", "api_gateway", "web_acl", "s3_bucket", "kms_key", "sqs_queue", "sns_topic", "secret", "log_group",
+          "xray", "iam_role", "external"]
+_DERIVED_OK = [t for t in _TYPED if (match_type(_words_text(TYPES[t].title)) or ("",))[0] == t]
+_SHAPES = [None, "rect", "round", "stadium", "cylinder", "hexagon", "asymmetric", "doc", "cloud", "lin-cyl", "hourglass", "default"]
+_FREE = st.text(alphabet=st.characters(whitelist_categories=("L", "N")), min_size=1, max_size=8).filter(
+    lambda w: match_type(_words_text(w)) is None and infer_verb(w) is None
+)
+_FREE_LABEL = st.lists(_FREE, min_size=1, max_size=3).map(" ".join).filter(lambda t: match_type(_words_text(t)) is None)
+_IDS = st.lists(
+    st.from_regex(r"[A-Z][A-Z0-9_]{0,6}", fullmatch=True).filter(lambda i: match_type(_words_text(i)) is None),
+    min_size=1, max_size=8, unique=True,
+)
+
+
+@st.composite
+def typed_label(draw: st.DrawFn, rtype: str) -> str | None:
+    if rtype in _DERIVED_OK and draw(st.booleans()):
+        return None  # the catalogue's own label ("S3 Bucket")
+    word = draw(st.sampled_from(TYPES[rtype].words))
+    before = draw(st.lists(_FREE, max_size=2))
+    after = draw(st.lists(_FREE, max_size=1))
+    label = " ".join([*before, word.title() if draw(st.booleans()) else word.upper(), *after])
+    sep = draw(st.sampled_from([" ", ": ", "<br/>"]))
+    label = label.replace(" ", sep, 1) if before else label
+    assume((match_type(_words_text(label.replace("<br/>", " "))) or ("",))[0] == rtype)
+    return label
 
 
 @st.composite
 def models(draw: st.DrawFn) -> Architecture:
+    drawn = draw(st.booleans())
+    keys = draw(st.sampled_from([["prod"], ["prod", "dev"]])) if drawn else ["acct"]
+    accounts: dict = {}
+    for key in keys:
+        acct: dict = {"name": key.title(), "region": "us-west-2"}
+        if not drawn:
+            acct.update(subgraph=False, region="us-east-1")
+        else:
+            if draw(st.booleans()):
+                acct["id"] = draw(st.from_regex(r"[1-9][0-9]{11}", fullmatch=True))
+            if draw(st.booleans()):
+                acct["direction"] = draw(st.sampled_from(["TB", "LR", "RL", "BT"]))
+        accounts[key] = acct
     ids = draw(_IDS)
-    ngroups = draw(st.integers(0, 3))
-    groups = {f"G{i}": {"title": draw(_LABEL)} for i in range(ngroups)}
-    for i in range(1, ngroups):
+    groups: dict = {}
+    for i in range(draw(st.integers(0, 3))):
+        g: dict = {}
         if draw(st.booleans()):
-            groups[f"G{i}"]["parent"] = f"G{draw(st.integers(0, i - 1))}"
-    kinds = ["generic", "s3_bucket", "sqs_queue", "iam_role", "external"]
-    resources = {}
+            g["title"] = draw(_FREE_LABEL)
+        if i and draw(st.booleans()):
+            g["parent"] = f"G{draw(st.integers(0, i - 1))}"
+        elif drawn:
+            g["account"] = draw(st.sampled_from(keys))
+        if draw(st.booleans()):
+            g["direction"] = draw(st.sampled_from(["TB", "LR"]))
+        g["classes"] = draw(st.lists(st.sampled_from(["hot", "cold"]), max_size=2, unique=True))
+        groups[f"G{i}"] = g
+
+    def root_account(gid: str) -> str:
+        while "parent" in groups[gid]:
+            gid = groups[gid]["parent"]
+        return groups[gid].get("account", keys[0])
+
+    resources: dict = {}
     for rid in ids:
-        rtype = draw(st.sampled_from(kinds))
-        res: dict = {"type": rtype, "label": draw(_LABEL), "account": "acct"}
-        if ngroups and draw(st.booleans()):
-            res["group"] = f"G{draw(st.integers(0, ngroups - 1))}"
+        rtype = draw(st.sampled_from(["generic", *_TYPED]))
+        res: dict = {"type": rtype, "account": draw(st.sampled_from(keys))}
+        label = draw(typed_label(rtype)) if rtype != "generic" else draw(st.none() | _FREE_LABEL)
+        if label is not None:
+            res["label"] = label
+        if rtype == "external":
+            res["kind"] = {"users": "users", "customers": "users", "clients": "client", "client": "client", "internet": "internet"}.get(
+                next(w for w in TYPES["external"].words if w in _words_text(label or "")), "service")
+        shape = draw(st.sampled_from(_SHAPES))
+        if shape is not None:
+            res["shape"] = shape
+        res["classes"] = draw(st.lists(st.sampled_from(["hot", "web"]), max_size=2, unique=True))
+        if groups and draw(st.booleans()):
+            res["group"] = draw(st.sampled_from(sorted(groups)))
+            res["account"] = root_account(res["group"])
         resources[rid] = res
     conns = []
     for _ in range(draw(st.integers(0, 6))):
-        # a label that is a verb's word is read as that verb: a diagram cannot tell them apart
-        label = draw(_LABEL.filter(lambda t: infer_verb(t) is None))
-        conns.append({"from": draw(st.sampled_from(ids)), "to": draw(st.sampled_from(ids)), "verb": "relates", "label": label})
-    return Architecture.model_validate({
-        "accounts": {"acct": {"id": "123456789012", "name": "Acct", "region": "us-west-2"}},
-        "resources": resources, "connections": conns, "groups": groups,
-        "diagram": {"account_ids": {"acct": "ACCT"}},
-    })
+        src, dst = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
+        fits = [v for v, info in VERBS.items() if info.label and (not info.sources or resources[src]["type"] in info.sources)
+                and (not info.targets or resources[dst]["type"] in info.targets)]
+        if fits and draw(st.booleans()):
+            c: dict = {"from": src, "to": dst, "verb": draw(st.sampled_from(fits))}
+        else:
+            c = {"from": src, "to": dst, "verb": "relates"}
+            if draw(st.booleans()):
+                c["label"] = draw(_FREE_LABEL)
+        style = {"line": draw(st.sampled_from(["solid", "dotted", "thick"])), "length": draw(st.integers(1, 3))}
+        heads = draw(st.sampled_from([("none", "arrow"), ("none", "none"), ("circle", "circle"), ("none", "cross")]))
+        style.update(head_start=heads[0], head_end=heads[1])
+        if draw(st.booleans()):
+            c["style"] = style
+        conns.append(c)
+    diagram: dict = {"class_defs": {"hot": "fill:#f96"}, "styles": {}}
+    if draw(st.booleans()):
+        diagram["title"] = draw(_FREE_LABEL)
+    if ids and draw(st.booleans()):
+        diagram["styles"][ids[0]] = "stroke:#333"
+    if groups and draw(st.booleans()):
+        diagram["styles"]["G0"] = "fill:#eee"
+    if drawn and draw(st.booleans()):
+        diagram["account_ids"] = {keys[0]: keys[0].upper()}
+    return Architecture.model_validate(
+        {"accounts": accounts, "resources": resources, "connections": conns, "groups": groups, "diagram": diagram}
+    )
 
 
 def carried(arch: Architecture) -> dict:
-    from archc.emitters.views import node_label
-
+    """What the overview diagram of *arch* shows, with each node's type."""
+    view = build_view(arch)
+    conns = []
+    for c in arch.connections:
+        style = c.style.model_dump() if c.style else {}
+        line = style.get("line") or VERBS[c.verb].line
+        conns.append((c.source, c.target, c.verb, c.label if c.label is not None else VERBS[c.verb].label, line,
+                      style.get("head_start", "none"), style.get("head_end", "arrow"), style.get("length", 1)))
     return {
-        "resources": {rid: (res.type if res.type in ("s3_bucket", "sqs_queue", "iam_role", "external") else "generic",
-                            node_label(rid, res), res.group) for rid, res in arch.resources.items()},
-        "groups": {gid: (g.title or gid, g.parent) for gid, g in arch.groups.items()},
-        "connections": sorted((c.source, c.target, c.verb, c.label or "") for c in arch.connections),
+        "title": view.title,
+        "accounts": {k: (a.name, a.id, a.direction, a.subgraph) for k, a in arch.accounts.items()},
+        "nodes": {n.id: (n.type, n.label, n.shape, n.labelled, n.classes) for n in view.nodes},
+        "resources": {rid: (res.type, res.account) for rid, res in arch.resources.items()},
+        "groups": {g.id: (g.title, g.parent, g.members, g.direction, g.classes, g.kind) for g in view.groups},
+        "connections": sorted(conns),
+        "styles": sorted(view.styles),
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(models())
 def test_import_of_emit_is_the_model(model: Architecture) -> None:
-    back, _ = infer(parse(render(build_view(model))), account="acct")
-    want = carried(model)
-    got = carried(back)
-    # the label decides the type of a generic node; compare types only where the model typed it
-    for rid, (rtype, label, group) in want["resources"].items():
-        assert got["resources"][rid][1:] == (label, group)
-        if rtype != "generic":
-            assert got["resources"][rid][0] in (rtype, "generic")
-    assert got["groups"] == want["groups"]
-    assert got["connections"] == want["connections"]
+    home = next(iter(model.accounts))
+    back, _ = infer(parse(render(build_view(model))), account=home)
+    assert carried(back) == carried(model)
+
+
+def test_hand_drawn_words_still_decide_the_type() -> None:
+    """Types come from what a person wrote, never from anything archc hides in the diagram."""
+    arch, _ = infer(parse('graph LR\n    B["IAM"] --> Q["Orders queue"]\n    X["S3 Bucket"]\n    Z[Billing]\n'))
+    assert {rid: r.type for rid, r in arch.resources.items()} == {"B": "iam_role", "Q": "sqs_queue", "X": "s3_bucket", "Z": "generic"}
