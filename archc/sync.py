@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from archc.catalog import TYPES, VERBS
 from archc.emitters.views import node_label
 from archc.importers.infer import DRAWN_FIELDS
-from archc.importers.model_yaml import connection_data, resource_data
+from archc.importers.model_yaml import account_data, connection_data, resource_data
 from archc.model.architecture import Architecture, Connection
 
 
@@ -59,16 +59,41 @@ def _shape(res: Any) -> str:
     return str(res.shape or TYPES[res.type].shape)
 
 
+# what a diagram shows of an account (its title, the direction inside its subgraph, whether it is drawn)
+ACCOUNT_DRAWN = ("label", "direction", "subgraph")
+# nested typed fields a diagram draws: (type, field) → the keys of each item the diagram shows
+NESTED_DRAWN: dict[tuple[str, str], tuple[str, ...]] = {
+    ("load_balancer", "listeners"): ("target_group", "certificate"),
+    ("route53_zone", "records"): ("type", "target"),
+}
+
+
 def _fields(res: Any) -> dict[str, Any]:
-    return {f: getattr(res, f, None) for f in DRAWN_FIELDS.get(res.type, ())}
+    out = {f: getattr(res, f, None) for f in DRAWN_FIELDS.get(res.type, ())}
+    for (rtype, fld), keys in NESTED_DRAWN.items():
+        if rtype == res.type:
+            out[fld] = [tuple(getattr(x, k) for k in keys) for x in getattr(res, fld)]
+    return out
+
+
+def _value_text(value: Any) -> str:
+    """A drawn field's value for the diff: ids plainly, nested items as ``a/b`` pairs."""
+    if isinstance(value, list) and value and isinstance(value[0], tuple):
+        return "[" + ", ".join("/".join(str(v) for v in item if v is not None) for item in value) + "]"
+    return repr(value)
 
 
 def diff(a: Architecture, b: Architecture) -> list[Change]:
     """What changes *a* into *b*, as far as a diagram can show it."""
     out: list[Change] = []
-    for key in b.accounts:
+    for key, acct in b.accounts.items():
         if key not in a.accounts:
-            out.append(Change("add", "account", key, f"{b.accounts[key].name} ({b.accounts[key].id})", key))
+            out.append(Change("add", "account", key, acct.name + (f" ({acct.id})" if acct.id else ""), key))
+            continue
+        for attr in ACCOUNT_DRAWN:
+            before, after = getattr(a.accounts[key], attr), getattr(acct, attr)
+            if before != after:
+                out.append(Change("change", "account", key, f"{attr} {before!r} → {after!r}", (key, attr)))
     for key in a.accounts:
         if key not in b.accounts:
             out.append(Change("remove", "account", key, "", key))
@@ -76,12 +101,12 @@ def diff(a: Architecture, b: Architecture) -> list[Change]:
         if gid not in a.groups:
             out.append(Change("add", "group", gid, repr(g.title or gid), gid))
         else:
-            old = a.groups[gid]
-            if (old.title or gid) != (g.title or gid):
-                out.append(Change("change", "group", gid, f"title {old.title or gid!r} → {g.title or gid!r}", (gid, "title")))
-            for attr in ("parent", "account", "direction", "resource"):
-                if getattr(old, attr) != getattr(g, attr):
-                    out.append(Change("change", "group", gid, f"{attr} {getattr(old, attr)!r} → {getattr(g, attr)!r}", (gid, attr)))
+            prev_group = a.groups[gid]
+            if (prev_group.title or gid) != (g.title or gid):
+                out.append(Change("change", "group", gid, f"title {prev_group.title or gid!r} → {g.title or gid!r}", (gid, "title")))
+            for attr in ("parent", "account", "direction", "resource", "classes"):
+                if getattr(prev_group, attr) != getattr(g, attr):
+                    out.append(Change("change", "group", gid, f"{attr} {getattr(prev_group, attr)!r} → {getattr(g, attr)!r}", (gid, attr)))
     for gid in a.groups:
         if gid not in b.groups:
             out.append(Change("remove", "group", gid, "", gid))
@@ -105,7 +130,7 @@ def diff(a: Architecture, b: Architecture) -> list[Change]:
         fo, fn = _fields(old), _fields(res)
         for f in fo:
             if fo[f] != fn.get(f):
-                out.append(Change("change", "resource", rid, f"{f} {fo[f]!r} → {fn.get(f)!r}", (rid, f)))
+                out.append(Change("change", "resource", rid, f"{f} {_value_text(fo[f])} → {_value_text(fn.get(f))}", (rid, f)))
     for rid in a.resources:
         if rid not in b.resources:
             out.append(Change("remove", "resource", rid, a.resources[rid].type, rid))
@@ -135,6 +160,8 @@ def diff(a: Architecture, b: Architecture) -> list[Change]:
         out.append(Change("change", "diagram", "styles", "", "styles"))
     if a.diagram.direction != b.diagram.direction:
         out.append(Change("change", "diagram", "direction", f"{a.diagram.direction} → {b.diagram.direction}", "direction"))
+    if a.diagram.title != b.diagram.title:
+        out.append(Change("change", "diagram", "title", f"{a.diagram.title!r} → {b.diagram.title!r}", "title"))
     return out
 
 
@@ -250,6 +277,28 @@ def _set(m: Any, key: str, value: Any) -> None:
     m[key] = value
 
 
+def _set_items(m: Any, key: str, old: Any, new: Any, keys: tuple[str, ...]) -> None:
+    """Set the nested list *key* (listeners, records) of the resource map *m* from *new*: item by
+    item in place when the count is unchanged (comments and the other keys of each item stay),
+    else the whole list."""
+    before, after = getattr(old, key), getattr(new, key)
+    raw = m.get(key)
+    if isinstance(raw, list) and len(raw) == len(before) == len(after):
+        for item, x, y in zip(raw, before, after, strict=True):
+            for k in keys:
+                if getattr(x, k) == getattr(y, k):
+                    continue
+                if getattr(y, k) == type(y).model_fields[k].default:
+                    item.pop(k, None)
+                else:
+                    item[k] = getattr(y, k)
+        return
+    if not after:
+        m.pop(key, None)
+        return
+    m[key] = CommentedSeq(_flow_map(x.model_dump(exclude_defaults=True, exclude_none=True, mode="json")) for x in after)
+
+
 def _match_conn(raw: Any, c: Connection) -> bool:
     if not isinstance(raw, dict):
         return False
@@ -266,7 +315,19 @@ def apply(texts: list[tuple[str, str]], a: Architecture, b: Architecture, change
     for ch in changes:
         if ch.what == "account" and ch.op == "add":
             name = docs.file_with("accounts")
-            docs.section(name, "accounts")[ch.key] = _flow_map(b.accounts[ch.key].model_dump(exclude_defaults=True, exclude_none=True, mode="json"))
+            docs.section(name, "accounts")[ch.key] = _flow_map(account_data(b.accounts[ch.key]))
+            docs.dirty.add(name)
+        elif ch.what == "account" and ch.op == "change":
+            key, attr = ch.key
+            name = docs.find("accounts", key) or docs.file_with("accounts")
+            sec = docs.section(name, "accounts")
+            value = getattr(b.accounts[key], attr)
+            default = type(b.accounts[key]).model_fields[attr].default
+            if value == default:
+                if key in sec and attr in sec[key]:
+                    del sec[key][attr]
+            else:
+                sec[key][attr] = value
             docs.dirty.add(name)
         elif ch.what == "group":
             gid = ch.key if ch.op != "change" else ch.key[0]
@@ -302,6 +363,8 @@ def apply(texts: list[tuple[str, str]], a: Architecture, b: Architecture, change
                         _set(sec[rid], "label", node_label(rid, res))
                     elif attr == "type":
                         sec[rid] = _flow_map(resource_data(res))
+                    elif (res.type, attr) in NESTED_DRAWN:
+                        _set_items(sec[rid], attr, a.resources[rid], res, NESTED_DRAWN[(res.type, attr)])
                     else:
                         value = getattr(res, attr)
                         _set(sec[rid], attr, list(value) if isinstance(value, (list, tuple)) else value)
@@ -335,6 +398,9 @@ def apply(texts: list[tuple[str, str]], a: Architecture, b: Architecture, change
             name = docs.file_with("diagram")
             dm = docs.section(name, "diagram")
             value = getattr(b.diagram, ch.key)
-            dm[ch.key] = CommentedMap(value) if isinstance(value, dict) else value
+            if value is None or value == {}:
+                dm.pop(ch.key, None)
+            else:
+                dm[ch.key] = CommentedMap(value) if isinstance(value, dict) else value
             docs.dirty.add(name)
     return docs.texts()

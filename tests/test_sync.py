@@ -102,3 +102,94 @@ def test_sync_of_a_directory_puts_new_resources_beside_their_account(tmp_path: P
     assert "  HK_QUEUE: {type: sqs_queue, label: 'SQS: hk'}\n" in out[str(model / "housekeeping.yaml")]
     merged = [(f, out.get(f, t)) for f, t in texts]
     assert load_texts(merged).architecture.resources["HK_QUEUE"].account == "housekeeping"
+
+
+NESTED = """\
+archc: 1
+accounts:
+  prod: {id: "111111111111", name: Prod, region: us-west-2}
+groups:
+  Edge: {title: Edge, account: prod}
+resources:
+  VPC: {type: vpc, cidr: 10.0.0.0/16}
+  PUB_A: {type: subnet, vpc: VPC, tier: public, cidr: 10.0.0.0/24, az: us-west-2a}
+  PUB_B: {type: subnet, vpc: VPC, tier: public, cidr: 10.0.1.0/24, az: us-west-2b}
+  CERT: {type: acm_certificate, domain: example.com}
+  TG_WEB: {type: target_group, vpc: VPC}
+  TG_API: {type: target_group, vpc: VPC, port: 9090}
+  ALB:
+    type: load_balancer
+    subnets: [PUB_A, PUB_B]
+    group: Edge
+    listeners:
+      - {port: 443, protocol: HTTPS, certificate: CERT, target_group: TG_WEB}  # the web listener
+  CDN: {type: cloudfront_distribution, label: "CloudFront<br/>www.example.com"}
+  ZONE:
+    type: route53_zone
+    domain: example.com
+    records:
+      - {name: example.com, target: ALB}
+      - {name: www.example.com, type: CNAME, target: CDN}
+"""
+
+
+def nested_sync(edit: dict[str, str]) -> tuple[list[str], str]:
+    base = load_text(NESTED, "m.yaml").architecture
+    d = render(build_view(base))
+    for old, new in edit.items():
+        assert old in d, old
+        d = d.replace(old, new)
+    b, _ = infer(parse(d), base=base)
+    changes = diff(base, b)
+    text = apply([("m.yaml", NESTED)], base, b, changes).get("m.yaml", NESTED)
+    load_text(text)  # the result loads
+    return [c.text() for c in changes], text
+
+
+def test_nested_fields_follow_the_diagram_in_place() -> None:
+    changes, text = nested_sync({
+        "ALB -->|Forward| TG_WEB": "ALB -->|Forward| TG_API",
+        "ZONE -->|A record| ALB": "ZONE -->|A record| CDN",
+        "ZONE -->|CNAME| CDN": "ZONE -->|CNAME| ALB",
+        "    PUB_A -.->|Hosts| ALB\n": "",
+        'subgraph prod["Prod Account (111111111111)"]': 'subgraph prod["Prod Account (111111111111)"]\n        direction LR',
+    })
+    assert changes == [
+        "~ account prod: direction None → 'LR'",
+        "~ resource ALB: subnets ['PUB_A', 'PUB_B'] → ['PUB_B']",
+        "~ resource ALB: listeners [TG_WEB/CERT] → [TG_API/CERT]",
+        "~ resource ZONE: records [A/ALB, CNAME/CDN] → [CNAME/ALB, A/CDN]",
+    ]
+    assert "  prod: {id: \"111111111111\", name: Prod, region: us-west-2, direction: LR}\n" in text
+    assert "      - {port: 443, protocol: HTTPS, certificate: CERT, target_group: TG_API}  # the web listener\n" in text
+    assert "    subnets: [PUB_B]\n" in text
+    # a record keeps its name; its type and target follow the edge
+    assert "      - {name: example.com, target: ALB, type: CNAME}" in text and "      - {name: www.example.com, target: CDN}\n" in text
+
+
+def test_a_new_record_edge_adds_a_record_named_after_its_target() -> None:
+    changes, text = nested_sync({"    ZONE -->|CNAME| CDN\n": "    ZONE -->|CNAME| CDN\n    ZONE -->|AAAA record| CDN\n"})
+    assert changes == ["~ resource ZONE: records [A/ALB, CNAME/CDN] → [A/ALB, CNAME/CDN, AAAA/CDN]"]
+    assert text.endswith(
+        "    records:\n      - {name: example.com, target: ALB}\n      - {name: www.example.com, type: CNAME, target: CDN}\n"
+        "      - {name: www.example.com, type: AAAA, target: CDN}\n"
+    )
+
+
+def test_a_listener_left_without_its_forward_edge_is_an_error() -> None:
+    base = load_text(NESTED).architecture
+    d = render(build_view(base)).replace("    ALB -->|Forward| TG_WEB\n", "")
+    with pytest.raises(DiagramError) as caught:
+        infer(parse(d), base=base)
+    assert caught.value.problems == [
+        ("ALB (load_balancer): the diagram no longer draws the 'Forward' edge to TG_WEB, which its listener on port 443 needs; "
+        "draw it again, or change the listener in the model")
+    ]
+
+
+def test_group_classes_and_the_title_are_synced() -> None:
+    d = diagram_of(MODEL).replace("graph TB\n", "---\ntitle: Orders\n---\ngraph TB\n") + "    class Data hot\n"
+    text, changes = synced(d)
+    assert changes == ["~ group Data: classes [] → ['hot']", "~ diagram title: None → 'Orders'"]
+    assert "  Data: {title: Data stores, account: prod, classes: [hot]}\n" in text
+    assert load_text(text).architecture.diagram.title == "Orders"

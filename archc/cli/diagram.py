@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from archc.cli.common import EXIT_ERROR, EXIT_FINDINGS, fail, load_model, model_argument, write_atomic
+from archc.cli.common import EXIT_FINDINGS, fail, load_model, model_argument, write_atomic
 
 DIAGRAM_SUFFIXES = (".mmd", ".mermaid", ".md", ".markdown", ".txt")
 _MARKER = re.compile(
@@ -45,12 +45,19 @@ def read_flowchart(path: str, block: int | None = None) -> Any:
         fail(str(exc).removeprefix(""))
 
 
-def import_diagram(path: str, block: int | None = None, account: str | None = None, base: Any = None) -> tuple[Any, Any]:
-    from archc.importers.infer import infer
+def import_diagram(
+    path: str, block: int | None = None, account: str | None = None, base: Any = None, writes: bool = False
+) -> tuple[Any, Any]:
+    """The model *path* draws (merged onto *base* when given); exit 2 with every problem."""
+    from archc.importers.infer import DiagramError, infer
 
     fc = read_flowchart(path, block)
     try:
         return infer(fc, account, base)
+    except DiagramError as exc:
+        for problem in exc.problems[:-1]:
+            click.echo(f"archc: {path}: {problem}", err=True)
+        fail(f"{path}: {exc.problems[-1]}" + ("; nothing was written" if writes else ""))
     except ValueError as exc:
         fail(f"{path}: {exc}")
 
@@ -252,7 +259,7 @@ def sync(diagram_path: str, model: str, block: int | None, check: bool) -> None:
 
     loaded = load_model(model)
     base = loaded.architecture
-    new, _report = import_diagram(diagram_path, block, base=base)
+    new, _report = import_diagram(diagram_path, block, base=base, writes=True)
     changes = semantic_diff(base, new)
     click.echo(diff_text(changes), nl=False)
     if not changes:
@@ -270,15 +277,11 @@ def sync(diagram_path: str, model: str, block: int | None, check: bool) -> None:
         result = load_texts(merged)
     except ModelError as exc:
         fail(f"{model}: the synced model would not load; nothing was written", exc.diagnostics)
-    try:
-        from archc.rules.engine import run_rules  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        run_rules = None
-    if run_rules is not None:
-        n = len(list(run_rules(result.architecture)))
-        click.echo(f"lint: {n} finding{'s' if n != 1 else ''} in the synced model (run `archc lint {model}`)", err=True)
+    from archc.rules.engine import run_rules
+
+    n = len(run_rules(result.architecture))
+    click.echo(f"lint: {n} finding{'s' if n != 1 else ''} in the synced model (run `archc lint {model}`)", err=True)
     for name, text in merged:
         if name in updated:
             write_atomic(name, text)
             click.echo(f"updated {name}", err=True)
-    _ = EXIT_ERROR

@@ -35,12 +35,77 @@ def test_docs_diagram_is_fresh() -> None:
 def test_update_and_check(tmp_path: Path) -> None:
     md = tmp_path / "page.md"
     md.write_text("# Page\n\n<!-- archc:diagram examples/sagebrush view=network -->\nold\n<!-- /archc:diagram -->\ntail\n")
-    code, _, err = run("diagram", "examples/sagebrush", "--update", str(md), "--check")
-    assert code == 1 and "stale" in err and "old" in md.read_text()
-    assert run("diagram", "examples/sagebrush", "--update", str(md))[0] == 0
+    stale = f"{md}: the diagram of examples/sagebrush is stale; run: archc diagram examples/sagebrush --update {md}\n"
+    assert run("diagram", "examples/sagebrush", "--update", str(md), "--check") == (1, "", stale)
+    assert "old" in md.read_text()
+    assert run("diagram", "examples/sagebrush", "--update", str(md)) == (0, "", f"{md}: updated\n")
     text = md.read_text()
-    assert "```mermaid\ngraph TB\n" in text and text.endswith("<!-- /archc:diagram -->\ntail\n") and "subgraph vpc_VPC" in text
-    assert run("diagram", "examples/sagebrush", "--update", str(md), "--check")[0] == 0
+    network = run("diagram", "examples/sagebrush", "--view", "network")[1]
+    assert text == f"# Page\n\n<!-- archc:diagram examples/sagebrush view=network -->\n```mermaid\n{network}```\n<!-- /archc:diagram -->\ntail\n"
+    assert run("diagram", "examples/sagebrush", "--update", str(md), "--check") == (0, "", f"{md}: up to date\n")
+    assert run("diagram", "examples/sagebrush", "--check") == (2, "", "archc: --check goes with --update FILE.md\n")
+
+
+DIAGRAM = """\
+---
+title: Orders
+---
+flowchart LR
+    subgraph prod["Production Account (111111111111)"]
+        direction TB
+        FN["Lambda<br/>orders"] -->|Send| Q["SQS: jobs"]
+        ROLE["IAM Role"] -.->|Used by| FN
+        B[(Ledger)]
+    end
+    USERS((Users)) -->|HTTPS| FN
+    FN --> B
+"""
+
+IMPORTED = """\
+# Imported from d.mmd by `archc import`; edit freely.
+archc: 1
+name: architecture
+accounts:
+  production: {id: '111111111111', name: Production, region: us-east-1, direction: TB}
+  outside: {id: null, name: Outside, region: us-east-1, subgraph: false}
+diagram:
+  title: Orders
+  direction: LR
+  keyword: flowchart
+  account_ids: {production: prod}
+resources:
+  FN: {type: lambda_function, account: production, label: Lambda<br/>orders, role: ROLE}
+  Q: {type: sqs_queue, account: production, label: 'SQS: jobs'}
+  ROLE: {type: iam_role, account: production, label: IAM Role}
+  B: {type: generic, account: production, label: Ledger, shape: cylinder}
+  USERS: {type: external, account: outside, label: Users, shape: circle}
+connections:
+  - {from: FN, to: Q, verb: send}
+  - {from: USERS, to: FN, verb: relates, label: HTTPS}
+  - {from: FN, to: B, verb: relates}
+"""
+
+REPORT = """\
+inferred: subgraph prod: account 'production' (111111111111)
+inferred: FN: lambda_function ('lambda')
+inferred: Q: sqs_queue ('sqs')
+inferred: ROLE: iam_role ('role')
+inferred: USERS: external ('users')
+could not infer: account 'outside': the diagram draws no account for it; it has no id (needed only to build) and region us-east-1 is a placeholder
+could not infer: account 'production': no availability zone drawn; region us-east-1 is a placeholder
+could not infer: B: no resource type; kept as generic
+"""
+
+
+def test_import_reports_and_writes_the_model(tmp_path: Path) -> None:
+    d = tmp_path / "d.mmd"
+    d.write_text(DIAGRAM)
+    out = tmp_path / "m.yaml"
+    assert run("import", str(d), "-o", str(out)) == (0, "", REPORT + f"wrote {out}: 5 resources, 3 connections\n")
+    assert out.read_text() == IMPORTED
+    assert run("import", str(d), "-o", str(out), "--quiet") == (0, "", f"wrote {out}: 5 resources, 3 connections\n")
+    # the model that was written and the diagram say the same
+    assert run("diff", str(d), str(out)) == (0, "", "")
 
 
 def test_import_seed_then_lint_finds_arc201(tmp_path: Path) -> None:
@@ -68,28 +133,39 @@ def test_import_errors_point_at_markdown_lines(tmp_path: Path) -> None:
 
 def test_diff_exit_codes(tmp_path: Path) -> None:
     mmd = tmp_path / "a.mmd"
-    assert run("diagram", "examples/sagebrush", "-o", str(mmd))[0] == 0
+    assert run("diagram", "examples/sagebrush", "-o", str(mmd)) == (0, "", "")
     assert run("diff", "examples/sagebrush", str(mmd)) == (0, "", "")
     changed = tmp_path / "b.mmd"
-    changed.write_text(mmd.read_text().replace('"SQS: jobs"', '"SQS: work"'))
-    code, out, _ = run("diff", str(mmd), str(changed))
-    assert code == 1 and out == "~ resource JOBS: label 'SQS: jobs' → 'SQS: work'\n"
+    changed.write_text(mmd.read_text().replace('"SQS: jobs"', '"SQS: work"').replace("    JOBS -->|Trigger| LAMBDA_WORKER\n", ""))
+    assert run("diff", str(mmd), str(changed)) == (1, (
+        "~ resource JOBS: label 'SQS: jobs' → 'SQS: work'\n"
+        "- connection JOBS → LAMBDA_WORKER (trigger, 'Trigger')\n"
+    ), "")
+    assert run("diff", "examples/sagebrush", str(changed))[:2] == run("diff", str(mmd), str(changed))[:2]
+    assert run("diff", str(mmd), str(tmp_path / "none.mmd"))[0] == 2
 
 
 def test_sync_check_then_write(tmp_path: Path) -> None:
+    from archc.model.loader import load
+    from archc.rules.engine import run_rules
+
     model = tmp_path / "model"
     shutil.copytree(ROOT / "examples/sagebrush", model)
     mmd = tmp_path / "d.mmd"
     run("diagram", str(model), "-o", str(mmd))
     mmd.write_text(mmd.read_text().replace('"SQS: jobs"', '"SQS: work"'))
     before = (model / "production.yaml").read_text()
-    code, out, _ = run("sync", str(mmd), str(model), "--check")
-    assert code == 1 and "JOBS" in out and (model / "production.yaml").read_text() == before
+    changes = "~ resource JOBS: label 'SQS: jobs' → 'SQS: work'\n"
+    assert run("sync", str(mmd), str(model), "--check") == (1, changes, "")
+    assert (model / "production.yaml").read_text() == before
     code, out, err = run("sync", str(mmd), str(model))
-    assert code == 0, err
-    after = (model / "production.yaml").read_text()
-    assert after == before.replace('label: "SQS: jobs"', 'label: "SQS: work"')
-    assert run("sync", str(mmd), str(model), "--check")[0] == 0
+    n = len(run_rules(load(str(model)).architecture))
+    assert (code, out, err) == (0, changes, (
+        f"lint: {n} finding{'s' if n != 1 else ''} in the synced model (run `archc lint {model}`)\n"
+        f"updated {model / 'production.yaml'}\n"
+    ))
+    assert (model / "production.yaml").read_text() == before.replace('label: "SQS: jobs"', 'label: "SQS: work"')
+    assert run("sync", str(mmd), str(model), "--check") == (0, "", f"{model}: in sync with {mmd}\n")
 
 
 def test_sync_refuses_a_diagram_that_drops_a_needed_edge(tmp_path: Path) -> None:
@@ -101,6 +177,6 @@ def test_sync_refuses_a_diagram_that_drops_a_needed_edge(tmp_path: Path) -> None
     # the diagram drops ROLE and with it the edge that draws FN's role: an error, nothing written
     assert run("sync", str(mmd), str(model)) == (2, "", (
         f"archc: {mmd}: FN (lambda_function): the diagram no longer draws its 'Used by' edge for role, which a Lambda Function "
-        "needs; draw the edge again, or remove FN from the diagram\n"
+        "needs; draw the edge again, or remove FN from the diagram; nothing was written\n"
     ))
     assert model.read_text() == text
