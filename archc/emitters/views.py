@@ -13,6 +13,10 @@ Two views:
 - ``network``: account → region → VPC → subnet containment; resources sit in their subnets (one
   placed in several subnets sits in the VPC group); route and NAT edges.
 
+`build_view(arch, name, account=KEY)` (`account_view`) cuts a view down to one account, its
+neighbours and the groups around them (the account pages of `archc docs`). A group that stands for
+a resource has the origin ``("resources", id)``, so findings on the resource mark its subgraph.
+
 Everything follows the model's own order (resources mapping order, connections list order), so
 adding one resource changes only the lines about it.
 """

@@ -94,3 +94,53 @@ def test_example_overview(example_model) -> None:
     labels = {(e.src, e.dst): e.label for e in v.edges}
     assert labels[("R53_ZONE", "CDN")] == "CNAME" and labels[("MGMT_R53", "R53_ZONE")] == "Delegate zone"
     assert build_view(example_model.architecture) == v  # deterministic
+
+
+def test_presentation_fields_reach_the_view() -> None:
+    arch = load_text(SMALL.replace("prod: {id: \"111111111111\", name: Prod, region: us-west-2}",
+                                   "prod: {name: Prod, region: us-west-2, direction: LR}").replace(
+        "Nets: {title: Subnets, parent: VPC}", "Nets: {title: Subnets, parent: VPC, classes: [net]}").replace(
+        "diagram:\n", "diagram:\n  title: Small\n")).architecture
+    v = build_view(arch)
+    groups = {g.id: g for g in v.groups}
+    assert (groups["prod"].title, groups["prod"].direction) == ("Prod Account", "LR")  # no account id yet
+    assert groups["Nets"].classes == ("net",) and groups["Nets"].origin == ("groups", "Nets")
+    assert groups["VPC"].origin == ("resources", "VPC")  # a finding on the VPC marks its subgraph
+    assert v.title == "Small"
+
+
+def test_an_account_not_drawn_as_a_subgraph_and_shapes() -> None:
+    arch = small("  NOTE: {type: generic, label: note, shape: default}\n  BARE: {type: generic}\n"
+                 "  DOC: {type: generic, shape: doc}\n")
+    arch = arch.model_copy(update={"accounts": {"prod": arch.accounts["prod"].model_copy(update={"subgraph": False})}})
+    v = build_view(arch)
+    assert "prod" not in {g.id for g in v.groups} and v.groups[-1].parent is None
+    node = {n.id: n for n in v.nodes}
+    assert (node["NOTE"].shape, node["NOTE"].labelled) == (None, True)  # Mermaid's own box: `NOTE@{ label: ... }`
+    assert (node["BARE"].shape, node["BARE"].labelled, node["BARE"].bare) == (None, False, True)
+    assert (node["DOC"].shape, node["DOC"].labelled, node["DOC"].bare) == ("doc", False, False)
+    assert node["BUCKET"].shape == "rect" and node["BUCKET"].labelled
+
+
+def test_a_resource_with_the_id_of_a_group_is_what_the_group_stands_for() -> None:
+    arch = load_text(SMALL.replace("  Nets: {title: Subnets, parent: VPC}\n", "  Nets: {title: Subnets, parent: VPC}\n  APPS: {account: prod}\n")
+                     .replace("resources:\n", "resources:\n  APPS: {type: generic}\n")
+                     .replace("connections:\n", "connections:\n  - {from: BUCKET, to: APPS, verb: relates}\n")).architecture
+    v = build_view(arch)
+    assert "APPS" not in {n.id for n in v.nodes}
+    assert next(g for g in v.groups if g.id == "APPS").origin == ("resources", "APPS")
+    assert ("BUCKET", "APPS") in {(e.src, e.dst) for e in v.edges}
+
+
+def test_account_view_keeps_the_account_its_neighbours_and_their_groups(example_model) -> None:
+    arch = example_model.architecture
+    view = build_view(arch, "overview", account="housekeeping")
+    assert view.name == "overview:housekeeping"
+    assert {g.id for g in view.groups} == {"Housekeeping", "Production", "IAM_Prod"}
+    assert next(g for g in view.groups if g.id == "IAM_Prod").members == ("ROLE_READ",)
+    ids = {n.id for n in view.nodes}
+    assert {"HK_LAMBDA", "HK_ROLE", "ROLE_READ"} <= ids and "ALB" not in ids
+    assert all(e.src in ids and e.dst in ids for e in view.edges)
+    assert all(c in {x for n in view.nodes for x in n.classes} for c, _ in view.class_defs)
+    with pytest.raises(ValueError, match="^unknown account 'nope'; known accounts: production, management, housekeeping$"):
+        build_view(arch, "overview", account="nope")
