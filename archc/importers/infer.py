@@ -33,8 +33,8 @@ from archc.catalog import TYPES, VERBS
 from archc.emitters.views import account_subgraph_id, account_title, default_account_title
 from archc.importers.flowchart import BRACKET_SHAPES, Edge, Flowchart, Node
 from archc.model.architecture import Account, Architecture, Connection, DiagramSettings, EdgeStyle, Group
-from archc.model.fields import AZ_PATTERN, ID_PATTERN, az_region
 from archc.model.completeness import needed_fields
+from archc.model.fields import AZ_PATTERN, ID_PATTERN, az_region
 from archc.model.resources import RESOURCE_CLASSES
 
 DEFAULT_ACCOUNT = "main"

@@ -12,6 +12,7 @@ from archc.cli import main
 from archc.cli.docs import stale_files
 from archc.emitters import docs as d
 from archc.emitters.views import build_view
+from archc.model.loader import load_text
 from tests.conftest import EXAMPLE, ROOT
 from tests.golden_files import GOLDEN, check_golden
 
@@ -167,3 +168,10 @@ def test_docs_command_on_a_bad_model_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_an_account_without_an_id_says_so() -> None:
+    sketch = load_text("archc: 1\naccounts: {dev: {name: Dev, region: us-west-2}}\nresources:\n  Q: {type: sqs_queue, account: dev}\n").architecture
+    pages = d.render_docs(sketch)
+    assert pages["dev.md"].splitlines()[2] == "# Dev Account Architecture (no account id yet)"
+    assert "| [Dev](dev.md) | no account id yet | us-west-2 | 1 |" in pages["README.md"]
