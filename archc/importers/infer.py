@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from archc.catalog import TYPES, VERBS
+from archc.model.completeness import missing_to_build
 from archc.emitters.views import account_subgraph_id, account_title, default_account_title
 from archc.importers.flowchart import BRACKET_SHAPES, Edge, Flowchart, Node
 from archc.model.architecture import Account, Architecture, Connection, DiagramSettings, EdgeStyle, Group
@@ -412,18 +413,17 @@ class _Inferrer:
             if one("default_route"):
                 d["default_route"] = one("default_route")
             return d
+        # Facts the diagram does not give but only `archc build` needs (the model's `needed`
+        # fields) are left out: the resource keeps its type as a sketch and lint lists what is
+        # missing (ARC115). Only facts that contradict each other make it generic.
         if t in ("internet_gateway", "security_group", "target_group"):
             vpc = enclosing_vpc()
-            return {"vpc": vpc} if vpc else None
+            return {"vpc": vpc} if vpc else {}
         if t == "nat_gateway":
-            if len(azs) != 1:
-                return None
-            pubs = self.public_subnets().get((enclosing_vpc(), azs[0]), [])
-            return {"subnet": pubs[0]} if len(pubs) == 1 else None
+            pubs = self.public_subnets().get((enclosing_vpc(), azs[0]), []) if len(azs) == 1 else []
+            return {"subnet": pubs[0]} if len(pubs) == 1 else {}
         if t == "lambda_function":
-            if not one("role"):
-                return None
-            d = {"role": one("role")}
+            d = {"role": one("role")} if one("role") else {}
             if fields.get("subnets"):
                 d["subnets"] = fields["subnets"]
             if "arm64" in words or "graviton" in words:
@@ -432,34 +432,29 @@ class _Inferrer:
         if t == "ecs_task_definition":
             m = _SIZES.search(text)
             roles = fields.get("role", [])
-            if not m or not roles:
-                return None
-            d = {"vcpu": float(m.group(1)), "memory_gib": float(m.group(2)), "execution_role": roles[0]}
+            d = {"vcpu": float(m.group(1)), "memory_gib": float(m.group(2))} if m else {}
+            if roles:
+                d["execution_role"] = roles[0]
             if len(roles) > 1:
                 d["task_role"] = roles[1]
             return d if len(roles) <= 2 else None
         if t == "ecs_service":
             cluster = same_group("ecs_cluster")
-            if not (one("task_definition") and cluster and fields.get("subnets")):
-                return None
-            d = {"cluster": cluster, "task_definition": one("task_definition"), "subnets": fields["subnets"]}
+            d = {k: v for k, v in (("cluster", cluster), ("task_definition", one("task_definition")), ("subnets", fields.get("subnets"))) if v}
             if one("target_group"):
                 d["target_group"] = one("target_group")
             return d
         if t == "load_balancer":
-            if not fields.get("subnets"):
-                return None
-            tg, cert = one("listener_target"), one("certificate")
-            if tg is None:
-                return None
-            listener: dict[str, Any] = (
-                {"port": 443, "protocol": "HTTPS", "certificate": cert, "target_group": tg}
-                if cert
-                else {"port": 80, "protocol": "HTTP", "target_group": tg}
-            )
-            d = {"subnets": fields["subnets"], "listeners": [listener]}
             if len(fields.get("listener_target", [])) > 1 or len(fields.get("certificate", [])) > 1:
                 return None
+            tg, cert = one("listener_target"), one("certificate")
+            d = {"subnets": fields["subnets"]} if fields.get("subnets") else {}
+            if tg is not None:
+                d["listeners"] = [
+                    {"port": 443, "protocol": "HTTPS", "certificate": cert, "target_group": tg}
+                    if cert
+                    else {"port": 80, "protocol": "HTTP", "target_group": tg}
+                ]
             return d
         if t == "route53_zone":
             domains = [m.group(0) for m in _DOMAIN.finditer(text) if not m.group(1)]
@@ -479,7 +474,7 @@ class _Inferrer:
                 d["records"] = [{"name": name, "type": kind, "target": target} for target, kind, name in records]
             return d
         if t == "dns_delegation":
-            return {"zone": one("zone")} if one("zone") else None
+            return {"zone": one("zone")} if one("zone") else {}
         if t == "acm_certificate":
             m = _DOMAIN.search(text)
             return {"domain": m.group(0)} if m else None
@@ -493,16 +488,19 @@ class _Inferrer:
         if t in ("api_gateway",):
             return {"web_acl": one("web_acl")} if one("web_acl") else {}
         if t == "db_subnet_group":
-            return {"subnets": fields["subnets"]} if fields.get("subnets") else None
+            return {"subnets": fields["subnets"]} if fields.get("subnets") else {}
         if t == "aurora_readers":
             cluster = same_group("aurora_cluster")
-            return {"cluster": cluster} if cluster else None
+            return {"cluster": cluster} if cluster else {}
         if t == "aurora_cluster":
             m = re.search(r"(?i)(postgres(?:ql)?|mysql)\s*(\d+(?:\.\d+)?)", text)
             group = same_group("db_subnet_group")
-            if not m or not group:
-                return None
-            return {"engine": "mysql" if "mysql" in m.group(1).lower() else "postgres", "engine_version": m.group(2), "subnet_group": group}
+            d = {"engine": "mysql" if "mysql" in m.group(1).lower() else "postgres", "engine_version": m.group(2)} if m else {}
+            if re.search(r"(?i)mysql", text) and not m:
+                d["engine"] = "mysql"
+            if group:
+                d["subnet_group"] = group
+            return d
         if t == "s3_bucket":
             m = re.match(r"(?i)\s*s3\s*:\s*([a-z0-9][a-z0-9.-]+)", text)
             return {"name": m.group(1)} if m else {}
@@ -514,8 +512,6 @@ class _Inferrer:
                 r.word, "service"
             )
             return {"kind": kind}
-        if t in ("metric_namespace", "alarm", "dns_delegation"):
-            return None
         return {}
 
     def resolve(self) -> tuple[dict[int, tuple[str, str, str]], dict[str, Any]]:
@@ -562,6 +558,12 @@ class _Inferrer:
                     r.type = "generic"
                     continue
                 data[rid], built[rid] = found or {}, obj
+                missing = missing_to_build(obj)
+                if missing:
+                    self.report.unresolved.append(
+                        f"{rid}: {TYPES[r.type].title} without {', '.join(missing)}: the diagram does not show "
+                        f"{'it' if len(missing) == 1 else 'them'} (needed to build; `archc lint` lists it as ARC115)"
+                    )
             if problems:
                 raise DiagramError(sorted(set(problems), key=problems.index))
             if not demoted:

@@ -16,6 +16,7 @@ from archc.model.fields import AccountRef, AvailabilityZone, Cidr, Ref, Region, 
 # doublecircle, asymmetric, diamond, hexagon, lean_right, lean_left, trapezoid, inv_trapezoid) and
 # the names of the `@{ shape: ... }` syntax (doc, cloud, lin-cyl, hourglass, ...). Mermaid keeps
 # adding shapes, so any lower-case name is accepted; mermaid-js is the judge of what renders.
+# `default` means "no shape given" (a node written `id@{ label: ... }`), kept so it round-trips.
 Shape = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 
 
