@@ -18,7 +18,7 @@ import html
 import importlib
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -31,7 +31,6 @@ from diagrams import Cluster, Diagram, Edge, Node, getcluster, setcluster, setdi
 
 from archc.catalog import TYPES
 from archc.diagnostics import Diagnostic
-from archc.diagnostics import Path as ModelPath
 
 if TYPE_CHECKING:
     from archc.emitters.views import View, ViewEdge, ViewGroup, ViewNode
@@ -99,30 +98,6 @@ def icon_path(type_: str) -> str:
 # --- findings --------------------------------------------------------------------------------
 
 
-def _as_path(origin: object) -> ModelPath:
-    if origin is None:
-        return ()
-    if isinstance(origin, tuple):
-        return origin
-    if isinstance(origin, list):
-        return tuple(origin)
-    if isinstance(origin, str):  # "resources.PRIV_1C" or "connections[3].to"
-        parts: list[str | int] = []
-        for piece in re.findall(r"[^.\[\]]+|\[\d+\]", origin):
-            parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
-        return tuple(parts)
-    return ()
-
-
-def _finding_paths(findings: Iterable[Diagnostic]) -> list[ModelPath]:
-    paths: list[ModelPath] = []
-    for d in findings:
-        for p in (d.path, *d.related):
-            if p:
-                paths.append(tuple(p))
-    return paths
-
-
 @dataclass(frozen=True, slots=True)
 class Marks:
     nodes: frozenset[str]
@@ -138,16 +113,10 @@ def mark_findings(view: View, findings: Sequence[Diagnostic]) -> Marks:
     so every drawing of a model agrees; a cluster that stands for a resource (a VPC or subnet in
     the network view) is flagged like a node would be.
     """
-    from archc.emitters.mermaid import flagged
+    from archc.emitters.mermaid import flagged, flagged_groups
 
     node_ids, edge_ids, _ = flagged(view, findings)
-    paths = _finding_paths(findings)
-    edge_origins = {_as_path(e.origin) for e in view.edges}
-    groups = frozenset(
-        g.id for g in view.groups
-        if g.origin[:1] == ("resources",)
-        and any(p[: len(g.origin)] == g.origin and not (len(p) > len(g.origin) and p in edge_origins) for p in paths)
-    )
+    groups = frozenset(flagged_groups(view, findings))
     nodes, edges = frozenset(node_ids), frozenset(edge_ids)
     counts: dict[tuple[str, str], int] = {}
     for d in findings:
