@@ -30,11 +30,10 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from archc.catalog import TYPES, VERBS
-from archc.model.completeness import missing_to_build
 from archc.emitters.views import account_subgraph_id, account_title, default_account_title
 from archc.importers.flowchart import BRACKET_SHAPES, Edge, Flowchart, Node
 from archc.model.architecture import Account, Architecture, Connection, DiagramSettings, EdgeStyle, Group
-from archc.model.completeness import needed_fields
+from archc.model.completeness import missing_to_build, needed_fields
 from archc.model.fields import AZ_PATTERN, ID_PATTERN, az_region
 from archc.model.resources import RESOURCE_CLASSES
 
