@@ -34,12 +34,12 @@ def test_schema_command_prints_json() -> None:
 def test_bad_model_exits_2_with_positions_and_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "m.yaml"
     bad.write_text("resources:\n  x: {type: subnett}\n")
-    proc = subprocess.run([sys.executable, "-m", "archc", "lint", str(bad)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "archc", "lint", str(bad)], capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert f"{bad}:2:13: ARC103 [error] resource 'x': unknown resource type 'subnett' (did you mean 'subnet'?)" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
 def test_missing_model_path_exits_2(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "archc", "lint", str(tmp_path / "nope")], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "archc", "lint", str(tmp_path / "nope")], capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "no such file or directory" in proc.stderr

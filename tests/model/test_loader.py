@@ -70,9 +70,11 @@ connections:
         "9:37: ARC106 resource 'fn' (lambda_function): role must name a resource of type iam_role, but 'igw' is of type internet_gateway",
         "9:53: ARC103 resource 'fn' (lambda_function): memory_mb: input should be a valid integer, unable to parse string as an integer, got the text 'lots'",
         "11:20: ARC104 connection #1: 'to' refers to 'nothere', which is not a resource",
-        "11:35: ARC103 connection #1: verb: expected 'https', 'http', 'tcp', 'origin', 'forward', 'route', 'run', 'invoke', 'trigger', "
-        "'query', 'read', 'write', 'read_write', 'describe', 'replicate', 'publish', 'send', 'notify', 'logs', 'metrics', 'traces', "
-        "'assume_role' or 'relates', got 'quer' (did you mean 'query'?)",
+        (
+            "11:35: ARC103 connection #1: verb: expected 'https', 'http', 'tcp', 'origin', 'forward', 'route', 'run', 'invoke', 'trigger', "
+            "'query', 'read', 'write', 'read_write', 'describe', 'replicate', 'publish', 'send', 'notify', 'logs', 'metrics', 'traces', "
+            "'assume_role' or 'relates', got 'quer' (did you mean 'query'?)"
+        ),
     ]
 
 

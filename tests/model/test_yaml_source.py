@@ -86,6 +86,6 @@ def test_reads_back_what_pyyaml_writes(value: object) -> None:
 @given(st.text(max_size=200))
 @settings(max_examples=300, deadline=None)
 def test_arbitrary_text_never_raises(text: str) -> None:
-    data, source, problems = load_yaml(text, "fuzz")
+    _, _, problems = load_yaml(text, "fuzz")
     for p in problems:
         assert p.code in ("ARC101", "ARC105") and p.position is not None
