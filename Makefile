@@ -34,6 +34,7 @@ test: $(BIN)/.installed tests/js/node_modules/.installed
 # the project's own checks on its code
 lint-self: $(BIN)/.installed
 	$(BIN)/ruff check archc tests benchmarks
+	$(BIN)/mypy archc
 
 # regenerate every committed generated file (golden files, docs, schema, README image)
 docs-regen: $(BIN)/.installed

@@ -96,7 +96,7 @@ class Build:
 
 def render_template(template: dict[str, Any], fmt: str) -> str:
     if fmt == "yaml":
-        from cfn_flip import dump_yaml  # type: ignore[import-untyped]
+        from cfn_flip import dump_yaml
 
         return str(dump_yaml(_sorted(template), clean_up=False, long_form=False))
     return json.dumps(template, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -205,15 +205,15 @@ class Context:
         self.role_users: dict[str, set[str]] = defaultdict(set)  # role → compute running with it (functions, tasks, services)
         for rid in sorted(arch.resources):
             res = arch.resources[rid]
-            if res.type == "lambda_function":
+            if res.type == "lambda_function" and res.role:  # a sketch without one is refused by build's check
                 self.role_users[res.role].add(rid)
             elif res.type == "ecs_task_definition":
                 for role in (res.execution_role, res.task_role):
                     if role:
                         self.role_users[role].add(rid)
-            if res.type == "ecs_service":
+            if res.type == "ecs_service" and res.task_definition:
                 self.services_of[res.task_definition].append(rid)
-            elif res.type == "aurora_readers":
+            elif res.type == "aurora_readers" and res.cluster:
                 self.readers_of[res.cluster].append(rid)
             elif res.type == "load_balancer":
                 for listener in res.listeners:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
-import diagrams  # type: ignore[import-untyped]
+import diagrams
 from diagrams import Cluster, Diagram, Edge, Node, getcluster, setcluster, setdiagram
 
 from archc.catalog import TYPES

@@ -1,10 +1,10 @@
 """The whole model: accounts, resources, connections (intent edges) and presentation hints."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from archc.model.fields import AccountId, Ref, Region
+from archc.model.fields import AccountId, Region, RefTo
 from archc.model.resources import LintSettings, Resource, Strict
 
 Verb = Literal[
@@ -29,7 +29,7 @@ class Account(Strict):
     name: str
     region: Region = Field(description="default region of this account's resources")
     purpose: str | None = None
-    may_reach: dict[str, list[Ref()]] | None = Field(
+    may_reach: dict[str, list[Annotated[str, RefTo()]]] | None = Field(
         None,
         description="account key → the only resources of that account this account may reach (directly or through hops); absent: no restriction",
     )
@@ -52,8 +52,8 @@ class Connection(Strict):
 
     model_config = Strict.model_config | {"populate_by_name": True}
 
-    source: Ref() = Field(alias="from")
-    target: Ref() = Field(alias="to")
+    source: Annotated[str, RefTo()] = Field(alias="from")
+    target: Annotated[str, RefTo()] = Field(alias="to")
     verb: Verb
     label: str | None = Field(None, description="diagram label; default: the verb's words")
     style: EdgeStyle | None = None
@@ -67,7 +67,7 @@ class Group(Strict):
     parent: str | None = Field(None, description="enclosing group id")
     account: str | None = Field(None, description="the account subgraph it sits in (top level when neither parent nor account)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = None
-    resource: Ref() | None = Field(None, description="the resource this subgraph stands for (a VPC, say); it is not drawn as a node of its own")
+    resource: Annotated[str, RefTo()] | None = Field(None, description="the resource this subgraph stands for (a VPC, say); it is not drawn as a node of its own")
     classes: list[str] = Field(default_factory=list, description="diagram classes of the subgraph")
 
 

@@ -19,22 +19,21 @@ ID_PATTERN = r"^[^\W][\w.\-]*$"  # letters (any script), digits, _ . - : what a 
 
 @dataclass(frozen=True, slots=True)
 class RefTo:
-    """Marks a ``str`` field as the id of a resource of one of *kinds* (empty: any type)."""
+    """Marks a ``str`` field as the id of a resource of one of *kinds* (empty: any type).
+
+    Written ``Annotated[str, RefTo("vpc")]``. There is no pattern on a reference: it must equal
+    an existing id, which the loader checks. The JSON Schema says which types it may name.
+    """
 
     kinds: tuple[str, ...]
 
     def __init__(self, *kinds: str) -> None:
         object.__setattr__(self, "kinds", tuple(kinds))
 
-
-def Ref(*kinds: str) -> Any:
-    """``Ref("vpc")`` → an id-string annotation that must name a ``vpc``."""
-    # no pattern here: a reference must equal an existing id, which the loader checks
-    return Annotated[
-        str,
-        RefTo(*kinds),
-        WithJsonSchema({"type": "string", "x-archc-ref": list(kinds) or ["any"]}),
-    ]
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = handler(core_schema)
+        schema["x-archc-ref"] = list(self.kinds) or ["any"]
+        return schema
 
 
 AccountRef = Annotated[str, StringConstraints(pattern=ID_PATTERN), Field(description="an account key from `accounts`")]
@@ -83,7 +82,7 @@ NEEDED_TO_BUILD = "x-archc-needed-to-build"
 def needed(description: str, *, many: bool = False) -> Any:
     """A field a model may leave out while it is a sketch (a diagram just imported, say) but
     that `archc build` needs. Lint reports it missing (ARC115); build refuses without it."""
-    extra = {NEEDED_TO_BUILD: True}
+    extra: dict[str, Any] = {NEEDED_TO_BUILD: True}
     if many:
         return Field(default_factory=list, description=f"{description} (needed to build)", json_schema_extra=extra)
     return Field(None, description=f"{description} (needed to build)", json_schema_extra=extra)

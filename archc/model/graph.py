@@ -19,6 +19,7 @@ import networkx as nx
 from archc.catalog import FIELD_RELATIONS, TYPES, VERBS
 from archc.model.architecture import Architecture
 from archc.model.references import iter_refs
+from archc.model.resources import Route53Zone
 
 ACCOUNT_PREFIX = "account:"
 
@@ -42,8 +43,8 @@ def build_graph(arch: Architecture) -> nx.MultiDiGraph:
             if kind == "contains" or (kind == "placement" and res.type != "nat_gateway"):
                 contained = True
             attrs: dict[str, Any] = {"kind": kind, "field": site.field, "path": (*base, *site.path)}
-            if kind == "dns_record":
-                record = res.records[site.path[1]]  # type: ignore[attr-defined]
+            if isinstance(res, Route53Zone) and kind == "dns_record":
+                record = res.records[int(site.path[1])]
                 attrs["label"] = record.label or (f"{record.type} record" if record.type != "CNAME" else "CNAME")
             g.add_edge(rid, site.target, key=f"{site.field}:{'/'.join(map(str, site.path))}", **attrs)
         if res.type == "nat_gateway":

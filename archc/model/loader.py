@@ -257,7 +257,7 @@ class _Builder:
         for i, conn in enumerate(self.connections):
             if conn is _PLACEHOLDER:
                 raw = self.invalid_connections[i]
-                ends = [(end, raw.get(end)) for end in ("from", "to")] if isinstance(raw, dict) else []
+                ends: list[tuple[str, Any]] = [(end, raw.get(end)) for end in ("from", "to")] if isinstance(raw, dict) else []
             else:
                 ends = [("from", conn.source), ("to", conn.target)]
             for end, rid in ends:

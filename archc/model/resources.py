@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from archc.model.fields import AccountRef, AvailabilityZone, Cidr, Ref, Region, needed
+from archc.model.fields import AccountRef, AvailabilityZone, Cidr, Region, RefTo, needed
 
 # Mermaid node shapes: the bracket shapes (rect, round, stadium, subroutine, cylinder, circle,
 # doublecircle, asymmetric, diamond, hexagon, lean_right, lean_left, trapezoid, inv_trapezoid) and
@@ -59,25 +59,25 @@ class Vpc(ResourceBase):
 
 class Subnet(ResourceBase):
     type: Literal["subnet"]
-    vpc: Ref("vpc")
+    vpc: Annotated[str, RefTo("vpc")]
     cidr: Cidr
     az: AvailabilityZone
     tier: Literal["public", "private", "isolated"] = Field(
         description="public: default route to an internet gateway; private: egress through a NAT gateway; isolated: no internet route"
     )
-    default_route: Ref("internet_gateway", "nat_gateway") | None = Field(
+    default_route: Annotated[str, RefTo("internet_gateway", "nat_gateway")] | None = Field(
         None, description="where 0.0.0.0/0 goes: the internet gateway (public) or a NAT gateway (private)"
     )
 
 
 class InternetGateway(ResourceBase):
     type: Literal["internet_gateway"]
-    vpc: Ref("vpc") | None = needed("the VPC it is attached to")
+    vpc: Annotated[str, RefTo("vpc")] | None = needed("the VPC it is attached to")
 
 
 class NatGateway(ResourceBase):
     type: Literal["nat_gateway"]
-    subnet: Ref("subnet") | None = needed("the public subnet the NAT gateway sits in")
+    subnet: Annotated[str, RefTo("subnet")] | None = needed("the public subnet the NAT gateway sits in")
 
 
 class IngressRule(Strict):
@@ -90,7 +90,7 @@ class IngressRule(Strict):
 
 class SecurityGroup(ResourceBase):
     type: Literal["security_group"]
-    vpc: Ref("vpc") | None = needed("the VPC it belongs to")
+    vpc: Annotated[str, RefTo("vpc")] | None = needed("the VPC it belongs to")
     ingress: list[IngressRule] = Field(default_factory=list, description="extra ingress beyond what connections imply")
 
 
@@ -123,8 +123,8 @@ class EcsTaskDefinition(ResourceBase):
     vcpu: float | None = needed("vCPUs: 0.25, 0.5, 1, 2, 4, 8 or 16")
     memory_gib: float | None = needed("memory in GiB, within Fargate's range for the vCPU count")
     cpu_architecture: Literal["x86_64", "arm64"] = "x86_64"
-    execution_role: Ref("iam_role") | None = needed("the role ECS uses to pull the image and write logs")
-    task_role: Ref("iam_role") | None = None
+    execution_role: Annotated[str, RefTo("iam_role")] | None = needed("the role ECS uses to pull the image and write logs")
+    task_role: Annotated[str, RefTo("iam_role")] | None = None
     container: Container = Field(default_factory=Container)
 
     @model_validator(mode="after")
@@ -142,14 +142,14 @@ class EcsTaskDefinition(ResourceBase):
 
 class EcsService(ResourceBase):
     type: Literal["ecs_service"]
-    cluster: Ref("ecs_cluster") | None = needed("the ECS cluster it runs in")
-    task_definition: Ref("ecs_task_definition") | None = needed("the task definition it runs")
-    subnets: list[Ref("subnet")] = needed("the subnets its tasks run in", many=True)
-    security_groups: list[Ref("security_group")] = Field(default_factory=list)
+    cluster: Annotated[str, RefTo("ecs_cluster")] | None = needed("the ECS cluster it runs in")
+    task_definition: Annotated[str, RefTo("ecs_task_definition")] | None = needed("the task definition it runs")
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed("the subnets its tasks run in", many=True)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=list)
     min_tasks: int = Field(1, ge=0)
     max_tasks: int = Field(1, ge=1)
     cpu_target_percent: int = Field(70, ge=10, le=95, description="target-tracking scaling on average CPU")
-    target_group: Ref("target_group") | None = None
+    target_group: Annotated[str, RefTo("target_group")] | None = None
     health_check_grace_seconds: int = Field(60, ge=0)
 
     @model_validator(mode="after")
@@ -166,11 +166,11 @@ class LambdaFunction(ResourceBase):
     architecture: Literal["x86_64", "arm64"] = "x86_64"
     memory_mb: int = Field(512, ge=128, le=10240)
     timeout_seconds: int = Field(30, ge=1, le=900)
-    role: Ref("iam_role") | None = needed("the execution role")
+    role: Annotated[str, RefTo("iam_role")] | None = needed("the execution role")
     provisioned_concurrency: int | None = Field(None, ge=1)
     reserved_concurrency: int | None = Field(None, ge=0)
-    subnets: list[Ref("subnet")] = Field(default_factory=list, description="private subnets to attach to (needed to reach a database in the VPC)")
-    security_groups: list[Ref("security_group")] = Field(default_factory=list)
+    subnets: list[Annotated[str, RefTo("subnet")]] = Field(default_factory=list, description="private subnets to attach to (needed to reach a database in the VPC)")
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=list)
     schedule: str | None = Field(None, description="EventBridge schedule expression: cron(...) or rate(...)")
     environment: dict[str, str] = Field(default_factory=dict)
 
@@ -188,9 +188,9 @@ class LambdaFunction(ResourceBase):
 class Listener(Strict):
     port: int = Field(ge=1, le=65535)
     protocol: Literal["HTTP", "HTTPS"]
-    certificate: Ref("acm_certificate") | None = None
+    certificate: Annotated[str, RefTo("acm_certificate")] | None = None
     action: Literal["forward", "redirect_https"] = "forward"
-    target_group: Ref("target_group") | None = None
+    target_group: Annotated[str, RefTo("target_group")] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Listener":
@@ -205,17 +205,17 @@ class LoadBalancer(ResourceBase):
     type: Literal["load_balancer"]
     kind: Literal["application", "network"] = "application"
     scheme: Literal["internet-facing", "internal"] = "internet-facing"
-    subnets: list[Ref("subnet")] = needed("the subnets it spans (two AZs at least)", many=True)
-    security_groups: list[Ref("security_group")] = Field(default_factory=list)
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed("the subnets it spans (two AZs at least)", many=True)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=list)
     listeners: list[Listener] = needed("its listeners", many=True)
     domain: str | None = None
     deletion_protection: bool = True
-    web_acl: Ref("web_acl") | None = None
+    web_acl: Annotated[str, RefTo("web_acl")] | None = None
 
 
 class TargetGroup(ResourceBase):
     type: Literal["target_group"]
-    vpc: Ref("vpc") | None = needed("the VPC of its targets")
+    vpc: Annotated[str, RefTo("vpc")] | None = needed("the VPC of its targets")
     target_type: Literal["ip", "instance", "lambda"] = "ip"
     port: int = Field(8080, ge=1, le=65535)
     protocol: Literal["HTTP", "HTTPS"] = "HTTP"
@@ -229,7 +229,7 @@ class ApiGateway(ResourceBase):
     endpoint: Literal["regional", "edge", "private"] = "regional"
     throttle_rate: float | None = Field(None, gt=0, description="steady-state requests per second")
     throttle_burst: int | None = Field(None, gt=0)
-    web_acl: Ref("web_acl") | None = None
+    web_acl: Annotated[str, RefTo("web_acl")] | None = None
     tracing: bool = True
 
 
@@ -260,8 +260,8 @@ class WebAcl(ResourceBase):
 class CloudFrontDistribution(ResourceBase):
     type: Literal["cloudfront_distribution"]
     aliases: list[str] = Field(default_factory=list)
-    certificate: Ref("acm_certificate") | None = None
-    web_acl: Ref("web_acl") | None = None
+    certificate: Annotated[str, RefTo("acm_certificate")] | None = None
+    web_acl: Annotated[str, RefTo("web_acl")] | None = None
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
     default_root_object: str | None = None
 
@@ -272,7 +272,7 @@ class CloudFrontDistribution(ResourceBase):
 class DnsRecord(Strict):
     name: str = Field(description="fully qualified name, e.g. www.sagebrush.services")
     type: Literal["A", "AAAA", "CNAME"] = "A"
-    target: Ref("load_balancer", "cloudfront_distribution", "api_gateway")
+    target: Annotated[str, RefTo("load_balancer", "cloudfront_distribution", "api_gateway")]
     label: str | None = Field(None, description="diagram edge label; default: '<type> record'")
 
 
@@ -284,7 +284,7 @@ class Route53Zone(ResourceBase):
 
 class DnsDelegation(ResourceBase):
     type: Literal["dns_delegation"]
-    zone: Ref("route53_zone") | None = needed("the delegated hosted zone (usually in another account)")
+    zone: Annotated[str, RefTo("route53_zone")] | None = needed("the delegated hosted zone (usually in another account)")
     parent_zone_id: str | None = Field(None, description="hosted zone id of the parent domain; a deploy parameter when omitted")
 
 
@@ -293,7 +293,7 @@ class AcmCertificate(ResourceBase):
     domain: str
     alternative_names: list[str] = Field(default_factory=list)
     validation: Literal["dns", "email"] = "dns"
-    zone: Ref("route53_zone") | None = Field(None, description="hosted zone that validates it (DNS validation)")
+    zone: Annotated[str, RefTo("route53_zone")] | None = Field(None, description="hosted zone that validates it (DNS validation)")
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -306,12 +306,12 @@ class AuroraCluster(ResourceBase):
     serverless_v2: bool = True
     min_acu: float = Field(0.5, ge=0, le=256)
     max_acu: float = Field(4, ge=1, le=256)
-    subnet_group: Ref("db_subnet_group") | None = needed("the DB subnet group it is placed in")
-    security_groups: list[Ref("security_group")] = Field(default_factory=list)
+    subnet_group: Annotated[str, RefTo("db_subnet_group")] | None = needed("the DB subnet group it is placed in")
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=list)
     database_name: str = "app"
     port: int | None = Field(None, ge=1150, le=65535)
     storage_encrypted: bool = True
-    kms_key: Ref("kms_key") | None = None
+    kms_key: Annotated[str, RefTo("kms_key")] | None = None
     backup_retention_days: int = Field(7, ge=1, le=35)
     deletion_protection: bool = True
     iam_auth: bool = True
@@ -326,7 +326,7 @@ class AuroraCluster(ResourceBase):
 
 class AuroraReaders(ResourceBase):
     type: Literal["aurora_readers"]
-    cluster: Ref("aurora_cluster") | None = needed("the Aurora cluster they read from")
+    cluster: Annotated[str, RefTo("aurora_cluster")] | None = needed("the Aurora cluster they read from")
     min_readers: int = Field(1, ge=0, le=15)
     max_readers: int = Field(1, ge=1, le=15)
     target_cpu_percent: int = Field(70, ge=10, le=95)
@@ -340,7 +340,7 @@ class AuroraReaders(ResourceBase):
 
 class DbSubnetGroup(ResourceBase):
     type: Literal["db_subnet_group"]
-    subnets: list[Ref("subnet")] = needed("its subnets (two AZs at least)", many=True)
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed("its subnets (two AZs at least)", many=True)
 
 
 class LifecycleRule(Strict):
@@ -355,7 +355,7 @@ class S3Bucket(ResourceBase):
     public: bool = Field(False, description="serves objects to anyone (website assets); everything else stays private")
     versioning: bool = True
     encryption: Literal["kms", "s3"] = "kms"
-    kms_key: Ref("kms_key") | None = Field(None, description="customer-managed key; the AWS-managed aws/s3 key when omitted")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/s3 key when omitted")
     lifecycle: list[LifecycleRule] = Field(default_factory=list)
 
 
@@ -370,21 +370,21 @@ class SqsQueue(ResourceBase):
     fifo: bool = False
     visibility_timeout_seconds: int = Field(30, ge=0, le=43200)
     retention_days: int = Field(4, ge=1, le=14)
-    dead_letter_queue: Ref("sqs_queue") | None = None
+    dead_letter_queue: Annotated[str, RefTo("sqs_queue")] | None = None
     max_receive_count: int = Field(5, ge=1, le=1000)
     encrypted: bool = True
-    kms_key: Ref("kms_key") | None = None
+    kms_key: Annotated[str, RefTo("kms_key")] | None = None
 
 
 class SnsTopic(ResourceBase):
     type: Literal["sns_topic"]
     encrypted: bool = True
-    kms_key: Ref("kms_key") | None = None
+    kms_key: Annotated[str, RefTo("kms_key")] | None = None
 
 
 class Secret(ResourceBase):
     type: Literal["secret"]
-    kms_key: Ref("kms_key") | None = None
+    kms_key: Annotated[str, RefTo("kms_key")] | None = None
     generate: bool = Field(True, description="let Secrets Manager generate the value (no secret in the template)")
     rotation_days: int | None = Field(None, ge=1, le=1000)
 
@@ -395,7 +395,7 @@ class Secret(ResourceBase):
 class LogGroup(ResourceBase):
     type: Literal["log_group"]
     retention_days: int | None = Field(None, description="days to keep; None keeps forever")
-    kms_key: Ref("kms_key") | None = None
+    kms_key: Annotated[str, RefTo("kms_key")] | None = None
 
     @model_validator(mode="after")
     def _retention(self) -> "LogGroup":
@@ -415,8 +415,8 @@ Signal = Literal["errors", "latency", "cpu", "memory", "throttles", "5xx", "queu
 
 class Alarm(ResourceBase):
     type: Literal["alarm"]
-    monitors: list[Ref()] = needed("resources whose metrics are alarmed on", many=True)
-    signals: list[Signal] = Field(default_factory=lambda: ["errors"], description="which health signals to alarm on")
+    monitors: list[Annotated[str, RefTo()]] = needed("resources whose metrics are alarmed on", many=True)
+    signals: list[Signal] = Field(default_factory=lambda: list[Signal](["errors"]), description="which health signals to alarm on")
 
 
 class Tracing(ResourceBase):
@@ -430,7 +430,7 @@ class Tracing(ResourceBase):
 class IamRole(ResourceBase):
     type: Literal["iam_role"]
     role_name: str | None = Field(None, description="fixed role name (needed when other accounts name it in policies)")
-    assumable_by: list[Ref("iam_role")] = Field(default_factory=list, description="roles (often in other accounts) trusted to assume this role")
+    assumable_by: list[Annotated[str, RefTo("iam_role")]] = Field(default_factory=list, description="roles (often in other accounts) trusted to assume this role")
     require_mfa: bool = False
     require_external_id: bool = Field(False, description="require an sts:ExternalId, supplied as a NoEcho parameter")
     max_session_hours: int = Field(1, ge=1, le=12)
