@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from archc.model.fields import AccountId, Region, RefTo
+from archc.model.fields import AccountId, RefTo, Region
 from archc.model.resources import LintSettings, Resource, Strict
 
 Verb = Literal[

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from archc.model.fields import AccountRef, AvailabilityZone, Cidr, Region, RefTo, needed
+from archc.model.fields import AccountRef, AvailabilityZone, Cidr, RefTo, Region, needed
 
 # Mermaid node shapes: the bracket shapes (rect, round, stadium, subroutine, cylinder, circle,
 # doublecircle, asymmetric, diamond, hexagon, lean_right, lean_left, trapezoid, inv_trapezoid) and
