@@ -1,5 +1,5 @@
 """`python -m archc` runs the command line."""
 
-from archc.cli import main
+from archc.cli import run
 
-main()
+run()

@@ -10,6 +10,7 @@ resources load + lint < 3 s, growing no worse than linearly. Numbers are printed
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import statistics
@@ -93,13 +94,19 @@ def best(fn: Callable[[], Any], repeats: int) -> float:
     return min(times)
 
 
-def scaling(sizes: list[int], repeats: int) -> None:
+def scaling(sizes: list[int], repeats: int, cyclic_gc: bool) -> None:
     from synthetic import generate
 
     from archc.model.loader import load_texts
     from archc.rules.engine import run_rules
 
-    print(f"-- synthetic models, load + all rules in process (best of {repeats})")
+    if cyclic_gc:
+        gc.enable()
+        how = "with Python's cyclic GC on (archc as a library)"
+    else:
+        gc.disable()
+        how = "with the cyclic GC off, as the archc command runs"
+    print(f"-- synthetic models, load + all rules in process, {how} (best of {repeats})")
     print(f"{'resources':>9} {'load s':>8} {'rules s':>8} {'total s':>8} {'µs/resource':>12} {'findings':>9}")
     per_resource = []
     for n in sizes:
@@ -118,12 +125,16 @@ def scaling(sizes: list[int], repeats: int) -> None:
         per_resource.append(total / count * 1e6)
         print(f"{count:>9} {t_load:8.3f} {t_rules:8.3f} {total:8.3f} {per_resource[-1]:12.1f} {len(found):>9}")
     print(f"µs per resource, largest / smallest model: {per_resource[-1] / per_resource[0]:.2f} (1.0 = linear)")
+    gc.enable()
+
+
+def cold_large(size: int, repeats: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         from synthetic import write
 
-        write(sizes[-1], tmp)
+        write(size, tmp)
         runs = timed_runs([str(ARCHC), "lint", tmp, "--format", "json"], 1 if repeats == 1 else 3)
-        print(f"cold `archc lint` of the {sizes[-1]}-resource model: {min(runs):.3f} s (min of {len(runs)})")
+        print(f"cold `archc lint` of the {size}-resource model: {min(runs):.3f} s (min of {len(runs)})")
 
 
 def main() -> int:
@@ -131,7 +142,10 @@ def main() -> int:
     os.environ.pop("ARCHC_DEBUG", None)
     cold_process(5 if quick else 15)
     import_profile()
-    scaling([1000, 2500, 5000, 10000], 1 if quick else 3)
+    sizes, repeats = [1000, 2500, 5000, 10000], 1 if quick else 3
+    scaling(sizes, repeats, cyclic_gc=False)
+    scaling(sizes, repeats, cyclic_gc=True)
+    cold_large(sizes[-1], repeats)
     return 0
 
 
