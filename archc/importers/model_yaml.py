@@ -5,26 +5,11 @@ Deterministic: keys in the model's own order, defaults left out, one connection 
 
 from __future__ import annotations
 
-import io
+import json
+import re
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from archc.model.architecture import Account, Architecture, Connection
-
-
-def _flow(data: dict[str, Any]) -> CommentedMap:
-    m = CommentedMap(data)
-    m.fa.set_flow_style()
-    for k, v in data.items():
-        if isinstance(v, dict):
-            m[k] = _flow(v)
-        elif isinstance(v, list):
-            seq = CommentedSeq(v)
-            seq.fa.set_flow_style()
-            m[k] = seq
-    return m
 
 
 def connection_data(conn: Connection) -> dict[str, Any]:
@@ -42,43 +27,74 @@ def account_data(acct: Account) -> dict[str, Any]:
     return data if acct.id is not None else {"id": None, **data}
 
 
-def model_document(arch: Architecture, header: str | None = None) -> CommentedMap:
-    doc = CommentedMap()
-    doc["archc"] = 1
-    doc["name"] = arch.name
-    doc["accounts"] = CommentedMap((k, _flow(account_data(a))) for k, a in arch.accounts.items())
+def model_document(arch: Architecture) -> dict[str, Any]:
+    """The file's data: top-level sections in a fixed order, defaults left out."""
+    doc: dict[str, Any] = {"archc": 1, "name": arch.name}
+    doc["accounts"] = {k: account_data(a) for k, a in arch.accounts.items()}
     if arch.groups:
-        doc["groups"] = CommentedMap(
-            (k, _flow(g.model_dump(exclude_defaults=True, exclude_none=True, mode="json"))) for k, g in arch.groups.items()
-        )
+        doc["groups"] = {k: g.model_dump(exclude_defaults=True, exclude_none=True, mode="json") for k, g in arch.groups.items()}
     diagram = arch.diagram.model_dump(exclude_defaults=True, exclude_none=True, mode="json")
     if diagram:
-        dm = CommentedMap()
-        for k, v in diagram.items():
-            dm[k] = _flow(v) if isinstance(v, dict) and k == "account_ids" else v
-        doc["diagram"] = dm
-    doc["resources"] = CommentedMap((rid, _flow(resource_data(res))) for rid, res in arch.resources.items())
+        doc["diagram"] = diagram
+    doc["resources"] = {rid: resource_data(res) for rid, res in arch.resources.items()}
     if arch.connections:
-        doc["connections"] = CommentedSeq(_flow(connection_data(c)) for c in arch.connections)
-    if header:
-        doc.yaml_set_start_comment(header)
+        doc["connections"] = [connection_data(c) for c in arch.connections]
     return doc
 
 
-def yaml_writer() -> YAML:
-    y = YAML()
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    y.preserve_quotes = True
-    return y
+# YAML 1.1 and 1.2 words that a plain scalar must not be, so every reader sees a string
+_RESERVED = {w for base in ("true", "false", "null", "yes", "no", "on", "off", "y", "n", "~") for w in (base, base.title(), base.upper())}
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_./-]*$")
 
 
-def dump(doc: Any) -> str:
-    buf = io.StringIO()
-    yaml_writer().dump(doc, buf)
-    return buf.getvalue()
+def scalar(value: Any) -> str:
+    """One scalar as YAML text: plain when that reads back as the same string, else JSON-quoted
+    (a JSON string is a valid YAML double-quoted scalar)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if _PLAIN.match(text) and text not in _RESERVED:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def flow(value: Any) -> str:
+    """A value in YAML flow style, on one line."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    return scalar(value)
+
+
+# sections whose entries are written one per line in flow style
+_ONE_LINE_ENTRIES = {"accounts", "groups", "resources"}
 
 
 def model_yaml(arch: Architecture, header: str | None = None) -> str:
-    """YAML text of a model file holding all of *arch*."""
-    return dump(model_document(arch, header))
+    """YAML text of a model file holding all of *arch*: one resource, account, group and
+    connection per line. Written directly (not through a YAML library's emitter): it is the
+    hot path of importing a large diagram, and the shape is fixed."""
+    out: list[str] = [f"# {line}".rstrip() for line in (header or "").splitlines()]
+    for key, value in model_document(arch).items():
+        if key in _ONE_LINE_ENTRIES:
+            out.append(f"{key}:" if value else f"{key}: {{}}")
+            out.extend(f"  {scalar(k)}: {flow(v)}" for k, v in value.items())
+        elif key == "connections":
+            out.append("connections:")
+            out.extend(f"  - {flow(c)}" for c in value)
+        elif key == "diagram":
+            out.append("diagram:")
+            for k, v in value.items():
+                if isinstance(v, dict) and k != "account_ids" and v:
+                    out.append(f"  {k}:")
+                    out.extend(f"    {scalar(kk)}: {flow(vv)}" for kk, vv in v.items())
+                else:
+                    out.append(f"  {k}: {flow(v)}")
+        else:
+            out.append(f"{key}: {flow(value)}")
+    return "\n".join(out) + "\n"

@@ -66,7 +66,7 @@ IMPORTED = """\
 archc: 1
 name: architecture
 accounts:
-  production: {id: '111111111111', name: Production, region: us-east-1, direction: TB}
+  production: {id: "111111111111", name: Production, region: us-east-1, direction: TB}
   outside: {id: null, name: Outside, region: us-east-1, subgraph: false}
 diagram:
   title: Orders
@@ -74,9 +74,9 @@ diagram:
   keyword: flowchart
   account_ids: {production: prod}
 resources:
-  FN: {type: lambda_function, account: production, label: Lambda<br/>orders, role: ROLE}
-  Q: {type: sqs_queue, account: production, label: 'SQS: jobs'}
-  ROLE: {type: iam_role, account: production, label: IAM Role}
+  FN: {type: lambda_function, account: production, label: "Lambda<br/>orders", role: ROLE}
+  Q: {type: sqs_queue, account: production, label: "SQS: jobs"}
+  ROLE: {type: iam_role, account: production, label: "IAM Role"}
   B: {type: generic, account: production, label: Ledger, shape: cylinder}
   USERS: {type: external, account: outside, label: Users, shape: circle}
 connections:
