@@ -151,12 +151,12 @@ class RuleContext:
     def roles_used_by(self) -> dict[str, list[str]]:
         """Resource id → the roles it runs as (a function's `role`, a task's roles)."""
         out: dict[str, list[str]] = defaultdict(list)
+        # a sketch may leave a role out (ARC115 reports it)
         for rid, res in self.of_type("lambda_function"):
-            out[rid].append(res.role)
+            if res.role:
+                out[rid].append(res.role)
         for rid, res in self.of_type("ecs_task_definition"):
-            out[rid].append(res.execution_role)
-            if res.task_role:
-                out[rid].append(res.task_role)
+            out[rid].extend(role for role in (res.execution_role, res.task_role) if role)
         return out
 
     def cidr_range(self, cidr: str) -> tuple[int, int]:

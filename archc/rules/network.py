@@ -53,6 +53,10 @@ def private_subnet_egress(ctx: RuleContext) -> Iterator[Finding]:
                          "a private subnet routes to a NAT gateway; use `tier: public` if it should reach the internet gateway directly",
                          resource_path(sid, "default_route"))
             continue
+        if nat.subnet is None:
+            yield broken(f"NAT gateway '{route}' sits in no subnet", f"set `subnet:` of '{route}' to a public subnet of the VPC",
+                         resource_path(sid, "default_route"))
+            continue
         edges.append(resource_path(route, "subnet"))
         nodes.append(nat.subnet)
         nat_subnet = res[nat.subnet]
@@ -76,7 +80,7 @@ def private_subnet_egress(ctx: RuleContext) -> Iterator[Finding]:
             yield broken(f"subnet '{nat.subnet}' (where NAT gateway '{route}' sits) routes to {describe(ctx, igw)}, not an internet gateway",
                          f"set `default_route:` of '{nat.subnet}' to the VPC's internet gateway", resource_path(sid, "default_route"))
             continue
-        if gateway.vpc != subnet.vpc:
+        if gateway.vpc is not None and gateway.vpc != subnet.vpc:  # no vpc at all: ARC115
             yield broken(f"internet gateway '{igw}' belongs to VPC '{gateway.vpc}', not '{subnet.vpc}'",
                          "route to the internet gateway of the subnet's own VPC", resource_path(sid, "default_route"))
 
@@ -110,7 +114,7 @@ def nat_cross_az(ctx: RuleContext) -> Iterator[Finding]:
         if subnet.tier != "private" or subnet.default_route is None:
             continue
         nat = res[subnet.default_route]
-        if nat.type != "nat_gateway":
+        if nat.type != "nat_gateway" or nat.subnet is None:
             continue
         nat_az = res[nat.subnet].az
         if nat_az != subnet.az:
@@ -152,7 +156,7 @@ def public_subnet_igw(ctx: RuleContext) -> Iterator[Finding]:
         elif res[route].type != "internet_gateway":
             yield Finding(f"public subnet '{sid}' routes to {describe(ctx, route)}, not an internet gateway",
                           resource_path(sid, "default_route"), "set `default_route:` to the VPC's internet gateway, or make the subnet private")
-        elif res[route].vpc != subnet.vpc:
+        elif res[route].vpc is not None and res[route].vpc != subnet.vpc:
             yield Finding(f"public subnet '{sid}' routes to internet gateway '{route}' of VPC '{res[route].vpc}', not '{subnet.vpc}'",
                           resource_path(sid, "default_route"), "route to the internet gateway of the subnet's own VPC")
 
@@ -269,6 +273,8 @@ def nat_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     """
     res = ctx.resources
     for nid, nat in ctx.of_type("nat_gateway"):
+        if nat.subnet is None:  # a sketch: ARC115 reports it
+            continue
         tier = res[nat.subnet].tier
         if tier != "public":
             yield Finding(f"NAT gateway '{nid}' sits in {tier} subnet '{nat.subnet}'", resource_path(nid, "subnet"),

@@ -43,7 +43,7 @@ def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
 
     for rid, node in _compute(ctx):
         groups = log_groups(rid)
-        if not groups and node.type == "ecs_service":
+        if not groups and node.type == "ecs_service" and node.task_definition:
             groups = log_groups(node.task_definition)
         if not groups:
             yield Finding(f"compute resource '{rid}' writes no logs", resource_path(rid),
@@ -74,7 +74,7 @@ def compute_alarms(ctx: RuleContext) -> Iterator[Finding]:
     """
     monitored = {m for _, alarm in ctx.of_type("alarm") for m in alarm.monitors}
     for sid, svc in ctx.of_type("ecs_service"):
-        if sid in monitored:
+        if sid in monitored and svc.task_definition:
             monitored.add(svc.task_definition)
     for rid, _node in _compute(ctx):
         if rid not in monitored:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.rules.support import both, connection_index, lint, load_example, set_field, summary, unsuppress
+from tests.rules.support import both, connection_index, lint, load_example, remove_connection, set_field, summary, unsuppress
 
 BROKEN: list[tuple[str, str, Callable[[dict[str, Any]], None], list[tuple[str, str]]]] = [
     ("ARC401", "Aurora and the jobs queue unencrypted",
@@ -24,6 +24,8 @@ BROKEN: list[tuple[str, str, Callable[[dict[str, Any]], None], list[tuple[str, s
     ("ARC405", "the Iceberg bucket falls back to the AWS-managed key", set_field("HK_ICEBERG", "kms_key", None),
      [("ARC405", "resources.HK_ICEBERG")]),
     ("ARC406", "Aurora without deletion protection", set_field("RDS", "deletion_protection", False), [("ARC406", "resources.RDS.deletion_protection")]),
+    ("ARC407", "uploads reach us-east-1 only through the backups bucket, as the page draws it",
+     remove_connection("S3_UPLOADS", "S3_BACKUPS_DR"), [("ARC407", f"connections[{connection_index('S3_BACKUPS', 'S3_BACKUPS_DR')}]")]),
 ]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from archc.rules.model import fitting_verbs
-from tests.rules.support import connection_count, connection_index, lint, load_example, resource, summary
+from tests.rules.support import both, connection_count, connection_index, lint, load_example, resource, set_field, summary
 
 NEW = connection_count()
 
@@ -48,6 +48,9 @@ BROKEN: list[tuple[str, str, Callable[[dict[str, Any]], None], list[tuple[str, s
     ("ARC112", "a third NAT gateway makes PRIV_1C's suppression stale", _nat_in_2c, [("ARC112", "resources.PRIV_1C.lint.ignore.ARC202")]),
     ("ARC113", "a key nobody uses", _spare_key, [("ARC113", "resources.SPARE_KEY")]),
     ("ARC114", "the public bucket's reason erased", _blank_reason, [("ARC114", "resources.S3_ASSETS.lint.ignore.ARC402")]),
+    ("ARC115", "the scheduler loses its role and the database its engine version",
+     both(set_field("LAMBDA_SCHEDULER", "role", None), set_field("RDS", "engine_version", None)),
+     [("ARC115", "resources.LAMBDA_SCHEDULER"), ("ARC115", "resources.RDS")]),
 ]
 
 
