@@ -86,6 +86,10 @@ class Defaults(Strict):
 
 
 class Architecture(Strict):
+    # Built by the loader with `model_construct` from parts it validated one by one; the
+    # (large) schema of the whole is only compiled if something validates an Architecture.
+    model_config = Strict.model_config | {"defer_build": True}
+
     name: str = "architecture"
     accounts: dict[str, Account] = Field(default_factory=dict)
     resources: dict[str, Resource] = Field(default_factory=dict)
