@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from troposphere import Join, Sub, awslambda, ecs, events, logs
-from troposphere import applicationautoscaling as aas
 
 from archc.compiler.context import Context, Statement
 from archc.compiler.iam import ALL_RESOURCES_REASON
 from archc.compiler.network import https_egress
+from archc.compiler.scaling import cpu_target_tracking
 
 DEFAULT_LOG_RETENTION_DAYS = 365
 
@@ -120,16 +120,10 @@ def compile_ecs_service(ctx: Context, rid: str) -> None:
             ctx.error(ctx.path(rid, "target_group"), f"{ctx.who(rid)} registers with target group '{tg}', which no load balancer listener forwards to",
                       help="add a listener with target_group: " + tg + " to a load_balancer")
     if res.max_tasks > res.min_tasks:
-        target = ctx.new_id(rid, "ScalableTarget")
-        ctx.add(aas.ScalableTarget(target, MinCapacity=res.min_tasks, MaxCapacity=res.max_tasks, ServiceNamespace="ecs",
-                                   ScalableDimension="ecs:service:DesiredCount",
-                                   ResourceId=Join("/", ["service", ctx.ref(res.cluster), ctx.ref(rid, "Name")])), rid)
-        ctx.add(aas.ScalingPolicy(ctx.new_id(rid, "CpuScaling"), PolicyName=f"{lid}-cpu", PolicyType="TargetTrackingScaling",
-                                  ScalingTargetId=ctx.ref(target),
-                                  TargetTrackingScalingPolicyConfiguration=aas.TargetTrackingScalingPolicyConfiguration(
-                                      TargetValue=float(res.cpu_target_percent), ScaleInCooldown=300, ScaleOutCooldown=60,
-                                      PredefinedMetricSpecification=aas.PredefinedMetricSpecification(
-                                          PredefinedMetricType="ECSServiceAverageCPUUtilization"))), rid)
+        cpu_target_tracking(ctx, rid, namespace="ecs", dimension="ecs:service:DesiredCount",
+                            resource_id=Join("/", ["service", ctx.ref(res.cluster), ctx.ref(rid, "Name")]),
+                            capacity=(res.min_tasks, res.max_tasks), target_percent=res.cpu_target_percent,
+                            metric="ECSServiceAverageCPUUtilization", scale_in_cooldown=300, scale_out_cooldown=60)
 
 
 def target_groups_of(ctx: Context, rid: str) -> list[str]:

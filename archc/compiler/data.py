@@ -11,11 +11,11 @@ import re
 from typing import Any
 
 from troposphere import Sub, kms, rds, s3, secretsmanager
-from troposphere import applicationautoscaling as aas
 
 from archc.compiler.context import Context, Statement
 from archc.compiler.iam import bucket_arn, service_role
 from archc.compiler.naming import bucket_name, bucket_stem, camel
+from archc.compiler.scaling import cpu_target_tracking
 
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 ENGINES = {"postgres": ("aurora-postgresql", 5432, "postgres", ["postgresql"]),
@@ -95,17 +95,11 @@ def compile_aurora_readers(ctx: Context, rid: str) -> None:
         _instance(ctx, res.cluster, lid, rid, 1)
         readers.append(lid)
     if res.max_readers > res.min_readers:
-        target = ctx.new_id(rid, "ScalableTarget")
-        unit = ctx.add(aas.ScalableTarget(target, MinCapacity=res.min_readers, MaxCapacity=res.max_readers, ServiceNamespace="rds",
-                                          ScalableDimension="rds:cluster:ReadReplicaCount",
-                                          ResourceId=Sub("cluster:${Cluster}", Cluster=ctx.ref(res.cluster))), rid)
+        unit = cpu_target_tracking(ctx, rid, namespace="rds", dimension="rds:cluster:ReadReplicaCount",
+                                   resource_id=Sub("cluster:${Cluster}", Cluster=ctx.ref(res.cluster)),
+                                   capacity=(res.min_readers, res.max_readers), target_percent=res.target_cpu_percent,
+                                   metric="RDSReaderAverageCPUUtilization", scale_in_cooldown=300, scale_out_cooldown=300)
         unit.after.update(readers)
-        ctx.add(aas.ScalingPolicy(ctx.new_id(rid, "CpuScaling"), PolicyName=f"{ctx.main[rid]}-cpu", PolicyType="TargetTrackingScaling",
-                                  ScalingTargetId=ctx.ref(target),
-                                  TargetTrackingScalingPolicyConfiguration=aas.TargetTrackingScalingPolicyConfiguration(
-                                      TargetValue=float(res.target_cpu_percent), ScaleInCooldown=300, ScaleOutCooldown=300,
-                                      PredefinedMetricSpecification=aas.PredefinedMetricSpecification(
-                                          PredefinedMetricType="RDSReaderAverageCPUUtilization"))), rid)
 
 
 def compile_db_subnet_group(ctx: Context, rid: str) -> None:
