@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from archc.model.fields import AccountId, RefTo, Region
+from archc.model.fields import AccountId, RefTo, Region, empty_dict, empty_list
 from archc.model.resources import LintSettings, Resource, Strict
 
 Verb = Literal[
@@ -68,16 +68,16 @@ class Group(Strict):
     account: str | None = Field(None, description="the account subgraph it sits in (top level when neither parent nor account)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = None
     resource: Annotated[str, RefTo()] | None = Field(None, description="the resource this subgraph stands for (a VPC, say); it is not drawn as a node of its own")
-    classes: list[str] = Field(default_factory=list, description="diagram classes of the subgraph")
+    classes: list[str] = Field(default_factory=empty_list, description="diagram classes of the subgraph")
 
 
 class DiagramSettings(Strict):
     title: str | None = Field(None, description="diagram title (Mermaid front matter)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] = "TB"
     keyword: Literal["graph", "flowchart"] = "graph"
-    class_defs: dict[str, str] = Field(default_factory=dict, description="Mermaid classDef name → style")
-    styles: dict[str, str] = Field(default_factory=dict, description="node or subgraph id → Mermaid style")
-    account_ids: dict[str, str] = Field(default_factory=dict, description="account key → subgraph id, when it differs")
+    class_defs: dict[str, str] = Field(default_factory=empty_dict, description="Mermaid classDef name → style")
+    styles: dict[str, str] = Field(default_factory=empty_dict, description="node or subgraph id → Mermaid style")
+    account_ids: dict[str, str] = Field(default_factory=empty_dict, description="account key → subgraph id, when it differs")
 
 
 class Defaults(Strict):
@@ -91,10 +91,10 @@ class Architecture(Strict):
     model_config = Strict.model_config | {"defer_build": True}
 
     name: str = "architecture"
-    accounts: dict[str, Account] = Field(default_factory=dict)
-    resources: dict[str, Resource] = Field(default_factory=dict)
-    connections: list[Connection] = Field(default_factory=list)
-    groups: dict[str, Group] = Field(default_factory=dict)
+    accounts: dict[str, Account] = Field(default_factory=empty_dict)
+    resources: dict[str, Resource] = Field(default_factory=empty_dict)
+    connections: list[Connection] = Field(default_factory=empty_list)
+    groups: dict[str, Group] = Field(default_factory=empty_dict)
     diagram: DiagramSettings = Field(default_factory=DiagramSettings)
 
     def account_of(self, rid: str) -> str | None:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from archc.model.fields import AccountRef, AvailabilityZone, Cidr, RefTo, Region, needed
+from archc.model.fields import AccountRef, AvailabilityZone, Cidr, RefTo, Region, empty_dict, empty_list, needed
 
 # Mermaid node shapes: the bracket shapes (rect, round, stadium, subroutine, cylinder, circle,
 # doublecircle, asymmetric, diamond, hexagon, lean_right, lean_left, trapezoid, inv_trapezoid) and
@@ -28,7 +28,7 @@ class Strict(BaseModel):
 
 class LintSettings(Strict):
     ignore: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="rule code → the reason this resource may break it, e.g. {ARC402: 'public website assets'}",
     )
 
@@ -39,12 +39,12 @@ class ResourceBase(Strict):
     account: AccountRef | None = Field(None, description="owning account key; defaults to the file's `defaults.account` or the only account")
     region: Region | None = Field(None, description="defaults to the account's region")
     description: str | None = None
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=empty_dict)
     # presentation hints: never change what is built
     label: str | None = Field(None, description="diagram label; `<br/>` separates lines")
     group: str | None = Field(None, description="presentation group id (a subgraph in the overview diagram)")
     shape: Shape | None = Field(None, description="diagram node shape; defaults to the catalogue's")
-    classes: list[str] = Field(default_factory=list, description="diagram classes (Mermaid classDef names)")
+    classes: list[str] = Field(default_factory=empty_list, description="diagram classes (Mermaid classDef names)")
     lint: LintSettings = Field(default_factory=LintSettings)
 
 
@@ -91,7 +91,7 @@ class IngressRule(Strict):
 class SecurityGroup(ResourceBase):
     type: Literal["security_group"]
     vpc: Annotated[str, RefTo("vpc")] | None = needed("the VPC it belongs to")
-    ingress: list[IngressRule] = Field(default_factory=list, description="extra ingress beyond what connections imply")
+    ingress: list[IngressRule] = Field(default_factory=empty_list, description="extra ingress beyond what connections imply")
 
 
 # --- compute ---------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ class Container(Strict):
     name: str = "app"
     port: int = Field(8080, ge=1, le=65535)
     health_check_command: list[str] | None = Field(None, description="container health check, e.g. [CMD-SHELL, 'curl -f http://localhost:8080/health || exit 1']")
-    environment: dict[str, str] = Field(default_factory=dict)
+    environment: dict[str, str] = Field(default_factory=empty_dict)
 
 
 class EcsTaskDefinition(ResourceBase):
@@ -145,7 +145,7 @@ class EcsService(ResourceBase):
     cluster: Annotated[str, RefTo("ecs_cluster")] | None = needed("the ECS cluster it runs in")
     task_definition: Annotated[str, RefTo("ecs_task_definition")] | None = needed("the task definition it runs")
     subnets: list[Annotated[str, RefTo("subnet")]] = needed("the subnets its tasks run in", many=True)
-    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=list)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
     min_tasks: int = Field(1, ge=0)
     max_tasks: int = Field(1, ge=1)
     cpu_target_percent: int = Field(70, ge=10, le=95, description="target-tracking scaling on average CPU")
@@ -169,10 +169,10 @@ class LambdaFunction(ResourceBase):
     role: Annotated[str, RefTo("iam_role")] | None = needed("the execution role")
     provisioned_concurrency: int | None = Field(None, ge=1)
     reserved_concurrency: int | None = Field(None, ge=0)
-    subnets: list[Annotated[str, RefTo("subnet")]] = Field(default_factory=list, description="private subnets to attach to (needed to reach a database in the VPC)")
-    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=list)
+    subnets: list[Annotated[str, RefTo("subnet")]] = Field(default_factory=empty_list, description="private subnets to attach to (needed to reach a database in the VPC)")
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
     schedule: str | None = Field(None, description="EventBridge schedule expression: cron(...) or rate(...)")
-    environment: dict[str, str] = Field(default_factory=dict)
+    environment: dict[str, str] = Field(default_factory=empty_dict)
 
     @model_validator(mode="after")
     def _schedule(self) -> "LambdaFunction":
@@ -206,7 +206,7 @@ class LoadBalancer(ResourceBase):
     kind: Literal["application", "network"] = "application"
     scheme: Literal["internet-facing", "internal"] = "internet-facing"
     subnets: list[Annotated[str, RefTo("subnet")]] = needed("the subnets it spans (two AZs at least)", many=True)
-    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=list)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
     listeners: list[Listener] = needed("its listeners", many=True)
     domain: str | None = None
     deletion_protection: bool = True
@@ -240,7 +240,7 @@ class RateLimit(Strict):
 
 class IpFiltering(Strict):
     mode: Literal["block", "allow"] = "block"
-    addresses: list[Cidr] = Field(default_factory=list, description="empty: supplied at deploy time as a parameter")
+    addresses: list[Cidr] = Field(default_factory=empty_list, description="empty: supplied at deploy time as a parameter")
 
 
 class WebAcl(ResourceBase):
@@ -248,7 +248,7 @@ class WebAcl(ResourceBase):
     scope: Literal["REGIONAL", "CLOUDFRONT"] = "REGIONAL"
     rate_limit: RateLimit | None = None
     ip_filtering: IpFiltering | None = None
-    managed_rules: list[Literal["common", "known_bad_inputs", "sql_injection", "ip_reputation", "anonymous_ip"]] = Field(default_factory=list)
+    managed_rules: list[Literal["common", "known_bad_inputs", "sql_injection", "ip_reputation", "anonymous_ip"]] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
     def _scope_region(self) -> "WebAcl":
@@ -259,7 +259,7 @@ class WebAcl(ResourceBase):
 
 class CloudFrontDistribution(ResourceBase):
     type: Literal["cloudfront_distribution"]
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=empty_list)
     certificate: Annotated[str, RefTo("acm_certificate")] | None = None
     web_acl: Annotated[str, RefTo("web_acl")] | None = None
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
@@ -279,7 +279,7 @@ class DnsRecord(Strict):
 class Route53Zone(ResourceBase):
     type: Literal["route53_zone"]
     domain: str
-    records: list[DnsRecord] = Field(default_factory=list)
+    records: list[DnsRecord] = Field(default_factory=empty_list)
 
 
 class DnsDelegation(ResourceBase):
@@ -291,7 +291,7 @@ class DnsDelegation(ResourceBase):
 class AcmCertificate(ResourceBase):
     type: Literal["acm_certificate"]
     domain: str
-    alternative_names: list[str] = Field(default_factory=list)
+    alternative_names: list[str] = Field(default_factory=empty_list)
     validation: Literal["dns", "email"] = "dns"
     zone: Annotated[str, RefTo("route53_zone")] | None = Field(None, description="hosted zone that validates it (DNS validation)")
 
@@ -307,7 +307,7 @@ class AuroraCluster(ResourceBase):
     min_acu: float = Field(0.5, ge=0, le=256)
     max_acu: float = Field(4, ge=1, le=256)
     subnet_group: Annotated[str, RefTo("db_subnet_group")] | None = needed("the DB subnet group it is placed in")
-    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=list)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
     database_name: str = "app"
     port: int | None = Field(None, ge=1150, le=65535)
     storage_encrypted: bool = True
@@ -356,7 +356,7 @@ class S3Bucket(ResourceBase):
     versioning: bool = True
     encryption: Literal["kms", "s3"] = "kms"
     kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/s3 key when omitted")
-    lifecycle: list[LifecycleRule] = Field(default_factory=list)
+    lifecycle: list[LifecycleRule] = Field(default_factory=empty_list)
 
 
 class KmsKey(ResourceBase):
@@ -430,7 +430,7 @@ class Tracing(ResourceBase):
 class IamRole(ResourceBase):
     type: Literal["iam_role"]
     role_name: str | None = Field(None, description="fixed role name (needed when other accounts name it in policies)")
-    assumable_by: list[Annotated[str, RefTo("iam_role")]] = Field(default_factory=list, description="roles (often in other accounts) trusted to assume this role")
+    assumable_by: list[Annotated[str, RefTo("iam_role")]] = Field(default_factory=empty_list, description="roles (often in other accounts) trusted to assume this role")
     require_mfa: bool = False
     require_external_id: bool = Field(False, description="require an sts:ExternalId, supplied as a NoEcho parameter")
     max_session_hours: int = Field(1, ge=1, le=12)
@@ -450,7 +450,7 @@ class Generic(ResourceBase):
 
     type: Literal["generic"]
     kind: str | None = Field(None, description="the words that described it")
-    properties: dict[str, str] = Field(default_factory=dict)
+    properties: dict[str, str] = Field(default_factory=empty_dict)
 
 
 Resource = Annotated[

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from archc.model.architecture import Account, Connection, Defaults, DiagramSettings, Group
+from archc.model.fields import empty_dict, empty_list
 from archc.model.resources import Resource, Strict
 
 
@@ -17,10 +18,10 @@ class ModelFile(Strict):
     archc: Literal[1] = Field(1, description="model format version")
     name: str | None = Field(None, description="the architecture's name")
     defaults: Defaults = Field(default_factory=Defaults, description="account and region for this file's resources")
-    accounts: dict[str, Account] = Field(default_factory=dict)
-    resources: dict[str, Resource] = Field(default_factory=dict, description="resource id → resource")
-    connections: list[Connection] = Field(default_factory=list, description="intent edges: from, to, verb, label")
-    groups: dict[str, Group] = Field(default_factory=dict, description="presentation groups (diagram subgraphs)")
+    accounts: dict[str, Account] = Field(default_factory=empty_dict)
+    resources: dict[str, Resource] = Field(default_factory=empty_dict, description="resource id → resource")
+    connections: list[Connection] = Field(default_factory=empty_list, description="intent edges: from, to, verb, label")
+    groups: dict[str, Group] = Field(default_factory=empty_dict, description="presentation groups (diagram subgraphs)")
     diagram: DiagramSettings | None = None
 
 
