@@ -7,7 +7,6 @@ path into ``file:line:col``. This module imports nothing from the rest of archc.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -124,6 +123,8 @@ class ModelError(Exception):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'vpc'?)`` or an empty string when nothing is close."""
+    import difflib  # only on the error path
+
     pool = sorted(set(choices))
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if not close:

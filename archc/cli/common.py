@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
@@ -41,6 +40,8 @@ def load_model(path: str) -> Any:
 
 def write_atomic(path: str, data: str | bytes) -> None:
     """Write *data* to *path* through a temporary file in the same directory and a rename."""
+    import tempfile  # not on `archc lint`'s path unless it writes a file
+
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".archc-", suffix=".tmp", dir=directory)

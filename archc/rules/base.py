@@ -12,7 +12,6 @@ built on first use by `RuleContext.graph`.
 
 from __future__ import annotations
 
-import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -85,6 +84,8 @@ def parse_sections(doc: str) -> dict[str, str]:
             continue
         if current is not None:
             current.append(line)
+    import textwrap  # only `archc rules`, the docs and SARIF read sections
+
     return {title: textwrap.dedent("\n".join(lines)).strip("\n").rstrip() for title, lines in out.items()}
 
 
