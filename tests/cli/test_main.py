@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
-from archc.cli import COMMANDS, main
+from archc.cli import COMMANDS, EXIT_BROKEN_PIPE, exit_status, main
 
 
 def test_help_lists_every_command_with_an_example() -> None:
@@ -43,3 +44,30 @@ def test_bad_model_exits_2_with_positions_and_no_traceback(tmp_path: Path) -> No
 def test_missing_model_path_exits_2(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "archc", "lint", str(tmp_path / "nope")], capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "no such file or directory" in proc.stderr
+
+
+def test_exit_status_follows_python_for_every_systemexit_code() -> None:
+    assert exit_status(None) == 0
+    assert exit_status(1) == 1 and exit_status(2) == 2 and exit_status(256 + 3) == 3
+    assert exit_status("archc: bad") == 1
+
+
+def test_the_process_flushes_all_of_a_large_output_before_it_ends() -> None:
+    # `run` ends the process with os._exit: what is still buffered must be written first.
+    # The schema (~150 KB) is larger than a pipe's buffer, so the reader sees every byte only if
+    # the writer flushes and waits.
+    proc = subprocess.run([sys.executable, "-m", "archc", "schema"], capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    expected = (Path(__file__).resolve().parents[2] / "docs" / "schema.json").read_bytes()
+    assert len(proc.stdout) > 65536 and proc.stdout == expected
+
+
+def test_a_closed_pipe_ends_the_command_quietly_with_141() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write: `archc rules | head -0`
+    try:
+        proc = subprocess.run([sys.executable, "-m", "archc", "rules"], stdout=write_end, stderr=subprocess.PIPE, check=False)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == EXIT_BROKEN_PIPE
+    assert proc.stderr == b""
