@@ -6,7 +6,6 @@ File names are shown relative to the working directory when they lie under it.
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
 import urllib.parse
@@ -82,6 +81,8 @@ def as_records(diagnostics: Sequence[Diagnostic], cwd: str) -> list[dict[str, An
 
 
 def format_json(diagnostics: Sequence[Diagnostic], cwd: str) -> str:
+    import json  # only for -f json / sarif
+
     return json.dumps(as_records(diagnostics, cwd), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -145,4 +146,6 @@ def format_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule], sourc
             "results": results,
         }],
     }
+    import json
+
     return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
