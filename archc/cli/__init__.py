@@ -59,6 +59,12 @@ class LazyGroup(click.Group):
             # SIGPIPE would, and keep the final flush from failing again
             silence_stdout()
             sys.exit(EXIT_BROKEN_PIPE)
+        except OSError as exc:  # the machine said no: a full disk, a read-only or missing directory
+            if os.environ.get("ARCHC_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"archc: {where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
         except Exception as exc:  # a bug in archc: say so in one line, never a traceback
             if os.environ.get("ARCHC_DEBUG"):
                 raise

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from archc.cli import COMMANDS, EXIT_BROKEN_PIPE, exit_status, main
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sagebrush"
 
 
 def test_help_lists_every_command_with_an_example() -> None:
@@ -71,3 +74,23 @@ def test_a_closed_pipe_ends_the_command_quietly_with_141() -> None:
         os.close(write_end)
     assert proc.returncode == EXIT_BROKEN_PIPE
     assert proc.stderr == b""
+
+
+def test_an_output_that_cannot_be_written_exits_2_naming_the_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a directory\n")
+    target = blocker / "report.sarif"
+    proc = subprocess.run(
+        [sys.executable, "-m", "archc", "lint", str(EXAMPLE), "-f", "sarif", "-o", str(target)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == f"archc: {target}: Not a directory\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_disk_behind_stdout_exits_2_without_a_traceback() -> None:
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "archc", "schema"], stdout=full, stderr=subprocess.PIPE, text=True, check=False)
+    assert proc.returncode == 2
+    assert "No space left on device" in proc.stderr and "Traceback" not in proc.stderr
