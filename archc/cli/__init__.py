@@ -8,6 +8,7 @@ place that reads argv, touches files and chooses exit codes:
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import os
@@ -107,9 +108,12 @@ def run() -> None:
         status = exit_status(exc.code)
     else:
         status = 0
-    # Every output file is closed and renamed by now (`write_atomic`); what is left to do is the
-    # interpreter's teardown of ~800 modules, 60 ms of `archc lint`'s 0.5 s. Flush what we
-    # printed and leave. No atexit handler matters to archc.
+    # Every output file is closed and renamed by now (`write_atomic`). What is left is the
+    # interpreter's teardown of ~600 modules: 60 ms of `archc lint`'s 0.5 s. Run the atexit
+    # handlers (logging's flush, a coverage tool saving its data), flush, and leave without it.
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is not None:
+        run_exit_handlers()
     os._exit(flush_streams(status))
 
 

@@ -94,3 +94,18 @@ def test_a_full_disk_behind_stdout_exits_2_without_a_traceback() -> None:
         proc = subprocess.run([sys.executable, "-m", "archc", "schema"], stdout=full, stderr=subprocess.PIPE, text=True, check=False)
     assert proc.returncode == 2
     assert "No space left on device" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_atexit_handlers_still_run_when_the_process_skips_teardown(tmp_path: Path) -> None:
+    # a coverage tool or a logging handler registers one; `run` ends with os._exit after them
+    marker = tmp_path / "ran"
+    code = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+        "sys.argv = ['archc', '--version']\n"
+        "from archc.cli import run\n"
+        "run()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("archc, version")
+    assert marker.read_text() == "yes"
