@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from archc.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = "/work/shared/seed/000_d614f429c6bfce2c.txt"
+SEED = str(Path(__file__).resolve().parents[2] / "examples" / "sagebrush-page.md")  # the page as Sagebrush wrote it
 
 
 def run(*args: str) -> tuple[int, str, str]:

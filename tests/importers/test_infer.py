@@ -22,7 +22,7 @@ from archc.importers.model_yaml import model_yaml
 from archc.model.architecture import Architecture
 from archc.model.loader import load_text
 
-SEED = Path("/work/shared/seed/000_d614f429c6bfce2c.txt")
+SEED = Path(__file__).resolve().parents[2] / "examples" / "sagebrush-page.md"  # the page as Sagebrush wrote it
 CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glob("*.mmd"))
 
 # Diagrams beside the corpus that exercise what only the model's presentation fields carry:
