@@ -55,17 +55,10 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("archc: interrupted", err=True)
             sys.exit(130)
-        except BrokenPipeError:
-            # the reader went away (`archc rules | head -3`): stop quietly, as a process killed by
-            # SIGPIPE would, and keep the final flush from failing again
-            silence_stdout()
-            sys.exit(EXIT_BROKEN_PIPE)
-        except OSError as exc:  # the machine said no: a full disk, a read-only or missing directory
-            if os.environ.get("ARCHC_DEBUG"):
+        except OSError as exc:  # the machine said no: a closed pipe, a full disk, a missing directory
+            if os.environ.get("ARCHC_DEBUG") and not isinstance(exc, BrokenPipeError):
                 raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"archc: {where}{exc.strerror or exc}", err=True)
-            sys.exit(2)
+            sys.exit(output_failed(exc))
         except Exception as exc:  # a bug in archc: say so in one line, never a traceback
             if os.environ.get("ARCHC_DEBUG"):
                 raise
@@ -134,17 +127,29 @@ def exit_status(code: object) -> int:
     return 1
 
 
+def output_failed(exc: OSError) -> int:
+    """Report an output the machine refused, wherever it surfaced; the exit status.
+
+    A closed pipe (`archc rules | head -3`) ends quietly with `EXIT_BROKEN_PIPE`, as a process
+    killed by SIGPIPE would. Anything else (a full disk, a missing directory) is
+    ``archc: FILE: reason`` and 2. An error without a file name is stdout's: nothing more is
+    written there, so that the final flush cannot fail again.
+    """
+    if exc.filename is None:
+        silence_stdout()
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_BROKEN_PIPE
+    where = f"{exc.filename}: " if exc.filename else ""
+    print(f"archc: {where}{exc.strerror or exc}", file=sys.stderr)
+    return 2
+
+
 def flush_streams(status: int) -> int:
-    """Flush stdout and stderr: *status*, or `EXIT_BROKEN_PIPE` when stdout's reader has gone."""
+    """Flush stdout and stderr: *status*, or what `output_failed` says when stdout fails."""
     try:
         sys.stdout.flush()
-    except BrokenPipeError:
-        silence_stdout()
-        status = EXIT_BROKEN_PIPE
-    except OSError as exc:  # a full disk behind `> file`
-        silence_stdout()
-        print(f"archc: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
-        status = 2
+    except OSError as exc:
+        status = output_failed(exc)
     try:
         sys.stderr.flush()
     except (BrokenPipeError, OSError):
