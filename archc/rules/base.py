@@ -75,6 +75,8 @@ class Rule:
 
 def parse_sections(doc: str) -> dict[str, str]:
     """``Title:`` lines at the left margin followed by indented blocks → {title: body}."""
+    import textwrap  # only `archc rules`, the docs and SARIF read sections
+
     out: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in doc.split("\n")[1:]:
@@ -84,8 +86,6 @@ def parse_sections(doc: str) -> dict[str, str]:
             continue
         if current is not None:
             current.append(line)
-    import textwrap  # only `archc rules`, the docs and SARIF read sections
-
     return {title: textwrap.dedent("\n".join(lines)).strip("\n").rstrip() for title, lines in out.items()}
 
 

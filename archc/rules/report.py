@@ -112,6 +112,8 @@ def sarif_rule(rule: Rule) -> dict[str, Any]:
 
 def format_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule], source: SourceMap, cwd: str) -> str:
     """A SARIF 2.1.0 log with one run: the rule metadata and one result per finding."""
+    import json  # only for -f sarif
+
     index = {r.code: i for i, r in enumerate(rules)}
     results = []
     for d in diagnostics:
@@ -146,6 +148,4 @@ def format_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule], sourc
             "results": results,
         }],
     }
-    import json
-
     return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
