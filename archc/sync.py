@@ -21,10 +21,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from archc.catalog import TYPES, VERBS
-from archc.emitters.views import node_label
 from archc.importers.infer import DRAWN_FIELDS
 from archc.importers.model_yaml import account_data, connection_data, resource_data
 from archc.model.architecture import Architecture, Connection
+from archc.model.presentation import node_label
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archc.importers.infer import infer
-from archc.importers.mermaid_parser import parse
+from archc.mermaid.parser import parse
 
 
 def generate(edges: int) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archc.importers.mermaid_parser import parse
-from archc.importers.mermaid_writer import write
+from archc.mermaid.parser import parse
+from archc.mermaid.writer import write
 
 SHAPES = ["[{}]", "({})", "{{{}}}", "[({})]", "(({}))", "[/{}/]"]
 LINKS = ["-->", "-.->", "==>", "---", "--o", "<-->"]

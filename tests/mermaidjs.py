@@ -132,7 +132,7 @@ def _split_style(style: str) -> list[str]:
 def normalise_mermaid(g: dict) -> dict:
     """Comparable view of a harness graph (subgraph members as sorted sets,
     automatic edge ids dropped, TD == TB, <br/> == <br>)."""
-    from archc.importers.flowchart import canonical_shape
+    from archc.mermaid.syntax import canonical_shape
 
     if "error" in g:
         return {"error": True}

@@ -10,7 +10,7 @@ import pytest
 from archc.emitters.mermaid import render
 from archc.emitters.views import build_view
 from archc.importers.infer import DiagramError, infer
-from archc.importers.mermaid_parser import parse
+from archc.mermaid.parser import parse
 from archc.model.loader import load, load_text, load_texts
 from archc.sync import apply, diff, diff_text
 

@@ -23,7 +23,8 @@ _MARKER = re.compile(
 
 def read_flowchart(path: str, block: int | None = None) -> Any:
     """The flowchart in *path* (a .mmd file, or block *block* (1-based) of a Markdown file); exit 2 on errors."""
-    from archc.importers.mermaid_parser import MermaidSyntaxError, extract_blocks, parse
+    from archc.mermaid.markdown import extract_blocks
+    from archc.mermaid.parser import MermaidSyntaxError, parse
 
     try:
         with open(path, encoding="utf-8") as fh:

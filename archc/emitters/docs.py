@@ -19,8 +19,9 @@ import jinja2
 from pydantic import BaseModel
 
 from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS
-from archc.emitters.views import View, account_view, build_view, node_label
+from archc.emitters.views import View, account_view, build_view
 from archc.model.architecture import Architecture
+from archc.model.presentation import node_label
 from archc.model.references import iter_refs
 
 INDEX = "README.md"

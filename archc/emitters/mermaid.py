@@ -1,5 +1,5 @@
 """A `View` as a Mermaid flowchart: the view becomes a flowchart AST, serialised by the one writer
-(`archc.importers.mermaid_writer.write`), so what archc emits is exactly what its parser reads.
+(`archc.mermaid.writer.write`), so what archc emits is exactly what its parser reads.
 
 `--findings` marks flagged nodes (and subgraphs that stand for a flagged resource, like a VPC)
 with a ``finding`` classDef and flagged edges with a ``linkStyle`` (red, thick), and adds a
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from archc.emitters.views import View, ViewEdge, ViewGroup, ViewNode
-from archc.importers.flowchart import ClassDef, Edge, Flowchart, LinkStyle, Node, Style, Subgraph
-from archc.importers.mermaid_writer import write
+from archc.mermaid.syntax import ClassDef, Edge, Flowchart, LinkStyle, Node, Style, Subgraph
+from archc.mermaid.writer import write
 
 FINDING_CLASS = "finding"
 FINDING_NODE_STYLE = "stroke:#d62728,stroke-width:3px"

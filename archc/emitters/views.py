@@ -29,13 +29,12 @@ from typing import Any, Literal
 
 from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS
 from archc.model.architecture import Architecture
+from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id, account_title, node_label
 from archc.model.references import iter_refs
 
 Line = Literal["solid", "dotted", "thick", "invisible"]
 GroupKind = Literal["account", "group", "vpc", "subnet", "region", "internet"]
 Origin = tuple[Any, ...]
-
-BR = "<br/>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +42,7 @@ class ViewNode:
     id: str
     label: str  # lines joined with "<br/>"; a label in backticks is Mermaid markdown
     type: str  # resource type
-    shape: str | None  # the Mermaid AST shape name (archc.importers.flowchart); None: no shape given
+    shape: str | None  # the Mermaid AST shape name (archc.mermaid.syntax); None: no shape given
     classes: tuple[str, ...]
     category: str
     origin: Origin  # ("resources", id)
@@ -90,9 +89,6 @@ class View:
 
 VIEWS: tuple[str, ...] = ("overview", "network")
 
-# model shape of a node drawn with no shape at all (Mermaid's default box, `id@{ label: ... }`)
-DEFAULT_SHAPE = "default"
-
 
 def build_view(arch: Architecture, name: str = "overview", account: str | None = None) -> View:
     """The view *name* of *arch* (cut down to account *account* when given, see `account_view`);
@@ -109,35 +105,6 @@ def build_view(arch: Architecture, name: str = "overview", account: str | None =
 
 
 # -- labels -------------------------------------------------------------------------------------
-
-
-def derived_label(rid: str, res: Any) -> str:
-    """A label from the catalogue and the resource's key facts (used when it has no `label`)."""
-    t = res.type
-    info = TYPES[t]
-    if t == "generic":
-        return str(res.kind) if res.kind else rid
-    if t == "subnet":
-        return BR.join((f"{res.tier.capitalize()} Subnet", res.cidr, res.az))
-    if t == "vpc":
-        return f"VPC ({res.cidr})"
-    facts: list[str] = []
-    for attr in ("domain", "cluster_name", "name", "namespace", "role_name", "alias"):
-        value = getattr(res, attr, None)
-        if isinstance(value, str) and value:
-            facts.append(value)
-            break
-    if t == "ecs_task_definition":
-        facts.append(f"{res.vcpu:g} vCPU, {res.memory_gib:g} GB")
-    if t == "ecs_service":
-        facts.append(f"Min: {res.min_tasks}, Max: {res.max_tasks} tasks")
-    if t == "external":
-        return rid.replace("_", " ").title()
-    return BR.join((info.title, *facts))
-
-
-def node_label(rid: str, res: Any) -> str:
-    return res.label if res.label is not None else derived_label(rid, res)
 
 
 def _node(rid: str, res: Any) -> ViewNode:
@@ -228,23 +195,6 @@ def overview_relation(arch: Architecture) -> Callable[[str, str, str], bool]:
 
 
 # -- overview -----------------------------------------------------------------------------------
-
-
-def account_subgraph_id(arch: Architecture, key: str) -> str:
-    """The subgraph id of account *key*; "" when the account is not drawn as a subgraph."""
-    if not arch.accounts[key].subgraph:
-        return ""
-    return arch.diagram.account_ids.get(key, key)
-
-
-def default_account_title(name: str, account_id: str | None) -> str:
-    """"Production Account (978489150794)", or "Production Account" without an id."""
-    return f"{name} Account ({account_id})" if account_id else f"{name} Account"
-
-
-def account_title(arch: Architecture, key: str) -> str:
-    acct = arch.accounts[key]
-    return acct.label if acct.label is not None else default_account_title(acct.name, acct.id)
 
 
 class _Tree:

@@ -1,1 +1,1 @@
-"""Importers: read existing diagrams (Mermaid flowcharts) into archc structures."""
+"""Importers: read what exists (Mermaid flowcharts) into an `Architecture`: type inference and the model file it writes."""

@@ -30,16 +30,15 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from archc.catalog import TYPES, VERBS
-from archc.emitters.views import account_subgraph_id, account_title, default_account_title
-from archc.importers.flowchart import BRACKET_SHAPES, Edge, Flowchart, Node
+from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node
 from archc.model.architecture import Account, Architecture, Connection, DiagramSettings, EdgeStyle, Group
 from archc.model.completeness import missing_to_build, needed_fields
 from archc.model.fields import AZ_PATTERN, ID_PATTERN, az_region
+from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id, account_title, default_account_title
 from archc.model.resources import RESOURCE_CLASSES
 
 DEFAULT_ACCOUNT = "main"
 PLACEHOLDER_REGION = "us-east-1"
-DEFAULT_SHAPE = "default"  # model shape of a node drawn with no shape (`id@{ label: ... }`)
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")

@@ -16,7 +16,7 @@ from golden_files import GOLDEN, check_golden
 from archc.diagnostics import Diagnostic
 from archc.emitters.mermaid import render, to_flowchart
 from archc.emitters.views import VIEWS, build_view
-from archc.importers.mermaid_parser import parse
+from archc.mermaid.parser import parse
 from archc.model.loader import load_text
 
 

@@ -17,8 +17,9 @@ from archc.catalog import TYPES, VERBS
 from archc.emitters.mermaid import render
 from archc.emitters.views import build_view
 from archc.importers.infer import _words_text, infer, infer_verb, match_type
-from archc.importers.mermaid_parser import extract_blocks, parse
 from archc.importers.model_yaml import model_yaml
+from archc.mermaid.markdown import extract_blocks
+from archc.mermaid.parser import parse
 from archc.model.architecture import Architecture
 from archc.model.loader import load_text
 

@@ -1,4 +1,4 @@
-"""Canonical Mermaid text for a :class:`~archc.importers.flowchart.Flowchart`.
+"""Canonical Mermaid text for a :class:`~archc.mermaid.syntax.Flowchart`.
 
 ``write(fc)`` is deterministic and ``parse(write(fc)) == fc`` for every AST
 the parser produces, except for these documented normalisations:
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from .flowchart import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph, data_shape_name
+from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph, data_shape_name
 
 __all__ = ["write"]
 

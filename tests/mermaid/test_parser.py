@@ -14,8 +14,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import mermaidjs
 
-from archc.importers.flowchart import Edge, Flowchart, MermaidSyntaxError, Node
-from archc.importers.mermaid_parser import extract_blocks, parse
+from archc.mermaid.markdown import extract_blocks
+from archc.mermaid.parser import parse
+from archc.mermaid.syntax import Edge, Flowchart, MermaidSyntaxError, Node
 
 CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glob("*.mmd"))
 

@@ -13,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import mermaidjs
 
-from archc.importers.flowchart import (
+from archc.mermaid.parser import parse
+from archc.mermaid.syntax import (
     BRACKET_SHAPES,
     DATA_SHAPES,
     ClassDef,
@@ -25,8 +26,7 @@ from archc.importers.flowchart import (
     Subgraph,
     canonical_shape,
 )
-from archc.importers.mermaid_parser import parse
-from archc.importers.mermaid_writer import write
+from archc.mermaid.writer import write
 
 CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glob("*.mmd"))
 

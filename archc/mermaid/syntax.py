@@ -1,10 +1,10 @@
 """AST for Mermaid flowcharts (``graph`` / ``flowchart`` diagrams).
 
 The AST carries everything needed to re-emit the same graph with
-:func:`archc.importers.mermaid_writer.write`; it is produced by
-:func:`archc.importers.mermaid_parser.parse`.
+:func:`archc.mermaid.writer.write`; it is produced by
+:func:`archc.mermaid.parser.parse`.
 
-Conventions (pinned against mermaid-js 11, see tests/importers):
+Conventions (pinned against mermaid-js 11, see tests/mermaid):
 
 * Positions (``line``/``col``, 1-based) are excluded from equality
   (``compare=False``), so ``parse(write(ast)) == ast`` compares structure only.

@@ -1,6 +1,6 @@
 """Hand-written, linear-time parser for Mermaid flowcharts.
 
-``parse(text) -> Flowchart`` (see :mod:`archc.importers.flowchart` for the AST
+``parse(text) -> Flowchart`` (see :mod:`archc.mermaid.syntax` for the AST
 and the mermaid-js behaviours it pins).  Anything the parser does not accept
 raises :class:`MermaidSyntaxError` with a 1-based line/column and the
 offending token; no other exception type escapes ``parse``.
@@ -34,7 +34,7 @@ import re
 from bisect import bisect_right
 from typing import Any, Literal
 
-from .flowchart import (
+from archc.mermaid.syntax import (
     ClassDef,
     Edge,
     Flowchart,
@@ -46,7 +46,7 @@ from .flowchart import (
     canonical_shape,
 )
 
-__all__ = ["MermaidSyntaxError", "extract_blocks", "parse"]
+__all__ = ["MermaidSyntaxError", "parse"]
 
 # Node ids: word characters (unicode letters/digits/_), with '-' and '.'
 # allowed between word characters (so ``a-b`` is an id but ``a-->b`` is not).
@@ -107,7 +107,6 @@ _OPEN_FIRST = frozenset("([{>")
 # characters that mermaid-js does not accept inside an unquoted label
 _PLAIN_FORBIDDEN = re.compile(r'["()\[\]{}|@]')
 _TITLE_RE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
-_FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*mermaid(?:[ \t].*)?$")
 
 
 def _ws(s: str, i: int) -> int:
@@ -843,39 +842,3 @@ def parse(text: str, *, source: str = "<diagram>", line_offset: int = 0) -> Flow
         raise
     except RecursionError as exc:  # pragma: no cover - parser is iterative
         raise MermaidSyntaxError(f"internal parser error: {exc}", source=source, line=1 + line_offset, col=1) from exc
-
-
-def extract_blocks(markdown: str) -> list[tuple[int, str]]:
-    """Every ```` ```mermaid ```` (or ``~~~mermaid``) fenced block of a
-    Markdown document: ``(line where the body starts (1-based), body)``.
-
-    Use ``parse(body, source=path, line_offset=start - 1)`` so errors point at
-    the Markdown file's lines.  The fence's indentation is removed from the
-    body lines; an unclosed fence runs to the end of the document.
-    """
-    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks: list[tuple[int, str]] = []
-    i = 0
-    while i < len(lines):
-        m = _FENCE_OPEN.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        indent = len(m.group(1))
-        fence = m.group(2)
-        start = i + 1
-        body: list[str] = []
-        j = start
-        while j < len(lines):
-            stripped = lines[j].strip()
-            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
-                break
-            line = lines[j]
-            k = 0
-            while k < indent and k < len(line) and line[k] == " ":
-                k += 1
-            body.append(line[k:])
-            j += 1
-        blocks.append((start + 1, "\n".join(body) + ("\n" if body else "")))
-        i = j + 1
-    return blocks

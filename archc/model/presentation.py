@@ -1,0 +1,62 @@
+"""The presentation vocabulary: how a resource or an account is named in a drawing.
+
+Both directions of the diagram round trip speak it: the emitters (`archc.emitters.views`) write
+these labels and subgraph titles, the Mermaid importer (`archc.importers.infer`) recognises them,
+and `archc.sync` compares them. Pure functions of the model; no Mermaid or Graphviz here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archc.catalog import TYPES
+from archc.model.architecture import Architecture
+
+BR = "<br/>"  # the line break a label carries (Mermaid's; the DOT emitter translates it)
+DEFAULT_SHAPE = "default"  # model shape of a node drawn with no shape (`id@{ label: ... }`)
+
+
+def derived_label(rid: str, res: Any) -> str:
+    """A label from the catalogue and the resource's key facts (used when it has no `label`)."""
+    t = res.type
+    info = TYPES[t]
+    if t == "generic":
+        return str(res.kind) if res.kind else rid
+    if t == "subnet":
+        return BR.join((f"{res.tier.capitalize()} Subnet", res.cidr, res.az))
+    if t == "vpc":
+        return f"VPC ({res.cidr})"
+    facts: list[str] = []
+    for attr in ("domain", "cluster_name", "name", "namespace", "role_name", "alias"):
+        value = getattr(res, attr, None)
+        if isinstance(value, str) and value:
+            facts.append(value)
+            break
+    if t == "ecs_task_definition":
+        facts.append(f"{res.vcpu:g} vCPU, {res.memory_gib:g} GB")
+    if t == "ecs_service":
+        facts.append(f"Min: {res.min_tasks}, Max: {res.max_tasks} tasks")
+    if t == "external":
+        return rid.replace("_", " ").title()
+    return BR.join((info.title, *facts))
+
+
+def node_label(rid: str, res: Any) -> str:
+    return res.label if res.label is not None else derived_label(rid, res)
+
+
+def account_subgraph_id(arch: Architecture, key: str) -> str:
+    """The subgraph id of account *key*; "" when the account is not drawn as a subgraph."""
+    if not arch.accounts[key].subgraph:
+        return ""
+    return arch.diagram.account_ids.get(key, key)
+
+
+def default_account_title(name: str, account_id: str | None) -> str:
+    """"Production Account (978489150794)", or "Production Account" without an id."""
+    return f"{name} Account ({account_id})" if account_id else f"{name} Account"
+
+
+def account_title(arch: Architecture, key: str) -> str:
+    acct = arch.accounts[key]
+    return acct.label if acct.label is not None else default_account_title(acct.name, acct.id)
