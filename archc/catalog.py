@@ -30,7 +30,20 @@ class TypeInfo:
     account_scoped: bool = True  # False: lives outside AWS accounts (external actors)
 
 
-TYPES: dict[str, TypeInfo] = {
+class _Types(dict[str, TypeInfo]):
+    """Type name → row. A CloudFormation type (``AWS::Glue::Job``: the escape hatch) looks up the
+    ``cloudformation`` row, so ``TYPES[res.type]`` answers for every resource a model can hold."""
+
+    def __missing__(self, key: str) -> TypeInfo:
+        if isinstance(key, str) and key.startswith(CFN_TYPE_PREFIXES) and key != ESCAPE_HATCH:
+            return self[ESCAPE_HATCH]
+        raise KeyError(key)
+
+
+CFN_TYPE_PREFIXES = ("AWS::", "Alexa::", "Custom::")  # what a CloudFormation resource type starts with
+ESCAPE_HATCH = "cloudformation"  # the row of any CloudFormation type archc has no type of its own for
+
+TYPES: dict[str, TypeInfo] = _Types({
     t.type: t
     for t in (
         TypeInfo("vpc", "VPC", "network", ("AWS::EC2::VPC",), "diagrams.aws.network.VPC", words=("vpc", "virtual private cloud")),
@@ -93,8 +106,9 @@ TYPES: dict[str, TypeInfo] = {
         TypeInfo("external", "External", "external", (), "diagrams.onprem.client.Users", shape="round",
                  words=("users", "clients", "client", "customers", "pagerduty", "internet"), account_scoped=False),
         TypeInfo("generic", "Resource", "generic", (), "diagrams.generic.blank.Blank", account_scoped=False),
+        TypeInfo(ESCAPE_HATCH, "CloudFormation Resource", "generic", (), "diagrams.generic.blank.Blank"),
     )
-}
+})
 
 
 VerbKind = Literal["traffic", "data", "operations", "identity", "other"]

@@ -15,6 +15,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
 ID_PATTERN = r"^[^\W][\w.\-]*$"  # letters (any script), digits, _ . - : what a Mermaid id may be
+# a CloudFormation resource type: AWS::Service::Thing, or a custom resource Custom::Name
+CFN_TYPE_PATTERN = r"^((AWS|Alexa)::[A-Za-z0-9]+::[A-Za-z0-9]+|Custom::[A-Za-z0-9_@-]{1,60})$"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from archc.catalog import ESCAPE_HATCH
 from archc.diagnostics import Diagnostic, ModelError, Path, Position, SourceMap, did_you_mean
 from archc.model.architecture import Account, Architecture, Connection, Defaults, DiagramSettings, Group
 from archc.model.fields import ID_PATTERN, az_region
 from archc.model.references import check_ref, iter_raw_refs, iter_refs, unwrap_annotation
-from archc.model.resources import RESOURCE_CLASSES
+from archc.model.resources import RESOURCE_CLASSES, resource_class, resource_tag
+
+TYPE_NAMES = sorted(t for t in RESOURCE_CLASSES if t != ESCAPE_HATCH)  # what a user writes as `type:`
 from archc.model.yaml_source import load_yaml
 
 TOP_LEVEL = ("archc", "name", "defaults", "accounts", "resources", "connections", "groups", "diagram")
@@ -190,7 +193,7 @@ class _Builder:
             res = self._validate_resource(rid, data, path)
             if res is not None:
                 self.resources[rid] = res
-            elif data.get("type") in RESOURCE_CLASSES:
+            elif isinstance(data.get("type"), str) and resource_class(data["type"]) is not None:
                 self.invalid[rid] = data
         self._check_references()
         if self.problems:
@@ -207,15 +210,15 @@ class _Builder:
 
     def _validate_resource(self, rid: str, data: dict[str, Any], path: Path) -> Any:
         rtype = data.get("type")
-        owner = f"resource '{rid}'" + (f" ({rtype})" if isinstance(rtype, str) and rtype in RESOURCE_CLASSES else "")
+        cls = resource_class(rtype) if isinstance(rtype, str) else None
+        owner = f"resource '{rid}'" + (f" ({rtype})" if cls is not None else "")
         if "type" not in data:
-            self._error("ARC103", path, f"{owner} has no `type`", f"add `type:` with one of: {', '.join(sorted(RESOURCE_CLASSES))}")
+            self._error("ARC103", path, f"{owner} has no `type`", f"add `type:` with one of: {', '.join(TYPE_NAMES)}")
             return None
-        if not isinstance(rtype, str) or rtype not in RESOURCE_CLASSES:
-            self._error("ARC103", (*path, "type"), f"{owner}: unknown resource type {rtype!r}{did_you_mean(str(rtype), RESOURCE_CLASSES)}",
-                        f"one of: {', '.join(sorted(RESOURCE_CLASSES))}")
+        if cls is None:
+            self._error("ARC103", (*path, "type"), f"{owner}: unknown resource type {rtype!r}{did_you_mean(str(rtype), TYPE_NAMES)}",
+                        f"one of: {', '.join(TYPE_NAMES)}; or any CloudFormation type (AWS::Service::Thing) with its `properties`")
             return None
-        cls = RESOURCE_CLASSES[rtype]
         try:
             res = cls.model_validate(data)
         except ValidationError as exc:
@@ -250,7 +253,7 @@ class _Builder:
                                 f"use a zone of {region}, such as {region}a, or set `region:` on the resource")
         for rid, raw in self.invalid.items():
             owner = f"resource '{rid}' ({raw['type']})"
-            for site in iter_raw_refs(RESOURCE_CLASSES[raw["type"]], raw):
+            for site in iter_raw_refs(RESOURCE_CLASSES[str(resource_tag(raw))], raw):
                 problem = check_ref(site, ("resources", rid), types_by_id, owner)
                 if problem:
                     self.problems.append(problem)

@@ -6,11 +6,12 @@ what is built. Adding a type means: a class here, a row in `archc.catalog`, a co
 tests.
 """
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
 
-from archc.model.fields import AccountRef, AvailabilityZone, Cidr, RefTo, Region, empty_dict, empty_list, needed
+from archc.catalog import CFN_TYPE_PREFIXES, ESCAPE_HATCH
+from archc.model.fields import CFN_TYPE_PATTERN, AccountRef, AvailabilityZone, Cidr, RefTo, Region, empty_dict, empty_list, needed
 
 # Mermaid node shapes: the bracket shapes (rect, round, stadium, subroutine, cylinder, circle,
 # doublecircle, asymmetric, diamond, hexagon, lean_right, lean_left, trapezoid, inv_trapezoid) and
@@ -453,18 +454,80 @@ class Generic(ResourceBase):
     properties: dict[str, str] = Field(default_factory=empty_dict)
 
 
+class CfnResource(ResourceBase):
+    """The escape hatch: any CloudFormation resource type, written with its ``Properties``.
+
+    ``type`` is the CloudFormation type itself (``AWS::Glue::Job``); ``properties`` is what the
+    template's ``Properties`` would hold. It has an id, account, region, group and label like every
+    resource, and connects with the same verbs. Its catalogue row is ``cloudformation``.
+    """
+
+    if TYPE_CHECKING:
+        # For the type checker the escape hatch's `type` is its tag, so that `res.type == "vpc"`
+        # still narrows the `Resource` union; at run time it holds the CloudFormation type. Test
+        # for the escape hatch with `isinstance(res, CfnResource)`, never with `res.type`.
+        type: Literal["cloudformation"]
+    else:
+        type: Annotated[str, StringConstraints(pattern=CFN_TYPE_PATTERN)] = Field(
+            description="a CloudFormation resource type, e.g. AWS::Glue::Job"
+        )
+    properties: dict[str, Any] = Field(default_factory=empty_dict, description="the resource's CloudFormation Properties")
+
+
+def resource_tag(value: Any) -> str | None:
+    """The union member a raw or validated resource belongs to: its ``type``, or ``cloudformation``
+    for a CloudFormation type (``AWS::Service::Thing``)."""
+    rtype = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    if not isinstance(rtype, str) or rtype == ESCAPE_HATCH:  # the tag is not a type a user writes
+        return None
+    return ESCAPE_HATCH if rtype.startswith(CFN_TYPE_PREFIXES) else rtype
+
+
+
+_MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
+    Vpc, Subnet, InternetGateway, NatGateway, SecurityGroup,
+    EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
+    LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution,
+    Route53Zone, DnsDelegation, AcmCertificate,
+    AuroraCluster, AuroraReaders, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    LogGroup, MetricNamespace, Alarm, Tracing,
+    IamRole, External, Generic,
+)
+
+
+def _tag_of(cls: type[ResourceBase]) -> str:
+    if cls is CfnResource:
+        return ESCAPE_HATCH
+    return str(cls.model_fields["type"].annotation.__args__[0])  # type: ignore[union-attr]
+
+
+_ALL: tuple[type[ResourceBase], ...] = (*_MEMBERS, CfnResource)
+RESOURCE_CLASSES: dict[str, type[ResourceBase]] = {_tag_of(c): c for c in _ALL}
+"""Union tag → class: every ``type`` name, and ``cloudformation`` for the escape hatch."""
+
 Resource = Annotated[
-    Vpc | Subnet | InternetGateway | NatGateway | SecurityGroup
-    | EcsCluster | EcsTaskDefinition | EcsService | LambdaFunction
-    | LoadBalancer | TargetGroup | ApiGateway | WebAcl | CloudFrontDistribution
-    | Route53Zone | DnsDelegation | AcmCertificate
-    | AuroraCluster | AuroraReaders | DbSubnetGroup | S3Bucket | KmsKey | SqsQueue | SnsTopic | Secret
-    | LogGroup | MetricNamespace | Alarm | Tracing
-    | IamRole | External | Generic,
-    Field(discriminator="type"),
+    Annotated[Vpc, Tag("vpc")] | Annotated[Subnet, Tag("subnet")] | Annotated[InternetGateway, Tag("internet_gateway")]
+    | Annotated[NatGateway, Tag("nat_gateway")] | Annotated[SecurityGroup, Tag("security_group")]
+    | Annotated[EcsCluster, Tag("ecs_cluster")] | Annotated[EcsTaskDefinition, Tag("ecs_task_definition")]
+    | Annotated[EcsService, Tag("ecs_service")] | Annotated[LambdaFunction, Tag("lambda_function")]
+    | Annotated[LoadBalancer, Tag("load_balancer")] | Annotated[TargetGroup, Tag("target_group")]
+    | Annotated[ApiGateway, Tag("api_gateway")] | Annotated[WebAcl, Tag("web_acl")]
+    | Annotated[CloudFrontDistribution, Tag("cloudfront_distribution")]
+    | Annotated[Route53Zone, Tag("route53_zone")] | Annotated[DnsDelegation, Tag("dns_delegation")]
+    | Annotated[AcmCertificate, Tag("acm_certificate")]
+    | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]
+    | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
+    | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
+    | Annotated[Secret, Tag("secret")]
+    | Annotated[LogGroup, Tag("log_group")] | Annotated[MetricNamespace, Tag("metric_namespace")]
+    | Annotated[Alarm, Tag("alarm")] | Annotated[Tracing, Tag("xray")]
+    | Annotated[IamRole, Tag("iam_role")] | Annotated[External, Tag("external")] | Annotated[Generic, Tag("generic")]
+    | Annotated[CfnResource, Tag(ESCAPE_HATCH)],
+    Discriminator(resource_tag),
 ]
 
-RESOURCE_CLASSES: dict[str, type[ResourceBase]] = {
-    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for cls in ResourceBase.__subclasses__()
-}
+
+def resource_class(rtype: str) -> type[ResourceBase] | None:
+    """The class for a ``type`` value (any ``AWS::…`` type is the escape hatch); None if unknown."""
+    tag = resource_tag({"type": rtype})
+    return RESOURCE_CLASSES.get(tag) if tag is not None else None

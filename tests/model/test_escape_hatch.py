@@ -1,0 +1,53 @@
+"""The escape hatch: any CloudFormation type as a resource, with its properties."""
+
+from __future__ import annotations
+
+import pytest
+
+from archc.catalog import ESCAPE_HATCH, TYPES
+from archc.diagnostics import ModelError
+from archc.model.loader import load_text
+from archc.model.resources import CfnResource, resource_class
+
+HEAD = """archc: 1
+accounts:
+  prod: {id: "978489150794", name: Production, region: us-west-2}
+resources:
+"""
+
+
+def test_a_cloudformation_type_loads_as_the_escape_hatch_and_keeps_its_type_and_properties() -> None:
+    arch = load_text(HEAD + "  job:\n    type: AWS::Glue::Job\n    label: Nightly ETL\n    properties:\n"
+                     "      Command: {Name: glueetl, ScriptLocation: s3://b/k.py}\n      MaxRetries: 2\n", "m.yaml").architecture
+    res = arch.resources["job"]
+    assert isinstance(res, CfnResource)
+    assert res.type == "AWS::Glue::Job"
+    assert res.properties == {"Command": {"Name": "glueetl", "ScriptLocation": "s3://b/k.py"}, "MaxRetries": 2}
+    assert res.account == "prod" and res.label == "Nightly ETL"
+    assert TYPES[res.type] is TYPES[ESCAPE_HATCH]
+
+
+@pytest.mark.parametrize("rtype", ["AWS::Glue::Job", "AWS::EC2::VPCEndpoint", "Alexa::ASK::Skill", "Custom::CertValidator"])
+def test_every_cloudformation_type_form_is_the_escape_hatch(rtype: str) -> None:
+    assert resource_class(rtype) is CfnResource
+
+
+@pytest.mark.parametrize("rtype", ["cloudformation", "s3", "aws::glue::job", "Glue::Job"])
+def test_the_tag_and_near_misses_are_not_types_a_user_writes(rtype: str) -> None:
+    assert resource_class(rtype) is None
+
+
+def test_a_malformed_cloudformation_type_is_an_error_at_the_type_key() -> None:
+    with pytest.raises(ModelError) as info:
+        load_text(HEAD + "  job:\n    type: AWS::Glue\n", "m.yaml")
+    (d,) = info.value.diagnostics
+    assert (d.position.line, d.position.col) == (6, 11)  # type: ignore[union-attr]
+    assert d.message.startswith("resource 'job' (AWS::Glue): type:"), d.message
+
+
+def test_the_tag_itself_is_an_unknown_type() -> None:
+    with pytest.raises(ModelError) as info:
+        load_text(HEAD + "  job:\n    type: cloudformation\n", "m.yaml")
+    (d,) = info.value.diagnostics
+    assert "unknown resource type 'cloudformation'" in d.message
+    assert "AWS::Service::Thing" in (d.help or "")
