@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("archc.cli.lint:rules", "List the lint rules, or explain one."),
     "schema": ("archc.cli.schema:schema", "Print the model's JSON Schema (for yaml-language-server)."),
     "build": ("archc.cli.build:build", "Compile a model to CloudFormation templates."),
+    "deploy-plan": ("archc.cli.deploy:deploy_plan", "Print the AWS CLI commands that deploy a build, in order."),
     "diagram": ("archc.cli.diagram:diagram", "Draw a model as Mermaid, PNG, SVG or DOT."),
     "docs": ("archc.cli.docs:docs", "Render Markdown documentation pages for a model."),
     "import": ("archc.cli.diagram:import_", "Read a Mermaid flowchart into a model file."),
