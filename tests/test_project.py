@@ -1,0 +1,57 @@
+"""Repository-level promises: the licence, the changelog, the distribution name, the Makefile split."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from archc import __version__
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_the_licence_pyproject_names_is_in_the_repository() -> None:
+    assert PYPROJECT["project"]["license"] == "Apache-2.0"
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in text and "Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text  # the full text, not a stub
+    assert "LICENSE" in PYPROJECT["project"]["license-files"]
+
+
+def test_the_distribution_is_not_called_archc_but_the_command_is() -> None:
+    # `archc` on PyPI is an unrelated project (0.0.1, no `archc` command)
+    assert PYPROJECT["project"]["name"] == "archc-compiler"
+    assert PYPROJECT["project"]["scripts"] == {"archc": "archc.cli:run"}
+    assert PYPROJECT["project"]["version"] == __version__
+
+
+def test_the_changelog_has_the_current_version() -> None:
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## [{__version__}]" in text
+    assert "## [Unreleased]" in text
+
+
+def _dry_run(target: str, tmp_path: Path) -> str:
+    venv = tmp_path / "venv"  # a venv that does not exist: make shows every install step
+    proc = subprocess.run(["make", "-n", "-C", str(ROOT), target, f"VENV={venv}"], capture_output=True, text=True, check=True)
+    return proc.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_demo_installs_only_the_runtime(tmp_path: Path) -> None:
+    demo = _dry_run("demo", tmp_path)
+    assert "pip install --quiet -e .\n" in demo
+    assert "[dev]" not in demo
+    assert "archc lint examples/sagebrush" in demo
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_test_installs_the_dev_extra(tmp_path: Path) -> None:
+    test = _dry_run("test", tmp_path)
+    assert "pip install --quiet -e '.[dev]'" in test
+    assert "pytest" in test
