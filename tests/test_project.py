@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +56,45 @@ def test_make_test_installs_the_dev_extra(tmp_path: Path) -> None:
     test = _dry_run("test", tmp_path)
     assert "pip install --quiet -e '.[dev]'" in test
     assert "pytest" in test
+
+
+def _yaml_blocks(first_line: str) -> list[Any]:
+    import re
+
+    import yaml
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```yaml\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    return [yaml.safe_load(b) for b in blocks if b.startswith(first_line)]
+
+
+def test_the_readme_pre_commit_snippet_names_real_hooks_at_the_release_tag() -> None:
+    import yaml
+
+    (config,) = _yaml_blocks("# .pre-commit-config.yaml")
+    (repo,) = config["repos"]
+    assert repo["repo"] == "https://github.com/ARCHC_GITHUB"  # the one variable, filled once
+    assert repo["rev"] == f"v{__version__}"
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    for hook in repo["hooks"]:
+        assert hook["id"] in hooks
+        assert hook["args"][0] == "architecture/"
+    for hook in hooks.values():
+        assert hook["entry"].split()[0] == "archc" and hook["language"] == "python"
+
+
+def test_the_readme_workflow_uses_the_action_with_inputs_it_has() -> None:
+    import yaml
+
+    (workflow,) = _yaml_blocks("# .github/workflows/")
+    assert workflow["permissions"]["security-events"] == "write"  # upload-sarif needs it
+    steps = workflow["jobs"]["archc"]["steps"]
+    ours = [s for s in steps if s.get("uses", "").startswith("ARCHC_GITHUB@")]
+    assert len(ours) == 1 and ours[0]["uses"] == f"ARCHC_GITHUB@v{__version__}"
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert set(ours[0]["with"]) <= set(action["inputs"])
+
+
+def test_the_readme_install_line_pins_the_same_tag() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f'pipx install "git+https://github.com/ARCHC_GITHUB@v{__version__}"' in readme

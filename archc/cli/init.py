@@ -16,6 +16,7 @@ TEMPLATES: dict[str, str] = {
     "three-tier": "VPC in two AZs, load balancer, ECS Fargate service, Aurora PostgreSQL",
 }
 MODEL_FILE = "architecture.yaml"
+NAME_MAX = 20
 SCHEMA_FILE = "schema.json"  # the templates' modeline names it: `$schema=schema.json`
 
 
@@ -27,7 +28,8 @@ def template_text(template: str) -> str:
 def architecture_name(directory: str) -> str:
     """A name for the model from its directory: lower case, letters, digits and dashes.
 
-    It becomes part of stack names and KMS aliases, so it keeps to what both accept.
+    It becomes part of stack names, bucket names and KMS aliases, so it keeps to what all accept:
+    a bucket name (name, bucket, account id and region) has at most 63 characters.
     """
     base = os.path.basename(os.path.abspath(directory))
     if base in ("architecture", "arch", "model", "models"):  # say something about the project instead
@@ -35,7 +37,7 @@ def architecture_name(directory: str) -> str:
     name = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
     if not name or not name[0].isalpha():
         name = f"app-{name}".rstrip("-") if name else "app"
-    return name[:40].rstrip("-")
+    return name[:NAME_MAX].rstrip("-")
 
 
 def render(template: str, name: str, directory: str) -> str:
@@ -60,8 +62,8 @@ def init(directory: str, template: str, name: str | None) -> None:
 
     Existing files are never overwritten: init stops, exit 2, and writes nothing.
     """
-    if name is not None and not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", name):
-        fail(f"--name {name!r}: use lower-case letters, digits and dashes, starting with a letter (it becomes part of stack names)")
+    if name is not None and not re.fullmatch(rf"[a-z][a-z0-9-]{{0,{NAME_MAX - 1}}}", name):
+        fail(f"--name {name!r}: use lower-case letters, digits and dashes, starting with a letter, at most {NAME_MAX} (it becomes part of stack and bucket names)")
     model_path = os.path.join(directory, MODEL_FILE)
     schema_path = os.path.join(directory, SCHEMA_FILE)
     existing = [p for p in (model_path, schema_path) if os.path.lexists(p)]

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from archc.cli import main
-from archc.cli.init import MODEL_FILE, SCHEMA_FILE, TEMPLATES, architecture_name, template_text
+from archc.cli.init import MODEL_FILE, NAME_MAX, SCHEMA_FILE, TEMPLATES, architecture_name, template_text
 from archc.model.schema import json_schema
 
 
@@ -28,7 +28,7 @@ def test_a_template_lints_clean_builds_and_passes_cfn_lint(template: str, tmp_pa
     from cfnlint.api import lint
     from cfnlint.config import ManualArgs
 
-    code, out, err = run("init", "shop", "--template", template)
+    code, out, err = run("init", "shop", "--template", template, "--name", "x" * NAME_MAX)  # the longest name builds too
     assert (code, err) == (0, ""), err
     assert f"wrote shop/{MODEL_FILE} ({template} template)" in out
 
@@ -103,6 +103,7 @@ def test_the_name_is_taken_from_the_directory_and_fits_stack_names(tmp_path: Pat
     assert architecture_name("/x/billing/architecture") == "billing"
     assert architecture_name("/x/42") == "app-42"
     assert architecture_name("/x/___") == "app"
+    assert architecture_name("/x/test_a_readme_console_example_0") == "test-a-readme-consol"  # bucket names stay ≤ 63
     code, _, _ = run("init", "--name", "billing")
     assert code == 0
     assert "\nname: billing\n" in (tmp_path / "architecture" / MODEL_FILE).read_text(encoding="utf-8")
