@@ -51,6 +51,7 @@ lint-self: $(BIN)/.installed-dev
 docs-regen: $(BIN)/.installed-dev
 	$(BIN)/archc schema -o docs/schema.json
 	$(BIN)/python -m archc.rules.docs
+	$(BIN)/python -m archc.model.reference
 	$(BIN)/archc docs $(EXAMPLE) -o docs/examples/sagebrush
 	$(BIN)/archc diagram $(EXAMPLE) -f png -o docs/images/sagebrush.png
 	$(BIN)/archc diagram $(EXAMPLE) --update docs/mermaid.md
