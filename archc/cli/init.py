@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from importlib import resources
 
 import click
 
-from archc.cli.common import fail, write_atomic
+from archc.cli.common import fail
 
 TEMPLATES: dict[str, str] = {
     "minimal": "one Lambda function, a bucket, logs and an alarm that pages on-call",
@@ -38,6 +39,30 @@ def architecture_name(directory: str) -> str:
     if not name or not name[0].isalpha():
         name = f"app-{name}".rstrip("-") if name else "app"
     return name[:NAME_MAX].rstrip("-")
+
+
+def create_new(path: str, text: str) -> None:
+    """Write *path* whole, failing with `FileExistsError` if it exists, even if it appeared a moment ago.
+
+    The text goes to a temporary file in the same directory that is then hard-linked to *path*:
+    the link fails where a file exists, and nobody sees a half-written file.
+    """
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".archc-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.link(tmp, path)
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path) from None
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, path) from exc  # name the file the user asked for
+    finally:
+        os.unlink(tmp)
 
 
 def render(template: str, name: str, directory: str) -> str:
@@ -77,8 +102,11 @@ def init(directory: str, template: str, name: str | None) -> None:
 
     model_name = name or architecture_name(directory)
     shown = directory.rstrip("/") or "/"
-    write_atomic(schema_path, json_schema())
-    write_atomic(model_path, render(template, model_name, shown))
+    try:
+        create_new(model_path, render(template, model_name, shown))
+        create_new(schema_path, json_schema())
+    except FileExistsError as exc:  # it appeared after the check above
+        fail(f"{exc.filename or 'a file'} already exists; archc init never overwrites a file")
     click.echo(f"wrote {model_path} ({template} template) and {schema_path} (the JSON Schema, for your editor)")
     click.echo("next:")
     click.echo(f"  archc lint {shown}")

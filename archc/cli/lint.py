@@ -107,7 +107,7 @@ def lint(model: tuple[str, ...], fmt: str | None, fail_on: str | None, select_sp
         fail("no MODEL given, and no `model` in a configuration file (.archc.yaml or [tool.archc] in pyproject.toml)")
     loaded = load_models(paths)
     if verbose:
-        click.echo(f"archc: model: {len(loaded.files) or 1} file(s) from {' '.join(paths)}", err=True)
+        click.echo(f"archc: model: {len(loaded.files)} file(s) from {' '.join(paths)}", err=True)
 
     from archc.rules.engine import run_rules
 

@@ -107,3 +107,16 @@ def test_the_name_is_taken_from_the_directory_and_fits_stack_names(tmp_path: Pat
     code, _, _ = run("init", "--name", "billing")
     assert code == 0
     assert "\nname: billing\n" in (tmp_path / "architecture" / MODEL_FILE).read_text(encoding="utf-8")
+
+
+def test_create_new_never_replaces_a_file_that_appears_late(tmp_path: Path) -> None:
+    from archc.cli.init import create_new
+
+    target = tmp_path / "d" / "f.yaml"
+    create_new(str(target), "one\n")
+    assert target.read_text(encoding="utf-8") == "one\n"
+    with pytest.raises(FileExistsError) as info:
+        create_new(str(target), "two\n")
+    assert info.value.filename == str(target)
+    assert target.read_text(encoding="utf-8") == "one\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["f.yaml"]  # no temporary file left
