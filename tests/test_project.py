@@ -98,3 +98,12 @@ def test_the_readme_workflow_uses_the_action_with_inputs_it_has() -> None:
 def test_the_readme_install_line_pins_the_same_tag() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f'pipx install "git+https://github.com/ARCHC_GITHUB@v{__version__}"' in readme
+
+
+def test_the_init_templates_ship_in_the_package() -> None:
+    import fnmatch
+
+    patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["archc"]
+    for template in (ROOT / "archc" / "templates" / "init").glob("*.yaml"):
+        relative = template.relative_to(ROOT / "archc").as_posix()
+        assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
