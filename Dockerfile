@@ -2,9 +2,9 @@
 #
 #   docker build -t archc .
 #   docker run --rm -v "$PWD:/work" archc lint architecture/
-#   docker run --rm -v "$PWD:/work" archc build architecture/ -o out/cloudformation
+#   docker run --rm -v "$PWD:/work" --user "$(id -u):$(id -g)" archc build architecture/ -o out/cloudformation
 #
-# Runs as an unprivileged user (uid 10001) in /work. PNG/SVG diagrams need Graphviz:
+# Runs as an unprivileged user (uid 10001) in /work; `--user` makes written files yours. PNG/SVG diagrams need Graphviz:
 #   docker build --build-arg GRAPHVIZ=1 -t archc:graphviz .
 ARG PYTHON_VERSION=3.12
 
