@@ -58,3 +58,21 @@ def test_stdin() -> None:
 def test_stdin_does_not_mix_with_paths() -> None:
     code, _, err = run("lint", "-", "sb", stdin="")
     assert code == 2 and "cannot be combined" in err
+
+
+def test_build_and_diagram_read_a_model_on_stdin(tmp_path: Path) -> None:
+    text = (ROOT / "archc" / "templates" / "init" / "minimal.yaml").read_text(encoding="utf-8").replace("{{name}}", "piped")
+    code, out, err = run("build", "-", "-o", "out", stdin=text)
+    assert code == 0, err
+    assert out == "1. piped-main-us-west-2: 13 resources → out/piped-main-us-west-2.json\n"
+    code, out, _ = run("diagram", "-", "-f", "mermaid", stdin=text)
+    assert code == 0 and out.startswith("graph TB\n")
+    code, _, err = run("build", "-", "-o", "out2", stdin=text.replace("role: worker_role", "role: nobody"))
+    assert code == 2 and "archc: <stdin>: 1 error in the model; nothing was done" in err
+    assert not (tmp_path / "out2").exists()
+
+
+def test_sync_never_takes_stdin_for_the_files_it_rewrites() -> None:
+    (Path.cwd() / "d.mmd").write_text("graph TB\n  a --> b\n", encoding="utf-8")
+    code, _, err = run("sync", "d.mmd", "-", stdin="archc: 1\n")
+    assert code == 2 and "'-' does not exist" in err
