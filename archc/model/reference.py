@@ -34,6 +34,8 @@ GENERATED = f"<!-- Generated from the model classes and the catalogue by `{COMMA
 # Example values for plain strings, by field name; anything else is "example".
 STRING_EXAMPLES = {"domain": "example.com", "engine_version": "16", "namespace": "MyApp/Production", "name": "www.example.com",
                    "runtime": "python3.12", "handler": "app.handler", "alias": "alias/my-app/data"}
+# `type:` values for members whose type is a pattern, not a word.
+TYPE_EXAMPLES = {"cloudformation": "AWS::Glue::Job"}
 # Fields a validator needs together, which the field list alone cannot tell.
 EXAMPLE_EXTRAS: dict[str, dict[str, Any]] = {
     "load_balancer": {"listeners": [{"port": 443, "protocol": "HTTPS", "certificate": "my_certificate", "target_group": "my_target_group"}]},
@@ -206,11 +208,17 @@ def example_object(cls: type[BaseModel], extras: dict[str, Any] | None = None) -
     return out
 
 
+def type_value(rtype: str) -> str:
+    """What a model writes as ``type:`` for the union member *rtype*: the tag itself, or for a
+    member whose ``type`` is not a single word (the CloudFormation escape hatch) an example."""
+    annotation, _ = _split(RESOURCE_CLASSES[rtype].model_fields["type"].annotation, [])
+    return rtype if get_origin(annotation) is Literal else TYPE_EXAMPLES.get(rtype, rtype)
+
+
 def resource_example(rtype: str) -> dict[str, Any]:
     cls = RESOURCE_CLASSES[rtype]
     body = example_object(cls, EXAMPLE_EXTRAS.get(rtype))
-    body["type"] = rtype
-    return {"type": rtype, **{k: v for k, v in body.items() if k != "type"}}
+    return {"type": type_value(rtype), **{k: v for k, v in body.items() if k != "type"}}
 
 
 def _yaml_scalar(value: Any) -> str:
@@ -302,7 +310,7 @@ def type_page(rtype: str) -> str:
     if out:
         lines.append("- **Connections from it:** " + ", ".join(f"`{v}`" for v in out))
     lines += ["", "## Example", "", "```yaml", example_yaml(rtype).rstrip("\n"), "```", "",
-              "## Fields", "", f"Besides `type: {rtype}` and the [fields every resource has](README.md#fields-every-resource-has):", ""]
+              "## Fields", "", f"Besides `type: {type_value(rtype)}` and the [fields every resource has](README.md#fields-every-resource-has):", ""]
     lines += field_table(cls, skip=BASE_FIELDS | {"type"})
     lines += _nested_sections(cls, set(), skip=BASE_FIELDS)
     return "\n".join(lines).rstrip() + "\n"

@@ -89,7 +89,7 @@ def _descriptions(schema: dict[str, Any], type_of: dict[str, str]) -> None:
         elif not definition.get("description"):
             definition["description"] = CLASSES.get(name, "")
         for prop, spec in definition.get("properties", {}).items():
-            if prop == "type" and name in type_of:
+            if prop == "type" and name in type_of and "const" in spec:
                 spec["description"] = f"resource type: `{type_of[name]}`"
                 continue
             text = field_description(name, prop, spec.get("description"))
@@ -100,20 +100,37 @@ def _descriptions(schema: dict[str, Any], type_of: dict[str, str]) -> None:
 
 
 def _resource_choice(schema: dict[str, Any]) -> dict[str, str]:
-    """Replace the resources' discriminator by if/then per type; resource class name → type."""
-    from archc.model.reference import resource_example
+    """Replace pydantic's union of resources (a discriminator or a bare oneOf) by if/then per type.
 
-    value = schema["properties"]["resources"]["additionalProperties"]
-    mapping: dict[str, str] = value["discriminator"]["mapping"]
+    Each class's own ``type`` property is the condition: a ``const`` for archc's types, a
+    pattern for a type that takes many values. Returns resource class name → union tag.
+    """
+    from archc.model.reference import resource_example
+    from archc.model.resources import RESOURCE_CLASSES
+
+    defs = schema["$defs"]
+    branches, names, others = [], [], []
+    for tag, cls in sorted(RESOURCE_CLASSES.items()):
+        type_schema = defs[cls.__name__]["properties"]["type"]
+        condition = {k: v for k, v in type_schema.items() if k in ("const", "pattern", "enum")}
+        branches.append({"if": {"properties": {"type": condition}, "required": ["type"]}, "then": {"$ref": f"#/$defs/{cls.__name__}"}})
+        if "const" in condition:
+            names.append(condition["const"])
+        else:
+            others.append(condition)
+    type_property: dict[str, Any] = {"description": "the resource type; docs/reference/ has one page per type", "enum": names}
+    if others:
+        type_property = {"description": type_property["description"], "anyOf": [{"enum": names}, *others]}
     schema["properties"]["resources"]["additionalProperties"] = {
         "type": "object",
         "description": "a resource: `type` chooses which fields it has",
         "required": ["type"],
-        "properties": {"type": {"description": "the resource type; docs/reference/ has one page per type", "enum": sorted(mapping)}},
-        "allOf": [{"if": {"properties": {"type": {"const": t}}, "required": ["type"]}, "then": {"$ref": ref}} for t, ref in sorted(mapping.items())],
-        "defaultSnippets": [{"label": t, "description": f"a new {t} resource", "body": resource_example(t)} for t in sorted(mapping)],
+        "properties": {"type": type_property},
+        "allOf": branches,
+        "defaultSnippets": [{"label": tag, "description": f"a new {tag} resource", "body": resource_example(tag)}
+                            for tag in sorted(RESOURCE_CLASSES)],
     }
-    return {ref.rsplit("/", 1)[1]: t for t, ref in mapping.items()}
+    return {cls.__name__: tag for tag, cls in RESOURCE_CLASSES.items()}
 
 
 def json_schema() -> str:

@@ -36,7 +36,7 @@ def test_a_page_has_every_field_what_it_compiles_to_and_an_example(rtype: str) -
         assert f"| `{info.alias or name}` |" in page, name
     for cfn in TYPES[rtype].cfn_types:
         assert f"`{cfn}`" in page
-    assert f"```yaml\nresources:\n  my_{rtype}:\n    type: {rtype}\n" in page
+    assert f"```yaml\nresources:\n  my_{rtype}:\n    type: {reference.type_value(rtype)}\n" in page
     cls.model_validate(reference.resource_example(rtype))  # the example is a valid resource
 
 

@@ -65,11 +65,15 @@ def test_every_property_and_type_has_a_description() -> None:
 
 def test_resources_are_chosen_by_if_then_not_a_discriminator() -> None:
     resource = SCHEMA["properties"]["resources"]["additionalProperties"]
-    assert "discriminator" not in json.dumps(SCHEMA)
-    assert resource["properties"]["type"]["enum"] == sorted(RESOURCE_CLASSES)
-    branches = {b["if"]["properties"]["type"]["const"]: b["then"]["$ref"] for b in resource["allOf"]}
-    assert set(branches) == set(RESOURCE_CLASSES)
-    assert branches["subnet"] == "#/$defs/Subnet"
+    assert "discriminator" not in json.dumps(SCHEMA) and "oneOf" not in json.dumps(resource)
+    type_property = resource["properties"]["type"]
+    enum = type_property["enum"] if "enum" in type_property else type_property["anyOf"][0]["enum"]
+    assert "subnet" in enum and enum == sorted(enum)
+    assert len(resource["allOf"]) == len(RESOURCE_CLASSES)
+    refs = {b["then"]["$ref"] for b in resource["allOf"]}
+    assert refs == {f"#/$defs/{cls.__name__}" for cls in RESOURCE_CLASSES.values()}
+    subnet = [b for b in resource["allOf"] if b["if"]["properties"]["type"].get("const") == "subnet"]
+    assert subnet[0]["then"]["$ref"] == "#/$defs/Subnet"
 
 
 def test_every_type_has_a_snippet_that_the_schema_and_the_model_accept() -> None:
@@ -78,6 +82,7 @@ def test_every_type_has_a_snippet_that_the_schema_and_the_model_accept() -> None
     for snippet in snippets:
         assert errors_for({"resources": {"x": snippet["body"]}}) == [], snippet["label"]
         RESOURCE_CLASSES[snippet["label"]].model_validate(snippet["body"])
+        assert errors_for({"resources": {"x": {**snippet["body"], "no_such_field": 1}}}) != [], snippet["label"]
 
 
 def test_example_files_and_init_templates_validate() -> None:
