@@ -123,6 +123,8 @@ def type_words(annotation: Any, metadata: list[Any] | None = None) -> str:
         return f"mapping of {type_words(key)} → {type_words(value)}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"[`{annotation.__name__}`](#{annotation.__name__.lower()})"
+    if annotation is Any:
+        return "any value"
     words = {str: "string", int: "integer", float: "number", bool: "boolean"}.get(annotation, getattr(annotation, "__name__", str(annotation)))
     return words + _bounds(metadata)
 
@@ -297,7 +299,8 @@ def type_page(rtype: str) -> str:
     doc = (cls.__dict__.get("__doc__") or "").strip()
     if doc:
         lines += [doc.split("\n\n")[0].replace("\n", " "), ""]
-    cfn = ", ".join(f"`{t}`" for t in info.cfn_types) or "nothing: it is drawn and checked, not deployed"
+    cfn = ", ".join(f"`{t}`" for t in info.cfn_types) or (
+        "the CloudFormation type written as its `type`" if type_value(rtype) != rtype else "nothing: it is drawn and checked, not deployed")
     lines += [f"- **Compiles to:** {cfn}", f"- **Category:** {info.category}"]
     traits = [word for flag, word in ((info.compute, "runs code (needs logs and alarms)"), (info.data_store, "holds data (encryption, no exposure)"),
                                       (info.entry_point, "may receive traffic from outside"), (not info.account_scoped, "lives outside AWS accounts"))
@@ -324,7 +327,7 @@ def index_page() -> str:
              "| Type | What | Category | Compiles to |", "| --- | --- | --- | --- |"]
     for rtype in sorted(RESOURCE_CLASSES):
         info = TYPES[rtype]
-        cfn = ", ".join(f"`{t}`" for t in info.cfn_types) or "—"
+        cfn = ", ".join(f"`{t}`" for t in info.cfn_types) or ("its `type`" if type_value(rtype) != rtype else "—")
         lines.append(f"| [`{rtype}`]({rtype}.md) | {info.title} | {info.category} | {cfn} |")
     lines += ["", "## Fields every resource has", ""]
     lines += field_table(ResourceBase)
