@@ -1,6 +1,7 @@
 # archc — the two commands of the README:
-#   make demo   install into .venv and run the main job on the Sagebrush example (writes out/)
-#   make test   install the test tools and run the whole test suite
+#   make demo   install archc (runtime dependencies only) into .venv and run the main job on the
+#               Sagebrush example (writes out/)
+#   make test   install the dev extra (pytest, hypothesis, cfn-lint, ruff, mypy) and run the whole test suite
 # Graphviz (`dot`) must be installed for PNG/SVG: apt-get install graphviz / brew install graphviz.
 
 PYTHON ?= python3
@@ -10,9 +11,14 @@ EXAMPLE := examples/sagebrush
 
 .PHONY: demo test lint-self bench bytecode docs-regen clean
 
+# Two stamps: the runtime (what `make demo` needs) and the dev extra on top (what `make test` needs).
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -33,18 +39,19 @@ demo: $(BIN)/.installed bytecode
 	$(BIN)/archc docs $(EXAMPLE) -o out/docs
 	@echo "done: see out/"
 
-test: $(BIN)/.installed tests/js/node_modules/.installed
+test: $(BIN)/.installed-dev tests/js/node_modules/.installed
 	$(BIN)/pytest
 
 # the project's own checks on its code
-lint-self: $(BIN)/.installed
+lint-self: $(BIN)/.installed-dev
 	$(BIN)/ruff check archc tests benchmarks
 	$(BIN)/mypy archc
 
 # regenerate every committed generated file (golden files, docs, schema, README image)
-docs-regen: $(BIN)/.installed
+docs-regen: $(BIN)/.installed-dev
 	$(BIN)/archc schema -o docs/schema.json
 	$(BIN)/python -m archc.rules.docs
+	$(BIN)/python -m archc.model.reference
 	$(BIN)/archc docs $(EXAMPLE) -o docs/examples/sagebrush
 	$(BIN)/archc diagram $(EXAMPLE) -f png -o docs/images/sagebrush.png
 	$(BIN)/archc diagram $(EXAMPLE) --update docs/mermaid.md

@@ -27,8 +27,8 @@ import pytest
 pytest.importorskip("moto", reason="moto[server] (dev extra) runs the emulator")
 botocore_session = pytest.importorskip("botocore.session")
 
-from archc.compiler.build import compile_model  # noqa: E402
-from archc.model.loader import load_text  # noqa: E402
+from archc.compiler.build import compile_model
+from archc.model.loader import load_text
 
 BIN = Path(sys.executable).parent
 AWS = shutil.which("aws", path=str(BIN)) or shutil.which("aws")

@@ -23,6 +23,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what `yes | head -1` reports for `yes`
 
 # name → (module:function, one-line help shown by `archc --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("archc.cli.init:init", "Write a first model from a template."),
     "lint": ("archc.cli.lint:lint", "Check a model against the architecture rules."),
     "rules": ("archc.cli.lint:rules", "List the lint rules, or explain one."),
     "schema": ("archc.cli.schema:schema", "Print the model's JSON Schema (for yaml-language-server)."),

@@ -30,6 +30,10 @@ def load_model(path: str) -> Any:
     """Load the model at *path* (a `LoadedModel`), or report every problem and exit 2."""
     from archc.model.loader import load
 
+    if path == "-":  # one model file on stdin
+        from archc.cli.models import load_models
+
+        return load_models([path])
     if not os.path.exists(path):
         fail(f"{path}: no such file or directory")
     try:
@@ -64,5 +68,5 @@ def write_atomic(path: str, data: str | bytes) -> None:
 
 
 def model_argument(func: F) -> F:
-    """The MODEL argument: a YAML file or a directory of YAML files."""
-    return click.argument("model", metavar="MODEL", type=click.Path(dir_okay=True, file_okay=True))(func)
+    """The MODEL argument: a YAML file, a directory of YAML files, or ``-`` for a file on stdin."""
+    return click.argument("model", metavar="MODEL", type=click.Path(dir_okay=True, file_okay=True, allow_dash=True))(func)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from archc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, load_model, model_argument, write_atomic
+from archc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, write_atomic
 from archc.diagnostics import SEVERITY_RANK
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,30 +37,77 @@ def _expand(spec: str | None, option: str) -> set[str] | None:
         fail(f"{option}: {exc}; `archc rules` lists them")
 
 
+def config_options(func: F) -> F:
+    """``--config`` / ``--quiet`` / ``--verbose``: where settings come from and how much is said."""
+    func = click.option("--verbose", "-v", is_flag=True, help="Also say which configuration file and model files were read.")(func)
+    func = click.option("--quiet", "-q", is_flag=True, help="Print the findings and nothing else (no summary line).")(func)
+    func = click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+                        help="Read settings from this file instead of the .archc.yaml or pyproject.toml [tool.archc] "
+                             "found by walking up from the working directory.")(func)
+    return func
+
+
+def _settings(config_path: str | None, verbose: bool) -> Any:
+    """The configuration in force (a `Config`, or None), or exit 2 when it is broken."""
+    from archc.config import ConfigError, find_config, load_config
+
+    path = config_path or find_config(os.getcwd())
+    if path is None:
+        if verbose:
+            click.echo("archc: no configuration file (.archc.yaml or [tool.archc] in pyproject.toml) applies here", err=True)
+        return None
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        fail(str(exc))
+    if verbose:
+        click.echo(f"archc: configuration: {path} ({', '.join(config.keys) or 'no settings'})", err=True)
+    return config
+
+
 @click.command(context_settings={"max_content_width": 100})
-@model_argument
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
-              help="text for people, json for scripts, sarif for GitHub code scanning.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
-              help="Exit 1 when a finding has this severity or a higher one.")
+@click.argument("model", nargs=-1, metavar="[MODEL]...", type=click.Path(allow_dash=True))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "sarif"]), default=None,
+              help="text for people (default), json for scripts, sarif for GitHub code scanning.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Exit 1 when a finding has this severity or a higher one (default: error).")
 @rule_selection_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
-def lint(model: str, fmt: str, fail_on: str, select_spec: str | None, ignore_spec: str | None, output: str | None) -> None:
-    """Check MODEL (a YAML file or a directory of them) against the architecture rules.
+@config_options
+def lint(model: tuple[str, ...], fmt: str | None, fail_on: str | None, select_spec: str | None, ignore_spec: str | None,
+         output: str | None, config_path: str | None, quiet: bool, verbose: bool) -> None:
+    """Check MODEL against the architecture rules. MODEL is a YAML file, a directory of them, a glob,
+    or `-` for a file on stdin; several make one model. Without MODEL, the configured `model`.
 
     \b
     Examples:
       archc lint examples/sagebrush
       archc lint examples/sagebrush --select ARC2,ARC301 --fail-on warning
       archc lint examples/sagebrush -f sarif -o archc.sarif   # for github/codeql-action/upload-sarif
+      archc lint 'accounts/*.yaml' shared.yaml                # the files make one model
+      cat model.yaml | archc lint -
 
+    \b
+    Settings come from `.archc.yaml` or `[tool.archc]` in pyproject.toml (model, select, ignore,
+    fail-on, format), the first found walking up from here; options given here win.
     Findings print as `file:line:col: CODE [severity] message` with a help line. Suppress one on
     a resource or connection with `lint: {ignore: {CODE: "reason"}}`.
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or model.
     """
-    select = _expand(select_spec, "--select")
-    ignore = _expand(ignore_spec, "--ignore")
-    loaded = load_model(model)
+    config = _settings(config_path, verbose)
+    fmt = fmt or (config and config.format) or "text"
+    fail_on = fail_on or (config and config.fail_on) or "error"
+    select = _expand(select_spec if select_spec is not None else (config and config.select), "--select")
+    ignore = _expand(ignore_spec if ignore_spec is not None else (config and config.ignore), "--ignore")
+
+    from archc.cli.models import expand, load_models
+
+    paths = expand(model or (config.model if config else ()))
+    if not paths:
+        fail("no MODEL given, and no `model` in a configuration file (.archc.yaml or [tool.archc] in pyproject.toml)")
+    loaded = load_models(paths)
+    if verbose:
+        click.echo(f"archc: model: {len(loaded.files)} file(s) from {' '.join(paths)}", err=True)
 
     from archc.rules.engine import run_rules
 
@@ -78,9 +125,17 @@ def lint(model: str, fmt: str, fail_on: str, select_spec: str | None, ignore_spe
         text = report.format_sarif(diagnostics, RULES, loaded.source, cwd)
     else:
         text = report.format_text(diagnostics, cwd)
+        if quiet:  # the findings, without the summary line
+            text = text[: text.rstrip("\n").rfind("\n") + 1]
     if output:
         write_atomic(output, text)
-        click.echo(f"{report.summary(diagnostics)} Report written to {output}.", err=True)
+        if not quiet:
+            click.echo(f"{report.summary(diagnostics)} Report written to {output}.", err=True)
+    elif fmt == "text" and text:
+        from archc.cli.style import colour_report, use_colour
+
+        colour = use_colour(sys.stdout)
+        click.echo(colour_report(text) if colour else text, nl=False, color=colour)
     else:
         click.echo(text, nl=False)
     threshold = SEVERITY_RANK[fail_on]
