@@ -60,7 +60,6 @@ LATE: list[tuple[str, Compile]] = [
     ("kms_key", data.compile_kms_key),
     ("iam_role", compile_role),
 ]
-NOTHING_TO_BUILD = {"metric_namespace", "external"}  # no resource of their own; used through connections
 
 # Typed references that may cross accounts, and those that may cross regions (IAM and DNS are global).
 CROSS_ACCOUNT = {("iam_role", "assumable_by"), ("dns_delegation", "zone")}
@@ -89,9 +88,6 @@ class Build:
 
     def manifest(self, fmt: str = "json") -> dict[str, Any]:
         return manifest(self.model, self.stacks, self.order, fmt)
-
-    def templates(self) -> dict[str, dict[str, Any]]:
-        return {st.name: st.template for st in self.stacks}
 
 
 def render_template(template: dict[str, Any], fmt: str) -> str:

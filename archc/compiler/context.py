@@ -17,7 +17,6 @@ from typing import Any
 
 from troposphere import AWSHelperFn, AWSObject, Sub, encode_to_dict
 
-from archc.catalog import TYPES
 from archc.compiler.naming import LogicalIds
 from archc.diagnostics import Diagnostic, ModelError, Path
 from archc.model.architecture import Architecture, Connection
@@ -274,11 +273,8 @@ class Context:
 
     # --- units -------------------------------------------------------------------------------
 
-    def main_id(self, rid: str) -> str:
-        return self.main[rid]
-
     def add(self, resource: AWSObject, node: str, placement: Placement | None = None) -> Unit:
-        """Register *resource* (its title is the logical id, from `new_id` or `main_id`)."""
+        """Register *resource* (its title is the logical id, from `new_id` or `main`)."""
         lid = resource.title
         assert lid is not None and lid not in self.units, lid
         unit = Unit(lid, resource, node, placement or self.placement(node))
@@ -331,6 +327,3 @@ class Context:
         self._ingress_keys.add(key)
         return False
 
-
-def account_scoped(res_type: str) -> bool:
-    return TYPES[res_type].account_scoped

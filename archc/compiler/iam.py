@@ -13,7 +13,7 @@ from typing import Any
 
 from troposphere import Sub, encode_to_dict, iam
 
-from archc.compiler.context import Context, Placement, Statement, XRef
+from archc.compiler.context import Context, Placement, Statement
 from archc.compiler.naming import bucket_name, bucket_stem, camel
 
 ALL_RESOURCES_REASON = "the service has no resource-level permissions for these actions"
@@ -332,6 +332,3 @@ def _names_any(ctx: Context, stmt: Statement, lids: set[str]) -> bool:
 
     return bool(lids) and walk(encode_to_dict(stmt.resources))
 
-
-def xref_arn(ctx: Context, rid: str) -> XRef:
-    return ctx.ref(rid, "Arn")

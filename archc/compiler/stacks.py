@@ -25,7 +25,6 @@ from archc.compiler.context import PARAM_KEY, XREF_KEY, Context, Unit
 from archc.compiler.naming import camel, stack_name
 
 MAX_RESOURCES = 500
-MAX_TEMPLATE_BYTES = 1_000_000
 CHUNK_BYTES = 800_000  # headroom for parameters, outputs and indentation
 MAX_OUTPUTS = 200
 MAX_PARAMETERS = 200
