@@ -16,11 +16,12 @@ from archc.catalog import TYPES
 from archc.compiler import compute, data, dns, edge, messaging, monitoring, network
 from archc.compiler.connections import compile_connections
 from archc.compiler.context import CompileError, Context
-from archc.compiler.iam import compile_role
+from archc.compiler.iam import RUNS_AS, compile_role
 from archc.compiler.manifest import manifest, template_file
 from archc.compiler.stacks import Stack, deploy_order, partition, prepare, resolve
 from archc.model.architecture import Architecture
 from archc.model.completeness import missing_to_build
+from archc.model.queries import roles_of
 from archc.model.references import iter_refs
 
 Compile = Callable[[Context, str], None]
@@ -157,14 +158,11 @@ def _declare(ctx: Context) -> None:
     for rid in sorted(resources):
         res = resources[rid]
         t = res.type
+        for role in roles_of(res):
+            ctx.trust_services[role].add(RUNS_AS[t])
         if t == "lambda_function":
-            ctx.trust_services[res.role].add("lambda.amazonaws.com")
             if res.subnets:
                 network.declare_security_group(ctx, rid, resources[res.subnets[0]].vpc, f"{rid} (Lambda function)", res.security_groups)
-        elif t == "ecs_task_definition":
-            ctx.trust_services[res.execution_role].add("ecs-tasks.amazonaws.com")
-            if res.task_role:
-                ctx.trust_services[res.task_role].add("ecs-tasks.amazonaws.com")
         elif t == "ecs_service":
             network.declare_security_group(ctx, rid, resources[res.subnets[0]].vpc, f"{rid} (ECS service tasks)", res.security_groups)
         elif t == "load_balancer":

@@ -21,6 +21,7 @@ from archc.compiler.edge import associate_web_acl
 from archc.compiler.iam import access, principal_roles
 from archc.compiler.naming import camel
 from archc.compiler.network import cloudfront_prefix_list, ingress
+from archc.model.queries import verb_fits
 
 IAM_VERBS = {"read", "write", "read_write", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"}
 
@@ -99,7 +100,7 @@ def compile_connection(ctx: Context, i: int) -> None:
     if verb == "relates":
         _no_meaning(ctx, i, "give the connection a verb (read, write, query, invoke…) so archc knows what to build")
         return
-    if (info.sources and st not in info.sources) or (info.targets and tt not in info.targets):
+    if not verb_fits(info, st, tt):
         _no_meaning(ctx, i, f"'{verb}' goes from {', '.join(info.sources) or 'anything'} to {', '.join(info.targets) or 'anything'}")
         return
     path = ("connections", i)

@@ -19,7 +19,8 @@ from troposphere import AWSHelperFn, AWSObject, Sub, encode_to_dict
 
 from archc.compiler.naming import LogicalIds
 from archc.diagnostics import Diagnostic, ModelError, Path
-from archc.model.architecture import Architecture, Connection
+from archc.model.architecture import Architecture
+from archc.model.queries import ConnectionIndex, connections_from, connections_to, roles_of, who
 from archc.model.resources import ResourceBase
 
 XREF_KEY = "__archc_xref__"
@@ -192,11 +193,8 @@ class Context:
         self.params: dict[str, ParamSpec] = {}
         self.errors: list[Diagnostic] = []
         self.main: dict[str, str] = {}  # model id → logical id of its main resource
-        self.out: dict[str, list[tuple[int, Connection]]] = defaultdict(list)
-        self.inc: dict[str, list[tuple[int, Connection]]] = defaultdict(list)
-        for i, conn in enumerate(arch.connections):
-            self.out[conn.source].append((i, conn))
-            self.inc[conn.target].append((i, conn))
+        self.out: ConnectionIndex = connections_from(arch.connections)
+        self.inc: ConnectionIndex = connections_to(arch.connections)
         # indexes over the model (so that nothing scans every resource per resource)
         self.services_of: dict[str, list[str]] = defaultdict(list)  # task definition → services running it
         self.readers_of: dict[str, list[str]] = defaultdict(list)  # aurora cluster → its aurora_readers
@@ -204,12 +202,8 @@ class Context:
         self.role_users: dict[str, set[str]] = defaultdict(set)  # role → compute running with it (functions, tasks, services)
         for rid in sorted(arch.resources):
             res = arch.resources[rid]
-            if res.type == "lambda_function" and res.role:  # a sketch without one is refused by build's check
-                self.role_users[res.role].add(rid)
-            elif res.type == "ecs_task_definition":
-                for role in (res.execution_role, res.task_role):
-                    if role:
-                        self.role_users[role].add(rid)
+            for role in roles_of(res):
+                self.role_users[role].add(rid)
             if res.type == "ecs_service" and res.task_definition:
                 self.services_of[res.task_definition].append(rid)
             elif res.type == "aurora_readers" and res.cluster:
@@ -266,7 +260,7 @@ class Context:
 
     def who(self, rid: str) -> str:
         """``resource 'RDS' (aurora_cluster)`` — the resource in the user's words."""
-        return f"resource '{rid}' ({self.type_of(rid)})"
+        return who(rid, self.type_of(rid))
 
     def services_of_all(self) -> list[str]:
         return [svc for services in self.services_of.values() for svc in services]

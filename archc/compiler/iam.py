@@ -17,6 +17,8 @@ from archc.compiler.context import Context, Placement, Statement
 from archc.compiler.naming import bucket_name, bucket_stem, camel
 
 ALL_RESOURCES_REASON = "the service has no resource-level permissions for these actions"
+# The AWS service that assumes the roles a compute type runs as (`archc.model.queries.roles_of`).
+RUNS_AS = {"lambda_function": "lambda.amazonaws.com", "ecs_task_definition": "ecs-tasks.amazonaws.com"}
 
 
 def bucket_arn(ctx: Context, rid: str, objects: bool = False) -> Any:
