@@ -16,9 +16,12 @@ from archc.catalog import TYPES
 from archc.compiler import compute, data, dns, edge, messaging, monitoring, network
 from archc.compiler.connections import compile_connections
 from archc.compiler.context import CompileError, Context
+from archc.compiler.crossrefs import resolve
 from archc.compiler.iam import RUNS_AS, compile_role
 from archc.compiler.manifest import manifest, template_file
-from archc.compiler.stacks import Stack, deploy_order, partition, prepare, resolve
+from archc.compiler.order import deploy_order
+from archc.compiler.partition import partition
+from archc.compiler.stacks import Stack, prepare
 from archc.model.architecture import Architecture
 from archc.model.completeness import missing_to_build
 from archc.model.queries import roles_of
