@@ -322,8 +322,9 @@ def compile_role(ctx: Context, rid: str, res: IamRole) -> None:
     # Statements naming the role's own users (a function describing or invoking another function of
     # the same role) cannot be inline: the users depend on the role. They go into a policy of their own.
     users = _users(ctx, rid)
-    inline = [st for st in statements if not _names_any(ctx, st, users)]
-    deferred = [st for st in statements if _names_any(ctx, st, users)]
+    names_user = [_names_any(ctx, st, users) for st in statements]
+    inline = [st for st, named in zip(statements, names_user, strict=True) if not named]
+    deferred = [st for st, named in zip(statements, names_user, strict=True) if named]
     if inline:
         kwargs["Policies"] = [iam.Policy(PolicyName=f"{ctx.main[rid]}Policy", PolicyDocument=_policy_doc(inline))]
     unit = ctx.add(iam.Role(ctx.main[rid], **kwargs), rid, p)
