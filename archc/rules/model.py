@@ -46,7 +46,7 @@ def verb_fit(ctx: RuleContext) -> Iterator[Finding]:
     for i, conn in enumerate(ctx.arch.connections):
         info = VERBS[conn.verb]
         src, dst = res[conn.source].type, res[conn.target].type
-        if info.kind == "other" or "generic" in (src, dst):
+        if info.kind == "other" or "generic" in (src, dst) or queries.verb_fits(info, src, dst):
             continue
         problems = []
         if info.sources and src not in info.sources:
