@@ -25,6 +25,7 @@ from archc.compiler.stacks import Stack, prepare
 from archc.model.architecture import Architecture
 from archc.model.completeness import missing_to_build
 from archc.model.references import iter_refs
+from archc.model.resources import Generic
 
 # Typed references that may cross accounts, and those that may cross regions (IAM and DNS are global).
 CROSS_ACCOUNT = {("iam_role", "assumable_by"), ("dns_delegation", "zone")}
@@ -75,9 +76,8 @@ def _check(ctx: Context) -> None:
     """What the compiler cannot build, before building anything."""
     arch = ctx.arch
     missing_ids: set[str] = set()
-    res: Any
     for rid, res in arch.resources.items():
-        if res.type == "generic":
+        if isinstance(res, Generic):
             ctx.error(ctx.path(rid, "type"), f"{ctx.who(rid)}: archc cannot build an untyped resource"
                       + (f" ('{res.kind}')" if res.kind else ""), help="give it a concrete type (lambda_function, s3_bucket, …)")
             continue
