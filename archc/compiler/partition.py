@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
@@ -63,7 +64,7 @@ def _components(groups: list[Group], edges: set[tuple[Group, Group]]) -> tuple[d
     return comp, cyclic
 
 
-def _phases(order: list[str], deps: dict[str, set[str]], users: dict[str, list[str]], group: dict[str, Group]) -> dict[str, int]:
+def _phases(order: list[str], deps: dict[str, set[str]], users: Mapping[str, Iterable[str]], group: dict[str, Group]) -> dict[str, int]:
     """Phase (0, -1, -2…: later is higher) of every unit: as late as possible inside groups that form a cycle."""
     groups = sorted(set(group.values()))
     edges = {(group[d], group[u]) for u, ds in deps.items() for d in ds if group[d] != group[u]}
@@ -111,11 +112,7 @@ def partition(ctx: Context) -> list[Stack]:
     order = _topo_order(ctx, graph, rank)
     position = {lid: i for i, lid in enumerate(order)}
     group = {lid: u.placement.group for lid, u in units.items()}
-    users: dict[str, list[str]] = {lid: [] for lid in units}
-    for user, ds in deps.items():
-        for d in ds:
-            users[d].append(user)
-    level = _phases(order, deps, users, group)
+    level = _phases(order, deps, graph.succ, group)  # a unit's successors in the graph are its users
     stacks: list[Stack] = []
     for (acct, region), chunks in sorted(_cut(order, units, group, level).items()):
         a = ctx.arch.accounts.get(acct)
@@ -127,7 +124,7 @@ def partition(ctx: Context) -> list[Stack]:
     return stacks
 
 
-def _merge_levels(deps: dict[str, set[str]], users: dict[str, list[str]], group: dict[str, Group], level: dict[str, int]) -> None:
+def _merge_levels(deps: dict[str, set[str]], users: Mapping[str, Iterable[str]], group: dict[str, Group], level: dict[str, int]) -> None:
     """Fewer phases: move a group's whole phase into its neighbour phase wherever every dependency still holds.
 
     As-late-as-possible leaves resources nothing depends on (a log group's subscription, say) in the
