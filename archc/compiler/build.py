@@ -8,59 +8,24 @@ diagnostics carry model paths (the CLI maps them to ``file:line:col``).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from archc.catalog import TYPES
-from archc.compiler import compute, data, dns, edge, messaging, monitoring, network
-from archc.compiler.connections import compile_connections
+from archc.compiler import network
+from archc.compiler.asks import gather
 from archc.compiler.context import CompileError, Context
-from archc.compiler.iam import compile_role
+from archc.compiler.crossrefs import resolve
+from archc.compiler.declare import declare
 from archc.compiler.manifest import manifest, template_file
-from archc.compiler.stacks import Stack, deploy_order, partition, prepare, resolve
+from archc.compiler.order import deploy_order
+from archc.compiler.partition import partition
+from archc.compiler.registry import COMPILERS, by_type
+from archc.compiler.stacks import Stack, prepare
 from archc.model.architecture import Architecture
 from archc.model.completeness import missing_to_build
 from archc.model.references import iter_refs
-
-Compile = Callable[[Context, str], None]
-
-# Compiled before the connections (in this order): what connections and later types refer to.
-EARLY: list[tuple[str, Compile]] = [
-    ("vpc", network.compile_vpc),
-    ("internet_gateway", network.compile_internet_gateway),
-    ("subnet", network.compile_subnet),
-    ("nat_gateway", network.compile_nat_gateway),
-    ("security_group", network.compile_security_group),
-    ("db_subnet_group", data.compile_db_subnet_group),
-    ("log_group", monitoring.compile_log_group),
-    ("xray", monitoring.compile_xray),
-    ("secret", data.compile_secret),
-    ("sns_topic", messaging.compile_sns_topic),
-    ("acm_certificate", dns.compile_acm_certificate),
-    ("target_group", edge.compile_target_group),
-    ("load_balancer", edge.compile_load_balancer),
-    ("web_acl", edge.compile_web_acl),
-    ("ecs_cluster", compute.compile_ecs_cluster),
-    ("ecs_task_definition", compute.compile_ecs_task_definition),
-    ("lambda_function", compute.compile_lambda_function),
-    ("ecs_service", compute.compile_ecs_service),
-    ("aurora_cluster", data.compile_aurora_cluster),
-    ("aurora_readers", data.compile_aurora_readers),
-    ("api_gateway", edge.compile_api_gateway),
-    ("cloudfront_distribution", edge.compile_cloudfront_distribution),
-    ("route53_zone", dns.compile_route53_zone),
-    ("dns_delegation", dns.compile_dns_delegation),
-]
-# Compiled after the connections: they gather what connections asked of them.
-LATE: list[tuple[str, Compile]] = [
-    ("s3_bucket", data.compile_s3_bucket),
-    ("sqs_queue", messaging.compile_sqs_queue),
-    ("alarm", monitoring.compile_alarm),
-    ("kms_key", data.compile_kms_key),
-    ("iam_role", compile_role),
-]
-NOTHING_TO_BUILD = {"metric_namespace", "external"}  # no resource of their own; used through connections
+from archc.model.resources import Generic
 
 # Typed references that may cross accounts, and those that may cross regions (IAM and DNS are global).
 CROSS_ACCOUNT = {("iam_role", "assumable_by"), ("dns_delegation", "zone")}
@@ -90,9 +55,6 @@ class Build:
     def manifest(self, fmt: str = "json") -> dict[str, Any]:
         return manifest(self.model, self.stacks, self.order, fmt)
 
-    def templates(self) -> dict[str, dict[str, Any]]:
-        return {st.name: st.template for st in self.stacks}
-
 
 def render_template(template: dict[str, Any], fmt: str) -> str:
     if fmt == "yaml":
@@ -114,9 +76,8 @@ def _check(ctx: Context) -> None:
     """What the compiler cannot build, before building anything."""
     arch = ctx.arch
     missing_ids: set[str] = set()
-    res: Any
     for rid, res in arch.resources.items():
-        if res.type == "generic":
+        if isinstance(res, Generic):
             ctx.error(ctx.path(rid, "type"), f"{ctx.who(rid)}: archc cannot build an untyped resource"
                       + (f" ('{res.kind}')" if res.kind else ""), help="give it a concrete type (lambda_function, s3_bucket, …)")
             continue
@@ -152,45 +113,18 @@ def _check(ctx: Context) -> None:
                           help="KMS keys, subnets, security groups and target groups are regional" if site.field == "kms_key" else None)
 
 
-def _declare(ctx: Context) -> None:
-    """Logical ids of main resources, security groups, and the services that assume each role."""
-    arch = ctx.arch
-    resources: dict[str, Any] = dict(arch.resources)
-    for rid in sorted(resources):
-        ctx.main[rid] = ctx.ids.claim(rid)
-    for rid in sorted(resources):
-        res = resources[rid]
-        t = res.type
-        if t == "lambda_function":
-            ctx.trust_services[res.role].add("lambda.amazonaws.com")
-            if res.subnets:
-                network.declare_security_group(ctx, rid, resources[res.subnets[0]].vpc, f"{rid} (Lambda function)", res.security_groups)
-        elif t == "ecs_task_definition":
-            ctx.trust_services[res.execution_role].add("ecs-tasks.amazonaws.com")
-            if res.task_role:
-                ctx.trust_services[res.task_role].add("ecs-tasks.amazonaws.com")
-        elif t == "ecs_service":
-            network.declare_security_group(ctx, rid, resources[res.subnets[0]].vpc, f"{rid} (ECS service tasks)", res.security_groups)
-        elif t == "load_balancer":
-            network.declare_security_group(ctx, rid, resources[res.subnets[0]].vpc, f"{rid} (load balancer)", res.security_groups)
-        elif t == "aurora_cluster":
-            group = resources[res.subnet_group]
-            network.declare_security_group(ctx, rid, resources[group.subnets[0]].vpc, f"{rid} (database)", res.security_groups)
-    for rid, other in resources.items():
-        if other.type == "aurora_readers" and other.cluster in ctx.sg:
-            ctx.sg[rid] = ctx.sg[other.cluster]
-
-
-def _run(ctx: Context, phase: list[tuple[str, Compile]]) -> None:
-    by_type: dict[str, list[str]] = {}
-    for rid in sorted(ctx.arch.resources):
-        by_type.setdefault(ctx.arch.resources[rid].type, []).append(rid)
-    for t, fn in phase:
-        for rid in by_type.get(t, []):
+def _compile(ctx: Context) -> None:
+    """Phase 3: every resource's compile function, in `COMPILERS` order, then the security groups."""
+    ids = by_type(ctx)
+    for t, tc in COMPILERS.items():
+        if tc.compile is None:
+            continue
+        for rid in ids.get(t, []):
             try:
-                fn(ctx, rid)
+                tc.compile(ctx, rid, ctx.get(rid, tc.model))
             except (ValueError, TypeError) as exc:  # troposphere's validation: say it in the model's words
                 ctx.error(ctx.path(rid), f"{ctx.who(rid)}: cannot compile: {exc}")
+    network.compile_security_groups(ctx)
 
 
 def compile_model(arch: Architecture) -> Build:
@@ -199,11 +133,9 @@ def compile_model(arch: Architecture) -> Build:
     _check(ctx)
     if ctx.errors:
         raise CompileError(ctx.errors)
-    _declare(ctx)
-    _run(ctx, EARLY)
-    compile_connections(ctx)
-    _run(ctx, LATE)
-    network.finish_security_groups(ctx)
+    declare(ctx)
+    ctx.asks = gather(ctx)
+    _compile(ctx)
     if ctx.errors:
         raise CompileError(ctx.errors)
     prepare(ctx)

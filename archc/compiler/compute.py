@@ -7,23 +7,29 @@ from typing import Any
 
 from troposphere import Join, Sub, awslambda, ecs, events, logs
 
-from archc.compiler.context import Context, Statement
+from archc.compiler.context import AsksBuilder, Context, Statement, need
 from archc.compiler.iam import ALL_RESOURCES_REASON
 from archc.compiler.network import https_egress
 from archc.compiler.scaling import cpu_target_tracking
+from archc.model.resources import EcsCluster, EcsService, EcsTaskDefinition, LambdaFunction, SqsQueue
 
 DEFAULT_LOG_RETENTION_DAYS = 365
 
 
 def _log_group(ctx: Context, rid: str) -> str:
-    """The log group *rid* writes to: its `logs` connection's target, else one generated for it."""
-    for _, conn in ctx.out.get(rid, []):
-        if conn.verb == "logs" and ctx.type_of(conn.target) == "log_group":
-            return ctx.main[conn.target]
-    lid = ctx.new_id(rid, "LogGroup")
-    unit = ctx.add(logs.LogGroup(lid, RetentionInDays=DEFAULT_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
-    unit.skip("CKV_AWS_158", "encrypted with the CloudWatch Logs service key; the model names no KMS key for these logs")
+    """The log group *rid* writes to (declared in phase 1); made here when the build generates it."""
+    lid = ctx.declared.log_group[rid]
+    if rid in ctx.declared.generated_log_group:
+        unit = ctx.add(logs.LogGroup(lid, RetentionInDays=DEFAULT_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
+        unit.skip("CKV_AWS_158", "encrypted with the CloudWatch Logs service key; the model names no KMS key for these logs")
     return lid
+
+
+def _logs_statement(ctx: Context, rid: str) -> Statement | None:
+    """What compute *rid* needs to write its own log group, unless a `logs` connection grants it."""
+    if any(c.verb == "logs" for _, c in ctx.out.get(rid, [])):
+        return None
+    return Statement(f"{ctx.main[rid]}Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), [ctx.ref(ctx.declared.log_group[rid], "Arn")])
 
 
 def _traced(ctx: Context, rid: str) -> bool:
@@ -33,24 +39,19 @@ def _traced(ctx: Context, rid: str) -> bool:
 # --- ECS ---------------------------------------------------------------------------------------
 
 
-def compile_ecs_cluster(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_ecs_cluster(ctx: Context, rid: str, res: EcsCluster) -> None:
     props: dict[str, Any] = {"ClusterSettings": [ecs.ClusterSetting(Name="containerInsights", Value="enabled" if res.container_insights else "disabled")]}
     if res.cluster_name:
         props["ClusterName"] = res.cluster_name
     ctx.add(ecs.Cluster(ctx.main[rid], **props), rid)
 
 
-def compile_ecs_task_definition(ctx: Context, rid: str) -> None:
+def compile_ecs_task_definition(ctx: Context, rid: str, res: EcsTaskDefinition) -> None:
     from archc.compiler.connections import wiring_env
 
-    res = ctx.res(rid)
     lid = ctx.main[rid]
     p = ctx.placement(rid)
     group = _log_group(ctx, rid)
-    ctx.log_target[rid] = group
-    if not any(c.verb == "logs" for _, c in ctx.out.get(rid, [])):
-        ctx.grant(res.execution_role, Statement(f"{lid}Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), [ctx.ref(group, "Arn")]))
     image = ctx.param(f"{lid}Image", "String",
                       f"Container image of container '{res.container.name}' in task definition {rid}: an image URI with a tag or digest")
     log_config = ecs.LogConfiguration(LogDriver="awslogs", Options={
@@ -77,8 +78,8 @@ def compile_ecs_task_definition(ctx: Context, rid: str) -> None:
             LogConfiguration=ecs.LogConfiguration(LogDriver="awslogs", Options={
                 "awslogs-group": ctx.ref(group), "awslogs-region": p.region, "awslogs-stream-prefix": "xray"})))
     props: dict[str, Any] = {
-        "Cpu": str(int(res.vcpu * 1024)), "Memory": str(int(res.memory_gib * 1024)), "NetworkMode": "awsvpc",
-        "RequiresCompatibilities": ["FARGATE"], "ExecutionRoleArn": ctx.ref(res.execution_role, "Arn"),
+        "Cpu": str(int(need(res.vcpu) * 1024)), "Memory": str(int(need(res.memory_gib) * 1024)), "NetworkMode": "awsvpc",
+        "RequiresCompatibilities": ["FARGATE"], "ExecutionRoleArn": ctx.ref(need(res.execution_role), "Arn"),
         "RuntimePlatform": ecs.RuntimePlatform(CpuArchitecture="ARM64" if res.cpu_architecture == "arm64" else "X86_64",
                                                OperatingSystemFamily="LINUX"),
         "ContainerDefinitions": containers,
@@ -86,50 +87,60 @@ def compile_ecs_task_definition(ctx: Context, rid: str) -> None:
     if res.task_role:
         props["TaskRoleArn"] = ctx.ref(res.task_role, "Arn")
     ctx.add(ecs.TaskDefinition(lid, **props), rid)
-    # pulling the image: the repository is a deploy parameter, not part of the model
-    ctx.grant(res.execution_role, Statement("EcrAuth", ("ecr:GetAuthorizationToken",), ["*"],
-                                            reason=f"ecr:GetAuthorizationToken: {ALL_RESOURCES_REASON}"))
-    ctx.grant(res.execution_role, Statement("EcrPull", ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
-                                            [Sub(f"arn:${{AWS::Partition}}:ecr:{p.region}:{p.account_id}:repository/*")],
-                                            reason="the container image is a deploy parameter; its ECR repository (this account and region) is not in the model"))
 
 
-def compile_ecs_service(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def contribute_ecs_task_definition(ctx: Context, ask: AsksBuilder, rid: str, res: EcsTaskDefinition) -> None:
+    """The execution role writes the task's logs and pulls its image (the repository is a deploy parameter)."""
+    role = need(res.execution_role)
+    p = ctx.placement(rid)
+    logs_statement = _logs_statement(ctx, rid)
+    if logs_statement is not None:
+        ask.grant(role, logs_statement)
+    ask.grant(role, Statement("EcrAuth", ("ecr:GetAuthorizationToken",), ["*"], reason=f"ecr:GetAuthorizationToken: {ALL_RESOURCES_REASON}"))
+    ask.grant(role, Statement("EcrPull", ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
+                              [Sub(f"arn:${{AWS::Partition}}:ecr:{p.region}:{p.account_id}:repository/*")],
+                              reason="the container image is a deploy parameter; its ECR repository (this account and region) is not in the model"))
+
+
+def compile_ecs_service(ctx: Context, rid: str, res: EcsService) -> None:
     lid = ctx.main[rid]
-    task = ctx.res(res.task_definition)
-    https_egress(ctx, rid)
+    task_id, cluster = need(res.task_definition), need(res.cluster)
+    task = ctx.get(task_id, EcsTaskDefinition)
     sgs = [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]]
     props: dict[str, Any] = {
-        "Cluster": ctx.ref(res.cluster), "TaskDefinition": ctx.ref(res.task_definition), "LaunchType": "FARGATE",
+        "Cluster": ctx.ref(cluster), "TaskDefinition": ctx.ref(task_id), "LaunchType": "FARGATE",
         "DesiredCount": res.min_tasks, "PropagateTags": "SERVICE", "EnableECSManagedTags": True,
         "NetworkConfiguration": ecs.NetworkConfiguration(AwsvpcConfiguration=ecs.AwsvpcConfiguration(
             AssignPublicIp="DISABLED", Subnets=[ctx.ref(s) for s in res.subnets], SecurityGroups=sgs)),
         "DeploymentConfiguration": ecs.DeploymentConfiguration(
             DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True), MaximumPercent=200, MinimumHealthyPercent=100),
     }
-    tgs = target_groups_of(ctx, rid)
+    tgs = target_groups_of(ctx, rid, res)
     if tgs:
         props["LoadBalancers"] = [ecs.LoadBalancer(ContainerName=task.container.name, ContainerPort=task.container.port,
                                                    TargetGroupArn=ctx.ref(tg)) for tg in tgs]
         props["HealthCheckGracePeriodSeconds"] = res.health_check_grace_seconds
     unit = ctx.add(ecs.Service(lid, **props), rid)
     for tg in tgs:
-        unit.after.update(ctx.tg_listeners.get(tg, []))  # a target group must belong to a load balancer first
-        if not ctx.tg_listeners.get(tg):
+        unit.after.update(ctx.declared.tg_listeners.get(tg, []))  # a target group must belong to a load balancer first
+        if not ctx.declared.tg_listeners.get(tg):
             ctx.error(ctx.path(rid, "target_group"), f"{ctx.who(rid)} registers with target group '{tg}', which no load balancer listener forwards to",
                       help="add a listener with target_group: " + tg + " to a load_balancer")
     if res.max_tasks > res.min_tasks:
         cpu_target_tracking(ctx, rid, namespace="ecs", dimension="ecs:service:DesiredCount",
-                            resource_id=Join("/", ["service", ctx.ref(res.cluster), ctx.ref(rid, "Name")]),
+                            resource_id=Join("/", ["service", ctx.ref(cluster), ctx.ref(rid, "Name")]),
                             capacity=(res.min_tasks, res.max_tasks), target_percent=res.cpu_target_percent,
                             metric="ECSServiceAverageCPUUtilization", scale_in_cooldown=300, scale_out_cooldown=60)
 
 
-def target_groups_of(ctx: Context, rid: str) -> list[str]:
-    """The target groups an ECS service or Lambda function registers with: its field plus `route` connections."""
-    res = ctx.res(rid)
-    out = [res.target_group] if getattr(res, "target_group", None) else []
+def contribute_ecs_service(ctx: Context, ask: AsksBuilder, rid: str, res: EcsService) -> None:
+    """The tasks call AWS APIs: HTTPS out of the service's group."""
+    https_egress(ask, rid)
+
+
+def target_groups_of(ctx: Context, rid: str, res: EcsService) -> list[str]:
+    """The target groups an ECS service registers with: its field plus `route` connections."""
+    out = [res.target_group] if res.target_group else []
     for _, conn in ctx.inc.get(rid, []):
         if conn.verb == "route" and ctx.type_of(conn.source) == "target_group" and conn.source not in out:
             out.append(conn.source)
@@ -141,17 +152,16 @@ def target_groups_of(ctx: Context, rid: str) -> list[str]:
 
 def invoke_arn(ctx: Context, rid: str) -> Any:
     """What callers invoke: the alias when the function has provisioned concurrency, else the function."""
-    if rid in ctx.alias:
-        return ctx.ref(ctx.alias[rid])
+    if rid in ctx.declared.alias:
+        return ctx.ref(ctx.declared.alias[rid])
     return ctx.ref(rid, "Arn")
 
 
-def _dlq_reason(ctx: Context, rid: str) -> str:
+def _dlq_reason(ctx: Context, rid: str, res: LambdaFunction) -> str:
     """Why the function has no dead-letter queue of its own, in terms of how it is invoked."""
-    res = ctx.res(rid)
     callers = {ctx.type_of(c.source): c.source for _, c in ctx.inc.get(rid, []) if c.verb in ("invoke", "trigger")}
     if "sqs_queue" in callers:
-        q = ctx.res(callers["sqs_queue"])
+        q = ctx.get(callers["sqs_queue"], SqsQueue)
         dlq = f" and then to its dead-letter queue '{q.dead_letter_queue}'" if q.dead_letter_queue else ""
         return f"triggered by queue '{callers['sqs_queue']}': failed messages return to the queue{dlq}"
     if "api_gateway" in callers:
@@ -161,22 +171,17 @@ def _dlq_reason(ctx: Context, rid: str) -> str:
     return "the model defines no dead-letter queue for this function"
 
 
-def compile_lambda_function(ctx: Context, rid: str) -> None:
+def compile_lambda_function(ctx: Context, rid: str, res: LambdaFunction) -> None:
     from archc.compiler.connections import wiring_env
 
-    res = ctx.res(rid)
     lid = ctx.main[rid]
-    ctx.placement(rid)
     group = _log_group(ctx, rid)
-    ctx.log_target[rid] = group
-    if not any(c.verb == "logs" for _, c in ctx.out.get(rid, [])):
-        ctx.grant(res.role, Statement(f"{lid}Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), [ctx.ref(group, "Arn")]))
     bucket = ctx.param("LambdaCodeBucket", "String", "S3 bucket, in this stack's region, that holds the Lambda deployment packages")
     key = ctx.param(f"{lid}CodeKey", "String", f"S3 key of the deployment package (.zip) of Lambda function {rid} in LambdaCodeBucket")
     props: dict[str, Any] = {
         "Code": awslambda.Code(S3Bucket=bucket, S3Key=key), "Runtime": res.runtime, "Handler": res.handler,
         "Architectures": [res.architecture], "MemorySize": res.memory_mb, "Timeout": res.timeout_seconds,
-        "Role": ctx.ref(res.role, "Arn"),
+        "Role": ctx.ref(need(res.role), "Arn"),
         "LoggingConfig": awslambda.LoggingConfig(LogGroup=ctx.ref(group)),
     }
     if res.description:
@@ -189,18 +194,12 @@ def compile_lambda_function(ctx: Context, rid: str) -> None:
     if env:
         props["Environment"] = awslambda.Environment(Variables=dict(sorted(env.items())))
     if res.subnets:
-        https_egress(ctx, rid)
         sgs = [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]]
         props["VpcConfig"] = awslambda.VPCConfig(SubnetIds=[ctx.ref(s) for s in res.subnets], SecurityGroupIds=sgs)
-        ctx.grant(res.role, Statement("VpcNetworkInterfaces", (
-            "ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
-            "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), ["*"],
-            reason="Lambda's VPC network interfaces: ec2:Describe* have no resource-level permissions and Lambda checks the create/delete "
-                   "permissions on any resource when it attaches a function to a VPC (as AWSLambdaVPCAccessExecutionRole)"))
     unit = ctx.add(awslambda.Function(lid, **props), rid)
     if res.reserved_concurrency is None:
         unit.skip("CKV_AWS_115", "the model sets no reserved concurrency for this function; the account's unreserved pool applies")
-    unit.skip("CKV_AWS_116", _dlq_reason(ctx, rid))
+    unit.skip("CKV_AWS_116", _dlq_reason(ctx, rid, res))
     if not res.subnets:
         unit.skip("CKV_AWS_117", "the function reaches nothing inside a VPC (the model attaches it to no subnets)")
     if env:
@@ -209,14 +208,32 @@ def compile_lambda_function(ctx: Context, rid: str) -> None:
     if res.provisioned_concurrency:
         version = ctx.new_id(rid, "Version")
         ctx.add(awslambda.Version(version, FunctionName=ctx.ref(rid)), rid)
-        alias = ctx.new_id(rid, "Alias")
-        ctx.add(awslambda.Alias(alias, FunctionName=ctx.ref(rid), FunctionVersion=ctx.ref(version, "Version"), Name="live",
+        ctx.add(awslambda.Alias(ctx.declared.alias[rid], FunctionName=ctx.ref(rid), FunctionVersion=ctx.ref(version, "Version"), Name="live",
                                 ProvisionedConcurrencyConfig=awslambda.ProvisionedConcurrencyConfiguration(
                                     ProvisionedConcurrentExecutions=res.provisioned_concurrency)), rid)
-        ctx.alias[rid] = alias
+    _schedule(ctx, rid, res)
+
+
+def _schedule(ctx: Context, rid: str, res: LambdaFunction) -> None:
+    lid = ctx.main[rid]
     if res.schedule:
         rule = ctx.new_id(rid, "Schedule")
         ctx.add(events.Rule(rule, ScheduleExpression=res.schedule, State="ENABLED", Description=f"schedule of {rid}",
                             Targets=[events.Target(Arn=invoke_arn(ctx, rid), Id=lid[:64])]), rid)
         ctx.add(awslambda.Permission(ctx.new_id(rid, "SchedulePermission"), Action="lambda:InvokeFunction", FunctionName=invoke_arn(ctx, rid),
                                      Principal="events.amazonaws.com", SourceArn=ctx.ref(rule, "Arn")), rid)
+
+
+def contribute_lambda_function(ctx: Context, ask: AsksBuilder, rid: str, res: LambdaFunction) -> None:
+    """The function's role writes its logs and, in a VPC, manages its network interfaces; its group allows HTTPS out."""
+    role = need(res.role)
+    logs_statement = _logs_statement(ctx, rid)
+    if logs_statement is not None:
+        ask.grant(role, logs_statement)
+    if res.subnets:
+        https_egress(ask, rid)
+        ask.grant(role, Statement("VpcNetworkInterfaces", (
+            "ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"), ["*"],
+            reason="Lambda's VPC network interfaces: ec2:Describe* have no resource-level permissions and Lambda checks the create/delete "
+                   "permissions on any resource when it attaches a function to a VPC (as AWSLambdaVPCAccessExecutionRole)"))

@@ -1,10 +1,14 @@
-"""Connections → what they mean in CloudFormation, verb by verb.
+"""Phase 2, connections: what each connection asks of its ends, verb by verb.
 
 Data verbs become least-privilege IAM statements on the acting role (`archc.compiler.iam.ACCESS`);
 ``query`` also opens the database's security group to the caller's; ``trigger`` becomes an event
 source mapping, an S3 notification or an SNS subscription, with the invoke permission; ``notify``
 becomes alarm actions and subscriptions; ``origin`` and ``https`` open the load balancer's security
 group to CloudFront or the internet. A verb that means nothing between two types is an error.
+
+What a connection asks of a resource goes into the `AsksBuilder` (read by that resource's compile
+function in phase 3); the resources a connection owns (a subscription, an event source mapping, an
+invoke permission, an ingress rule) are added as units here.
 """
 
 from __future__ import annotations
@@ -12,15 +16,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from troposphere import awslambda, sns
+from troposphere import awslambda, s3, sns
 
 from archc.catalog import VERBS
-from archc.compiler.context import Context, SgRule
+from archc.compiler.context import AsksBuilder, Context, SgRule, need
 from archc.compiler.data import db_port, key_service_statement, s3_name
-from archc.compiler.edge import associate_web_acl
-from archc.compiler.iam import access, principal_roles
+from archc.compiler.iam import access, db_cluster, principal_roles
 from archc.compiler.naming import camel
 from archc.compiler.network import cloudfront_prefix_list, ingress
+from archc.model.queries import verb_fits
+from archc.model.resources import (
+    AuroraReaders,
+    EcsService,
+    EcsTaskDefinition,
+    External,
+    LambdaFunction,
+    LoadBalancer,
+    MetricNamespace,
+    SnsTopic,
+    SqsQueue,
+)
 
 IAM_VERBS = {"read", "write", "read_write", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"}
 
@@ -32,7 +47,7 @@ def env_name(rid: str) -> str:
 def _acting(ctx: Context, rid: str) -> list[str]:
     """The model ids whose connections a compute resource carries: a task definition acts for the services running it too."""
     if ctx.type_of(rid) == "ecs_task_definition":
-        return [rid] + ctx.services_of.get(rid, [])
+        return [rid] + ctx.index.services_of.get(rid, [])
     return [rid]
 
 
@@ -54,8 +69,7 @@ def wiring_env(ctx: Context, rid: str) -> dict[str, Any]:
                 env[f"{name}_PORT"] = str(db_port(ctx, t))
                 env[f"{name}_SECRET_ARN"] = ctx.ref(t, "MasterUserSecret.SecretArn")
             elif tt == "aurora_readers":
-                cluster = ctx.res(t).cluster
-                env[f"{name}_ENDPOINT"] = ctx.ref(cluster, "ReadEndpoint.Address")
+                env[f"{name}_ENDPOINT"] = ctx.ref(need(ctx.get(t, AuroraReaders).cluster), "ReadEndpoint.Address")
                 env[f"{name}_PORT"] = str(db_port(ctx, t))
             elif tt == "sqs_queue" and verb != "trigger":
                 env[f"{name}_QUEUE_URL"] = ctx.ref(t)
@@ -64,7 +78,7 @@ def wiring_env(ctx: Context, rid: str) -> dict[str, Any]:
             elif tt == "lambda_function" and verb == "invoke":
                 env[f"{name}_FUNCTION"] = invoke_arn(ctx, t)
             elif tt == "metric_namespace":
-                env[f"{name}_NAMESPACE"] = ctx.res(t).namespace
+                env[f"{name}_NAMESPACE"] = ctx.get(t, MetricNamespace).namespace
             elif tt == "iam_role" and verb == "assume_role":
                 env[f"{name}_ROLE_ARN"] = ctx.role_arn(t)
     return env
@@ -78,12 +92,6 @@ def sg_holders(ctx: Context, rid: str) -> list[str]:
     return [rid] if rid in ctx.sg else []
 
 
-def compile_connections(ctx: Context) -> None:
-    for i, conn in enumerate(ctx.arch.connections):
-        compile_connection(ctx, i)
-    wire_load_balancers(ctx)
-
-
 def _no_meaning(ctx: Context, i: int, help: str | None = None) -> None:
     conn = ctx.arch.connections[i]
     ctx.error(("connections", i, "verb"),
@@ -91,7 +99,8 @@ def _no_meaning(ctx: Context, i: int, help: str | None = None) -> None:
               f"{ctx.type_of(conn.source)} to {ctx.type_of(conn.target)}", help=help)
 
 
-def compile_connection(ctx: Context, i: int) -> None:
+def compile_connection(ctx: Context, ask: AsksBuilder, i: int) -> None:
+    """Connection *i*: what it asks of its ends, or an error when its verb means nothing between them."""
     conn = ctx.arch.connections[i]
     s, t, verb = conn.source, conn.target, conn.verb
     st, tt = ctx.type_of(s), ctx.type_of(t)
@@ -99,14 +108,13 @@ def compile_connection(ctx: Context, i: int) -> None:
     if verb == "relates":
         _no_meaning(ctx, i, "give the connection a verb (read, write, query, invoke…) so archc knows what to build")
         return
-    if (info.sources and st not in info.sources) or (info.targets and tt not in info.targets):
+    if not verb_fits(info, st, tt):
         _no_meaning(ctx, i, f"'{verb}' goes from {', '.join(info.sources) or 'anything'} to {', '.join(info.targets) or 'anything'}")
         return
-    path = ("connections", i)
     if verb in IAM_VERBS and not (verb == "publish" and st == "alarm"):
-        _grant(ctx, i, s, t, verb)
+        _grant(ctx, ask, i, s, t, verb)
         if verb == "query" or (verb == "read" and tt == "aurora_cluster"):
-            _database_access(ctx, i, s, t)
+            _database_access(ctx, ask, i, s, t)
         return
     if verb == "invoke":
         if st == "api_gateway":
@@ -115,58 +123,65 @@ def compile_connection(ctx: Context, i: int) -> None:
             _no_meaning(ctx, i, "only code (a function, a task) or an API gateway invokes a function; "
                                 "put an api_gateway between external callers and the function")
             return
-        _grant(ctx, i, s, t, verb)
-        return
-    if verb == "trigger":
-        _trigger(ctx, i, s, t)
-        return
-    if verb in ("notify", "publish"):
-        _notify(ctx, i, s, t)
-        return
+        _grant(ctx, ask, i, s, t, verb)
+    elif verb == "trigger":
+        _trigger(ctx, ask, i, s, t)
+    elif verb in ("notify", "publish"):
+        _notify(ctx, ask, i, s, t)
+    elif verb == "tcp":
+        _tcp(ctx, ask, i, s, t)
+    elif verb in ("origin", "https", "http", "forward", "route", "run", "replicate"):
+        _traffic(ctx, ask, i, s, t, verb)
+    else:
+        _no_meaning(ctx, i)
+
+
+def _traffic(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) -> None:
+    """Verbs that carry traffic to a load balancer, a target group or a task (and replication)."""
+    path = ("connections", i)
+    st, tt = ctx.type_of(s), ctx.type_of(t)
     if verb == "origin":
         if tt == "load_balancer":
-            lb = ctx.res(t)
+            lb = ctx.get(t, LoadBalancer)
             https = next((x for x in lb.listeners if x.protocol == "HTTPS"), None)
             port = https.port if https else lb.listeners[0].port
-            ingress(ctx, t, port, f"CloudFront ({s}) to its origin", prefix_list=cloudfront_prefix_list(ctx), node=t)
-        return
-    if verb in ("https", "http"):
+            ingress(ctx, ask, t, port, f"CloudFront ({s}) to its origin", prefix_list=cloudfront_prefix_list(ctx), node=t)
+    elif verb in ("https", "http"):
         if tt == "load_balancer":
-            lb = ctx.res(t)
-            ports = [x.port for x in lb.listeners if x.protocol == verb.upper()]
-            if not ports:
-                ctx.error(path, f"{ctx.who(t)} has no {verb.upper()} listener for {s} to connect to")
-            for port in ports:
-                if st == "external":
-                    ingress(ctx, t, port, f"{s} ({verb.upper()})", cidr="0.0.0.0/0", node=t)
-                else:
-                    for holder in sg_holders(ctx, s):
-                        ctx.egress(holder, SgRule(f"to {t} ({verb.upper()})", port, dest_sg=ctx.ref(ctx.sg[t], "GroupId")))
-                        ingress(ctx, t, port, f"{s} ({verb.upper()})", source=holder, node=t)
-        return  # to CloudFront, API Gateway, WAF or an external service: nothing to open
-    if verb == "forward":
-        if st == "web_acl":
-            associate_web_acl(ctx, s, t)
-        return  # load balancer → target group: the listener (archc.compiler.edge)
-    if verb == "route":
+            _to_load_balancer(ctx, ask, path, s, t, verb)
+        # to CloudFront, API Gateway, WAF or an external service: nothing to open
+    elif verb == "forward":
+        if st == "web_acl" and tt in ("api_gateway", "load_balancer"):
+            ask.web_acls[t].append(s)  # the API's stage or the load balancer gets the association (archc.compiler.edge)
+        # load balancer → target group: the listener (archc.compiler.edge)
+    elif verb == "route":
         if tt == "lambda_function":
             ctx.error(path, "routing a target group to a Lambda function is not supported by archc yet",
                       help="invoke the function from an api_gateway instead")
-        return  # target group → ECS service: the service registers (archc.compiler.compute)
-    if verb == "run":
-        if ctx.res(s).task_definition != t:
-            ctx.error(path, f"{ctx.who(s)} runs '{ctx.res(s).task_definition}', not '{t}'",
-                      help=f"set task_definition: {t} on '{s}' or drop the connection")
-        return
-    if verb == "tcp":
-        _tcp(ctx, i, s, t)
-        return
-    if verb == "replicate":
-        return  # the source bucket's replication configuration (archc.compiler.data)
-    _no_meaning(ctx, i)
+        # target group → ECS service: the service registers (archc.compiler.compute)
+    elif verb == "run":
+        runs = ctx.get(s, EcsService).task_definition
+        if runs != t:
+            ctx.error(path, f"{ctx.who(s)} runs '{runs}', not '{t}'", help=f"set task_definition: {t} on '{s}' or drop the connection")
+    # replicate: the source bucket's replication configuration (archc.compiler.data)
 
 
-def _grant(ctx: Context, i: int, s: str, t: str, verb: str) -> None:
+def _to_load_balancer(ctx: Context, ask: AsksBuilder, path: tuple[str, int], s: str, t: str, verb: str) -> None:
+    """HTTP(S) into a load balancer: from the internet on its listener ports, or from a caller's security group."""
+    lb = ctx.get(t, LoadBalancer)
+    ports = [x.port for x in lb.listeners if x.protocol == verb.upper()]
+    if not ports:
+        ctx.error(path, f"{ctx.who(t)} has no {verb.upper()} listener for {s} to connect to")
+    for port in ports:
+        if ctx.type_of(s) == "external":
+            ingress(ctx, ask, t, port, f"{s} ({verb.upper()})", cidr="0.0.0.0/0", node=t)
+        else:
+            for holder in sg_holders(ctx, s):
+                ask.egress(holder, SgRule(f"to {t} ({verb.upper()})", port, dest_sg=ctx.ref(ctx.sg[t], "GroupId")))
+                ingress(ctx, ask, t, port, f"{s} ({verb.upper()})", source=holder, node=t)
+
+
+def _grant(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) -> None:
     roles = principal_roles(ctx, s, verb)
     if roles is None:
         _no_meaning(ctx, i, "only functions, tasks, services and roles act on other resources")
@@ -181,13 +196,13 @@ def _grant(ctx: Context, i: int, s: str, t: str, verb: str) -> None:
         return
     for role in roles:
         for stmt in stmts:
-            ctx.grant(role, stmt)
+            ask.grant(role, stmt)
         if verb == "assume_role":
-            ctx.trust_roles[t].setdefault(role, ("connections", i))
+            ask.trust_roles[t].setdefault(role, ("connections", i))
 
 
-def _database_access(ctx: Context, i: int, s: str, t: str) -> None:
-    db = ctx.res(t).cluster if ctx.type_of(t) == "aurora_readers" else t
+def _database_access(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
+    db = db_cluster(ctx, t)
     if ctx.type_of(s) == "iam_role":
         return  # a role holds no network position: the secret grant is all
     holders = sg_holders(ctx, s)
@@ -198,11 +213,11 @@ def _database_access(ctx: Context, i: int, s: str, t: str) -> None:
         return
     port = db_port(ctx, db)
     for holder in holders:
-        ctx.egress(holder, SgRule(f"to {db} (database)", port, dest_sg=ctx.ref(ctx.sg[db], "GroupId")))
-        ingress(ctx, db, port, f"{holder} queries {db}", source=holder, node=db)
+        ask.egress(holder, SgRule(f"to {db} (database)", port, dest_sg=ctx.ref(ctx.sg[db], "GroupId")))
+        ingress(ctx, ask, db, port, f"{holder} queries {db}", source=holder, node=db)
 
 
-def _trigger(ctx: Context, i: int, s: str, t: str) -> None:
+def _trigger(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     from archc.compiler.compute import invoke_arn
 
     st, tt = ctx.type_of(s), ctx.type_of(t)
@@ -210,15 +225,15 @@ def _trigger(ctx: Context, i: int, s: str, t: str) -> None:
         if st != "metric_namespace":
             _no_meaning(ctx, i, "an alarm is triggered by metrics: monitor the resource with the alarm's monitors field")
         return  # the alarm evaluates the metrics of the resources it monitors (archc.compiler.monitoring)
-    fn = ctx.res(t)
+    fn = ctx.get(t, LambdaFunction)
     if st == "sqs_queue":
-        q = ctx.res(s)
+        q = ctx.get(s, SqsQueue)
         if q.visibility_timeout_seconds < fn.timeout_seconds:
             ctx.error(ctx.path(s, "visibility_timeout_seconds"),
                       f"{ctx.who(s)} has a visibility timeout of {q.visibility_timeout_seconds} s, shorter than the timeout "
                       f"of '{t}' ({fn.timeout_seconds} s) it triggers",
                       help="set visibility_timeout_seconds to at least the function's timeout (AWS recommends six times)")
-        _grant(ctx, i, t, s, "trigger")
+        _grant(ctx, ask, i, t, s, "trigger")
         ctx.add(awslambda.EventSourceMapping(ctx.new_id(t, f"From{camel(s)}"), EventSourceArn=ctx.ref(s, "Arn"),
                                              FunctionName=invoke_arn(ctx, t), BatchSize=10, Enabled=True,
                                              FunctionResponseTypes=["ReportBatchItemFailures"]), t)
@@ -227,9 +242,8 @@ def _trigger(ctx: Context, i: int, s: str, t: str) -> None:
         perm = ctx.new_id(t, f"{camel(s)}Permission")
         ctx.add(awslambda.Permission(perm, Action="lambda:InvokeFunction", FunctionName=invoke_arn(ctx, t), Principal="s3.amazonaws.com",
                                      SourceArn=f"arn:aws:s3:::{name}", SourceAccount=ctx.placement(s).account_id), t)
-        from troposphere import s3
-        ctx.bucket_notifications[s].append(s3.LambdaConfigurations(Event="s3:ObjectCreated:*", Function=invoke_arn(ctx, t)))
-        ctx.bucket_after[s].append(perm)
+        ask.bucket_notifications[s].append(s3.LambdaConfigurations(Event="s3:ObjectCreated:*", Function=invoke_arn(ctx, t)))
+        ask.bucket_after[s].append(perm)
     elif st == "sns_topic":
         _subscribe_lambda(ctx, s, t)
 
@@ -243,20 +257,20 @@ def _subscribe_lambda(ctx: Context, topic: str, fn: str) -> None:
                                  Principal="sns.amazonaws.com", SourceArn=ctx.ref(topic)), fn)
 
 
-def _notify(ctx: Context, i: int, s: str, t: str) -> None:
+def _notify(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     st, tt = ctx.type_of(s), ctx.type_of(t)
     if st == "alarm":
         if tt != "sns_topic":
             _no_meaning(ctx, i, "an alarm notifies an sns_topic; subscribe the receiver to the topic")
             return
-        ctx.alarm_actions[s].append(ctx.ref(t))
-        topic = ctx.res(t)
+        ask.alarm_actions[s].append(ctx.ref(t))
+        topic = ctx.get(t, SnsTopic)
         if topic.encrypted and topic.kms_key:  # CloudWatch publishes to the encrypted topic with the key
-            key_service_statement(ctx, topic.kms_key, "CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"])
+            key_service_statement(ask, topic.kms_key, "CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"])
         return
     # from an SNS topic
     if tt == "external":
-        ext = ctx.res(t)
+        ext = ctx.get(t, External)
         endpoint: Any = ext.endpoint or ctx.param(f"{camel(t)}Endpoint", "String",
                                                   f"HTTPS endpoint where topic {s} delivers to {t} (e.g. its integration URL; a secret)",
                                                   no_echo=True)
@@ -266,53 +280,57 @@ def _notify(ctx: Context, i: int, s: str, t: str) -> None:
     elif tt == "sqs_queue":
         ctx.add(sns.SubscriptionResource(ctx.new_id(s, f"To{camel(t)}"), TopicArn=ctx.ref(s), Protocol="sqs", Endpoint=ctx.ref(t, "Arn"),
                                          RawMessageDelivery=True), s)
-        ctx.queue_statements[t].append({"Sid": f"From{camel(s)}", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+        ask.queue_statements[t].append({"Sid": f"From{camel(s)}", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
                                         "Action": "sqs:SendMessage", "Resource": ctx.ref(t, "Arn"),
                                         "Condition": {"ArnEquals": {"aws:SourceArn": ctx.ref(s)}}})
-        q = ctx.res(t)
+        q = ctx.get(t, SqsQueue)
         if q.encrypted and q.kms_key:
-            key_service_statement(ctx, q.kms_key, "SnsDelivers", "sns.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"])
+            key_service_statement(ask, q.kms_key, "SnsDelivers", "sns.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"])
     else:
         _no_meaning(ctx, i)
 
 
-def _tcp(ctx: Context, i: int, s: str, t: str) -> None:
+def _tcp(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     tt = ctx.type_of(t)
     if tt in ("aurora_cluster", "aurora_readers"):
-        _database_access(ctx, i, s, t)
+        _database_access(ctx, ask, i, s, t)
         return
     ports: list[int] = []
     if tt == "ecs_service":
-        ports = [ctx.res(ctx.res(t).task_definition).container.port]
+        ports = [_container_port(ctx, t)]
     elif tt == "load_balancer":
-        ports = [x.port for x in ctx.res(t).listeners]
+        ports = [x.port for x in ctx.get(t, LoadBalancer).listeners]
     holders = sg_holders(ctx, s)
     if not ports or not holders or t not in ctx.sg:
         _no_meaning(ctx, i, "tcp opens a security group between two resources that have one (a service, a VPC function, a load balancer, a database)")
         return
     for holder in holders:
         for port in ports:
-            ctx.egress(holder, SgRule(f"to {t} (TCP)", port, dest_sg=ctx.ref(ctx.sg[t], "GroupId")))
-            ingress(ctx, t, port, f"{holder} (TCP)", source=holder, node=t)
+            ask.egress(holder, SgRule(f"to {t} (TCP)", port, dest_sg=ctx.ref(ctx.sg[t], "GroupId")))
+            ingress(ctx, ask, t, port, f"{holder} (TCP)", source=holder, node=t)
 
 
-def wire_load_balancers(ctx: Context) -> None:
+def _container_port(ctx: Context, service: str) -> int:
+    return ctx.get(need(ctx.get(service, EcsService).task_definition), EcsTaskDefinition).container.port
+
+
+def wire_load_balancers(ctx: Context, ask: AsksBuilder) -> None:
     """Open each load balancer's group to the services behind its target groups, on the container port."""
     from archc.compiler.compute import target_groups_of
 
     services_of_tg: dict[str, list[str]] = {}
-    for svc in sorted(ctx.services_of_all()):
-        for tg in target_groups_of(ctx, svc):
-            services_of_tg.setdefault(tg, []).append(svc)
-    for lb in sorted(ctx.arch.resources):
-        res = ctx.arch.resources[lb]
-        if res.type != "load_balancer" or lb not in ctx.sg:
+    for svc, res in ctx.of_type(EcsService):
+        if res.task_definition:
+            for tg in target_groups_of(ctx, svc, res):
+                services_of_tg.setdefault(tg, []).append(svc)
+    for lb, lres in ctx.of_type(LoadBalancer):
+        if lb not in ctx.sg:
             continue
-        for listener in res.listeners:
+        for listener in lres.listeners:
             if listener.target_group is None:
                 continue
             for svc in services_of_tg.get(listener.target_group, []):
                 if svc in ctx.sg:
-                    port = ctx.res(ctx.res(svc).task_definition).container.port
-                    ctx.egress(lb, SgRule(f"to {svc} (targets)", port, dest_sg=ctx.ref(ctx.sg[svc], "GroupId")))
-                    ingress(ctx, svc, port, f"{lb} forwards to {svc}", source=lb, node=svc)
+                    port = _container_port(ctx, svc)
+                    ask.egress(lb, SgRule(f"to {svc} (targets)", port, dest_sg=ctx.ref(ctx.sg[svc], "GroupId")))
+                    ingress(ctx, ask, svc, port, f"{lb} forwards to {svc}", source=lb, node=svc)

@@ -1,5 +1,12 @@
-"""The compiler's working state: generated resources (units), references between them, parameters,
-IAM grants, security-group rules and the errors found on the way.
+"""The compiler's working state, phase by phase (the protocol is in `archc.compiler`'s docstring).
+
+- `ModelIndex`: facts derived from the model once (connections per resource, who runs what).
+- `Declared`: the logical ids decided before anything compiles (phase 1, `archc.compiler.declare`).
+- `AsksBuilder` → `Asks`: what resources and connections ask of other resources (IAM statements per
+  role, security-group egress, key/queue policy statements, bucket notifications, alarm actions…),
+  gathered in phase 2 (`archc.compiler.asks`) and frozen before any compile function reads it.
+- `Context`: the model with typed access (`get`, `of_type`), the units generated so far, parameters
+  and errors. Compile functions (phase 3) read `Declared` and `Asks` and only add units.
 
 A *unit* is one CloudFormation resource (a troposphere object) generated for one model resource.
 Units refer to each other only through `XRef` (never ``Ref``/``GetAtt`` directly), because which
@@ -12,19 +19,24 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 from troposphere import AWSHelperFn, AWSObject, Sub, encode_to_dict
 
-from archc.catalog import TYPES
 from archc.compiler.naming import LogicalIds
 from archc.diagnostics import Diagnostic, ModelError, Path
-from archc.model.architecture import Architecture, Connection
-from archc.model.resources import ResourceBase
+from archc.model.architecture import Architecture
+from archc.model.queries import ConnectionIndex, connections_from, connections_to, roles_of, who
+from archc.model.resources import RESOURCE_CLASSES, IamRole, ResourceBase
 
 XREF_KEY = "__archc_xref__"
 PARAM_KEY = "__archc_param__"
+R = TypeVar("R", bound=ResourceBase)
+T = TypeVar("T")
+TYPE_NAMES: dict[type[ResourceBase], str] = {cls: name for name, cls in RESOURCE_CLASSES.items()}
 
 
 class CompileError(ModelError):
@@ -183,34 +195,37 @@ class SgRule:
 NO_EGRESS = SgRule("Disallow all traffic", 252, "icmp", cidr="255.255.255.255/32", to_port=86)
 
 
-class Context:
-    """Everything the compile functions share for one build."""
+def need(value: T | None) -> T:
+    """A field a sketch may leave out but a build needs: `archc.compiler.build` refused the model already when it is unset."""
+    if value is None:
+        raise TypeError("a field needed to build is unset (the build's completeness check should have said so)")
+    return value
+
+
+@dataclass(slots=True)
+class SgSpec:
+    """A security group the build makes: a model `security_group` or one generated for a resource."""
+
+    owner: str  # model id of the resource it is made for (or the group itself)
+    vpc: str
+    description: str
+    explicit_ingress: list[Any] = field(default_factory=list)  # the model group's own ingress rules
+
+
+class ModelIndex:
+    """Indexes over the model, built once, so that nothing scans every resource per resource."""
 
     def __init__(self, arch: Architecture) -> None:
-        self.arch = arch
-        self.ids = LogicalIds(list(arch.resources))
-        self.units: dict[str, Unit] = {}
-        self.params: dict[str, ParamSpec] = {}
-        self.errors: list[Diagnostic] = []
-        self.main: dict[str, str] = {}  # model id → logical id of its main resource
-        self.out: dict[str, list[tuple[int, Connection]]] = defaultdict(list)
-        self.inc: dict[str, list[tuple[int, Connection]]] = defaultdict(list)
-        for i, conn in enumerate(arch.connections):
-            self.out[conn.source].append((i, conn))
-            self.inc[conn.target].append((i, conn))
-        # indexes over the model (so that nothing scans every resource per resource)
+        self.out: ConnectionIndex = connections_from(arch.connections)
+        self.inc: ConnectionIndex = connections_to(arch.connections)
         self.services_of: dict[str, list[str]] = defaultdict(list)  # task definition → services running it
         self.readers_of: dict[str, list[str]] = defaultdict(list)  # aurora cluster → its aurora_readers
         self.lbs_of_tg: dict[str, list[str]] = defaultdict(list)  # target group → load balancers forwarding to it
-        self.role_users: dict[str, set[str]] = defaultdict(set)  # role → compute running with it (functions, tasks, services)
+        self.role_users: dict[str, set[str]] = defaultdict(set)  # role → compute running with it (functions, tasks)
         for rid in sorted(arch.resources):
             res = arch.resources[rid]
-            if res.type == "lambda_function" and res.role:  # a sketch without one is refused by build's check
-                self.role_users[res.role].add(rid)
-            elif res.type == "ecs_task_definition":
-                for role in (res.execution_role, res.task_role):
-                    if role:
-                        self.role_users[role].add(rid)
+            for role in roles_of(res):
+                self.role_users[role].add(rid)
             if res.type == "ecs_service" and res.task_definition:
                 self.services_of[res.task_definition].append(rid)
             elif res.type == "aurora_readers" and res.cluster:
@@ -219,35 +234,130 @@ class Context:
                 for listener in res.listeners:
                     if listener.target_group and rid not in self.lbs_of_tg[listener.target_group]:
                         self.lbs_of_tg[listener.target_group].append(rid)
-        # IAM: role model id → statements; role model id → service principals / trusted role ARNs
+
+
+@dataclass(slots=True)
+class Declared:
+    """Phase 1: logical ids every later phase may refer to, decided before anything compiles."""
+
+    main: dict[str, str] = field(default_factory=dict)  # model id → logical id of its main resource
+    sg: dict[str, str] = field(default_factory=dict)  # model id → logical id of the group its rules go into
+    groups: dict[str, SgSpec] = field(default_factory=dict)  # logical id → the security groups the build makes
+    trust_services: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # role → services assuming it
+    alias: dict[str, str] = field(default_factory=dict)  # lambda → logical id of its alias (provisioned concurrency)
+    log_group: dict[str, str] = field(default_factory=dict)  # compute → logical id of the log group it writes to
+    generated_log_group: set[str] = field(default_factory=set)  # compute whose log group the build generates
+    listeners: dict[str, list[str]] = field(default_factory=dict)  # load balancer → logical id per listener
+    tg_listeners: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # target group → listener ids
+    attachment: dict[str, str] = field(default_factory=dict)  # internet gateway → logical id of its VPC attachment
+    igw_attachment: dict[str, str] = field(default_factory=dict)  # vpc → logical id of its gateway attachment
+
+
+@dataclass(frozen=True, slots=True)
+class Asks:
+    """Phase 2, frozen: what resources and connections ask of each resource. Compile functions read it."""
+
+    grants: Mapping[str, tuple[Statement, ...]]  # role → IAM statements
+    trust_roles: Mapping[str, Mapping[str, Path]]  # role → {trusted role: model path that asks}
+    egress: Mapping[str, tuple[SgRule, ...]]  # security group logical id → egress rules
+    key_statements: Mapping[str, tuple[dict[str, Any], ...]]  # kms key → key policy statements
+    queue_statements: Mapping[str, tuple[dict[str, Any], ...]]  # queue → queue policy statements
+    bucket_readers: Mapping[str, tuple[str, ...]]  # bucket → CloudFront distributions reading it (OAC)
+    bucket_notifications: Mapping[str, tuple[Any, ...]]  # bucket → LambdaConfigurations
+    bucket_after: Mapping[str, tuple[str, ...]]  # bucket → logical ids it must follow (invoke permissions)
+    alarm_actions: Mapping[str, tuple[Any, ...]]  # alarm → SNS topic refs
+    web_acls: Mapping[str, tuple[str, ...]]  # API or load balancer → web ACLs a `forward` connection puts in front
+
+
+def _frozen(d: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType({k: tuple(v) if isinstance(v, list) else MappingProxyType(dict(v)) for k, v in d.items()})
+
+
+class AsksBuilder:
+    """Collects `Asks` during phase 2 (duplicates dropped, first one kept); `build` freezes them."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self.grants: dict[str, list[Statement]] = defaultdict(list)
         self._grant_keys: dict[str, set[str]] = defaultdict(set)
-        self.trust_services: dict[str, set[str]] = defaultdict(set)
-        self.trust_roles: dict[str, dict[str, Any]] = defaultdict(dict)  # role → {role id: arn}
-        # security groups: model id → logical id of the group its rules go into
-        self.sg: dict[str, str] = {}
-        self.sg_egress: dict[str, list[SgRule]] = defaultdict(list)
+        self.trust_roles: dict[str, dict[str, Path]] = defaultdict(dict)
+        self.egress_rules: dict[str, list[SgRule]] = defaultdict(list)
         self._ingress_keys: set[tuple[str, str, int, str]] = set()
-        # security group logical id → (owner model id, vpc model id, description, explicit ingress rules)
-        self.sg_info: dict[str, tuple[str, str, str, list[Any]]] = {}
-        self.igw_attachment: dict[str, str] = {}  # vpc model id → logical id of its gateway attachment
-        self.alias: dict[str, str] = {}  # lambda model id → logical id of its alias (provisioned concurrency)
-        self.log_target: dict[str, str] = {}  # compute model id → logical id of the log group it writes to
-        self.tg_listeners: dict[str, list[str]] = defaultdict(list)  # target group model id → listener logical ids
+        self.key_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.queue_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.bucket_readers: dict[str, list[str]] = defaultdict(list)
+        self.bucket_notifications: dict[str, list[Any]] = defaultdict(list)
+        self.bucket_after: dict[str, list[str]] = defaultdict(list)
+        self.alarm_actions: dict[str, list[Any]] = defaultdict(list)
+        self.web_acls: dict[str, list[str]] = defaultdict(list)
+
+    def grant(self, role: str, stmt: Statement) -> None:
+        key = stmt.key()
+        if key in self._grant_keys[role]:
+            return
+        self._grant_keys[role].add(key)
+        self.grants[role].append(stmt)
+
+    def egress(self, rid: str, rule: SgRule) -> None:
+        """An egress rule on the group that carries *rid*'s traffic (nothing when it has none)."""
+        sg = self.ctx.sg.get(rid)
+        if sg is None:
+            return
+        if all(r.to_cfn() != rule.to_cfn() for r in self.egress_rules[sg]):  # to_cfn of XRef is a marker dict
+            self.egress_rules[sg].append(rule)
+
+    def seen_ingress(self, key: tuple[str, str, int, str]) -> bool:
+        if key in self._ingress_keys:
+            return True
+        self._ingress_keys.add(key)
+        return False
+
+    def key_statement(self, key: str, stmt: dict[str, Any]) -> None:
+        if stmt not in self.key_statements[key]:
+            self.key_statements[key].append(stmt)
+
+    def build(self) -> Asks:
+        return Asks(
+            grants=_frozen(self.grants), trust_roles=_frozen(self.trust_roles), egress=_frozen(self.egress_rules),
+            key_statements=_frozen(self.key_statements), queue_statements=_frozen(self.queue_statements),
+            bucket_readers=_frozen(self.bucket_readers), bucket_notifications=_frozen(self.bucket_notifications),
+            bucket_after=_frozen(self.bucket_after), alarm_actions=_frozen(self.alarm_actions), web_acls=_frozen(self.web_acls),
+        )
+
+
+class Context:
+    """The model (typed), the units generated so far, parameters and errors of one build.
+
+    `declared` is filled by phase 1 and `asks` by phase 2; after that both are only read.
+    """
+
+    def __init__(self, arch: Architecture) -> None:
+        self.arch = arch
+        self.ids = LogicalIds(list(arch.resources))
+        self.units: dict[str, Unit] = {}
+        self.params: dict[str, ParamSpec] = {}
+        self.errors: list[Diagnostic] = []
+        self.index = ModelIndex(arch)
+        self.out = self.index.out
+        self.inc = self.index.inc
+        self.declared = Declared()
+        self.main = self.declared.main
+        self.sg = self.declared.sg
+        self.asks: Asks = AsksBuilder(self).build()  # empty until phase 2 replaces it
         self.singletons: dict[str, str] = {}  # one-per-account/region things already made (key → logical id)
-        self.api_stage: dict[str, str] = {}  # api model id → logical id of its stage
-        self.bucket_readers: dict[str, list[str]] = defaultdict(list)  # bucket → CloudFront distributions reading it (OAC)
-        self.bucket_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)  # bucket → extra policy statements
-        self.key_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)  # kms key → extra key policy statements
-        self.bucket_notifications: dict[str, list[Any]] = defaultdict(list)  # bucket → LambdaConfigurations
-        self.queue_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)  # queue → extra policy statements
-        self.bucket_after: dict[str, list[str]] = defaultdict(list)  # bucket → logical ids it must follow (invoke permissions)
-        self.alarm_actions: dict[str, list[Any]] = defaultdict(list)  # alarm model id → SNS topic refs
 
     # --- model lookups -----------------------------------------------------------------------
 
-    def res(self, rid: str) -> Any:
-        return self.arch.resources[rid]
+    def get(self, rid: str, cls: type[R]) -> R:
+        """Resource *rid*, typed: it must be a *cls* (the build's check and the loader make sure of it)."""
+        res = self.arch.resources[rid]
+        if not isinstance(res, cls):
+            raise TypeError(f"{self.who(rid)} is not a {TYPE_NAMES.get(cls, cls.__name__)}")
+        return res
+
+    def of_type(self, cls: type[R]) -> list[tuple[str, R]]:
+        """(id, resource) of every resource of type *cls*, in id order."""
+        return [(rid, res) for rid, res in sorted(self.arch.resources.items()) if isinstance(res, cls)]
 
     def type_of(self, rid: str) -> str:
         return self.arch.resources[rid].type
@@ -267,18 +377,12 @@ class Context:
 
     def who(self, rid: str) -> str:
         """``resource 'RDS' (aurora_cluster)`` — the resource in the user's words."""
-        return f"resource '{rid}' ({self.type_of(rid)})"
-
-    def services_of_all(self) -> list[str]:
-        return [svc for services in self.services_of.values() for svc in services]
+        return who(rid, self.type_of(rid))
 
     # --- units -------------------------------------------------------------------------------
 
-    def main_id(self, rid: str) -> str:
-        return self.main[rid]
-
     def add(self, resource: AWSObject, node: str, placement: Placement | None = None) -> Unit:
-        """Register *resource* (its title is the logical id, from `new_id` or `main_id`)."""
+        """Register *resource* (its title is the logical id, from `new_id` or `main`)."""
         lid = resource.title
         assert lid is not None and lid not in self.units, lid
         unit = Unit(lid, resource, node, placement or self.placement(node))
@@ -299,38 +403,10 @@ class Context:
             self.params[name] = ParamSpec(name, type_, description, no_echo, default, allowed_pattern)
         return ParamRef(name)
 
-    # --- IAM ---------------------------------------------------------------------------------
-
-    def grant(self, role: str, stmt: Statement) -> None:
-        key = stmt.key()
-        if key in self._grant_keys[role]:
-            return
-        self._grant_keys[role].add(key)
-        self.grants[role].append(stmt)
-
     def role_arn(self, role: str) -> Any:
         """The ARN of role *role*: a literal when it has a fixed name (usable across accounts)."""
-        res = self.res(role)
+        res = self.get(role, IamRole)
         if res.role_name:
             p = self.placement(role)
             return Sub(f"arn:${{AWS::Partition}}:iam::{p.account_id}:role/{res.role_name}")
         return self.ref(role, "Arn")
-
-    # --- security groups ---------------------------------------------------------------------
-
-    def egress(self, rid: str, rule: SgRule) -> None:
-        sg = self.sg.get(rid)
-        if sg is None:
-            return
-        if all(r.to_cfn() != rule.to_cfn() for r in self.sg_egress[sg]):  # to_cfn of XRef is a marker dict
-            self.sg_egress[sg].append(rule)
-
-    def seen_ingress(self, key: tuple[str, str, int, str]) -> bool:
-        if key in self._ingress_keys:
-            return True
-        self._ingress_keys.add(key)
-        return False
-
-
-def account_scoped(res_type: str) -> bool:
-    return TYPES[res_type].account_scoped

@@ -12,10 +12,11 @@ from typing import Any
 
 from troposphere import Sub, kms, rds, s3, secretsmanager
 
-from archc.compiler.context import Context, Statement
-from archc.compiler.iam import bucket_arn, service_role
+from archc.compiler.context import AsksBuilder, Context, Statement, need
+from archc.compiler.iam import bucket_arn, db_cluster, service_role
 from archc.compiler.naming import bucket_name, bucket_stem, camel
 from archc.compiler.scaling import cpu_target_tracking
+from archc.model.resources import AuroraCluster, AuroraReaders, DbSubnetGroup, KmsKey, S3Bucket, Secret, Subnet
 
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 ENGINES = {"postgres": ("aurora-postgresql", 5432, "postgres", ["postgresql"]),
@@ -25,9 +26,7 @@ _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def db_port(ctx: Context, rid: str) -> int:
-    res = ctx.res(rid)
-    if res.type == "aurora_readers":
-        res = ctx.res(res.cluster)
+    res = ctx.get(db_cluster(ctx, rid), AuroraCluster)
     return int(res.port or ENGINES[res.engine][1])
 
 
@@ -44,7 +43,7 @@ def _monitoring_role(ctx: Context, rid: str) -> str:
 
 
 def _instance(ctx: Context, cluster: str, lid: str, node: str, tier: int) -> None:
-    res = ctx.res(cluster)
+    res = ctx.get(cluster, AuroraCluster)
     engine = ENGINES[res.engine][0]
     props: dict[str, Any] = {
         "Engine": engine, "DBInstanceClass": "db.serverless" if res.serverless_v2 else "db.r6g.large",
@@ -57,18 +56,17 @@ def _instance(ctx: Context, cluster: str, lid: str, node: str, tier: int) -> Non
     ctx.add(rds.DBInstance(lid, **props), node)
 
 
-def compile_aurora_cluster(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_aurora_cluster(ctx: Context, rid: str, res: AuroraCluster) -> None:
     lid = ctx.main[rid]
     engine, port, user, log_types = ENGINES[res.engine]
-    version: Any = res.engine_version
+    version: Any = need(res.engine_version)
     if re.fullmatch(r"[0-9]+", version):  # a major version only: RDS creates clusters from full versions
         version = ctx.param(f"{lid}EngineVersion", "String",
                             f"{engine} version of {rid}: the model pins major version {version}; choose its minor version, e.g. {version}.x "
                             f"(aws rds describe-db-engine-versions --engine {engine})", allowed_pattern=rf"^{version}\.[0-9]+(\.[0-9]+)?$")
     props: dict[str, Any] = {
         "Engine": engine, "EngineVersion": version, "DatabaseName": res.database_name, "Port": res.port or port,
-        "DBSubnetGroupName": ctx.ref(res.subnet_group),
+        "DBSubnetGroupName": ctx.ref(need(res.subnet_group)),
         "VpcSecurityGroupIds": [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]],
         "StorageEncrypted": res.storage_encrypted, "BackupRetentionPeriod": res.backup_retention_days,
         "DeletionProtection": res.deletion_protection, "EnableIAMDatabaseAuthentication": res.iam_auth,
@@ -82,29 +80,28 @@ def compile_aurora_cluster(ctx: Context, rid: str) -> None:
         props["ServerlessV2ScalingConfiguration"] = rds.ServerlessV2ScalingConfiguration(MinCapacity=res.min_acu, MaxCapacity=res.max_acu)
     ctx.add(rds.DBCluster(lid, **props), rid)
     _instance(ctx, rid, ctx.new_id(rid, "Writer"), rid, 0)
-    has_readers = bool(ctx.readers_of.get(rid))
+    has_readers = bool(ctx.index.readers_of.get(rid))
     if res.multi_az and not has_readers:
         _instance(ctx, rid, ctx.new_id(rid, "Reader"), rid, 1)  # a second instance in another AZ for failover
 
 
-def compile_aurora_readers(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_aurora_readers(ctx: Context, rid: str, res: AuroraReaders) -> None:
     readers = []
+    cluster = need(res.cluster)
     for i in range(res.min_readers):
         lid = ctx.main[rid] if i == 0 else ctx.new_id(rid, f"{i + 1}")
-        _instance(ctx, res.cluster, lid, rid, 1)
+        _instance(ctx, cluster, lid, rid, 1)
         readers.append(lid)
     if res.max_readers > res.min_readers:
         unit = cpu_target_tracking(ctx, rid, namespace="rds", dimension="rds:cluster:ReadReplicaCount",
-                                   resource_id=Sub("cluster:${Cluster}", Cluster=ctx.ref(res.cluster)),
+                                   resource_id=Sub("cluster:${Cluster}", Cluster=ctx.ref(cluster)),
                                    capacity=(res.min_readers, res.max_readers), target_percent=res.target_cpu_percent,
                                    metric="RDSReaderAverageCPUUtilization", scale_in_cooldown=300, scale_out_cooldown=300)
         unit.after.update(readers)
 
 
-def compile_db_subnet_group(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
-    azs = {ctx.res(s).az for s in res.subnets}
+def compile_db_subnet_group(ctx: Context, rid: str, res: DbSubnetGroup) -> None:
+    azs = {ctx.get(s, Subnet).az for s in res.subnets}
     if len(azs) < 2:
         ctx.error(ctx.path(rid, "subnets"), f"{ctx.who(rid)} spans {len(azs)} availability zone; RDS needs subnets in at least two")
     ctx.add(rds.DBSubnetGroup(ctx.main[rid], DBSubnetGroupDescription=(res.description or f"{rid} ({ctx.arch.name})")[:255],
@@ -116,10 +113,10 @@ def compile_db_subnet_group(ctx: Context, rid: str) -> None:
 
 def s3_name(ctx: Context, rid: str) -> str:
     p = ctx.placement(rid)
-    return bucket_name(bucket_stem(rid, ctx.res(rid).name), p.account_id, p.region)
+    return bucket_name(bucket_stem(rid, ctx.get(rid, S3Bucket).name), p.account_id, p.region)
 
 
-def _lifecycle(res: Any) -> s3.LifecycleConfiguration:
+def _lifecycle(res: S3Bucket) -> s3.LifecycleConfiguration:
     rules = [s3.LifecycleRule(Id="abort-incomplete-multipart-uploads", Status="Enabled",
                               AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(DaysAfterInitiation=ABORT_MULTIPART_DAYS))]
     for applies in ("current", "noncurrent"):
@@ -144,8 +141,7 @@ def _lifecycle(res: Any) -> s3.LifecycleConfiguration:
     return s3.LifecycleConfiguration(Rules=rules)
 
 
-def _replication(ctx: Context, rid: str) -> s3.ReplicationConfiguration | None:
-    res = ctx.res(rid)
+def _replication(ctx: Context, rid: str, res: S3Bucket) -> s3.ReplicationConfiguration | None:
     src = ctx.placement(rid)
     rules: list[s3.ReplicationConfigurationRules] = []
     statements = [
@@ -161,7 +157,7 @@ def _replication(ctx: Context, rid: str) -> s3.ReplicationConfiguration | None:
         if conn.verb != "replicate":
             continue
         dest = conn.target
-        dres = ctx.res(dest)
+        dres = ctx.get(dest, S3Bucket)
         dp = ctx.placement(dest)
         if dp.account != src.account:
             ctx.error(("connections", i), f"{ctx.who(rid)} replicates into '{dest}' of another account",
@@ -194,8 +190,7 @@ def _replication(ctx: Context, rid: str) -> s3.ReplicationConfiguration | None:
     return s3.ReplicationConfiguration(Role=ctx.ref(role, "Arn"), Rules=rules)
 
 
-def compile_s3_bucket(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_s3_bucket(ctx: Context, rid: str, res: S3Bucket) -> None:
     lid = ctx.main[rid]
     name = s3_name(ctx, rid)
     if not _BUCKET_NAME.match(name) or ".." in name:
@@ -219,21 +214,21 @@ def compile_s3_bucket(ctx: Context, rid: str) -> None:
     }
     if res.versioning:
         props["VersioningConfiguration"] = s3.VersioningConfiguration(Status="Enabled")
-    replication = _replication(ctx, rid)
+    replication = _replication(ctx, rid, res)
     if replication is not None:
         props["ReplicationConfiguration"] = replication
-    if ctx.bucket_notifications.get(rid):
-        props["NotificationConfiguration"] = s3.NotificationConfiguration(LambdaConfigurations=ctx.bucket_notifications[rid])
+    if ctx.asks.bucket_notifications.get(rid):
+        props["NotificationConfiguration"] = s3.NotificationConfiguration(LambdaConfigurations=list(ctx.asks.bucket_notifications[rid]))
     log_bucket, log_lids = _access_log_bucket(ctx, rid)
     props["LoggingConfiguration"] = s3.LoggingConfiguration(DestinationBucketName=log_bucket, LogFilePrefix=f"{name}/")
     unit = ctx.add(s3.Bucket(lid, **props), rid)
-    unit.after.update(ctx.bucket_after.get(rid, []))
+    unit.after.update(ctx.asks.bucket_after.get(rid, ()))
     unit.after.update(log_lids)
     if res.public:
         reason = res.lint.ignore.get("ARC402") or "the model makes this bucket public"
         for check in ("CKV_AWS_54", "CKV_AWS_56"):  # public policies allowed; ACLs stay blocked
             unit.skip(check, f"public: true — {reason}")
-    _bucket_policy(ctx, rid)
+    _bucket_policy(ctx, rid, res)
 
 
 def _access_log_bucket(ctx: Context, rid: str) -> tuple[str, list[str]]:
@@ -252,7 +247,7 @@ def _access_log_bucket(ctx: Context, rid: str) -> tuple[str, list[str]]:
             BlockPublicAcls=True, IgnorePublicAcls=True, BlockPublicPolicy=True, RestrictPublicBuckets=True),
         OwnershipControls=s3.OwnershipControls(Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]),
         VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
-        LifecycleConfiguration=_lifecycle(ctx.res(rid).model_copy(update={"lifecycle": []})),
+        LifecycleConfiguration=_lifecycle(ctx.get(rid, S3Bucket).model_copy(update={"lifecycle": []})),
         **RETAIN), rid)
     unit.notes["role"] = f"server access logs of the buckets in {p.account}/{p.region}"
     unit.skip("CKV_AWS_18", "this is the access-log bucket itself; logging it into itself would loop")
@@ -272,8 +267,7 @@ def _access_log_bucket(ctx: Context, rid: str) -> tuple[str, list[str]]:
     return name, [lid, policy]
 
 
-def _bucket_policy(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def _bucket_policy(ctx: Context, rid: str, res: S3Bucket) -> None:
     arn, objects = bucket_arn(ctx, rid), bucket_arn(ctx, rid, objects=True)
     statements: list[dict[str, Any]] = [{
         "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, objects],
@@ -281,13 +275,12 @@ def _bucket_policy(ctx: Context, rid: str) -> None:
     }]
     if res.public:
         statements.append({"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": objects})
-    readers = ctx.bucket_readers.get(rid, [])
+    readers = ctx.asks.bucket_readers.get(rid, ())
     if readers:
         arns = [Sub(f"arn:${{AWS::Partition}}:cloudfront::{ctx.placement(d).account_id}:distribution/${{Dist}}", Dist=ctx.ref(d)) for d in readers]
         statements.append({"Sid": "CloudFrontRead", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
                            "Action": "s3:GetObject", "Resource": objects,
                            "Condition": {"StringEquals": {"AWS:SourceArn": arns if len(arns) > 1 else arns[0]}}})
-    statements += ctx.bucket_statements.get(rid, [])
     ctx.add(s3.BucketPolicy(ctx.new_id(rid, "Policy"), Bucket=ctx.ref(rid),
                             PolicyDocument={"Version": "2012-10-17", "Statement": statements}), rid)
 
@@ -295,15 +288,14 @@ def _bucket_policy(ctx: Context, rid: str) -> None:
 # --- KMS and secrets ---------------------------------------------------------------------------
 
 
-def compile_kms_key(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_kms_key(ctx: Context, rid: str, res: KmsKey) -> None:
     lid = ctx.main[rid]
     p = ctx.placement(rid)
     statements: list[dict[str, Any]] = [{
         "Sid": "AccountAdministersKey", "Effect": "Allow",
         "Principal": {"AWS": Sub(f"arn:${{AWS::Partition}}:iam::{p.account_id}:root")},
         "Action": "kms:*", "Resource": "*",
-    }] + ctx.key_statements.get(rid, [])
+    }] + list(ctx.asks.key_statements.get(rid, ()))
     ctx.add(kms.Key(lid, Description=(res.description or f"{rid} ({ctx.arch.name})")[:8192], EnableKeyRotation=res.rotation,
                     PendingWindowInDays=30, KeyPolicy={"Version": "2012-10-17", "Statement": statements}, **RETAIN), rid)
     if res.alias:
@@ -311,17 +303,15 @@ def compile_kms_key(ctx: Context, rid: str) -> None:
         ctx.add(kms.Alias(ctx.new_id(rid, "Alias"), AliasName=alias, TargetKeyId=ctx.ref(rid)), rid)
 
 
-def key_service_statement(ctx: Context, key: str, sid: str, service: str, actions: list[str], condition: dict[str, Any] | None = None) -> None:
+def key_service_statement(ask: AsksBuilder, key: str, sid: str, service: str, actions: list[str], condition: dict[str, Any] | None = None) -> None:
     """Let an AWS service use *key* (CloudWatch Logs encrypting a log group, alarms publishing to an encrypted topic)."""
     stmt: dict[str, Any] = {"Sid": sid, "Effect": "Allow", "Principal": {"Service": service}, "Action": actions, "Resource": "*"}
     if condition:
         stmt["Condition"] = condition
-    if stmt not in ctx.key_statements[key]:
-        ctx.key_statements[key].append(stmt)
+    ask.key_statement(key, stmt)
 
 
-def compile_secret(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_secret(ctx: Context, rid: str, res: Secret) -> None:
     props: dict[str, Any] = {"Description": (res.description or f"{rid} ({ctx.arch.name})")[:2048], **RETAIN}
     if res.kms_key:
         props["KmsKeyId"] = ctx.ref(res.kms_key, "Arn")

@@ -8,9 +8,10 @@ from typing import Any
 from troposphere import certificatemanager as acm
 from troposphere import route53
 
-from archc.compiler.context import Context
+from archc.compiler.context import Context, need
 from archc.compiler.edge import CLOUDFRONT_ZONE_ID
 from archc.compiler.naming import camel
+from archc.model.resources import AcmCertificate, CloudFrontDistribution, DnsDelegation, Route53Zone
 
 RECORD_TTL = "300"
 NS_TTL = "172800"
@@ -21,8 +22,7 @@ def in_domain(name: str, domain: str) -> bool:
     return name == domain or name.endswith("." + domain)
 
 
-def compile_route53_zone(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_route53_zone(ctx: Context, rid: str, res: Route53Zone) -> None:
     lid = ctx.main[rid]
     ctx.add(route53.HostedZone(lid, Name=res.domain, HostedZoneConfig=route53.HostedZoneConfiguration(
         Comment=(res.description or f"{rid} ({ctx.arch.name})")[:256])), rid)
@@ -38,7 +38,7 @@ def compile_route53_zone(ctx: Context, rid: str) -> None:
         if target_type == "load_balancer":
             dns, zone_id = ctx.ref(rec.target, "DNSName"), ctx.ref(rec.target, "CanonicalHostedZoneID")
         elif target_type == "cloudfront_distribution":
-            if rec.name.lower() not in [a.lower() for a in ctx.res(rec.target).aliases]:
+            if rec.name.lower() not in [a.lower() for a in ctx.get(rec.target, CloudFrontDistribution).aliases]:
                 ctx.error((*path, "name"), f"{ctx.who(rid)}: record {rec.name} points at CloudFront '{rec.target}', which does not list it in aliases",
                           help=f"add {rec.name} to the aliases of '{rec.target}': CloudFront only answers for its aliases")
             dns, zone_id = ctx.ref(rec.target, "DomainName"), CLOUDFRONT_ZONE_ID
@@ -53,26 +53,25 @@ def compile_route53_zone(ctx: Context, rid: str) -> None:
         ctx.add(route53.RecordSetType(ctx.new_id(rid, f"{camel(rec.name)}{rec.type.capitalize()}Record"), **props), rid)
 
 
-def compile_dns_delegation(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_dns_delegation(ctx: Context, rid: str, res: DnsDelegation) -> None:
     lid = ctx.main[rid]
-    zone = ctx.res(res.zone)
+    zone_id = need(res.zone)
+    zone = ctx.get(zone_id, Route53Zone)
     parent: Any = res.parent_zone_id
     if parent is None:
         parent = ctx.param(f"{lid}ParentZoneId", "AWS::Route53::HostedZone::Id",
-                           f"Id of the parent hosted zone (in account '{ctx.res(rid).account}') in which {rid} delegates {zone.domain}")
+                           f"Id of the parent hosted zone (in account '{res.account}') in which {rid} delegates {zone.domain}")
     ctx.add(route53.RecordSetType(lid, HostedZoneId=parent, Name=zone.domain, Type="NS", TTL=NS_TTL,
-                                  ResourceRecords=ctx.ref(res.zone, "NameServers", is_list=True)), rid)
+                                  ResourceRecords=ctx.ref(zone_id, "NameServers", is_list=True)), rid)
 
 
-def compile_acm_certificate(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_acm_certificate(ctx: Context, rid: str, res: AcmCertificate) -> None:
     lid = ctx.main[rid]
     props: dict[str, Any] = {"DomainName": res.domain, "ValidationMethod": res.validation.upper()}
     if res.alternative_names:
         props["SubjectAlternativeNames"] = list(res.alternative_names)
     if res.validation == "dns" and res.zone:
-        zone = ctx.res(res.zone)
+        zone = ctx.get(res.zone, Route53Zone)
         if ctx.placement(res.zone).account != ctx.placement(rid).account:
             ctx.error(ctx.path(rid, "zone"), f"{ctx.who(rid)} is validated through zone '{res.zone}' of another account",
                       help="ACM validates automatically only through a hosted zone of the certificate's own account")

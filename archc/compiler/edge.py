@@ -9,9 +9,10 @@ from typing import Any
 from troposphere import Sub, apigateway, apigatewayv2, awslambda, cloudfront, logs, wafv2
 from troposphere import elasticloadbalancingv2 as elb
 
-from archc.compiler.context import Context
+from archc.compiler.context import AsksBuilder, Context, need
 from archc.compiler.iam import service_role
 from archc.compiler.naming import camel
+from archc.model.resources import ApiGateway, CloudFrontDistribution, LoadBalancer, TargetGroup, WebAcl
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 ACCESS_LOG_RETENTION_DAYS = 365
@@ -33,8 +34,7 @@ MANAGED_RULES = {
 # --- load balancers ----------------------------------------------------------------------------
 
 
-def compile_load_balancer(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_load_balancer(ctx: Context, rid: str, res: LoadBalancer) -> None:
     lid = ctx.main[rid]
     attributes = [
         elb.LoadBalancerAttributes(Key="deletion_protection.enabled", Value=str(res.deletion_protection).lower()),
@@ -45,34 +45,37 @@ def compile_load_balancer(ctx: Context, rid: str) -> None:
     unit = ctx.add(elb.LoadBalancer(lid, Type=res.kind, Scheme=res.scheme, Subnets=[ctx.ref(s) for s in res.subnets],
                                     SecurityGroups=sgs, LoadBalancerAttributes=attributes), rid)
     unit.skip("CKV_AWS_91", "access logs need a log bucket with an ELB delivery policy, which the model does not define")
-    for i, listener in enumerate(res.listeners):
-        llid = ctx.new_id(rid, f"Listener{listener.port}")
+    for i, (listener, llid) in enumerate(zip(res.listeners, ctx.declared.listeners[rid], strict=True)):
         if listener.action == "redirect_https":
             https_port = next((x.port for x in res.listeners if x.protocol == "HTTPS"), 443)
             action = elb.Action(Type="redirect", RedirectConfig=elb.RedirectConfig(Protocol="HTTPS", Port=str(https_port), StatusCode="HTTP_301"))
         else:
-            action = elb.Action(Type="forward", TargetGroupArn=ctx.ref(listener.target_group))
-            ctx.tg_listeners[listener.target_group].append(llid)
+            action = elb.Action(Type="forward", TargetGroupArn=ctx.ref(need(listener.target_group)))
         props: dict[str, Any] = {"LoadBalancerArn": ctx.ref(rid), "Port": listener.port, "Protocol": listener.protocol,
                                  "DefaultActions": [action]}
         if listener.protocol == "HTTPS":
-            props["Certificates"] = [elb.Certificate(CertificateArn=ctx.ref(listener.certificate))]
+            props["Certificates"] = [elb.Certificate(CertificateArn=ctx.ref(need(listener.certificate)))]
             props["SslPolicy"] = TLS_POLICY
         lunit = ctx.add(elb.Listener(llid, **props), rid)
         if listener.protocol == "HTTP" and listener.action != "redirect_https":
             lunit.skip("CKV_AWS_2", f"listener {i + 1} of {rid} is plain HTTP by the model's choice")
     if res.web_acl:
         ctx.add(wafv2.WebACLAssociation(ctx.new_id(rid, "WebAclAssociation"), ResourceArn=ctx.ref(rid), WebACLArn=ctx.ref(res.web_acl, "Arn")), rid)
+    for acl in ctx.asks.web_acls.get(rid, ()):  # web ACLs that `forward` to the load balancer
+        key = f"waf:{rid}:{acl}"
+        if acl != res.web_acl and key not in ctx.singletons:
+            ctx.singletons[key] = acl
+            ctx.add(wafv2.WebACLAssociation(ctx.new_id(rid, f"{camel(acl)}Association"), ResourceArn=ctx.ref(rid),
+                                            WebACLArn=ctx.ref(acl, "Arn")), rid)
 
 
-def compile_target_group(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_target_group(ctx: Context, rid: str, res: TargetGroup) -> None:
     hc = res.health_check
     props: dict[str, Any] = {"TargetType": res.target_type, "HealthCheckPath": hc.path, "HealthCheckIntervalSeconds": hc.interval_seconds,
                              "HealthyThresholdCount": hc.healthy_threshold, "UnhealthyThresholdCount": hc.unhealthy_threshold,
                              "HealthCheckEnabled": True}
     if res.target_type != "lambda":
-        props.update(Port=res.port, Protocol=res.protocol, VpcId=ctx.ref(res.vpc), HealthCheckProtocol=res.protocol)
+        props.update(Port=res.port, Protocol=res.protocol, VpcId=ctx.ref(need(res.vpc)), HealthCheckProtocol=res.protocol)
     ctx.add(elb.TargetGroup(ctx.main[rid], **props), rid)
 
 
@@ -111,17 +114,16 @@ ACCESS_LOG_FORMAT = json.dumps({
 }, sort_keys=True)
 
 
-def compile_api_gateway(ctx: Context, rid: str) -> None:
+def compile_api_gateway(ctx: Context, rid: str, res: ApiGateway) -> None:
     from archc.compiler.compute import invoke_arn
 
-    res = ctx.res(rid)
     targets = _invoke_targets(ctx, rid)
     if not targets:
         ctx.error(ctx.path(rid), f"{ctx.who(rid)} invokes nothing",
                   help="connect it to a lambda_function with verb invoke: an API needs at least one integration")
         return
     if res.kind == "http":
-        _http_api(ctx, rid, targets)
+        _http_api(ctx, rid, res, targets)
         return
     lid = ctx.main[rid]
     ctx.add(apigateway.RestApi(lid, Name=f"{ctx.arch.name}-{rid}", Description=res.description or f"{rid} (archc)",
@@ -168,39 +170,23 @@ def compile_api_gateway(ctx: Context, rid: str) -> None:
                                      AccessLogSetting=apigateway.AccessLogSetting(DestinationArn=ctx.ref(access, "Arn"), Format=ACCESS_LOG_FORMAT)), rid)
     sunit.after.add(account)
     sunit.skip("CKV_AWS_120", "responses are dynamic per request; the model asks for no API cache")
-    ctx.api_stage[rid] = stage
-    if res.web_acl:
-        _associate_stage(ctx, rid, res.web_acl)
+    for acl in ([res.web_acl] if res.web_acl else []) + list(ctx.asks.web_acls.get(rid, ())):  # its own, then `forward` connections
+        _associate_stage(ctx, rid, res, stage, acl)
 
 
-def _associate_stage(ctx: Context, rid: str, acl: str) -> None:
-    res = ctx.res(rid)
+def _associate_stage(ctx: Context, rid: str, res: ApiGateway, stage: str, acl: str) -> None:
     key = f"waf:{rid}:{acl}"
-    if key in ctx.singletons or rid not in ctx.api_stage:
+    if key in ctx.singletons:
         return
     ctx.singletons[key] = acl
     arn = Sub(f"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}::/restapis/${{Api}}/stages/{res.stage}", Api=ctx.ref(rid))
     unit = ctx.add(wafv2.WebACLAssociation(ctx.new_id(rid, "WebAclAssociation"), ResourceArn=arn, WebACLArn=ctx.ref(acl, "Arn")), rid)
-    unit.after.add(ctx.api_stage[rid])
+    unit.after.add(stage)
 
 
-def associate_web_acl(ctx: Context, acl: str, target: str) -> None:
-    """A `forward` connection from a web ACL: associate it with the API or load balancer it protects."""
-    t = ctx.type_of(target)
-    if t == "api_gateway":
-        _associate_stage(ctx, target, acl)
-    elif t == "load_balancer" and ctx.res(target).web_acl != acl:
-        key = f"waf:{target}:{acl}"
-        if key not in ctx.singletons:
-            ctx.singletons[key] = acl
-            ctx.add(wafv2.WebACLAssociation(ctx.new_id(target, f"{camel(acl)}Association"), ResourceArn=ctx.ref(target),
-                                            WebACLArn=ctx.ref(acl, "Arn")), target)
-
-
-def _http_api(ctx: Context, rid: str, targets: list[tuple[int, str]]) -> None:
+def _http_api(ctx: Context, rid: str, res: ApiGateway, targets: list[tuple[int, str]]) -> None:
     from archc.compiler.compute import invoke_arn
 
-    res = ctx.res(rid)
     if len(targets) > 1:
         ctx.error(("connections", targets[1][0]), f"{ctx.who(rid)} is an HTTP API with more than one Lambda integration",
                   help="archc routes an HTTP API's $default route to one function; use kind: rest for several")
@@ -233,8 +219,7 @@ def _visibility(name: str) -> wafv2.VisibilityConfig:
     return wafv2.VisibilityConfig(SampledRequestsEnabled=True, CloudWatchMetricsEnabled=True, MetricName=name[:128])
 
 
-def compile_web_acl(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_web_acl(ctx: Context, rid: str, res: WebAcl) -> None:
     lid = ctx.main[rid]
     rules: list[wafv2.WebACLRule] = []
     default = wafv2.DefaultAction(Allow=wafv2.AllowAction())
@@ -270,8 +255,8 @@ def compile_web_acl(ctx: Context, rid: str) -> None:
         unit.skip("CKV_AWS_192", "the model chooses this web ACL's managed rule groups and leaves out known_bad_inputs (Log4j)")
     # WAF logs: the log group's name must start with aws-waf-logs-
     group = ctx.new_id(rid, "Logs")
-    name = f"aws-waf-logs-{ctx.arch.name}-{rid}".lower().replace("_", "-")[:512]
-    gunit = ctx.add(logs.LogGroup(group, LogGroupName=name, RetentionInDays=ACCESS_LOG_RETENTION_DAYS,
+    log_name = f"aws-waf-logs-{ctx.arch.name}-{rid}".lower().replace("_", "-")[:512]
+    gunit = ctx.add(logs.LogGroup(group, LogGroupName=log_name, RetentionInDays=ACCESS_LOG_RETENTION_DAYS,
                                   DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
     gunit.skip("CKV_AWS_158", "WAF logs are encrypted with the CloudWatch Logs service key; the model names no KMS key for them")
     ctx.add(wafv2.LoggingConfiguration(ctx.new_id(rid, "LoggingConfiguration"), ResourceArn=ctx.ref(rid, "Arn"),
@@ -282,30 +267,43 @@ def compile_web_acl(ctx: Context, rid: str) -> None:
 # --- CloudFront --------------------------------------------------------------------------------
 
 
-def compile_cloudfront_distribution(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
-    lid = ctx.main[rid]
+def contribute_cloudfront_distribution(ctx: Context, ask: AsksBuilder, rid: str, res: CloudFrontDistribution) -> None:
+    """The buckets it reads through origin access control let it in (their policies)."""
+    for _, conn in ctx.out.get(rid, []):
+        if conn.verb == "origin" and ctx.type_of(conn.target) == "s3_bucket":
+            ask.bucket_readers[conn.target].append(rid)
+
+
+def _lb_origin(ctx: Context, target: str, oid: str) -> cloudfront.Origin | None:
+    lb = ctx.get(target, LoadBalancer)
+    https = next((x for x in lb.listeners if x.protocol == "HTTPS"), None)
+    http = next((x for x in lb.listeners if x.protocol == "HTTP"), None)
+    if https is not None and not lb.domain:
+        ctx.error(ctx.path(target, "domain"), f"{ctx.who(target)} is a CloudFront origin over HTTPS but has no domain",
+                  help="give the load balancer the domain its certificate covers: CloudFront checks the origin's certificate against it")
+        return None
+    domain = lb.domain if https is not None else ctx.ref(target, "DNSName")
+    origin_config = cloudfront.CustomOriginConfig(
+        OriginProtocolPolicy="https-only" if https else "http-only", HTTPSPort=https.port if https else 443,
+        HTTPPort=http.port if http else 80, OriginSSLProtocols=["TLSv1.2"])
+    return cloudfront.Origin(Id=oid, DomainName=domain, CustomOriginConfig=origin_config)
+
+
+def _origins(ctx: Context, rid: str) -> tuple[list[cloudfront.Origin], list[tuple[str, str]]]:
+    """The distribution's origins and, per origin, (origin id, "static" or "dynamic")."""
     origins: list[cloudfront.Origin] = []
-    behaviours: list[tuple[str, str]] = []  # (origin id, kind)
-    for i, conn in ctx.out.get(rid, []):
+    behaviours: list[tuple[str, str]] = []
+    for _, conn in ctx.out.get(rid, []):
         if conn.verb != "origin":
             continue
         target = conn.target
         t = ctx.type_of(target)
         oid = camel(target)
         if t == "load_balancer":
-            lb = ctx.res(target)
-            https = next((x for x in lb.listeners if x.protocol == "HTTPS"), None)
-            http = next((x for x in lb.listeners if x.protocol == "HTTP"), None)
-            if https is not None and not lb.domain:
-                ctx.error(ctx.path(target, "domain"), f"{ctx.who(target)} is a CloudFront origin over HTTPS but has no domain",
-                          help="give the load balancer the domain its certificate covers: CloudFront checks the origin's certificate against it")
+            origin = _lb_origin(ctx, target, oid)
+            if origin is None:
                 continue
-            domain = lb.domain if https is not None else ctx.ref(target, "DNSName")
-            origin_config = cloudfront.CustomOriginConfig(
-                OriginProtocolPolicy="https-only" if https else "http-only", HTTPSPort=https.port if https else 443,
-                HTTPPort=http.port if http else 80, OriginSSLProtocols=["TLSv1.2"])
-            origins.append(cloudfront.Origin(Id=oid, DomainName=domain, CustomOriginConfig=origin_config))
+            origins.append(origin)
             behaviours.append((oid, "dynamic"))
         elif t == "s3_bucket":
             oac = ctx.new_id(rid, f"{camel(target)}OriginAccessControl")
@@ -315,42 +313,28 @@ def compile_cloudfront_distribution(ctx: Context, rid: str) -> None:
             origins.append(cloudfront.Origin(Id=oid, DomainName=ctx.ref(target, "RegionalDomainName"),
                                              S3OriginConfig=cloudfront.S3OriginConfig(OriginAccessIdentity=""), OriginAccessControlId=ctx.ref(oac, "Id")))
             behaviours.append((oid, "static"))
-            ctx.bucket_readers[target].append(rid)
         elif t == "api_gateway":
-            api = ctx.res(target)
+            api = ctx.get(target, ApiGateway)
             origins.append(cloudfront.Origin(Id=oid, DomainName=Sub("${Api}.execute-api.${AWS::Region}.amazonaws.com", Api=ctx.ref(target)),
                                              OriginPath=f"/{api.stage}",
                                              CustomOriginConfig=cloudfront.CustomOriginConfig(OriginProtocolPolicy="https-only", OriginSSLProtocols=["TLSv1.2"])))
             behaviours.append((oid, "dynamic"))
-    if not origins:
-        ctx.error(ctx.path(rid), f"{ctx.who(rid)} has no origin",
-                  help="connect it to a load_balancer, s3_bucket or api_gateway with verb origin")
-        return
-    default_idx = next((n for n, (_, kind) in enumerate(behaviours) if kind == "dynamic"), 0)
+    return origins, behaviours
 
-    def behaviour_props(oid: str, kind: str) -> dict[str, Any]:
-        props: dict[str, Any] = {"TargetOriginId": oid, "ViewerProtocolPolicy": "redirect-to-https", "Compress": True,
-                                 "ResponseHeadersPolicyId": SECURITY_HEADERS}
-        if kind == "static":
-            props.update(CachePolicyId=CACHING_OPTIMIZED, AllowedMethods=["GET", "HEAD", "OPTIONS"], CachedMethods=["GET", "HEAD"])
-        else:
-            props.update(CachePolicyId=CACHING_DISABLED, OriginRequestPolicyId=ALL_VIEWER_EXCEPT_HOST,
-                         AllowedMethods=["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"], CachedMethods=["GET", "HEAD"])
-        return props
 
-    d_oid, d_kind = behaviours[default_idx]
-    config: dict[str, Any] = {
-        "Enabled": True, "Comment": f"{rid} ({ctx.arch.name})", "HttpVersion": "http2and3", "IPV6Enabled": True, "PriceClass": res.price_class,
-        "Origins": origins, "DefaultCacheBehavior": cloudfront.DefaultCacheBehavior(**behaviour_props(d_oid, d_kind)),
-    }
-    others = [b for n, b in enumerate(behaviours) if n != default_idx]
-    if others:
-        config["CacheBehaviors"] = [cloudfront.CacheBehavior(PathPattern=f"/{oid.lower()}/*" if kind == "dynamic" else "/static/*",
-                                                             **behaviour_props(oid, kind)) for oid, kind in others]
-    if res.default_root_object:
-        config["DefaultRootObject"] = res.default_root_object
-    if res.aliases:
-        config["Aliases"] = list(res.aliases)
+def _behaviour_props(oid: str, kind: str) -> dict[str, Any]:
+    props: dict[str, Any] = {"TargetOriginId": oid, "ViewerProtocolPolicy": "redirect-to-https", "Compress": True,
+                             "ResponseHeadersPolicyId": SECURITY_HEADERS}
+    if kind == "static":
+        props.update(CachePolicyId=CACHING_OPTIMIZED, AllowedMethods=["GET", "HEAD", "OPTIONS"], CachedMethods=["GET", "HEAD"])
+    else:
+        props.update(CachePolicyId=CACHING_DISABLED, OriginRequestPolicyId=ALL_VIEWER_EXCEPT_HOST,
+                     AllowedMethods=["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"], CachedMethods=["GET", "HEAD"])
+    return props
+
+
+def _viewer(ctx: Context, rid: str, res: CloudFrontDistribution, config: dict[str, Any]) -> None:
+    """The viewer certificate and web ACL of the distribution's config."""
     if res.certificate:
         if ctx.placement(res.certificate).region != "us-east-1":
             ctx.error(ctx.path(rid, "certificate"), f"{ctx.who(rid)} uses certificate '{res.certificate}', which is not in us-east-1",
@@ -363,9 +347,33 @@ def compile_cloudfront_distribution(ctx: Context, rid: str) -> None:
     else:
         config["ViewerCertificate"] = cloudfront.ViewerCertificate(CloudFrontDefaultCertificate=True)
     if res.web_acl:
-        if ctx.res(res.web_acl).scope != "CLOUDFRONT":
+        if ctx.get(res.web_acl, WebAcl).scope != "CLOUDFRONT":
             ctx.error(ctx.path(rid, "web_acl"), f"{ctx.who(rid)} uses web ACL '{res.web_acl}', whose scope is REGIONAL",
                       help="a CloudFront distribution needs a CLOUDFRONT-scope web ACL in us-east-1")
         config["WebACLId"] = ctx.ref(res.web_acl, "Arn")
+
+
+def compile_cloudfront_distribution(ctx: Context, rid: str, res: CloudFrontDistribution) -> None:
+    lid = ctx.main[rid]
+    origins, behaviours = _origins(ctx, rid)
+    if not origins:
+        ctx.error(ctx.path(rid), f"{ctx.who(rid)} has no origin",
+                  help="connect it to a load_balancer, s3_bucket or api_gateway with verb origin")
+        return
+    default_idx = next((n for n, (_, kind) in enumerate(behaviours) if kind == "dynamic"), 0)
+    d_oid, d_kind = behaviours[default_idx]
+    config: dict[str, Any] = {
+        "Enabled": True, "Comment": f"{rid} ({ctx.arch.name})", "HttpVersion": "http2and3", "IPV6Enabled": True, "PriceClass": res.price_class,
+        "Origins": origins, "DefaultCacheBehavior": cloudfront.DefaultCacheBehavior(**_behaviour_props(d_oid, d_kind)),
+    }
+    others = [b for n, b in enumerate(behaviours) if n != default_idx]
+    if others:
+        config["CacheBehaviors"] = [cloudfront.CacheBehavior(PathPattern=f"/{oid.lower()}/*" if kind == "dynamic" else "/static/*",
+                                                             **_behaviour_props(oid, kind)) for oid, kind in others]
+    if res.default_root_object:
+        config["DefaultRootObject"] = res.default_root_object
+    if res.aliases:
+        config["Aliases"] = list(res.aliases)
+    _viewer(ctx, rid, res, config)
     unit = ctx.add(cloudfront.Distribution(lid, DistributionConfig=cloudfront.DistributionConfig(**config)), rid)
     unit.skip("CKV_AWS_86", "standard access logs need a log bucket with ACLs enabled, which the model does not define")

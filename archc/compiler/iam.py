@@ -13,14 +13,37 @@ from typing import Any
 
 from troposphere import Sub, encode_to_dict, iam
 
-from archc.compiler.context import Context, Placement, Statement, XRef
+from archc.compiler.context import Context, Placement, Statement, need
 from archc.compiler.naming import bucket_name, bucket_stem, camel
+from archc.model.queries import roles_of
+from archc.model.resources import (
+    AuroraCluster,
+    AuroraReaders,
+    EcsService,
+    EcsTaskDefinition,
+    IamRole,
+    LambdaFunction,
+    MetricNamespace,
+    S3Bucket,
+    Secret,
+    SnsTopic,
+    SqsQueue,
+)
 
 ALL_RESOURCES_REASON = "the service has no resource-level permissions for these actions"
+# The AWS service that assumes the roles a compute type runs as (`archc.model.queries.roles_of`).
+RUNS_AS = {"lambda_function": "lambda.amazonaws.com", "ecs_task_definition": "ecs-tasks.amazonaws.com"}
+
+
+def db_cluster(ctx: Context, rid: str) -> str:
+    """The Aurora cluster behind *rid*: itself, or the cluster of an `aurora_readers`."""
+    if ctx.type_of(rid) == "aurora_readers":
+        return need(ctx.get(rid, AuroraReaders).cluster)
+    return rid
 
 
 def bucket_arn(ctx: Context, rid: str, objects: bool = False) -> Any:
-    res = ctx.res(rid)
+    res = ctx.get(rid, S3Bucket)
     p = ctx.placement(rid)
     name = bucket_name(bucket_stem(rid, res.name), p.account_id, p.region)
     return Sub(f"arn:${{AWS::Partition}}:s3:::{name}{'/*' if objects else ''}")
@@ -40,7 +63,7 @@ Access = Callable[[Context, str, str], list[Statement]]
 
 def _s3(read: bool, write: bool) -> Access:
     def build(ctx: Context, target: str, sid: str) -> list[Statement]:
-        res = ctx.res(target)
+        res = ctx.get(target, S3Bucket)
         region = ctx.placement(target).region
         actions: tuple[str, ...] = ()
         if read:
@@ -59,7 +82,7 @@ def _s3(read: bool, write: bool) -> Access:
 
 def _secret(read: bool, write: bool) -> Access:
     def build(ctx: Context, target: str, sid: str) -> list[Statement]:
-        res = ctx.res(target)
+        res = ctx.get(target, Secret)
         actions = ("secretsmanager:DescribeSecret",) + (("secretsmanager:GetSecretValue",) if read else ()) + (
             ("secretsmanager:PutSecretValue",) if write else ())
         key_actions = ("kms:Decrypt",) + (("kms:GenerateDataKey",) if write else ())
@@ -81,7 +104,7 @@ def _logs(read: bool, write: bool) -> Access:
 
 def _sqs(read: bool, write: bool) -> Access:
     def build(ctx: Context, target: str, sid: str) -> list[Statement]:
-        res = ctx.res(target)
+        res = ctx.get(target, SqsQueue)
         actions: tuple[str, ...] = ("sqs:GetQueueAttributes",)
         if read:
             actions += ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:ReceiveMessage")
@@ -94,15 +117,15 @@ def _sqs(read: bool, write: bool) -> Access:
 
 
 def _aurora_secret(ctx: Context, target: str, sid: str) -> list[Statement]:
-    cluster = ctx.res(target).cluster if ctx.type_of(target) == "aurora_readers" else target
-    res = ctx.res(cluster)
+    cluster = db_cluster(ctx, target)
+    res = ctx.get(cluster, AuroraCluster)
     out = [Statement(f"{sid}Secret", ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
                      [ctx.ref(cluster, "MasterUserSecret.SecretArn")])]
     return out + _key_statement(ctx, f"{sid}SecretKey", res.kms_key, ("kms:Decrypt",), "secretsmanager", ctx.placement(cluster).region)
 
 
 def _describe_aurora(ctx: Context, target: str, sid: str) -> list[Statement]:
-    cluster = ctx.res(target).cluster if ctx.type_of(target) == "aurora_readers" else target
+    cluster = db_cluster(ctx, target)
     return [Statement(sid, ("rds:DescribeDBClusters",), [ctx.ref(cluster, "DBClusterArn")])]
 
 
@@ -116,19 +139,19 @@ def _describe_lambda(ctx: Context, target: str, sid: str) -> list[Statement]:
 
 def _invoke_lambda(ctx: Context, target: str, sid: str) -> list[Statement]:
     arns: list[Any] = [ctx.ref(target, "Arn")]
-    if ctx.res(target).provisioned_concurrency:
-        arns.append(ctx.ref(ctx.main[target] + "Alias"))
+    if target in ctx.declared.alias:
+        arns.append(ctx.ref(ctx.declared.alias[target]))
     return [Statement(sid, ("lambda:InvokeFunction",), arns)]
 
 
 def _publish(ctx: Context, target: str, sid: str) -> list[Statement]:
-    res = ctx.res(target)
+    res = ctx.get(target, SnsTopic)
     return [Statement(sid, ("sns:Publish",), [ctx.ref(target)])] + _key_statement(
         ctx, f"{sid}Key", res.kms_key if res.encrypted else None, ("kms:Decrypt", "kms:GenerateDataKey"), "sns", ctx.placement(target).region)
 
 
 def _metrics(ctx: Context, target: str, sid: str) -> list[Statement]:
-    ns = ctx.res(target).namespace
+    ns = need(ctx.get(target, MetricNamespace).namespace)
     return [Statement(sid, ("cloudwatch:PutMetricData",), ["*"], {"StringEquals": {"cloudwatch:namespace": ns}},
                       reason="cloudwatch:PutMetricData has no resource-level permissions; limited to the namespace by condition")]
 
@@ -185,17 +208,16 @@ def access(ctx: Context, verb: str, target: str) -> list[Statement] | None:
 
 def principal_roles(ctx: Context, rid: str, verb: str) -> list[str] | None:
     """The model roles that act for *rid* when it does *verb*; None when *rid* acts through no role."""
-    res = ctx.res(rid)
-    t = res.type
-    if t == "iam_role":
+    res = ctx.arch.resources[rid]
+    if isinstance(res, IamRole):
         return [rid]
-    if t == "lambda_function":
-        return [res.role]
-    if t == "ecs_service":
-        return principal_roles(ctx, res.task_definition, verb)
-    if t == "ecs_task_definition":
+    if isinstance(res, LambdaFunction):
+        return roles_of(res)
+    if isinstance(res, EcsService):
+        return principal_roles(ctx, need(res.task_definition), verb)
+    if isinstance(res, EcsTaskDefinition):
         if verb == "logs":  # the awslogs driver writes with the execution role
-            return [res.execution_role]
+            return [need(res.execution_role)]
         return [res.task_role] if res.task_role else []
     return None
 
@@ -247,12 +269,11 @@ def service_role(ctx: Context, node: str, suffix: str, service: str, statements:
     return lid
 
 
-def compile_role(ctx: Context, rid: str) -> None:
-    """A model `iam_role`: its trust (users' services, assumable_by roles) and its granted statements."""
-    res = ctx.res(rid)
+def _trusted_roles(ctx: Context, rid: str, res: IamRole) -> tuple[list[Any], set[str], bool]:
+    """The ARNs of the roles *rid* trusts (assume_role connections, assumable_by), the logical ids
+    they must exist as first, and whether one was rejected."""
     p = ctx.placement(rid)
-    services = sorted(ctx.trust_services.get(rid, set()))
-    trusted: dict[str, Any] = dict(ctx.trust_roles.get(rid, {}))
+    trusted: dict[str, Any] = dict(ctx.asks.trust_roles.get(rid, {}))
     for i, other in enumerate(res.assumable_by):
         trusted.setdefault(other, ("resources", rid, "assumable_by", i))
     role_arns: list[Any] = []
@@ -260,13 +281,21 @@ def compile_role(ctx: Context, rid: str) -> None:
     rejected = False
     for other, path in sorted(trusted.items()):
         op = ctx.placement(other)
-        if op.account != p.account and not ctx.res(other).role_name:
+        if op.account != p.account and not ctx.get(other, IamRole).role_name:
             rejected = True
             ctx.error(path, f"{ctx.who(rid)} trusts role '{other}' of account '{op.account}', which has no role_name",
                       help=f"give '{other}' a fixed role_name: another account can only name a role by its ARN")
             continue
         role_arns.append(ctx.role_arn(other))
         after.add(ctx.main[other])  # IAM checks that a trusted principal exists
+    return role_arns, after, rejected
+
+
+def compile_role(ctx: Context, rid: str, res: IamRole) -> None:
+    """A model `iam_role`: its trust (users' services, assumable_by roles) and its granted statements."""
+    p = ctx.placement(rid)
+    services = sorted(ctx.declared.trust_services.get(rid, set()))
+    role_arns, after, rejected = _trusted_roles(ctx, rid, res)
     if not services and not role_arns:
         if rejected:
             return
@@ -289,12 +318,13 @@ def compile_role(ctx: Context, rid: str) -> None:
         kwargs["RoleName"] = res.role_name
     if res.description:
         kwargs["Description"] = res.description[:1000]
-    statements = ctx.grants.get(rid, [])
+    statements = list(ctx.asks.grants.get(rid, ()))
     # Statements naming the role's own users (a function describing or invoking another function of
     # the same role) cannot be inline: the users depend on the role. They go into a policy of their own.
     users = _users(ctx, rid)
-    inline = [st for st in statements if not _names_any(ctx, st, users)]
-    deferred = [st for st in statements if _names_any(ctx, st, users)]
+    names_user = [_names_any(ctx, st, users) for st in statements]
+    inline = [st for st, named in zip(statements, names_user, strict=True) if not named]
+    deferred = [st for st, named in zip(statements, names_user, strict=True) if named]
     if inline:
         kwargs["Policies"] = [iam.Policy(PolicyName=f"{ctx.main[rid]}Policy", PolicyDocument=_policy_doc(inline))]
     unit = ctx.add(iam.Role(ctx.main[rid], **kwargs), rid, p)
@@ -312,10 +342,11 @@ def compile_role(ctx: Context, rid: str) -> None:
 def _users(ctx: Context, role: str) -> set[str]:
     """Logical ids of the compute that runs with *role* (they depend on the role), and of their aliases."""
     nodes: set[str] = set()
-    for rid in ctx.role_users.get(role, set()):
+    for rid in ctx.index.role_users.get(role, set()):
         nodes.add(rid)
-        nodes.update(ctx.services_of.get(rid, []))
-    return {ctx.main[n] for n in nodes} | {ctx.alias[n] for n in nodes if n in ctx.alias}
+        nodes.update(ctx.index.services_of.get(rid, []))
+    alias = ctx.declared.alias
+    return {ctx.main[n] for n in nodes} | {alias[n] for n in nodes if n in alias}
 
 
 def _names_any(ctx: Context, stmt: Statement, lids: set[str]) -> bool:
@@ -332,6 +363,3 @@ def _names_any(ctx: Context, stmt: Statement, lids: set[str]) -> bool:
 
     return bool(lids) and walk(encode_to_dict(stmt.resources))
 
-
-def xref_arn(ctx: Context, rid: str) -> XRef:
-    return ctx.ref(rid, "Arn")

@@ -7,12 +7,12 @@ from typing import Any
 from troposphere import sns, sqs
 
 from archc.compiler.context import Context
+from archc.model.resources import SnsTopic, SqsQueue
 
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 
 
-def compile_sqs_queue(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_sqs_queue(ctx: Context, rid: str, res: SqsQueue) -> None:
     lid = ctx.main[rid]
     props: dict[str, Any] = {"VisibilityTimeout": res.visibility_timeout_seconds, "MessageRetentionPeriod": res.retention_days * 86400, **RETAIN}
     if res.fifo:
@@ -23,7 +23,7 @@ def compile_sqs_queue(ctx: Context, rid: str) -> None:
     elif res.encrypted:
         props["SqsManagedSseEnabled"] = True
     if res.dead_letter_queue:
-        dlq = ctx.res(res.dead_letter_queue)
+        dlq = ctx.get(res.dead_letter_queue, SqsQueue)
         if dlq.fifo != res.fifo:
             ctx.error(ctx.path(rid, "dead_letter_queue"), f"{ctx.who(rid)} and its dead-letter queue '{res.dead_letter_queue}' must both be FIFO or both standard")
         if dlq.retention_days < res.retention_days:
@@ -36,11 +36,10 @@ def compile_sqs_queue(ctx: Context, rid: str) -> None:
         unit.skip("CKV_AWS_27", "the model turns encryption off for this queue")
     ctx.add(sqs.QueuePolicy(ctx.new_id(rid, "Policy"), Queues=[ctx.ref(rid)], PolicyDocument={"Version": "2012-10-17", "Statement": [{
         "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": ctx.ref(rid, "Arn"),
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}] + ctx.queue_statements.get(rid, [])}), rid)
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}] + list(ctx.asks.queue_statements.get(rid, ()))}), rid)
 
 
-def compile_sns_topic(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_sns_topic(ctx: Context, rid: str, res: SnsTopic) -> None:
     lid = ctx.main[rid]
     props: dict[str, Any] = {}
     if res.encrypted:

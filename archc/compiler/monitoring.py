@@ -12,32 +12,36 @@ from typing import Any
 
 from troposphere import cloudwatch, logs, xray
 
-from archc.compiler.context import Context
+from archc.compiler.context import AsksBuilder, Context, need
 from archc.compiler.data import key_service_statement
 from archc.compiler.naming import camel
+from archc.model.resources import Alarm, ApiGateway, AuroraCluster, EcsService, LambdaFunction, LoadBalancer, LogGroup, SqsQueue, Tracing
 
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 LOGS_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
                     "kms:ReEncryptFrom", "kms:ReEncryptTo"]
 
 
-def compile_log_group(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
-    p = ctx.placement(rid)
+def contribute_log_group(ctx: Context, ask: AsksBuilder, rid: str, res: LogGroup) -> None:
+    """An encrypted log group: its key lets CloudWatch Logs of this account and region use it."""
+    if res.kms_key:
+        p = ctx.placement(rid)
+        key_service_statement(ask, res.kms_key, "CloudWatchLogsEncrypt", f"logs.{p.region}.amazonaws.com", LOGS_KEY_ACTIONS, {
+            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{p.region}:{p.account_id}:log-group:*"}})
+
+
+def compile_log_group(ctx: Context, rid: str, res: LogGroup) -> None:
     props: dict[str, Any] = dict(RETAIN)
     if res.retention_days is not None:
         props["RetentionInDays"] = res.retention_days
     if res.kms_key:
         props["KmsKeyId"] = ctx.ref(res.kms_key, "Arn")
-        key_service_statement(ctx, res.kms_key, "CloudWatchLogsEncrypt", f"logs.{p.region}.amazonaws.com", LOGS_KEY_ACTIONS, {
-            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{p.region}:{p.account_id}:log-group:*"}})
     unit = ctx.add(logs.LogGroup(ctx.main[rid], **props), rid)
     if not res.kms_key:
         unit.skip("CKV_AWS_158", "encrypted with the CloudWatch Logs service key; the model names no KMS key for this log group")
 
 
-def compile_xray(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_xray(ctx: Context, rid: str, res: Tracing) -> None:
     rule = xray.SamplingRuleProperty(RuleName=f"{ctx.arch.name}-{rid}"[:32], Priority=1000, FixedRate=res.sampling_percent / 100,
                                      ReservoirSize=1, ServiceName="*", ServiceType="*", Host="*", HTTPMethod="*", URLPath="*",
                                      ResourceARN="*", Version=1)
@@ -93,40 +97,38 @@ QUEUE = {
 
 
 def _lb_of_target_group(ctx: Context, tg: str) -> str | None:
-    lbs = ctx.lbs_of_tg.get(tg, [])
+    lbs = ctx.index.lbs_of_tg.get(tg, [])
     return lbs[0] if lbs else None
 
 
 def _signals(ctx: Context, rid: str) -> tuple[dict[str, Signal], dict[str, dict[str, Any]]]:
     """The signals *rid* offers, and the metric dimensions per namespace."""
-    res = ctx.res(rid)
-    t = res.type
-    if t == "lambda_function":
+    res = ctx.arch.resources[rid]
+    if isinstance(res, LambdaFunction):
         return LAMBDA, {"AWS/Lambda": {"FunctionName": ctx.ref(rid)}}
-    if t == "ecs_service":
-        dims: dict[str, dict[str, Any]] = {"AWS/ECS": {"ClusterName": ctx.ref(res.cluster), "ServiceName": ctx.ref(rid, "Name")}}
+    if isinstance(res, EcsService):
+        dims: dict[str, dict[str, Any]] = {"AWS/ECS": {"ClusterName": ctx.ref(need(res.cluster)), "ServiceName": ctx.ref(rid, "Name")}}
         out = dict(ECS)
         lb = _lb_of_target_group(ctx, res.target_group) if res.target_group else None
-        if lb is not None:
+        if lb is not None and res.target_group:
             out.update(TARGETS)
             dims["AWS/ApplicationELB"] = {"LoadBalancer": ctx.ref(lb, "LoadBalancerFullName"), "TargetGroup": ctx.ref(res.target_group, "TargetGroupFullName")}
         return out, dims
-    if t == "load_balancer":
+    if isinstance(res, LoadBalancer):
         return LOAD_BALANCER, {"AWS/ApplicationELB": {"LoadBalancer": ctx.ref(rid, "LoadBalancerFullName")}}
-    if t == "api_gateway":
+    if isinstance(res, ApiGateway):
         if res.kind == "http":
             return API, {"AWS/ApiGateway": {"ApiId": ctx.ref(rid), "Stage": "$default"}}
         return API, {"AWS/ApiGateway": {"ApiName": f"{ctx.arch.name}-{rid}", "Stage": res.stage}}
-    if t == "aurora_cluster":
+    if isinstance(res, AuroraCluster):
         return AURORA, {"AWS/RDS": {"DBClusterIdentifier": ctx.ref(rid)}}
-    if t == "sqs_queue":
+    if isinstance(res, SqsQueue):
         return QUEUE, {"AWS/SQS": {"QueueName": ctx.ref(rid, "QueueName")}}
     return {}, {}
 
 
-def compile_alarm(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
-    actions = ctx.alarm_actions.get(rid, [])
+def compile_alarm(ctx: Context, rid: str, res: Alarm) -> None:
+    actions = ctx.asks.alarm_actions.get(rid, ())
     used: set[str] = set()
     for i, target in enumerate(res.monitors):
         offered, dims = _signals(ctx, target)
@@ -143,7 +145,7 @@ def compile_alarm(ctx: Context, rid: str) -> None:
             if sig is None:
                 continue
             used.add(signal)
-            threshold = sig.threshold(ctx.res(target)) if callable(sig.threshold) else sig.threshold
+            threshold = sig.threshold(ctx.arch.resources[target]) if callable(sig.threshold) else sig.threshold
             below = sig.metric == "FreeableMemory"
             props: dict[str, Any] = {
                 "AlarmDescription": f"{target} {signal}: {sig.what} {'<' if below else '≥'} {threshold:g} for {sig.periods} of {sig.periods} minutes (archc default)",

@@ -1,8 +1,9 @@
 """VPC, subnets with their route tables, internet and NAT gateways, security groups and their rules.
 
-Security groups are collected while the rest compiles (a connection adds egress to its source's
-group and an ingress rule to its target's) and built last by `finish_security_groups`. Ingress
-rules are resources of their own (``AWS::EC2::SecurityGroupIngress``) so that two groups that
+Which group carries each resource's traffic is declared in phase 1 (`archc.compiler.declare`); a
+connection adds egress to its source's group (`Asks.egress`) and an ingress rule to its target's in
+phase 2, and `compile_security_groups` builds the groups in phase 3. Ingress rules are resources
+of their own (``AWS::EC2::SecurityGroupIngress``) so that two groups that
 reference each other never make a dependency cycle.
 """
 
@@ -12,22 +13,21 @@ from typing import Any
 
 from troposphere import Tags, ec2, logs
 
-from archc.compiler.context import NO_EGRESS, Context, SgRule, Statement
+from archc.compiler.context import NO_EGRESS, AsksBuilder, Context, SgRule, Statement, need
 from archc.compiler.iam import service_role
 from archc.compiler.naming import camel
+from archc.model.resources import InternetGateway, NatGateway, ResourceBase, Subnet, Vpc
 
 FLOW_LOG_RETENTION_DAYS = 365
 
 
-def _tags(ctx: Context, rid: str) -> Tags:
-    res = ctx.res(rid)
+def _tags(rid: str, res: ResourceBase) -> Tags:
     return Tags({"Name": rid, **res.tags})
 
 
-def compile_vpc(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_vpc(ctx: Context, rid: str, res: Vpc) -> None:
     lid = ctx.main[rid]
-    ctx.add(ec2.VPC(lid, CidrBlock=res.cidr, EnableDnsHostnames=True, EnableDnsSupport=True, Tags=_tags(ctx, rid)), rid)
+    ctx.add(ec2.VPC(lid, CidrBlock=res.cidr, EnableDnsHostnames=True, EnableDnsSupport=True, Tags=_tags(rid, res)), rid)
     if res.flow_logs:
         group = ctx.new_id(rid, "FlowLogGroup")
         unit = ctx.add(logs.LogGroup(group, RetentionInDays=FLOW_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
@@ -39,35 +39,32 @@ def compile_vpc(ctx: Context, rid: str) -> None:
                             LogDestinationType="cloud-watch-logs", LogGroupName=ctx.ref(group), DeliverLogsPermissionArn=ctx.ref(role, "Arn")), rid)
 
 
-def compile_internet_gateway(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
-    ctx.add(ec2.InternetGateway(ctx.main[rid], Tags=_tags(ctx, rid)), rid)
-    attach = ctx.new_id(rid, "Attachment")
-    ctx.add(ec2.VPCGatewayAttachment(attach, VpcId=ctx.ref(res.vpc), InternetGatewayId=ctx.ref(rid)), rid)
-    ctx.igw_attachment[res.vpc] = attach
+def compile_internet_gateway(ctx: Context, rid: str, res: InternetGateway) -> None:
+    ctx.add(ec2.InternetGateway(ctx.main[rid], Tags=_tags(rid, res)), rid)
+    attach = ctx.declared.attachment[rid]
+    ctx.add(ec2.VPCGatewayAttachment(attach, VpcId=ctx.ref(need(res.vpc)), InternetGatewayId=ctx.ref(rid)), rid)
 
 
-def compile_nat_gateway(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
-    subnet = ctx.res(res.subnet)
+def compile_nat_gateway(ctx: Context, rid: str, res: NatGateway) -> None:
+    subnet_id = need(res.subnet)
+    subnet = ctx.get(subnet_id, Subnet)
     if subnet.tier != "public":
         ctx.error(ctx.path(rid, "subnet"), f"{ctx.who(rid)} sits in subnet '{res.subnet}', which is {subnet.tier}, not public",
                   help="a NAT gateway needs a public subnet (default route to an internet gateway)")
     eip = ctx.new_id(rid, "Eip")
-    unit = ctx.add(ec2.EIP(eip, Domain="vpc", Tags=_tags(ctx, rid)), rid)
-    attach = ctx.igw_attachment.get(subnet.vpc)
+    unit = ctx.add(ec2.EIP(eip, Domain="vpc", Tags=_tags(rid, res)), rid)
+    attach = ctx.declared.igw_attachment.get(subnet.vpc)
     if attach:
         unit.after.add(attach)
-    ctx.add(ec2.NatGateway(ctx.main[rid], AllocationId=ctx.ref(eip, "AllocationId"), SubnetId=ctx.ref(res.subnet), Tags=_tags(ctx, rid)), rid)
+    ctx.add(ec2.NatGateway(ctx.main[rid], AllocationId=ctx.ref(eip, "AllocationId"), SubnetId=ctx.ref(subnet_id), Tags=_tags(rid, res)), rid)
 
 
-def compile_subnet(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
+def compile_subnet(ctx: Context, rid: str, res: Subnet) -> None:
     unit = ctx.add(ec2.Subnet(ctx.main[rid], VpcId=ctx.ref(res.vpc), CidrBlock=res.cidr, AvailabilityZone=res.az,
-                              MapPublicIpOnLaunch=False, Tags=_tags(ctx, rid)), rid)
+                              MapPublicIpOnLaunch=False, Tags=_tags(rid, res)), rid)
     unit.lint_ignores["W3010"] = f"the model places this subnet in {res.az} on purpose"
     table = ctx.new_id(rid, "RouteTable")
-    ctx.add(ec2.RouteTable(table, VpcId=ctx.ref(res.vpc), Tags=_tags(ctx, rid)), rid)
+    ctx.add(ec2.RouteTable(table, VpcId=ctx.ref(res.vpc), Tags=_tags(rid, res)), rid)
     ctx.add(ec2.SubnetRouteTableAssociation(ctx.new_id(rid, "RouteTableAssociation"), SubnetId=ctx.ref(rid), RouteTableId=ctx.ref(table)), rid)
     if res.default_route is None:
         if res.tier != "isolated":
@@ -88,7 +85,7 @@ def compile_subnet(ctx: Context, rid: str) -> None:
         route["NatGatewayId"] = ctx.ref(res.default_route)
     unit = ctx.add(ec2.Route(ctx.new_id(rid, "DefaultRoute"), **route), rid)
     if target_type == "internet_gateway":
-        attach = ctx.igw_attachment.get(res.vpc)
+        attach = ctx.declared.igw_attachment.get(res.vpc)
         if attach:
             unit.after.add(attach)
 
@@ -96,29 +93,14 @@ def compile_subnet(ctx: Context, rid: str) -> None:
 # --- security groups -------------------------------------------------------------------------
 
 
-def declare_security_group(ctx: Context, rid: str, vpc: str, description: str, explicit: list[str]) -> None:
-    """Choose the group that *rid*'s rules go into: its first explicit group, or a generated one."""
-    if explicit:
-        ctx.sg[rid] = ctx.main[explicit[0]]
-        return
-    lid = ctx.new_id(rid, "SecurityGroup")
-    ctx.sg[rid] = lid
-    ctx.sg_info[lid] = (rid, vpc, description, [])
-
-
-def compile_security_group(ctx: Context, rid: str) -> None:
-    res = ctx.res(rid)
-    ctx.sg_info[ctx.main[rid]] = (rid, res.vpc, res.description or f"{rid} (archc)", list(res.ingress))
-
-
-def ingress(ctx: Context, target: str, port: int, description: str, *, source: str | None = None, cidr: str | None = None,
+def ingress(ctx: Context, ask: AsksBuilder, target: str, port: int, description: str, *, source: str | None = None, cidr: str | None = None,
             prefix_list: Any = None, node: str | None = None) -> None:
     """An ingress rule into *target*'s group on *port* from *source*'s group, a CIDR or a prefix list."""
     sg = ctx.sg.get(target)
     if sg is None:
         return
     src_key = source and ctx.sg.get(source) or cidr or "prefix-list"
-    if ctx.seen_ingress((sg, str(src_key), port, "tcp")):
+    if ask.seen_ingress((sg, str(src_key), port, "tcp")):
         return
     props: dict[str, Any] = {"GroupId": ctx.ref(sg, "GroupId"), "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
                              "Description": description}
@@ -134,7 +116,7 @@ def ingress(ctx: Context, target: str, port: int, description: str, *, source: s
     else:
         props["SourcePrefixListId"] = prefix_list
         suffix = f"FromPrefixListPort{port}"
-    owner = ctx.sg_info[sg][0]
+    owner = ctx.declared.groups[sg].owner
     ctx.add(ec2.SecurityGroupIngress(ctx.new_id(owner, suffix), **props), node or owner, ctx.placement(owner))
 
 
@@ -145,17 +127,19 @@ def cloudfront_prefix_list(ctx: Context) -> Any:
                      allowed_pattern="pl-[0-9a-f]+")
 
 
-def finish_security_groups(ctx: Context) -> None:
-    for lid, (rid, vpc, description, explicit_ingress) in sorted(ctx.sg_info.items()):
-        egress = ctx.sg_egress.get(lid) or [NO_EGRESS]
+def compile_security_groups(ctx: Context) -> None:
+    """Every group the build makes (`Declared.groups`), with the egress connections asked for (`Asks.egress`)."""
+    for lid, spec in sorted(ctx.declared.groups.items()):
+        rid = spec.owner
+        egress = ctx.asks.egress.get(lid) or [NO_EGRESS]
         props: dict[str, Any] = {
-            "GroupDescription": description,
-            "VpcId": ctx.ref(vpc),
+            "GroupDescription": spec.description,
+            "VpcId": ctx.ref(spec.vpc),
             "SecurityGroupEgress": [r.to_cfn() for r in egress],
             "Tags": Tags({"Name": lid}),
         }
         rules = []
-        for i, rule in enumerate(explicit_ingress):
+        for i, rule in enumerate(spec.explicit_ingress):
             r: dict[str, Any] = {"IpProtocol": rule.protocol, "FromPort": rule.port, "ToPort": rule.port,
                                  "Description": rule.description or f"ingress rule {i + 1} of {rid}"}
             if rule.cidr:
@@ -168,6 +152,6 @@ def finish_security_groups(ctx: Context) -> None:
         ctx.add(ec2.SecurityGroup(lid, **props), rid)
 
 
-def https_egress(ctx: Context, rid: str) -> None:
+def https_egress(ask: AsksBuilder, rid: str) -> None:
     """Outbound HTTPS for code that calls AWS APIs (through the NAT gateway)."""
-    ctx.egress(rid, SgRule("HTTPS to AWS service endpoints", 443, cidr="0.0.0.0/0"))
+    ask.egress(rid, SgRule("HTTPS to AWS service endpoints", 443, cidr="0.0.0.0/0"))

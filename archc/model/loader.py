@@ -17,11 +17,12 @@ from archc.catalog import ESCAPE_HATCH
 from archc.diagnostics import Diagnostic, ModelError, Path, Position, SourceMap, did_you_mean
 from archc.model.architecture import Account, Architecture, Connection, Defaults, DiagramSettings, Group
 from archc.model.fields import ID_PATTERN, az_region
+from archc.model.queries import who
 from archc.model.references import check_ref, iter_raw_refs, iter_refs, unwrap_annotation
 from archc.model.resources import RESOURCE_CLASSES, resource_class, resource_tag
+from archc.model.yaml_source import load_yaml
 
 TYPE_NAMES = sorted(t for t in RESOURCE_CLASSES if t != ESCAPE_HATCH)  # what a user writes as `type:`
-from archc.model.yaml_source import load_yaml
 
 TOP_LEVEL = ("archc", "name", "defaults", "accounts", "resources", "connections", "groups", "diagram")
 _ID = re.compile(ID_PATTERN)
@@ -211,7 +212,7 @@ class _Builder:
     def _validate_resource(self, rid: str, data: dict[str, Any], path: Path) -> Any:
         rtype = data.get("type")
         cls = resource_class(rtype) if isinstance(rtype, str) else None
-        owner = f"resource '{rid}'" + (f" ({rtype})" if cls is not None else "")
+        owner = who(rid, rtype if cls is not None else None)
         if "type" not in data:
             self._error("ARC103", path, f"{owner} has no `type`", f"add `type:` with one of: {', '.join(TYPE_NAMES)}")
             return None
@@ -234,7 +235,7 @@ class _Builder:
         types_by_id = {rid: str(raw.get("type")) for rid, (raw, _) in self.raw_resources.items()}
         for rid, res in self.resources.items():
             path: Path = ("resources", rid)
-            owner = f"resource '{rid}' ({res.type})"
+            owner = who(rid, res.type)
             for site in iter_refs(res):
                 problem = check_ref(site, path, types_by_id, owner)
                 if problem:
@@ -252,7 +253,7 @@ class _Builder:
                     self._error("ARC107", (*path, "az"), f"{owner}: availability zone {az} is not in the resource's region {region}",
                                 f"use a zone of {region}, such as {region}a, or set `region:` on the resource")
         for rid, raw in self.invalid.items():
-            owner = f"resource '{rid}' ({raw['type']})"
+            owner = who(rid, raw["type"])
             for site in iter_raw_refs(RESOURCE_CLASSES[str(resource_tag(raw))], raw):
                 problem = check_ref(site, ("resources", rid), types_by_id, owner)
                 if problem:

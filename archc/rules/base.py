@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from archc.catalog import TYPES
 from archc.diagnostics import Path, Severity
+from archc.model.queries import connections_from, connections_to, named, roles_of
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -136,28 +137,20 @@ class RuleContext:
 
     @cached_property
     def connections_from(self) -> dict[str, list[tuple[int, Connection]]]:
-        out: dict[str, list[tuple[int, Connection]]] = defaultdict(list)
-        for i, conn in enumerate(self.arch.connections):
-            out[conn.source].append((i, conn))
-        return out
+        return connections_from(self.arch.connections)
 
     @cached_property
     def connections_to(self) -> dict[str, list[tuple[int, Connection]]]:
-        out: dict[str, list[tuple[int, Connection]]] = defaultdict(list)
-        for i, conn in enumerate(self.arch.connections):
-            out[conn.target].append((i, conn))
-        return out
+        return connections_to(self.arch.connections)
 
     @cached_property
     def roles_used_by(self) -> dict[str, list[str]]:
         """Resource id → the roles it runs as (a function's `role`, a task's roles)."""
         out: dict[str, list[str]] = defaultdict(list)
-        # a sketch may leave a role out (ARC115 reports it)
-        for rid, res in self.of_type("lambda_function"):
-            if res.role:
-                out[rid].append(res.role)
-        for rid, res in self.of_type("ecs_task_definition"):
-            out[rid].extend(role for role in (res.execution_role, res.task_role) if role)
+        for rid, res in self.resources.items():
+            roles = roles_of(res)
+            if roles:
+                out[rid] = roles
         return out
 
     def cidr_range(self, cidr: str) -> tuple[int, int]:
@@ -199,7 +192,7 @@ def resource_path(rid: str, *rest: str | int) -> Path:
 def describe(ctx: RuleContext, rid: str) -> str:
     """``'RDS' (aurora_cluster)`` — a resource in the user's words."""
     res = ctx.resources.get(rid)
-    return f"'{rid}' ({res.type})" if res is not None else f"'{rid}'"
+    return named(rid, res.type if res is not None else None)
 
 
 def path_related(ctx: RuleContext, nodes: list[str], edges: list[Path | None]) -> tuple[Path, ...]:

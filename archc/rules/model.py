@@ -9,18 +9,13 @@ from collections.abc import Iterator
 
 from archc.catalog import VERBS
 from archc.diagnostics import Path, did_you_mean
+from archc.model import queries
 from archc.rules.base import Finding, Rule, RuleContext, describe, resource_path
 
 
 def fitting_verbs(source_type: str, target_type: str) -> list[str]:
     """The verbs whose catalogue entry allows these endpoint types (most specific first)."""
-    out = []
-    for verb, info in VERBS.items():
-        if info.kind == "other" or not (info.sources or info.targets):
-            continue
-        if (not info.sources or source_type in info.sources) and (not info.targets or target_type in info.targets):
-            out.append(verb)
-    return out
+    return queries.fitting_verbs(source_type, target_type)
 
 
 def verb_fit(ctx: RuleContext) -> Iterator[Finding]:
@@ -51,7 +46,7 @@ def verb_fit(ctx: RuleContext) -> Iterator[Finding]:
     for i, conn in enumerate(ctx.arch.connections):
         info = VERBS[conn.verb]
         src, dst = res[conn.source].type, res[conn.target].type
-        if info.kind == "other" or "generic" in (src, dst):
+        if info.kind == "other" or "generic" in (src, dst) or queries.verb_fits(info, src, dst):
             continue
         problems = []
         if info.sources and src not in info.sources:

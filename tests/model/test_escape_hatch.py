@@ -51,3 +51,17 @@ def test_the_tag_itself_is_an_unknown_type() -> None:
     (d,) = info.value.diagnostics
     assert "unknown resource type 'cloudformation'" in d.message
     assert "AWS::Service::Thing" in (d.help or "")
+
+
+def test_the_escape_hatch_builds_as_written_with_model_references_resolved() -> None:
+    from archc.compiler.build import compile_model
+
+    arch = load_text(HEAD + "  data: {type: s3_bucket}\n  param:\n    type: AWS::SSM::Parameter\n    properties:\n"
+                     "      Type: String\n      Value: {Ref: data}\n      Description: {Fn::GetAtt: [data, Arn]}\n"
+                     "      Tier: {Ref: AWS::Region}\n", "m.yaml").architecture
+    (stack,) = compile_model(arch).stacks
+    body = stack.template["Resources"]["Param"]
+    assert body["Type"] == "AWS::SSM::Parameter"
+    assert body["Metadata"]["archc"]["node"] == "param"
+    assert body["Properties"] == {"Type": "String", "Value": {"Ref": "Data"}, "Description": {"Fn::GetAtt": ["Data", "Arn"]},
+                                  "Tier": {"Ref": "AWS::Region"}}

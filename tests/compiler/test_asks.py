@@ -1,0 +1,34 @@
+"""archc.compiler.asks: a resource's own asks come before its connections', in the order templates show them."""
+
+from __future__ import annotations
+
+from archc.compiler.asks import gather
+from archc.compiler.context import Context
+from archc.compiler.declare import declare
+from archc.model.loader import load_texts
+from tests.compiler.helpers import BASE, model_text
+
+MODEL = model_text(
+    """\
+  role: {type: iam_role}
+  key: {type: kms_key}
+  logs: {type: log_group, kms_key: key}
+  topic: {type: sns_topic, kms_key: key}
+  alarm: {type: alarm, monitors: [fn], signals: [errors]}
+  data: {type: s3_bucket}
+  fn: {type: lambda_function, role: role, subnets: [priv_a]}
+""",
+    "  - {from: fn, to: data, verb: read}\n  - {from: alarm, to: topic, verb: notify}\n",
+    network=True,
+)
+
+
+def test_contributions_then_connections() -> None:
+    ctx = Context(load_texts([("model.yaml", BASE), ("main.yaml", MODEL)]).architecture)
+    declare(ctx)
+    asks = gather(ctx)
+    assert [s.sid for s in asks.grants["role"]] == ["FnLogs", "VpcNetworkInterfaces", "DataReadObjects", "DataReadList"]
+    assert [s["Sid"] for s in asks.key_statements["key"]] == ["CloudWatchLogsEncrypt", "CloudWatchAlarmsPublish"]
+    assert [r.description for r in asks.egress[ctx.sg["fn"]]] == ["HTTPS to AWS service endpoints"]
+    assert len(asks.alarm_actions["alarm"]) == 1
+    assert not ctx.errors

@@ -1,0 +1,433 @@
+"""Security properties of the built templates, asserted on their meaning (not only byte for byte).
+
+Each property is a checker that reads the model and the templates and returns its violations, in
+words. It runs on the example and on a small web model, and each checker is shown to catch a
+template broken on purpose (so a checker that cannot fail would fail here).
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+import pytest
+
+from archc.compiler.build import Build, compile_model
+from archc.compiler.naming import model_bases
+from archc.model.architecture import Architecture
+from archc.model.loader import load, load_texts
+from tests.compiler.helpers import BASE, model_text
+from tests.conftest import EXAMPLE
+
+WEB = model_text(
+    """\
+  key: {type: kms_key}
+  other_key: {type: kms_key}
+  data: {type: s3_bucket, encryption: kms, kms_key: key}
+  plain: {type: s3_bucket}
+  fn_role: {type: iam_role}
+  app_role: {type: iam_role}
+  exec_role: {type: iam_role}
+  cert: {type: acm_certificate, domain: www.example.com}
+  lb:
+    type: load_balancer
+    subnets: [pub_a, pub_b]
+    listeners:
+      - {port: 443, protocol: HTTPS, certificate: cert, target_group: tg}
+      - {port: 80, protocol: HTTP, action: redirect_https}
+  tg: {type: target_group, vpc: vpc, port: 8080}
+  cluster: {type: ecs_cluster}
+  task: {type: ecs_task_definition, vcpu: 0.25, memory_gib: 0.5, execution_role: exec_role, task_role: app_role}
+  svc: {type: ecs_service, cluster: cluster, task_definition: task, subnets: [priv_a, priv_b], target_group: tg}
+  fn: {type: lambda_function, role: fn_role, subnets: [priv_a, priv_b]}
+  dbnet: {type: db_subnet_group, subnets: [priv_a, priv_b]}
+  db: {type: aurora_cluster, engine_version: "15.4", subnet_group: dbnet, kms_key: key}
+  admin: {type: security_group, vpc: vpc, ingress: [{cidr: 10.20.0.0/16, port: 22, description: bastion}]}
+  users: {type: external}
+""",
+    """\
+  - {from: users, to: lb, verb: https}
+  - {from: task, to: db, verb: query}
+  - {from: fn, to: db, verb: query}
+  - {from: fn, to: data, verb: read}
+  - {from: task, to: data, verb: write}
+""",
+    network=True,
+)
+
+
+@cache
+def example() -> tuple[Architecture, Build]:
+    arch = load(str(EXAMPLE)).architecture
+    return arch, compile_model(arch)
+
+
+@cache
+def web() -> tuple[Architecture, Build]:
+    arch = load_texts([("model.yaml", BASE), ("main.yaml", WEB)]).architecture
+    return arch, compile_model(arch)
+
+
+MODELS = {"example": example, "web": web}
+
+
+# --- reading the templates -----------------------------------------------------------------------
+
+
+class Templates:
+    """The build's templates with references between stacks followed back to logical ids."""
+
+    def __init__(self, arch: Architecture, stacks: dict[str, dict[str, Any]], sources: dict[str, dict[str, Any]]) -> None:
+        self.arch = arch
+        self.stacks = stacks
+        self.sources = sources
+        self.main = model_bases(sorted(arch.resources))
+        self.resources = {lid: (name, body) for name, t in stacks.items() for lid, body in t["Resources"].items()}
+        self.exports = {out["Export"]["Name"]: (name, out["Value"]) for name, t in stacks.items()
+                        for out in t.get("Outputs", {}).values() if "Export" in out}
+
+    @classmethod
+    def of(cls, arch: Architecture, build: Build) -> Templates:
+        return cls(arch, {st.name: copy.deepcopy(st.template) for st in build.stacks}, {st.name: dict(st.sources) for st in build.stacks})
+
+    def target(self, stack: str, value: Any) -> tuple[str, str | None] | None:
+        """(logical id, attribute or None for Ref) that *value*, in *stack*, refers to."""
+        if not isinstance(value, dict) or len(value) != 1:
+            return None
+        (fn, arg), = value.items()
+        if fn == "Fn::GetAtt":
+            return arg[0], arg[1]
+        if fn == "Ref":
+            source = self.sources[stack].get(arg)
+            if isinstance(source, dict):
+                out = self.stacks[source["stack"]]["Outputs"][source["output"]]["Value"]
+                return self.target(source["stack"], out)
+            return (arg, None) if arg in self.stacks[stack]["Resources"] else None
+        if fn == "Fn::ImportValue":
+            producer, out = self.exports[arg]
+            return self.target(producer, out)
+        if fn == "Fn::Join":
+            return self.target(stack, arg[1])
+        return None
+
+    def node(self, lid: str) -> str:
+        return str(self.resources[lid][1]["Metadata"]["archc"]["node"])
+
+    def of_type(self, cfn_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(stack, logical id, properties) of every resource of *cfn_type*."""
+        for lid, (stack, body) in sorted(self.resources.items()):
+            if body["Type"] == cfn_type:
+                yield stack, lid, body.setdefault("Properties", {})
+
+    def model_of_type(self, rtype: str) -> Iterator[tuple[str, Any]]:
+        for rid, res in sorted(self.arch.resources.items()):
+            if res.type == rtype:
+                yield rid, res
+
+    def group_of(self, lid: str) -> str | None:
+        """The security group (logical id) that carries the traffic of resource *lid*."""
+        stack, body = self.resources[lid]
+        props = body["Properties"]
+        sgs = (props.get("VpcConfig", {}).get("SecurityGroupIds") or props.get("SecurityGroups")
+               or props.get("NetworkConfiguration", {}).get("AwsvpcConfiguration", {}).get("SecurityGroups")
+               or props.get("VpcSecurityGroupIds"))
+        found = self.target(stack, sgs[0]) if sgs else None
+        return found[0] if found else None
+
+    def ingress_rules(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(security group logical id, rule) for every ingress rule, inline or a resource of its own."""
+        for stack, _lid, props in self.of_type("AWS::EC2::SecurityGroupIngress"):
+            group = self.target(stack, props["GroupId"])
+            assert group is not None
+            yield group[0], {**props, "_stack": stack}
+        for stack, lid, props in self.of_type("AWS::EC2::SecurityGroup"):
+            for rule in props.get("SecurityGroupIngress", []):
+                yield lid, {**rule, "_stack": stack}
+
+
+Checker = Callable[[Templates], list[str]]
+
+
+# --- the properties ------------------------------------------------------------------------------
+
+
+def bucket_keys(t: Templates) -> list[str]:
+    """Every bucket with a customer KMS key encrypts with SSE-KMS under that key's ARN."""
+    out = []
+    for rid, res in t.model_of_type("s3_bucket"):
+        if res.encryption != "kms" or not res.kms_key:
+            continue
+        stack, body = t.resources[t.main[rid]]
+        props = body["Properties"]
+        rules = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        default = rules[0]["ServerSideEncryptionByDefault"]
+        key = t.target(stack, default.get("KMSMasterKeyID"))
+        if default.get("SSEAlgorithm") != "aws:kms" or key != (t.main[res.kms_key], "Arn"):
+            out.append(f"bucket {rid} is not encrypted with SSE-KMS under {res.kms_key}: {default}")
+    return out
+
+
+def _internet_ports(t: Templates) -> dict[str, set[int]]:
+    """Security group → the ports the model opens to the internet: listener ports of internet-facing
+    load balancers that an external actor connects to with that listener's protocol."""
+    out: dict[str, set[int]] = {}
+    for i, conn in enumerate(t.arch.connections):
+        lb = t.arch.resources[conn.target]
+        if t.arch.resources[conn.source].type != "external" or lb.type != "load_balancer" or lb.scheme != "internet-facing":
+            continue
+        group = t.group_of(t.main[conn.target])
+        assert group is not None, i
+        out.setdefault(group, set()).update(x.port for x in lb.listeners if x.protocol == conn.verb.upper())
+    return out
+
+
+def ingress_cidrs(t: Templates) -> list[str]:
+    """No ingress from an address range the model does not ask for: the internet only on the listener
+    ports of an internet-facing load balancer external callers reach, other CIDRs only as a model
+    security group's own ingress rules."""
+    out = []
+    internet = _internet_ports(t)
+    explicit = {(t.main[rid], r.cidr, r.port) for rid, res in t.model_of_type("security_group") for r in res.ingress if r.cidr}
+    for group, rule in t.ingress_rules():
+        cidr = rule.get("CidrIp")
+        if cidr is None:
+            continue
+        if (group, cidr, rule["FromPort"]) in explicit and rule["ToPort"] == rule["FromPort"]:
+            continue
+        if cidr == "0.0.0.0/0" and rule["FromPort"] == rule["ToPort"] and rule["FromPort"] in internet.get(group, set()):
+            continue
+        private = ipaddress.ip_network(cidr).is_private
+        out.append(f"group {group} admits {'private ' if private else ''}{cidr} on {rule['FromPort']}-{rule['ToPort']}, which the model does not ask for")
+    return out
+
+
+def database_callers(t: Templates) -> list[str]:
+    """A database's security group admits only the groups of callers that query it (or its readers), on its port."""
+    out = []
+    for rid, _res in t.model_of_type("aurora_cluster"):
+        _stack, body = t.resources[t.main[rid]]
+        port = body["Properties"]["Port"]
+        ends = {rid} | {r for r, readers in t.model_of_type("aurora_readers") if readers.cluster == rid}
+        callers: set[str] = set()
+        for conn in t.arch.connections:
+            if conn.target in ends and conn.verb in ("query", "read", "tcp"):
+                holders = [s for s, svc in t.model_of_type("ecs_service") if svc.task_definition == conn.source] or [conn.source]
+                callers.update(g for h in holders if (g := t.group_of(t.main[h])) is not None)
+        db_group = t.group_of(t.main[rid])
+        for group, rule in t.ingress_rules():
+            if group != db_group:
+                continue
+            source = t.target(rule["_stack"], rule.get("SourceSecurityGroupId"))
+            if source is None or source[0] not in callers or (rule["FromPort"], rule["ToPort"]) != (port, port):
+                out.append(f"database {rid} admits {rule.get('CidrIp') or rule.get('SourcePrefixListId') or source} on {rule['FromPort']}, "
+                           f"not a caller that queries it on {port}")
+    return out
+
+
+def _policies(t: Templates) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+    """(stack, role logical id, statements) of every identity policy: inline on roles and AWS::IAM::Policy."""
+    for stack, lid, props in t.of_type("AWS::IAM::Role"):
+        for policy in props.get("Policies", []):
+            yield stack, lid, policy["PolicyDocument"]["Statement"]
+    for stack, _lid, props in t.of_type("AWS::IAM::Policy"):
+        role = t.target(stack, props["Roles"][0])
+        assert role is not None
+        yield stack, role[0], props["PolicyDocument"]["Statement"]
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def iam_wildcards(t: Templates) -> list[str]:
+    """No identity statement allows every action of a service, and a ``*`` resource only with a reason in the role's metadata."""
+    out = []
+    for _stack, role, statements in _policies(t):
+        reasons = {w["sid"] for w in t.resources[role][1]["Metadata"]["archc"].get("wildcards", [])}
+        for s in statements:
+            if s["Effect"] != "Allow":
+                continue
+            for action in _listed(s["Action"]):
+                if action == "*" or action.endswith(":*"):
+                    out.append(f"role {role}: statement {s['Sid']} allows {action}")
+            if "*" in _listed(s["Resource"]) and s["Sid"] not in reasons:
+                out.append(f"role {role}: statement {s['Sid']} names every resource without a reason")
+    return out
+
+
+def _named_nodes(t: Templates, stack: str, value: Any) -> set[str]:
+    """The model ids an ARN in a statement's Resource names (references, bucket and role names in Fn::Sub)."""
+    found = t.target(stack, value)
+    if found is not None:
+        return {t.node(found[0])}
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        text, variables = (value["Fn::Sub"], {}) if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"]
+        out = {t.node(f[0]) for v in variables.values() if (f := t.target(stack, v)) is not None}
+        buckets = {p.get("BucketName"): t.node(lid) for _s, lid, p in t.of_type("AWS::S3::Bucket")}
+        roles = {p.get("RoleName"): t.node(lid) for _s, lid, p in t.of_type("AWS::IAM::Role") if p.get("RoleName")}
+        if ":s3:::" in text:
+            out.add(buckets[text.split(":s3:::")[1].removesuffix("/*")])
+        elif ":role/" in text:
+            out.add(roles[text.split(":role/")[1]])
+        return out
+    return set()
+
+
+def least_privilege(t: Templates) -> list[str]:
+    """A model role's statements name only what its users (and it) connect to, the keys those
+    targets are encrypted with, and the users' own resources (log groups, aliases)."""
+    out = []
+    for role, _res in t.model_of_type("iam_role"):
+        users = {rid for rid, res in t.arch.resources.items() if role in (getattr(res, "role", None), getattr(res, "execution_role", None),
+                                                                         getattr(res, "task_role", None))}
+        users |= {s for s, svc in t.model_of_type("ecs_service") if svc.task_definition in users}
+        actors = users | {role}
+        allowed = set(actors)
+        for conn in t.arch.connections:
+            if conn.source in actors or (conn.verb == "trigger" and conn.target in actors):
+                for end in (conn.target, conn.source):
+                    res = t.arch.resources[end]
+                    allowed |= {end, *(k for k in (getattr(res, "kms_key", None), getattr(res, "cluster", None)) if k)}
+        for rid in list(allowed):
+            key = getattr(t.arch.resources[rid], "kms_key", None)
+            if key:
+                allowed.add(key)
+        lid = t.main[role]
+        for stack, owner, statements in _policies(t):
+            if owner != lid:
+                continue
+            for s in statements:
+                for value in _listed(s["Resource"]):
+                    extra = _named_nodes(t, stack, value) - allowed
+                    if extra:
+                        out.append(f"role {role}: statement {s['Sid']} names {sorted(extra)}, which no user of the role connects to")
+    return out
+
+
+def public_access(t: Templates) -> list[str]:
+    """Every bucket blocks public ACLs, and public policies unless the model makes it public; it denies plain HTTP."""
+    out = []
+    public = {rid for rid, res in t.model_of_type("s3_bucket") if res.public}
+    policies = {}
+    for stack, _lid, props in t.of_type("AWS::S3::BucketPolicy"):
+        found = t.target(stack, props["Bucket"])
+        assert found is not None
+        policies[found[0]] = props["PolicyDocument"]["Statement"]
+    for _stack, lid, props in t.of_type("AWS::S3::Bucket"):
+        block = props["PublicAccessBlockConfiguration"]
+        node_public = t.node(lid) in public and lid == t.main.get(t.node(lid))
+        if not (block["BlockPublicAcls"] and block["IgnorePublicAcls"]) or (not node_public and not block["BlockPublicPolicy"]):
+            out.append(f"bucket {lid} does not block public access: {block}")
+        if not any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}} for s in policies.get(lid, [])):
+            out.append(f"bucket {lid} does not deny requests without TLS")
+    return out
+
+
+CHECKERS: dict[str, Checker] = {
+    "bucket_keys": bucket_keys,
+    "ingress_cidrs": ingress_cidrs,
+    "database_callers": database_callers,
+    "iam_wildcards": iam_wildcards,
+    "least_privilege": least_privilege,
+    "public_access": public_access,
+}
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+@pytest.mark.parametrize("name", sorted(CHECKERS))
+def test_property_holds(model: str, name: str) -> None:
+    arch, build = MODELS[model]()
+    assert CHECKERS[name](Templates.of(arch, build)) == []
+
+
+def test_the_web_model_exercises_every_property() -> None:
+    """The models are not vacuous: what each checker looks at is there."""
+    arch, build = web()
+    t = Templates.of(arch, build)
+    assert any(res.kms_key for _, res in t.model_of_type("s3_bucket"))
+    assert _internet_ports(t) == {t.group_of(t.main["lb"]): {443}}
+    assert any(r.get("CidrIp") == "10.20.0.0/16" for _, r in t.ingress_rules())
+    db_group = t.group_of(t.main["db"])
+    assert sum(1 for g, _ in t.ingress_rules() if g == db_group) == 2  # the function and the service
+    assert any(s["Resource"] == "*" for _, _, statements in _policies(t) for s in statements)  # VPC interfaces, ECR auth
+
+
+# --- each checker catches a broken template -------------------------------------------------------
+
+
+def _first(t: Templates, cfn_type: str, node: str) -> dict[str, Any]:
+    """The properties of *node*'s main resource."""
+    _stack, body = t.resources[t.main[node]]
+    assert body["Type"] == cfn_type
+    props: dict[str, Any] = body["Properties"]
+    return props
+
+
+def _drop_bucket_key(t: Templates) -> None:
+    default = _first(t, "AWS::S3::Bucket", "data")["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    del default["KMSMasterKeyID"]
+
+
+def _other_bucket_key(t: Templates) -> None:
+    default = _first(t, "AWS::S3::Bucket", "data")["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    default["KMSMasterKeyID"] = {"Fn::GetAtt": [t.main["other_key"], "Arn"]}
+
+
+def _private_cidr_on_https(t: Templates) -> None:
+    rule = next(props for _s, _l, props in t.of_type("AWS::EC2::SecurityGroupIngress") if props.get("CidrIp") == "0.0.0.0/0")
+    rule["CidrIp"] = "10.0.0.0/8"
+
+
+def _internet_on_another_port(t: Templates) -> None:
+    rule = next(props for _s, _l, props in t.of_type("AWS::EC2::SecurityGroupIngress") if props.get("CidrIp") == "0.0.0.0/0")
+    rule["FromPort"] = rule["ToPort"] = 22
+
+
+def _database_open_to_the_load_balancer(t: Templates) -> None:
+    db_group = t.group_of(t.main["db"])
+    rule = next(props for stack, _l, props in t.of_type("AWS::EC2::SecurityGroupIngress") if t.target(stack, props["GroupId"]) == (db_group, "GroupId"))
+    rule["SourceSecurityGroupId"] = {"Fn::GetAtt": [t.group_of(t.main["lb"]), "GroupId"]}
+
+
+def _service_wide_action(t: Templates) -> None:
+    _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"][0]["Action"] = ["s3:*"]
+
+
+def _unexplained_star(t: Templates) -> None:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    next(s for s in statements if s["Sid"] == "DataReadObjects")["Resource"] = "*"
+
+
+def _grant_on_an_unconnected_bucket(t: Templates) -> None:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    plain = _first(t, "AWS::S3::Bucket", "plain")["BucketName"]
+    statements.append({"Sid": "Extra", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{plain}/*"}})
+
+
+def _public_policy_allowed(t: Templates) -> None:
+    _first(t, "AWS::S3::Bucket", "plain")["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] = False
+
+
+BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
+    (_drop_bucket_key, "bucket_keys"),
+    (_other_bucket_key, "bucket_keys"),
+    (_private_cidr_on_https, "ingress_cidrs"),
+    (_internet_on_another_port, "ingress_cidrs"),
+    (_database_open_to_the_load_balancer, "database_callers"),
+    (_service_wide_action, "iam_wildcards"),
+    (_unexplained_star, "iam_wildcards"),
+    (_grant_on_an_unconnected_bucket, "least_privilege"),
+    (_public_policy_allowed, "public_access"),
+]
+
+
+@pytest.mark.parametrize(("breakage", "name"), BREAKAGES, ids=[b.__name__.strip("_") for b, _ in BREAKAGES])
+def test_checker_catches_a_broken_template(breakage: Callable[[Templates], None], name: str) -> None:
+    arch, build = web()
+    t = Templates.of(arch, build)
+    assert CHECKERS[name](t) == []
+    breakage(t)
+    assert CHECKERS[name](t) != []
