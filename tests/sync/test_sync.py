@@ -42,7 +42,7 @@ def synced(edited: str) -> tuple[str, list[str]]:
     base = load_text(MODEL, "m.yaml").architecture
     new, _ = infer(parse(edited), base=base)
     changes = diff(base, new)
-    out = apply([("m.yaml", MODEL)], base, new, changes)
+    out = apply([("m.yaml", MODEL)], base, changes)
     return out.get("m.yaml", MODEL), [c.text() for c in changes]
 
 
@@ -97,7 +97,7 @@ def test_sync_of_a_directory_puts_new_resources_beside_their_account(tmp_path: P
     changes = diff(base.architecture, new)
     assert [c.text() for c in changes] == ["+ resource HK_QUEUE: sqs_queue 'SQS: hk'"]
     texts = [(f, Path(f).read_text()) for f in base.files]
-    out = apply(texts, base.architecture, new, changes)
+    out = apply(texts, base.architecture, changes)
     assert list(out) == [str(model / "housekeeping.yaml")]
     assert "  HK_QUEUE: {type: sqs_queue, label: 'SQS: hk'}\n" in out[str(model / "housekeeping.yaml")]
     merged = [(f, out.get(f, t)) for f, t in texts]
@@ -141,7 +141,7 @@ def nested_sync(edit: dict[str, str]) -> tuple[list[str], str]:
         d = d.replace(old, new)
     b, _ = infer(parse(d), base=base)
     changes = diff(base, b)
-    text = apply([("m.yaml", NESTED)], base, b, changes).get("m.yaml", NESTED)
+    text = apply([("m.yaml", NESTED)], base, changes).get("m.yaml", NESTED)
     load_text(text)  # the result loads
     return [c.text() for c in changes], text
 

@@ -1,0 +1,369 @@
+"""Apply change records to the YAML texts of a model, in ruamel.yaml round-trip mode.
+
+Comments, key order, quoting, anchors, blank lines, the file's indentation and final newline and
+every property the diagram cannot show stay; only the keys a change names are written. Pure:
+texts in, texts out (the files themselves are `archc.sync.files`' business).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from archc.importers.model_yaml import account_data, connection_data, resource_data
+from archc.model.architecture import Architecture, Connection
+from archc.sync.changes import (
+    AccountAdded,
+    AccountChanged,
+    AccountRemoved,
+    Change,
+    ConnectionAdded,
+    ConnectionChanged,
+    ConnectionRemoved,
+    DiagramChanged,
+    GroupAdded,
+    GroupChanged,
+    GroupRemoved,
+    ResourceAdded,
+    ResourceFieldChanged,
+    ResourceItemsChanged,
+    ResourceRelabelled,
+    ResourceRemoved,
+    ResourceRetyped,
+)
+from archc.sync.diff import conn_key
+
+# -- the file's own layout ------------------------------------------------------------------------
+
+_CONTENT = re.compile(r"^( *)(\S.*)$")
+
+
+def guess_indent(text: str) -> tuple[int, int]:
+    """The (mapping indent, dash offset of a block sequence) a YAML text uses; (2, 2) when it does
+    not show. The indentation of the first block nested under a ``key:`` line decides."""
+    mapping = offset = None
+    parent: int | None = None  # indentation of the previous line when it opened a block
+    for line in text.split("\n"):
+        m = _CONTENT.match(line)
+        if m is None or m.group(2).startswith("#"):
+            continue
+        indent, content = len(m.group(1)), m.group(2)
+        if parent is not None:
+            if content.startswith("- ") or content == "-":
+                if offset is None and indent >= parent:
+                    offset = indent - parent
+            elif mapping is None and indent > parent:
+                mapping = indent - parent
+        opens = re.search(r":(\s+(&\S+|!\S+))?(\s+#.*)?$", content) is not None
+        parent = indent if opens else None
+        if mapping is not None and offset is not None:
+            break
+    return mapping or 2, 2 if offset is None else offset
+
+
+def _yaml(text: str) -> YAML:
+    y = YAML()  # round-trip
+    y.width = 4096
+    y.preserve_quotes = True
+    mapping, offset = guess_indent(text)
+    y.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    return y
+
+
+_ANCHOR_COMMENT = re.compile(r"(&[\w.-]+)\n[ \t]+(#[^\n]*)")
+
+
+def _rejoin_anchor_comments(text: str, original: str) -> str:
+    """ruamel.yaml moves a comment after an anchor (`key: &a  # why`) to a line of its own; put
+    it back where the original file had it."""
+
+    def repl(m: re.Match[str]) -> str:
+        joined = f"{m.group(1)}  {m.group(2)}"
+        return joined if joined in original else m.group(0)
+
+    return _ANCHOR_COMMENT.sub(repl, text)
+
+
+def _flow_map(data: dict[str, Any]) -> CommentedMap:
+    """*data* as a one-line ``{k: v}`` map, the way the model files write an element."""
+    m = CommentedMap()
+    for k, v in data.items():
+        if isinstance(v, dict):
+            m[k] = _flow_map(v)
+        elif isinstance(v, list):
+            seq = CommentedSeq(_flow_map(x) if isinstance(x, dict) else x for x in v)
+            seq.fa.set_flow_style()
+            m[k] = seq
+        else:
+            m[k] = v
+    m.fa.set_flow_style()
+    return m
+
+
+def _set(m: Any, key: str, value: Any) -> None:
+    """Set *key* of the map *m*; ``None`` or empty removes it."""
+    if value is None or value == [] or value == {}:
+        if key in m:
+            del m[key]
+        return
+    if isinstance(value, (list, tuple)):
+        seq = CommentedSeq(value)
+        seq.fa.set_flow_style()
+        value = seq
+    m[key] = value
+
+
+# -- the documents --------------------------------------------------------------------------------
+
+
+class _Docs:
+    """The parsed files of one model, and which of them a change touched."""
+
+    def __init__(self, texts: list[tuple[str, str]]) -> None:
+        self.names = [name for name, _ in texts]
+        self.originals = dict(texts)
+        self.yamls = {name: _yaml(text) for name, text in texts}
+        self.docs: dict[str, Any] = {}
+        for name, text in texts:
+            doc = self.yamls[name].load(text)
+            self.docs[name] = doc if doc is not None else CommentedMap()
+        self.dirty: set[str] = set()
+
+    def section(self, name: str, key: str, kind: type = CommentedMap) -> Any:
+        """The top-level *key* of file *name* (made when missing); the file is now dirty."""
+        doc = self.docs[name]
+        if doc.get(key) is None:
+            doc[key] = kind()
+        self.dirty.add(name)
+        return doc[key]
+
+    def find(self, key: str, item: str) -> str | None:
+        """The file whose top-level *key* map holds *item*."""
+        for name in self.names:
+            sec = self.docs[name].get(key)
+            if isinstance(sec, dict) and item in sec:
+                return name
+        return None
+
+    def default_account(self, name: str) -> str | None:
+        d = self.docs[name].get("defaults")
+        return d.get("account") if isinstance(d, dict) else None
+
+    def file_for_account(self, account: str | None, a: Architecture) -> str:
+        """Where a new element of *account* goes: the file with that account's resources, else the
+        file whose defaults name it, else the first file with resources, else the first file."""
+        for name in self.names:
+            sec = self.docs[name].get("resources")
+            if isinstance(sec, dict) and any(r in a.resources and a.resources[r].account == account for r in sec):
+                return name
+        for name in self.names:
+            if self.default_account(name) == account:
+                return name
+        return self.file_with("resources")
+
+    def file_with(self, key: str) -> str:
+        """The first file with a top-level *key*, else the first file."""
+        return next((name for name in self.names if key in self.docs[name]), self.names[0])
+
+    def texts(self) -> dict[str, str]:
+        out = {}
+        for name in sorted(self.dirty):
+            buf = io.StringIO()
+            self.yamls[name].dump(self.docs[name], buf)
+            original = self.originals[name]
+            text = _rejoin_anchor_comments(buf.getvalue(), original)
+            if original and not original.endswith("\n"):
+                text = text.rstrip("\n")
+            out[name] = text
+        return out
+
+
+# -- one function per kind of change --------------------------------------------------------------
+
+
+def _account_added(docs: _Docs, ch: AccountAdded) -> None:
+    docs.section(docs.file_with("accounts"), "accounts")[ch.key] = _flow_map(account_data(ch.account))
+
+
+def _account_removed(docs: _Docs, ch: AccountRemoved) -> None:
+    name = docs.find("accounts", ch.key)
+    if name is not None:
+        del docs.section(name, "accounts")[ch.key]
+
+
+def _account_changed(docs: _Docs, ch: AccountChanged) -> None:
+    name = docs.find("accounts", ch.key) or docs.file_with("accounts")
+    acct = docs.section(name, "accounts")[ch.key]
+    if ch.after == ch.default:
+        acct.pop(ch.attr, None)
+    else:
+        acct[ch.attr] = ch.after
+
+
+def _group_added(docs: _Docs, ch: GroupAdded) -> None:
+    data = ch.group.model_dump(exclude_defaults=True, exclude_none=True, mode="json")
+    docs.section(docs.file_with("groups"), "groups")[ch.gid] = _flow_map(data)
+
+
+def _group_removed(docs: _Docs, ch: GroupRemoved) -> None:
+    name = docs.find("groups", ch.gid)
+    if name is not None:
+        del docs.section(name, "groups")[ch.gid]
+
+
+def _group_changed(docs: _Docs, ch: GroupChanged) -> None:
+    sec = docs.section(docs.find("groups", ch.gid) or docs.file_with("groups"), "groups")
+    if sec.get(ch.gid) is None:
+        sec[ch.gid] = _flow_map({})
+    _set(sec[ch.gid], ch.attr, ch.after)
+
+
+def _resource_added(docs: _Docs, ch: ResourceAdded, a: Architecture) -> None:
+    res = ch.resource
+    name = docs.file_for_account(res.account, a)
+    data = resource_data(res)
+    if docs.default_account(name) == res.account or (len(a.accounts) == 1 and res.account in a.accounts):
+        data.pop("account", None)
+    docs.section(name, "resources")[ch.rid] = _flow_map(data)
+
+
+def _resource_map(docs: _Docs, rid: str) -> tuple[Any, Any]:
+    """The resources section holding *rid*, and *rid*'s map in it."""
+    sec = docs.section(docs.find("resources", rid) or docs.names[0], "resources")
+    return sec, sec[rid]
+
+
+def _resource_removed(docs: _Docs, ch: ResourceRemoved) -> None:
+    sec, _ = _resource_map(docs, ch.rid)
+    del sec[ch.rid]
+
+
+def _resource_retyped(docs: _Docs, ch: ResourceRetyped) -> None:
+    """Another type has other fields: the resource is written anew (in its place, with the comment
+    that followed it)."""
+    sec, _ = _resource_map(docs, ch.rid)
+    sec[ch.rid] = _flow_map(resource_data(ch.after))
+
+
+def _resource_relabelled(docs: _Docs, ch: ResourceRelabelled) -> None:
+    _, m = _resource_map(docs, ch.rid)
+    _set(m, "label", ch.after)
+
+
+def _resource_field(docs: _Docs, ch: ResourceFieldChanged) -> None:
+    _, m = _resource_map(docs, ch.rid)
+    _set(m, ch.field, list(ch.after) if isinstance(ch.after, (list, tuple)) else ch.after)
+
+
+def _resource_items(docs: _Docs, ch: ResourceItemsChanged) -> None:
+    """Item by item in place when the count is unchanged (comments and the other keys of each item
+    stay), else the whole list."""
+    _, m = _resource_map(docs, ch.rid)
+    before, after = getattr(ch.before, ch.field), getattr(ch.after, ch.field)
+    raw = m.get(ch.field)
+    if isinstance(raw, list) and len(raw) == len(before) == len(after):
+        for item, x, y in zip(raw, before, after, strict=True):
+            for k in ch.keys:
+                if getattr(x, k) == getattr(y, k):
+                    continue
+                if getattr(y, k) == type(y).model_fields[k].default:
+                    item.pop(k, None)
+                else:
+                    item[k] = getattr(y, k)
+        return
+    if not after:
+        m.pop(ch.field, None)
+        return
+    m[ch.field] = CommentedSeq(_flow_map(x.model_dump(exclude_defaults=True, exclude_none=True, mode="json")) for x in after)
+
+
+def _matches(raw: Any, c: Connection) -> bool:
+    if not isinstance(raw, dict):
+        return False
+    try:
+        parsed = Connection.model_validate(dict(raw))
+    except ValidationError:
+        return False
+    return conn_key(parsed) == conn_key(c)
+
+
+def _replace_connection(docs: _Docs, old: Connection, new: Connection | None) -> None:
+    """Remove the first entry that says *old*, or (with *new*) edit it in place: the keys the
+    diagram cannot show (lint settings) and a comment after the entry stay."""
+    for name in docs.names:
+        seq = docs.docs[name].get("connections")
+        if not isinstance(seq, list):
+            continue
+        for i, raw in enumerate(seq):
+            if _matches(raw, old):
+                docs.dirty.add(name)
+                if new is None:
+                    del seq[i]
+                    return
+                data = connection_data(new)
+                for key in ("verb", "label", "style"):
+                    if key in data:
+                        raw[key] = _flow_map(data[key]) if isinstance(data[key], dict) else data[key]
+                    else:
+                        raw.pop(key, None)
+                return
+
+
+def _connection_added(docs: _Docs, ch: ConnectionAdded, a: Architecture) -> None:
+    c = ch.connection
+    name = docs.find("resources", c.source) or docs.file_for_account(ch.source_account, a)
+    docs.section(name, "connections", CommentedSeq).append(_flow_map(connection_data(c)))
+
+
+def _diagram_changed(docs: _Docs, ch: DiagramChanged) -> None:
+    dm = docs.section(docs.file_with("diagram"), "diagram")
+    if ch.after is None or ch.after == {}:
+        dm.pop(ch.attr, None)
+    else:
+        dm[ch.attr] = CommentedMap(ch.after) if isinstance(ch.after, dict) else ch.after
+
+
+def apply(texts: list[tuple[str, str]], a: Architecture, changes: list[Change]) -> dict[str, str]:
+    """New YAML texts (only of the files that change) that make the model *a* (loaded from
+    *texts*) say what *changes* say."""
+    docs = _Docs(texts)
+    for ch in changes:
+        match ch:
+            case AccountAdded():
+                _account_added(docs, ch)
+            case AccountRemoved():
+                _account_removed(docs, ch)
+            case AccountChanged():
+                _account_changed(docs, ch)
+            case GroupAdded():
+                _group_added(docs, ch)
+            case GroupRemoved():
+                _group_removed(docs, ch)
+            case GroupChanged():
+                _group_changed(docs, ch)
+            case ResourceAdded():
+                _resource_added(docs, ch, a)
+            case ResourceRemoved():
+                _resource_removed(docs, ch)
+            case ResourceRetyped():
+                _resource_retyped(docs, ch)
+            case ResourceRelabelled():
+                _resource_relabelled(docs, ch)
+            case ResourceFieldChanged():
+                _resource_field(docs, ch)
+            case ResourceItemsChanged():
+                _resource_items(docs, ch)
+            case ConnectionAdded():
+                _connection_added(docs, ch, a)
+            case ConnectionRemoved():
+                _replace_connection(docs, ch.connection, None)
+            case ConnectionChanged():
+                _replace_connection(docs, ch.before, ch.after)
+            case DiagramChanged():
+                _diagram_changed(docs, ch)
+    return docs.texts()
