@@ -267,17 +267,21 @@ def _sync(diagram_path: str, model: str, block: int | None, check: bool) -> None
     """Read the model once, diff, apply, check that the result loads, commit every file or none.
     Without --check it runs under the model's lock, so a second sync reads what this one wrote."""
     from archc.diagnostics import ModelError
-    from archc.model.loader import load_texts
+    from archc.model.loader import load_texts, model_files
     from archc.sync import apply, diff_text
     from archc.sync import diff as semantic_diff
     from archc.sync.files import commit, read_files
 
-    files = read_files(load_model(model).files)  # load_model says every problem of the model
+    names = model_files(model) if os.path.exists(model) else []
+    if not names:
+        load_model(model)  # says why, as every command does
+    files = read_files(names)  # each file read once, and only regular files
     texts = [(f.name, f.text) for f in files]
     try:
-        base = load_texts(texts).architecture  # what was read is what is diffed and edited
+        base = load_texts(texts).architecture  # what was read is what is diffed, edited and checked unchanged
     except ModelError as exc:
-        fail(f"{model}: changed on disk while archc sync read it; nothing was written", exc.diagnostics)
+        n = len(exc.diagnostics)
+        fail(f"{model}: {n} error{'s' if n != 1 else ''} in the model; nothing was done", exc.diagnostics)
     new, _report = import_diagram(diagram_path, block, base=base, writes=True)
     changes = semantic_diff(base, new)
     click.echo(diff_text(changes), nl=False)

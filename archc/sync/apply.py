@@ -15,9 +15,12 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from archc.importers.infer import DRAWN_FIELDS
 from archc.importers.model_yaml import account_data, connection_data, resource_data
 from archc.model.architecture import Architecture, Connection
 from archc.sync.changes import (
+    NESTED_DRAWN,
+    RESOURCE_DRAWN,
     AccountAdded,
     AccountChanged,
     AccountRemoved,
@@ -87,6 +90,23 @@ def _rejoin_anchor_comments(text: str, original: str) -> str:
         return joined if joined in original else m.group(0)
 
     return _ANCHOR_COMMENT.sub(repl, text)
+
+
+_COMMENT_GAP = re.compile(r"(?<=\S)( +)(#[^\n]*)$", re.MULTILINE)
+
+
+def _restore_comment_gaps(text: str, original: str) -> str:
+    """ruamel.yaml puts one space before a line's comment once the line has grown past the
+    comment's column; give it back the gap the file had (``x: 1  # why``)."""
+    gaps: dict[str, str] = {}
+    for m in _COMMENT_GAP.finditer(original):
+        gaps.setdefault(m.group(2), m.group(1))
+
+    def repl(m: re.Match[str]) -> str:
+        gap = gaps.get(m.group(2))
+        return f"{gap}{m.group(2)}" if gap is not None and m.group(1) == " " else m.group(0)
+
+    return _COMMENT_GAP.sub(repl, text)
 
 
 def _flow_map(data: dict[str, Any]) -> CommentedMap:
@@ -176,7 +196,7 @@ class _Docs:
             buf = io.StringIO()
             self.yamls[name].dump(self.docs[name], buf)
             original = self.originals[name]
-            text = _rejoin_anchor_comments(buf.getvalue(), original)
+            text = _restore_comment_gaps(_rejoin_anchor_comments(buf.getvalue(), original), original)
             if original and not original.endswith("\n"):
                 text = text.rstrip("\n")
             out[name] = text
@@ -223,11 +243,16 @@ def _group_changed(docs: _Docs, ch: GroupChanged) -> None:
     _set(sec[ch.gid], ch.attr, ch.after)
 
 
+def _implied_account(docs: _Docs, name: str, account: str | None, a: Architecture) -> bool:
+    """Whether a resource of *account* in file *name* need not say its account."""
+    return docs.default_account(name) == account or (len(a.accounts) == 1 and account in a.accounts)
+
+
 def _resource_added(docs: _Docs, ch: ResourceAdded, a: Architecture) -> None:
     res = ch.resource
     name = docs.file_for_account(res.account, a)
     data = resource_data(res)
-    if docs.default_account(name) == res.account or (len(a.accounts) == 1 and res.account in a.accounts):
+    if _implied_account(docs, name, res.account, a):
         data.pop("account", None)
     docs.section(name, "resources")[ch.rid] = _flow_map(data)
 
@@ -243,11 +268,26 @@ def _resource_removed(docs: _Docs, ch: ResourceRemoved) -> None:
     del sec[ch.rid]
 
 
-def _resource_retyped(docs: _Docs, ch: ResourceRetyped) -> None:
-    """Another type has other fields: the resource is written anew (in its place, with the comment
-    that followed it)."""
-    sec, _ = _resource_map(docs, ch.rid)
-    sec[ch.rid] = _flow_map(resource_data(ch.after))
+def _resource_retyped(docs: _Docs, ch: ResourceRetyped, a: Architecture) -> None:
+    """The entry stays where it is, in its style, with its comments: its type changes, the keys the
+    new type does not have go, what the diagram draws of the new type is written, and every other
+    key (a name, a key, lint settings …) stays."""
+    name = docs.find("resources", ch.rid) or docs.names[0]
+    sec, m = _resource_map(docs, ch.rid)
+    data = resource_data(ch.after)
+    if not isinstance(m, dict):
+        sec[ch.rid] = _flow_map(data)
+        return
+    fields = type(ch.after).model_fields
+    drawn = {*DRAWN_FIELDS.get(ch.after.type, ()), *(f for t, f in NESTED_DRAWN if t == ch.after.type), *RESOURCE_DRAWN}
+    for key in list(m):
+        if key != "type" and (key not in fields or (key in drawn and key not in data)):
+            del m[key]
+    for key, value in data.items():
+        if key == "account" and key not in m and _implied_account(docs, name, ch.after.account, a):
+            continue
+        if m.get(key) != value:
+            _set(m, key, _flow_map(value) if isinstance(value, dict) else value)
 
 
 def _resource_relabelled(docs: _Docs, ch: ResourceRelabelled) -> None:
@@ -351,7 +391,7 @@ def apply(texts: list[tuple[str, str]], a: Architecture, changes: list[Change]) 
             case ResourceRemoved():
                 _resource_removed(docs, ch)
             case ResourceRetyped():
-                _resource_retyped(docs, ch)
+                _resource_retyped(docs, ch, a)
             case ResourceRelabelled():
                 _resource_relabelled(docs, ch)
             case ResourceFieldChanged():

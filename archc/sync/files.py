@@ -4,8 +4,7 @@
   CRLF or LF line endings) so that the texts `apply` edits are plain LF text and what is written
   back keeps the file's own layout. A symlink is followed: the file it points to is the one
   written, and the link stays a link. Anything but a regular file is refused.
-- `locked` holds an advisory lock (``fcntl.flock`` on ``.archc-sync.lock`` in the model's
-  directory) so that two syncs of one model run one after the other, each reading what the other
+- `locked` holds an advisory lock (``fcntl.flock`` on the model's directory) so that two syncs of one model run one after the other, each reading what the other
   wrote; a sync that cannot get it within a few seconds stops, having written nothing.
 - `commit` stages every new file beside its target, checks that no file changed since it was
   read, then renames the staged files into place; if anything fails before the last rename, the
@@ -23,7 +22,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 BOM = b"\xef\xbb\xbf"
-LOCK_NAME = ".archc-sync.lock"
 
 
 class SyncError(Exception):
@@ -64,7 +62,7 @@ def read_file(name: str) -> ModelFile:
         raise SyncError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     bom = raw.startswith(BOM)
     crlf = raw.count(b"\r\n")
-    newline = "\r\n" if crlf and crlf >= raw.count(b"\n") - crlf else "\n"
+    newline = "\r\n" if crlf > raw.count(b"\n") - crlf else "\n"
     f = ModelFile(name, path, raw, stat.S_IMODE(st.st_mode), bom, newline)
     try:
         f.text  # noqa: B018 - decodes, or says why not
@@ -79,16 +77,16 @@ def read_files(names: list[str]) -> list[ModelFile]:
 
 @contextlib.contextmanager
 def locked(model: str, wait: float = 10.0) -> Iterator[str]:
-    """Hold the sync lock of the model at *model* (a file or a directory); yields the lock file's
-    path. Waits up to *wait* seconds for another sync to finish, then gives up (`SyncError`)."""
+    """Hold the sync lock of the model at *model* (a file or a directory): an advisory lock on the
+    model's directory (the directory itself, so no lock file is left behind); yields its path.
+    Waits up to *wait* seconds for another sync to finish, then gives up (`SyncError`)."""
     import fcntl
 
     directory = model if os.path.isdir(model) else os.path.dirname(os.path.abspath(model))
-    path = os.path.join(directory, LOCK_NAME)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(directory, os.O_RDONLY)
     except OSError as exc:
-        raise SyncError(f"{model}: cannot make the sync lock {path}: {exc.strerror or exc}; nothing was written") from exc
+        raise SyncError(f"{model}: cannot lock {directory}: {exc.strerror or exc}; nothing was written") from exc
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -97,11 +95,9 @@ def locked(model: str, wait: float = 10.0) -> Iterator[str]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise SyncError(
-                        f"{model}: another archc sync is writing this model (it holds {path}); nothing was written; try again"
-                    ) from None
+                    raise SyncError(f"{model}: another archc sync is writing this model; nothing was written; try again") from None
                 time.sleep(0.05)
-        yield path
+        yield directory
     finally:
         os.close(fd)  # releases the lock
 

@@ -1,0 +1,180 @@
+"""`archc.sync.apply`: every kind of change, applied to a realistic model file with comments.
+
+Each case edits the model text by hand (M → M'), diffs the two models, applies the diff to M's
+text and checks: the diff says what changed; the result loads to a model the diff cannot tell
+from M'; every comment and every property the diagram cannot show is still there; and the
+edited lines read as a person would have written them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from archc.model.loader import load_text, load_texts
+from archc.sync import apply, diff
+
+HERE = Path(__file__).parent
+ORDERS = (HERE / "orders.yaml").read_text()
+COMMENTS = [line.split("#", 1)[1] for line in ORDERS.splitlines() if "#" in line]
+KEPT = ["memory_mb: 2048", "retention_days: 7", "versioning: false", "purpose: logs and backups",
+        "lint: {ignore: {ARC302: the log bucket policy admits prod}}", "name: orders", "defaults: {account: prod}"]
+
+
+@dataclass
+class Case:
+    edits: list[tuple[str, str]]  # (old, new) replacements of ORDERS: M'
+    changes: list[str]  # the diff, as `archc diff` prints it
+    lines: list[str]  # lines of the result, exactly
+    gone: list[str] = field(default_factory=list)  # text of ORDERS the change removes (comments included)
+
+
+def edited(edits: list[tuple[str, str]]) -> str:
+    text = ORDERS
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+CASES: dict[str, Case] = {
+    "resource relabelled": Case(
+        [('label: "S3: data"', 'label: "S3: customer data"')],
+        ["~ resource BUCKET: label 'S3: data' → 'S3: customer data'"],
+        ['  BUCKET: {type: s3_bucket, label: "S3: customer data", group: Data, versioning: false}'],
+    ),
+    "resource added": Case(
+        [("  QUEUE: {", "  RETRY: {type: sqs_queue, label: 'SQS: retries', group: Compute}\n  QUEUE: {")],
+        ["+ resource RETRY: sqs_queue 'SQS: retries'"],
+        ["  LOGS: {type: s3_bucket, account: shared}", "  RETRY: {type: sqs_queue, label: 'SQS: retries', group: Compute}", ""],
+    ),
+    "resource added to another account": Case(
+        [("  LOGS: {", "  ARCHIVE: {type: s3_bucket, account: shared}\n  LOGS: {")],
+        ["+ resource ARCHIVE: s3_bucket 'S3 Bucket'"],
+        ["  ARCHIVE: {type: s3_bucket, account: shared}"],
+    ),
+    "resource removed with its edge": Case(
+        [("  QUEUE: {type: sqs_queue, label: 'SQS: jobs', group: Compute, retention_days: 7}\n", ""),
+         ("  - {from: QUEUE, to: FN, verb: trigger}\n", "")],
+        ["- resource QUEUE: sqs_queue", "- connection QUEUE → FN (trigger, 'Trigger')"],
+        ["  BUCKET: {type: s3_bucket, label: \"S3: data\", group: Data, versioning: false}", "", "  # the logs live in the shared account"],
+        gone=["retention_days: 7"],
+    ),
+    "resource retyped": Case(
+        [("QUEUE: {type: sqs_queue, label: 'SQS: jobs', group: Compute, retention_days: 7}",
+          "QUEUE: {type: sns_topic, label: 'SQS: jobs', group: Compute}")],
+        ["~ resource QUEUE: type sqs_queue → sns_topic"],
+        ["  QUEUE: {type: sns_topic, label: 'SQS: jobs', group: Compute}"],
+        gone=["retention_days: 7"],
+    ),
+    "resource moved to another group": Case(
+        [("    group: Compute\n", "    group: Data\n")],
+        ["~ resource FN: group Compute → Data"],
+        ["    group: Data", "    memory_mb: 2048  # the diagram cannot show this"],
+    ),
+    "resource reclassed and reshaped": Case(
+        [("ROLE: {type: iam_role, label: App role}", "ROLE: {type: iam_role, label: App role, shape: hexagon, classes: [hot]}")],
+        ["~ resource ROLE: shape rect → hexagon", "~ resource ROLE: classes [] → ['hot']"],
+        ["  ROLE: {type: iam_role, label: App role, shape: hexagon, classes: [hot]}  # trailing comment"],
+    ),
+    "a drawn field changed": Case(
+        [("  FN:\n", "  ROLE2: {type: iam_role}\n  FN:\n"), ("    role: ROLE\n", "    role: ROLE2\n")],
+        ["+ resource ROLE2: iam_role 'IAM Role'", "~ resource FN: role 'ROLE' → 'ROLE2'"],
+        ["    role: ROLE2", "  ROLE2: {type: iam_role}"],
+    ),
+    "group added": Case(
+        [("  # the compute tier\n", "  Edge: {title: Edge, account: prod}\n  # the compute tier\n"),
+         ("label: App role}", "label: App role, group: Edge}")],
+        ["+ group Edge: 'Edge'", "~ resource ROLE: group None → Edge"],
+        ["  Edge: {title: Edge, account: prod}", "  ROLE: {type: iam_role, label: App role, group: Edge}  # trailing comment"],
+    ),
+    "group retitled and nested": Case(
+        [("    title: Compute\n", "    title: Compute tier\n    parent: Data\n")],
+        ["~ group Compute: title 'Compute' → 'Compute tier'", "~ group Compute: parent None → 'Data'"],
+        ["  # the compute tier", "    title: Compute tier", "    parent: Data"],
+    ),
+    "group removed": Case(
+        [("  Data: {title: Data stores, account: prod}\n", ""), (", group: Data", "")],
+        ["- group Data", "~ resource BUCKET: group Data → None"],
+        ["groups:", "  # the compute tier", '  BUCKET: {type: s3_bucket, label: "S3: data", versioning: false}'],
+    ),
+    "account added": Case(
+        [("  shared:\n", "  dr: {id: '333333333333', name: DR, region: eu-west-1}\n  shared:\n")],
+        ["+ account dr: DR (333333333333)"],
+        ["    purpose: logs and backups   # not drawn", "  dr: {id: '333333333333', name: DR, region: eu-west-1}"],
+    ),
+    "account redirected and retitled": Case(
+        [("region: us-west-2}", "region: us-west-2, direction: LR, label: Production}")],
+        ["~ account prod: label None → 'Production'", "~ account prod: direction None → 'LR'"],
+        ['  prod: {id: "111111111111", name: Prod, region: us-west-2, label: Production, direction: LR}  # the production account'],
+    ),
+    "account removed": Case(
+        [("  shared:\n    id: '222222222222'\n    name: Shared\n    region: us-east-1\n    purpose: logs and backups   # not drawn\n", ""),
+         ("  # the logs live in the shared account\n  LOGS: {type: s3_bucket, account: shared}\n", ""),
+         ("  - from: FN\n    to: LOGS\n    verb: write\n    lint: {ignore: {ARC302: the log bucket policy admits prod}}  # kept by every edit\n", "")],
+        ["- account shared", "- resource LOGS: s3_bucket", "- connection FN → LOGS (write, 'Write')"],
+        ["groups:"],
+        gone=["    purpose: logs and backups   # not drawn", "  # the logs live in the shared account", "# kept by every edit",
+              "lint: {ignore: {ARC302: the log bucket policy admits prod}}"],
+    ),
+    "connection added": Case(
+        [("  - {from: QUEUE, to: FN, verb: trigger}\n", "  - {from: QUEUE, to: FN, verb: trigger}\n  - {from: FN, to: QUEUE, verb: write}\n")],
+        ["+ connection FN → QUEUE (write, 'Write')"],
+        ["  - {from: FN, to: ROLE, verb: relates, label: debug}  # why FN needs ROLE", "  - {from: FN, to: QUEUE, verb: write}"],
+    ),
+    "connection removed": Case(
+        [("  - {from: FN, to: BUCKET, verb: read_write}   # the main data path\n", "")],
+        ["- connection FN → BUCKET (read_write, 'Read/Write')"],
+        ["connections:", "  - from: FN"],
+        gone=["# the main data path"],
+    ),
+    "connection relabelled in place": Case(
+        [("label: debug}", "label: debugging}")],
+        ["~ connection FN → ROLE: FN → ROLE (relates, 'debug') ⇒ FN → ROLE (relates, 'debugging')"],
+        ["  - {from: FN, to: ROLE, verb: relates, label: debugging}  # why FN needs ROLE"],
+    ),
+    "connection verb changed in place": Case(
+        [("    verb: write\n", "    verb: read_write\n")],
+        ["~ connection FN → LOGS: FN → LOGS (write, 'Write') ⇒ FN → LOGS (read_write, 'Read/Write')"],
+        ["    verb: read_write", "    lint: {ignore: {ARC302: the log bucket policy admits prod}}  # kept by every edit"],
+    ),
+    "connection styled in place": Case(
+        [("verb: read_write}", "verb: read_write, style: {line: dotted, length: 2}}")],
+        ["~ connection FN → BUCKET: FN → BUCKET (read_write, 'Read/Write') ⇒ FN → BUCKET (read_write, 'Read/Write') [line=dotted, length=2]"],
+        ["  - {from: FN, to: BUCKET, verb: read_write, style: {line: dotted, length: 2}}   # the main data path"],
+    ),
+    "diagram settings": Case(
+        [("defaults: {account: prod}\n", "defaults: {account: prod}\ndiagram: {title: Orders, direction: LR, class_defs: {hot: 'fill:#f96'}}\n")],
+        ["~ diagram class_defs", "~ diagram direction: TB → LR", "~ diagram title: None → 'Orders'"],
+        ["diagram:"],
+    ),
+}
+
+
+def apply_case(case: Case, files: list[tuple[str, str]] | None = None) -> tuple[list[str], dict[str, str]]:
+    files = files or [("orders.yaml", ORDERS)]
+    a = load_texts(files).architecture
+    b = load_text(edited(case.edits)).architecture
+    changes = diff(a, b)
+    out = apply(files, a, changes)
+    result = load_texts([(name, out.get(name, text)) for name, text in files]).architecture
+    assert diff(result, b) == [], "the result says what M' says"
+    return [c.text() for c in changes], out
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_kind_of_change_is_applied_keeping_everything_else(name: str) -> None:
+    case = CASES[name]
+    changes, out = apply_case(case)
+    text = out["orders.yaml"]
+    print(text)
+    assert changes == case.changes
+    for line in case.lines:
+        assert line in text.splitlines(), line
+    for comment in COMMENTS:
+        assert comment in text or any(comment in g for g in case.gone), comment
+    for kept in KEPT:
+        assert kept in text or any(kept in g for g in case.gone), kept
+    assert text.startswith("# Orders service: owned by the platform team.\n# Edit freely; `archc sync` keeps these comments.\n")
