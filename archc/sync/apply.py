@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from archc.importers.infer import DRAWN_FIELDS
 from archc.importers.model_yaml import account_data, connection_data, resource_data
@@ -96,32 +97,65 @@ _COMMENT_GAP = re.compile(r"(?<=\S)( +)(#[^\n]*)$", re.MULTILINE)
 
 
 def _restore_comment_gaps(text: str, original: str) -> str:
-    """ruamel.yaml puts one space before a line's comment once the line has grown past the
-    comment's column; give it back the gap the file had (``x: 1  # why``)."""
-    gaps: dict[str, str] = {}
+    """ruamel.yaml keeps a line's comment at its column: an edited line that grew gets one space
+    before it, one that shrank gets many. Give each edited line the gap its comment had in the file
+    (``x: 1  # why``), for every comment the file has once (so untouched lines stay as they are)."""
+    gaps: dict[str, str | None] = {}
     for m in _COMMENT_GAP.finditer(original):
-        gaps.setdefault(m.group(2), m.group(1))
+        gaps[m.group(2)] = None if m.group(2) in gaps else m.group(1)
 
     def repl(m: re.Match[str]) -> str:
         gap = gaps.get(m.group(2))
-        return f"{gap}{m.group(2)}" if gap is not None and m.group(1) == " " else m.group(0)
+        return f"{gap}{m.group(2)}" if gap is not None else m.group(0)
 
     return _COMMENT_GAP.sub(repl, text)
 
 
+def _reads_back(text: str, value: str) -> bool:
+    import yaml
+
+    try:
+        return bool(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == {"k": value})
+    except yaml.YAMLError:
+        return False
+
+
+_FLOW = YAML()
+_FLOW.default_flow_style = True
+_FLOW.width = 4096
+
+
+def _scalar(value: str) -> Any:
+    """*value* as a node the model's loader (PyYAML, YAML 1.1) reads back as the same string:
+    ruamel.yaml writes YAML 1.2, whose plain scalars are a little wider (``label: :0`` in a
+    flow map), so a string the loader would misread is quoted."""
+    buf = io.StringIO()
+    _FLOW.dump({"k": value}, buf)
+    if _reads_back(buf.getvalue(), value):
+        return value
+    if value.isprintable():
+        return SingleQuotedScalarString(value)
+    return DoubleQuotedScalarString(value)
+
+
+def _node(value: Any) -> Any:
+    """A value of the model as the YAML node sync writes: maps and lists in flow style (one line,
+    the way the model files write an element), strings the loader reads back as written."""
+    if isinstance(value, dict):
+        m = CommentedMap((k, _node(v)) for k, v in value.items())
+        m.fa.set_flow_style()
+        return m
+    if isinstance(value, (list, tuple)):
+        seq = CommentedSeq(_node(x) for x in value)
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, str):
+        return _scalar(value)
+    return value
+
+
 def _flow_map(data: dict[str, Any]) -> CommentedMap:
-    """*data* as a one-line ``{k: v}`` map, the way the model files write an element."""
-    m = CommentedMap()
-    for k, v in data.items():
-        if isinstance(v, dict):
-            m[k] = _flow_map(v)
-        elif isinstance(v, list):
-            seq = CommentedSeq(_flow_map(x) if isinstance(x, dict) else x for x in v)
-            seq.fa.set_flow_style()
-            m[k] = seq
-        else:
-            m[k] = v
-    m.fa.set_flow_style()
+    m: CommentedMap = _node(data)
     return m
 
 
@@ -131,11 +165,7 @@ def _set(m: Any, key: str, value: Any) -> None:
         if key in m:
             del m[key]
         return
-    if isinstance(value, (list, tuple)):
-        seq = CommentedSeq(value)
-        seq.fa.set_flow_style()
-        value = seq
-    m[key] = value
+    m[key] = _node(value)
 
 
 # -- the documents --------------------------------------------------------------------------------
@@ -222,7 +252,7 @@ def _account_changed(docs: _Docs, ch: AccountChanged) -> None:
     if ch.after == ch.default:
         acct.pop(ch.attr, None)
     else:
-        acct[ch.attr] = ch.after
+        acct[ch.attr] = _node(ch.after)
 
 
 def _group_added(docs: _Docs, ch: GroupAdded) -> None:
@@ -287,7 +317,7 @@ def _resource_retyped(docs: _Docs, ch: ResourceRetyped, a: Architecture) -> None
         if key == "account" and key not in m and _implied_account(docs, name, ch.after.account, a):
             continue
         if m.get(key) != value:
-            _set(m, key, _flow_map(value) if isinstance(value, dict) else value)
+            _set(m, key, value)
 
 
 def _resource_relabelled(docs: _Docs, ch: ResourceRelabelled) -> None:
@@ -314,7 +344,7 @@ def _resource_items(docs: _Docs, ch: ResourceItemsChanged) -> None:
                 if getattr(y, k) == type(y).model_fields[k].default:
                     item.pop(k, None)
                 else:
-                    item[k] = getattr(y, k)
+                    item[k] = _node(getattr(y, k))
         return
     if not after:
         m.pop(ch.field, None)
@@ -348,7 +378,7 @@ def _replace_connection(docs: _Docs, old: Connection, new: Connection | None) ->
                 data = connection_data(new)
                 for key in ("verb", "label", "style"):
                     if key in data:
-                        raw[key] = _flow_map(data[key]) if isinstance(data[key], dict) else data[key]
+                        raw[key] = _node(data[key])
                     else:
                         raw.pop(key, None)
                 return
@@ -365,7 +395,7 @@ def _diagram_changed(docs: _Docs, ch: DiagramChanged) -> None:
     if ch.after is None or ch.after == {}:
         dm.pop(ch.attr, None)
     else:
-        dm[ch.attr] = CommentedMap(ch.after) if isinstance(ch.after, dict) else ch.after
+        dm[ch.attr] = CommentedMap((k, _node(v)) for k, v in ch.after.items()) if isinstance(ch.after, dict) else _node(ch.after)
 
 
 def apply(texts: list[tuple[str, str]], a: Architecture, changes: list[Change]) -> dict[str, str]:

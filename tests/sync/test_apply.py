@@ -145,6 +145,12 @@ CASES: dict[str, Case] = {
         ["~ connection FN → BUCKET: FN → BUCKET (read_write, 'Read/Write') ⇒ FN → BUCKET (read_write, 'Read/Write') [line=dotted, length=2]"],
         ["  - {from: FN, to: BUCKET, verb: read_write, style: {line: dotted, length: 2}}   # the main data path"],
     ),
+    "strings the loader would misread are quoted": Case(
+        [("label: App role}", "label: ':0'}"),
+         ("  - {from: QUEUE, to: FN, verb: trigger}\n", "  - {from: QUEUE, to: FN, verb: trigger}\n  - {from: QUEUE, to: BUCKET, verb: relates, label: 'a, b: c'}\n")],
+        ["~ resource ROLE: label 'App role' → ':0'", "+ connection QUEUE → BUCKET (relates, 'a, b: c')"],
+        ["  ROLE: {type: iam_role, label: ':0'}  # trailing comment", "  - {from: QUEUE, to: BUCKET, verb: relates, label: 'a, b: c'}"],
+    ),
     "diagram settings": Case(
         [("defaults: {account: prod}\n", "defaults: {account: prod}\ndiagram: {title: Orders, direction: LR, class_defs: {hot: 'fill:#f96'}}\n")],
         ["~ diagram class_defs", "~ diagram direction: TB → LR", "~ diagram title: None → 'Orders'"],
@@ -178,3 +184,29 @@ def test_each_kind_of_change_is_applied_keeping_everything_else(name: str) -> No
     for kept in KEPT:
         assert kept in text or any(kept in g for g in case.gone), kept
     assert text.startswith("# Orders service: owned by the platform team.\n# Edit freely; `archc sync` keeps these comments.\n")
+
+
+def test_the_indentation_of_a_file_is_read_from_it() -> None:
+    from archc.sync.apply import guess_indent
+
+    assert guess_indent(ORDERS) == (2, 2)
+    assert guess_indent("a:\n    b: 1\nc:\n- x\n") == (4, 0)
+    assert guess_indent("# only\nresources: {}\n") == (2, 2)
+    assert guess_indent("a: &x  # why\n   b: 1\nl:\n    - 1\n") == (3, 4)
+
+
+def test_an_edited_line_keeps_the_gap_before_its_comment_and_untouched_lines_keep_theirs() -> None:
+    text = (
+        "archc: 1\naccounts: {a: {id: '111111111111', name: A, region: us-west-2}}\nresources:\n"
+        "  Q: {type: sqs_queue, label: A long label}   # why\n"
+        "  R: {type: sqs_queue} # same\n"
+        "  S: {type: sqs_queue}      # same\n"
+    )
+    a = load_text(text).architecture
+    b = load_text(text.replace("A long label", "X").replace("R: {type: sqs_queue}", "R: {type: sqs_queue, label: Longer label}")).architecture
+    out = apply([("m.yaml", text)], a, diff(a, b))["m.yaml"]
+    assert out.splitlines()[3:] == [
+        "  Q: {type: sqs_queue, label: X}   # why",  # the file's gap, not ruamel's column
+        "  R: {type: sqs_queue, label: Longer label} # same",  # a comment the file has twice: ruamel's choice
+        "  S: {type: sqs_queue}      # same",
+    ]
