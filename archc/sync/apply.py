@@ -385,8 +385,12 @@ def _replace_connection(docs: _Docs, old: Connection, new: Connection | None) ->
 
 
 def _connection_added(docs: _Docs, ch: ConnectionAdded, a: Architecture) -> None:
+    """To the file with its source's resource when that file lists connections, else to the first
+    file that does, else beside its source."""
     c = ch.connection
     name = docs.find("resources", c.source) or docs.file_for_account(ch.source_account, a)
+    if "connections" not in docs.docs[name]:
+        name = next((n for n in docs.names if "connections" in docs.docs[n]), name)
     docs.section(name, "connections", CommentedSeq).append(_flow_map(connection_data(c)))
 
 

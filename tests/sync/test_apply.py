@@ -19,6 +19,11 @@ from archc.sync import apply, diff
 HERE = Path(__file__).parent
 ORDERS = (HERE / "orders.yaml").read_text()
 COMMENTS = [line.split("#", 1)[1] for line in ORDERS.splitlines() if "#" in line]
+# the same model in two files: accounts, groups and connections in one, the resources in the other
+SPLIT = [
+    ("model/a.yaml", ORDERS.split("resources:\n")[0] + "connections:\n" + ORDERS.split("connections:\n")[1]),
+    ("model/b.yaml", "defaults: {account: prod}\nresources:\n" + ORDERS.split("resources:\n")[1].split("connections:\n")[0]),
+]
 KEPT = ["memory_mb: 2048", "retention_days: 7", "versioning: false", "purpose: logs and backups",
         "lint: {ignore: {ARC302: the log bucket policy admits prod}}", "name: orders", "defaults: {account: prod}"]
 
@@ -171,12 +176,13 @@ def apply_case(case: Case, files: list[tuple[str, str]] | None = None) -> tuple[
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_each_kind_of_change_is_applied_keeping_everything_else(name: str) -> None:
+@pytest.mark.parametrize("layout", ["one file", "two files"])
+def test_each_kind_of_change_is_applied_keeping_everything_else(name: str, layout: str) -> None:
     case = CASES[name]
-    changes, out = apply_case(case)
-    text = out["orders.yaml"]
-    print(text)
+    files = [("orders.yaml", ORDERS)] if layout == "one file" else SPLIT
+    changes, out = apply_case(case, files)
     assert changes == case.changes
+    text = "".join(out.get(n, t) for n, t in files)
     for line in case.lines:
         assert line in text.splitlines(), line
     for comment in COMMENTS:
@@ -184,6 +190,35 @@ def test_each_kind_of_change_is_applied_keeping_everything_else(name: str) -> No
     for kept in KEPT:
         assert kept in text or any(kept in g for g in case.gone), kept
     assert text.startswith("# Orders service: owned by the platform team.\n# Edit freely; `archc sync` keeps these comments.\n")
+    assert all(out[n] != t for n, t in files if n in out), "a file is written only when it changes"
+
+
+def test_in_a_directory_each_change_goes_to_the_file_that_holds_its_element() -> None:
+    touched = {name: sorted(apply_case(case, SPLIT)[1]) for name, case in CASES.items()}
+    a, b = "model/a.yaml", "model/b.yaml"
+    assert touched == {
+        "resource relabelled": [b],
+        "resource added": [b],
+        "resource added to another account": [b],
+        "resource removed with its edge": [a, b],
+        "resource retyped": [b],
+        "resource moved to another group": [b],
+        "resource reclassed and reshaped": [b],
+        "a drawn field changed": [b],
+        "group added": [a, b],
+        "group retitled and nested": [a],
+        "group removed": [a, b],
+        "account added": [a],
+        "account redirected and retitled": [a],
+        "account removed": [a, b],
+        "connection added": [a],
+        "connection removed": [a],
+        "connection relabelled in place": [a],
+        "connection verb changed in place": [a],
+        "connection styled in place": [a],
+        "strings the loader would misread are quoted": [a, b],
+        "diagram settings": [a],
+    }
 
 
 def test_the_indentation_of_a_file_is_read_from_it() -> None:
