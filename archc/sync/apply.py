@@ -163,9 +163,50 @@ def _set(m: Any, key: str, value: Any) -> None:
     """Set *key* of the map *m*; ``None`` or empty removes it."""
     if value is None or value == [] or value == {}:
         if key in m:
-            del m[key]
+            _delete(m, key)
         return
     m[key] = _node(value)
+
+
+def _end(owner: Any, key: Any) -> tuple[Any, Any]:
+    """The (collection, key) of the last line of entry *key* of *owner*: a block collection
+    ends with its last entry."""
+    value = owner[key]
+    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
+        return _end(value, list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1)
+    return owner, key
+
+
+def _line_comment(owner: Any, key: Any) -> Any:
+    """The comment token after the line of entry *key* (its text, and blank lines that follow)."""
+    entry = owner.ca.items.get(key)
+    slot = 2 if isinstance(owner, CommentedMap) else 0
+    return entry[slot] if entry and entry[slot] is not None else None
+
+
+def _delete(owner: Any, key: Any) -> None:
+    """Delete entry *key* of a map or list. The blank lines after the last entry of a section
+    (ruamel.yaml keeps them with that entry's comment) stay, with the entry that is now last."""
+    keys = list(owner) if isinstance(owner, CommentedMap) else list(range(len(owner)))
+    extra = ""
+    if len(keys) > 1 and key == keys[-1]:
+        token = _line_comment(*_end(owner, key))
+        if token is not None and "\n" in token.value:
+            extra = token.value[token.value.index("\n") + 1:]
+    prev = _end(owner, keys[-2]) if extra else None
+    del owner[key]
+    if prev is None:
+        return
+    token = _line_comment(*prev)
+    if token is not None:
+        token.value = token.value.rstrip("\n") + "\n" + extra
+        return
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    holder, k = prev
+    entry = holder.ca.items.setdefault(k, [None, None, None, None])
+    entry[2 if isinstance(holder, CommentedMap) else 0] = CommentToken("\n" + extra, CommentMark(0), None)
 
 
 # -- the documents --------------------------------------------------------------------------------
@@ -243,14 +284,14 @@ def _account_added(docs: _Docs, ch: AccountAdded) -> None:
 def _account_removed(docs: _Docs, ch: AccountRemoved) -> None:
     name = docs.find("accounts", ch.key)
     if name is not None:
-        del docs.section(name, "accounts")[ch.key]
+        _delete(docs.section(name, "accounts"), ch.key)
 
 
 def _account_changed(docs: _Docs, ch: AccountChanged) -> None:
     name = docs.find("accounts", ch.key) or docs.file_with("accounts")
     acct = docs.section(name, "accounts")[ch.key]
     if ch.after == ch.default:
-        acct.pop(ch.attr, None)
+        _set(acct, ch.attr, None)
     else:
         acct[ch.attr] = _node(ch.after)
 
@@ -263,7 +304,7 @@ def _group_added(docs: _Docs, ch: GroupAdded) -> None:
 def _group_removed(docs: _Docs, ch: GroupRemoved) -> None:
     name = docs.find("groups", ch.gid)
     if name is not None:
-        del docs.section(name, "groups")[ch.gid]
+        _delete(docs.section(name, "groups"), ch.gid)
 
 
 def _group_changed(docs: _Docs, ch: GroupChanged) -> None:
@@ -295,7 +336,7 @@ def _resource_map(docs: _Docs, rid: str) -> tuple[Any, Any]:
 
 def _resource_removed(docs: _Docs, ch: ResourceRemoved) -> None:
     sec, _ = _resource_map(docs, ch.rid)
-    del sec[ch.rid]
+    _delete(sec, ch.rid)
 
 
 def _resource_retyped(docs: _Docs, ch: ResourceRetyped, a: Architecture) -> None:
@@ -312,7 +353,7 @@ def _resource_retyped(docs: _Docs, ch: ResourceRetyped, a: Architecture) -> None
     drawn = {*DRAWN_FIELDS.get(ch.after.type, ()), *(f for t, f in NESTED_DRAWN if t == ch.after.type), *RESOURCE_DRAWN}
     for key in list(m):
         if key != "type" and (key not in fields or (key in drawn and key not in data)):
-            del m[key]
+            _delete(m, key)
     for key, value in data.items():
         if key == "account" and key not in m and _implied_account(docs, name, ch.after.account, a):
             continue
@@ -342,12 +383,12 @@ def _resource_items(docs: _Docs, ch: ResourceItemsChanged) -> None:
                 if getattr(x, k) == getattr(y, k):
                     continue
                 if getattr(y, k) == type(y).model_fields[k].default:
-                    item.pop(k, None)
+                    _set(item, k, None)
                 else:
                     item[k] = _node(getattr(y, k))
         return
     if not after:
-        m.pop(ch.field, None)
+        _set(m, ch.field, None)
         return
     m[ch.field] = CommentedSeq(_flow_map(x.model_dump(exclude_defaults=True, exclude_none=True, mode="json")) for x in after)
 
@@ -373,14 +414,14 @@ def _replace_connection(docs: _Docs, old: Connection, new: Connection | None) ->
             if _matches(raw, old):
                 docs.dirty.add(name)
                 if new is None:
-                    del seq[i]
+                    _delete(seq, i)
                     return
                 data = connection_data(new)
                 for key in ("verb", "label", "style"):
                     if key in data:
                         raw[key] = _node(data[key])
                     else:
-                        raw.pop(key, None)
+                        _set(raw, key, None)
                 return
 
 
@@ -397,7 +438,7 @@ def _connection_added(docs: _Docs, ch: ConnectionAdded, a: Architecture) -> None
 def _diagram_changed(docs: _Docs, ch: DiagramChanged) -> None:
     dm = docs.section(docs.file_with("diagram"), "diagram")
     if ch.after is None or ch.after == {}:
-        dm.pop(ch.attr, None)
+        _set(dm, ch.attr, None)
     else:
         dm[ch.attr] = CommentedMap((k, _node(v)) for k, v in ch.after.items()) if isinstance(ch.after, dict) else _node(ch.after)
 

@@ -221,6 +221,14 @@ def test_in_a_directory_each_change_goes_to_the_file_that_holds_its_element() ->
     }
 
 
+def test_the_blank_lines_after_a_removed_last_entry_stay() -> None:
+    _, out = apply_case(CASES["account removed"])
+    assert '  prod: {id: "111111111111", name: Prod, region: us-west-2}  # the production account\n\ngroups:\n' in out["orders.yaml"]
+    _, out = apply_case(Case([("  Compute:\n    title: Compute\n    account: prod\n", ""), ("    group: Compute\n", ""), (", group: Compute", "")], [], []))
+    assert "  Data: {title: Data stores, account: prod}\n\nresources:\n" in out["orders.yaml"]
+    assert "# the compute tier" not in out["orders.yaml"]  # the comment above an entry goes with it
+
+
 def test_the_indentation_of_a_file_is_read_from_it() -> None:
     from archc.sync.apply import guess_indent
 
