@@ -213,21 +213,40 @@ def _delete(owner: Any, key: Any) -> None:
 
 
 class _Docs:
-    """The parsed files of one model, and which of them a change touched."""
+    """The files of one model, and which of them a change touched. A file is parsed in round-trip
+    mode (slow: pure Python) only when a change edits it; questions about the others (which file
+    holds X?) are answered from a fast plain parse."""
 
     def __init__(self, texts: list[tuple[str, str]]) -> None:
         self.names = [name for name, _ in texts]
         self.originals = dict(texts)
-        self.yamls = {name: _yaml(text) for name, text in texts}
-        self.docs: dict[str, Any] = {}
-        for name, text in texts:
-            doc = self.yamls[name].load(text)
-            self.docs[name] = doc if doc is not None else CommentedMap()
+        self.yamls: dict[str, YAML] = {}
+        self.docs: dict[str, Any] = {}  # round-trip documents, parsed on first edit
+        self.plain: dict[str, Any] = {}
         self.dirty: set[str] = set()
 
+    def doc(self, name: str) -> Any:
+        """File *name* in round-trip mode, to edit."""
+        if name not in self.docs:
+            self.yamls[name] = _yaml(self.originals[name])
+            doc = self.yamls[name].load(self.originals[name])
+            self.docs[name] = doc if doc is not None else CommentedMap()
+        return self.docs[name]
+
+    def view(self, name: str) -> Any:
+        """File *name* to read: its round-trip document once edited, else a plain parse."""
+        if name in self.docs:
+            return self.docs[name]
+        if name not in self.plain:
+            import yaml
+
+            data = yaml.load(self.originals[name], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            self.plain[name] = data if isinstance(data, dict) else {}
+        return self.plain[name]
+
     def section(self, name: str, key: str, kind: type = CommentedMap) -> Any:
-        """The top-level *key* of file *name* (made when missing); the file is now dirty."""
-        doc = self.docs[name]
+        """The top-level *key* of file *name* (made when missing), to edit; the file is now dirty."""
+        doc = self.doc(name)
         if doc.get(key) is None:
             doc[key] = kind()
         self.dirty.add(name)
@@ -236,20 +255,20 @@ class _Docs:
     def find(self, key: str, item: str) -> str | None:
         """The file whose top-level *key* map holds *item*."""
         for name in self.names:
-            sec = self.docs[name].get(key)
+            sec = self.view(name).get(key)
             if isinstance(sec, dict) and item in sec:
                 return name
         return None
 
     def default_account(self, name: str) -> str | None:
-        d = self.docs[name].get("defaults")
+        d = self.view(name).get("defaults")
         return d.get("account") if isinstance(d, dict) else None
 
     def file_for_account(self, account: str | None, a: Architecture) -> str:
         """Where a new element of *account* goes: the file with that account's resources, else the
         file whose defaults name it, else the first file with resources, else the first file."""
         for name in self.names:
-            sec = self.docs[name].get("resources")
+            sec = self.view(name).get("resources")
             if isinstance(sec, dict) and any(r in a.resources and a.resources[r].account == account for r in sec):
                 return name
         for name in self.names:
@@ -259,13 +278,13 @@ class _Docs:
 
     def file_with(self, key: str) -> str:
         """The first file with a top-level *key*, else the first file."""
-        return next((name for name in self.names if key in self.docs[name]), self.names[0])
+        return next((name for name in self.names if key in self.view(name)), self.names[0])
 
     def texts(self) -> dict[str, str]:
         out = {}
         for name in sorted(self.dirty):
             buf = io.StringIO()
-            self.yamls[name].dump(self.docs[name], buf)
+            self.yamls[name].dump(self.doc(name), buf)
             original = self.originals[name]
             text = _restore_comment_gaps(_rejoin_anchor_comments(buf.getvalue(), original), original)
             if original and not original.endswith("\n"):
@@ -407,22 +426,23 @@ def _replace_connection(docs: _Docs, old: Connection, new: Connection | None) ->
     """Remove the first entry that says *old*, or (with *new*) edit it in place: the keys the
     diagram cannot show (lint settings) and a comment after the entry stay."""
     for name in docs.names:
-        seq = docs.docs[name].get("connections")
+        seq = docs.view(name).get("connections")
         if not isinstance(seq, list):
             continue
-        for i, raw in enumerate(seq):
-            if _matches(raw, old):
-                docs.dirty.add(name)
-                if new is None:
-                    _delete(seq, i)
-                    return
-                data = connection_data(new)
-                for key in ("verb", "label", "style"):
-                    if key in data:
-                        raw[key] = _node(data[key])
-                    else:
-                        _set(raw, key, None)
-                return
+        i = next((i for i, raw in enumerate(seq) if _matches(raw, old)), None)
+        if i is None:
+            continue
+        seq = docs.section(name, "connections", CommentedSeq)
+        if new is None:
+            _delete(seq, i)
+            return
+        raw, data = seq[i], connection_data(new)
+        for key in ("verb", "label", "style"):
+            if key in data:
+                raw[key] = _node(data[key])
+            else:
+                _set(raw, key, None)
+        return
 
 
 def _connection_added(docs: _Docs, ch: ConnectionAdded, a: Architecture) -> None:
@@ -430,8 +450,8 @@ def _connection_added(docs: _Docs, ch: ConnectionAdded, a: Architecture) -> None
     file that does, else beside its source."""
     c = ch.connection
     name = docs.find("resources", c.source) or docs.file_for_account(ch.source_account, a)
-    if "connections" not in docs.docs[name]:
-        name = next((n for n in docs.names if "connections" in docs.docs[n]), name)
+    if "connections" not in docs.view(name):
+        name = next((n for n in docs.names if "connections" in docs.view(n)), name)
     docs.section(name, "connections", CommentedSeq).append(_flow_map(connection_data(c)))
 
 
