@@ -79,21 +79,22 @@ def _yaml(text: str) -> YAML:
     return y
 
 
-_ANCHOR_COMMENT = re.compile(r"(&[\w.-]+)\n[ \t]+(#[^\n]*)")
+_COMMENT_GAP = re.compile(r"(?<=\S)( +)(#[^\n]*)$", re.MULTILINE)
+_SPLIT_COMMENT = re.compile(r"^([ \t]*[^\s#][^\n]*?(?::|&[\w.-]+))\n[ \t]+(#[^\n]*)$", re.MULTILINE)
 
 
 def _rejoin_anchor_comments(text: str, original: str) -> str:
-    """ruamel.yaml moves a comment after an anchor (`key: &a  # why`) to a line of its own; put
-    it back where the original file had it."""
+    """ruamel.yaml moves a comment after an anchor (`key: &a  # why`) to a line of its own, and so
+    it does when the anchor goes (its last alias removed): put it back at the end of the line, where
+    the file had it (when the file has that comment after something, not on a line of its own)."""
+    after_content = {m.group(2) for m in _COMMENT_GAP.finditer(original)}
 
     def repl(m: re.Match[str]) -> str:
-        joined = f"{m.group(1)}  {m.group(2)}"
-        return joined if joined in original else m.group(0)
+        return f"{m.group(1)}  {m.group(2)}" if m.group(2) in after_content else m.group(0)
 
-    return _ANCHOR_COMMENT.sub(repl, text)
+    return _SPLIT_COMMENT.sub(repl, text)
 
 
-_COMMENT_GAP = re.compile(r"(?<=\S)( +)(#[^\n]*)$", re.MULTILINE)
 
 
 def _restore_comment_gaps(text: str, original: str) -> str:
@@ -165,7 +166,31 @@ def _set(m: Any, key: str, value: Any) -> None:
         if key in m:
             _delete(m, key)
         return
+    old = m.get(key)
+    if isinstance(value, (list, tuple)) and isinstance(old, CommentedSeq) and not old.fa.flow_style():
+        if old.anchor.value is None:  # a block list: edited item by item, its comments stay
+            _edit_list(old, list(value))
+            return
+        seq = CommentedSeq(_node(x) for x in value)  # the anchored list stays, with the aliases
+        seq.fa.set_block_style()
+        m[key] = seq
+        return
     m[key] = _node(value)
+
+
+def _edit_list(seq: CommentedSeq, new: list[Any]) -> None:
+    """Turn *seq* into *new* with the fewest deletions and insertions (from the end, so that
+    the positions of what is still to edit hold)."""
+    import difflib
+
+    ops = difflib.SequenceMatcher(a=list(seq), b=new, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in reversed(ops):
+        if tag == "equal":
+            continue
+        for i in reversed(range(i1, i2)):
+            _delete(seq, i)
+        for offset, x in enumerate(new[j1:j2]):
+            seq.insert(i1 + offset, _node(x))
 
 
 def _end(owner: Any, key: Any) -> tuple[Any, Any]:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 BOM = b"\xef\xbb\xbf"
+LOCK_WAIT_S = 10.0  # how long a sync waits for another sync of the same model
 
 
 class SyncError(Exception):
@@ -76,10 +77,11 @@ def read_files(names: list[str]) -> list[ModelFile]:
 
 
 @contextlib.contextmanager
-def locked(model: str, wait: float = 10.0) -> Iterator[str]:
+def locked(model: str, wait: float | None = None) -> Iterator[str]:
     """Hold the sync lock of the model at *model* (a file or a directory): an advisory lock on the
     model's directory (the directory itself, so no lock file is left behind); yields its path.
-    Waits up to *wait* seconds for another sync to finish, then gives up (`SyncError`)."""
+    Waits up to *wait* seconds (default `LOCK_WAIT_S`) for another sync to finish, then gives up
+    (`SyncError`)."""
     import fcntl
 
     directory = model if os.path.isdir(model) else os.path.dirname(os.path.abspath(model))
@@ -88,7 +90,7 @@ def locked(model: str, wait: float = 10.0) -> Iterator[str]:
     except OSError as exc:
         raise SyncError(f"{model}: cannot lock {directory}: {exc.strerror or exc}; nothing was written") from exc
     try:
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + (LOCK_WAIT_S if wait is None else wait)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

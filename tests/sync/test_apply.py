@@ -253,3 +253,57 @@ def test_an_edited_line_keeps_the_gap_before_its_comment_and_untouched_lines_kee
         "  R: {type: sqs_queue, label: Longer label} # same",  # a comment the file has twice: ruamel's choice
         "  S: {type: sqs_queue}      # same",
     ]
+
+
+ANCHORED = """\
+archc: 1
+accounts: {prod: {id: '111111111111', name: Prod, region: us-west-2}}
+resources:
+  VPC: {type: vpc, cidr: 10.0.0.0/16}
+  PRIV_A: {type: subnet, vpc: VPC, tier: private, cidr: 10.0.1.0/24, az: us-west-2a}
+  PRIV_B: {type: subnet, vpc: VPC, tier: private, cidr: 10.0.2.0/24, az: us-west-2b}
+  ROLE: {type: iam_role}
+  FN1:
+    type: lambda_function
+    role: ROLE
+    subnets: &private  # both private subnets
+      - PRIV_A
+      - PRIV_B
+  FN2: {type: lambda_function, role: ROLE, subnets: *private}
+"""
+
+
+@pytest.mark.parametrize(("edit", "kept"), [
+    # FN2 still shares FN1's list: anchor, alias and the comment after the anchor stay
+    (("ROLE: {type: iam_role}", "ROLE: {type: iam_role, label: Role}"),
+     "    subnets: &private  # both private subnets\n      - PRIV_A\n      - PRIV_B\n  FN2: {type: lambda_function, role: ROLE, subnets: *private}\n"),
+    # FN2 has a list of its own now: the anchor goes with its last alias, the comment stays on its line
+    (("subnets: *private", "subnets: [PRIV_A]"),
+     "    subnets:  # both private subnets\n      - PRIV_A\n      - PRIV_B\n  FN2: {type: lambda_function, role: ROLE, subnets: [PRIV_A]}\n"),
+    # FN1's list changes, FN2's does not: FN2 keeps the old list
+    (("subnets: &private  # both private subnets\n      - PRIV_A\n      - PRIV_B\n", "subnets: [PRIV_B]\n"),
+     "    subnets:  # both private subnets\n      - PRIV_B\n  FN2: {type: lambda_function, role: ROLE, subnets: [PRIV_A, PRIV_B]}\n"),
+])
+def test_anchors_aliases_and_the_comment_after_an_anchor_survive(edit: tuple[str, str], kept: str) -> None:
+    edited = ANCHORED.replace(*edit)
+    if "&private" not in edited:
+        edited = edited.replace("*private", "[PRIV_A, PRIV_B]")
+    a, b = load_text(ANCHORED).architecture, load_text(edited).architecture
+    changes = diff(a, b)
+    assert len(changes) == 1
+    text = apply([("m.yaml", ANCHORED)], a, changes)["m.yaml"]
+    assert diff(load_text(text).architecture, b) == []
+    assert text.endswith(kept)
+
+
+def test_a_block_list_is_edited_item_by_item_keeping_its_comments() -> None:
+    text = ANCHORED.replace("subnets: &private  # both private subnets\n      - PRIV_A\n      - PRIV_B\n",
+                            "subnets:\n      - PRIV_A  # the first\n      - PRIV_B  # the second\n").replace("subnets: *private", "subnets: [PRIV_A]")
+    a = load_text(text).architecture
+    b = load_text(text.replace("      - PRIV_A  # the first\n", "")).architecture
+    out = apply([("m.yaml", text)], a, diff(a, b))["m.yaml"]
+    assert "    subnets:\n      - PRIV_B  # the second\n  FN2:" in out
+    b = load_text(text.replace("      - PRIV_B  # the second\n", "      - PRIV_B  # the second\n      - PRIV_C\n")
+                  .replace("  ROLE:", "  PRIV_C: {type: subnet, vpc: VPC, tier: private, cidr: 10.0.3.0/24, az: us-west-2c}\n  ROLE:")).architecture
+    out = apply([("m.yaml", text)], a, diff(a, b))["m.yaml"]
+    assert "    subnets:\n      - PRIV_A  # the first\n      - PRIV_B  # the second\n      - PRIV_C\n  FN2:" in out

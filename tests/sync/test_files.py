@@ -249,6 +249,18 @@ def test_a_second_sync_waits_for_the_lock_then_gives_up(tmp_path: Path) -> None:
         pass
 
 
+def test_the_cli_says_so_when_another_sync_holds_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = tmp_path / "orders.yaml"
+    model.write_text(ORDERS)
+    monkeypatch.setattr(sync_files, "LOCK_WAIT_S", 0.1)
+    with locked(str(model)):
+        code, out, err = sync(tmp_path, model)
+        assert (code, out, err) == (2, "", f"archc: {model}: another archc sync is writing this model; nothing was written; try again\n")
+        mmd = tmp_path / "edited.mmd"
+        assert run("sync", str(mmd), str(model), "--check")[0] == 1  # --check writes nothing: it takes no lock
+    assert model.read_text() == ORDERS
+
+
 def test_two_concurrent_syncs_run_one_after_the_other_and_lose_nothing_silently(tmp_path: Path) -> None:
     """Two processes sync two different edits of one model at once. The lock makes the second read
     what the first wrote, so its diff says it undoes the first edit (the diagram is what the model
