@@ -291,3 +291,14 @@ def test_two_concurrent_syncs_run_one_after_the_other_and_lose_nothing_silently(
     assert outs in ({"bucket": bucket, "queue": queue + undo_bucket}, {"queue": queue, "bucket": undo_queue + bucket})  # diagram order
     last = "queue" if outs["queue"] != queue else "bucket"
     assert run("sync", str(tmp_path / f"{last}.mmd"), str(model), "--check")[0] == 0
+
+
+def test_a_model_that_does_not_load_is_reported_as_every_command_reports_it(tmp_path: Path) -> None:
+    mmd = tmp_path / "d.mmd"
+    mmd.write_text(render(build_view(load_text(ORDERS).architecture)))
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(ORDERS.replace("role: ROLE", "role: NOPE"))
+    for model in (broken, tmp_path / "empty"):
+        if model.name == "empty":
+            model.mkdir()
+        assert run("sync", str(mmd), str(model)) == run("lint", str(model))[:1] + ("", run("lint", str(model))[2])
