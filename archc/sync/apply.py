@@ -113,10 +113,13 @@ def _restore_comment_gaps(text: str, original: str) -> str:
 
 
 def _reads_back(text: str, value: str) -> bool:
+    """Whether both YAML 1.1 parsers the loader may use (libyaml's and PyYAML's own; they differ
+    on ``0?`` in a flow map) read *text* as the probe `_scalar` wrote."""
     import yaml
 
+    loaders = [yaml.SafeLoader, *([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])]
     try:
-        return bool(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == {"k": value})
+        return all(yaml.load(text, Loader=loader) == {"k": value, "l": [value, value], "m": value} for loader in loaders)
     except yaml.YAMLError:
         return False
 
@@ -131,7 +134,7 @@ def _scalar(value: str) -> Any:
     ruamel.yaml writes YAML 1.2, whose plain scalars are a little wider (``label: :0`` in a
     flow map), so a string the loader would misread is quoted."""
     buf = io.StringIO()
-    _FLOW.dump({"k": value}, buf)
+    _FLOW.dump({"k": value, "l": [value, value], "m": value}, buf)  # followed by ',', ']' and '}'
     if _reads_back(buf.getvalue(), value):
         return value
     if value.isprintable():

@@ -8,10 +8,14 @@ edited lines read as a person would have written them.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from archc.model.loader import load_text, load_texts
 from archc.sync import apply, diff
@@ -307,3 +311,31 @@ def test_a_block_list_is_edited_item_by_item_keeping_its_comments() -> None:
                   .replace("  ROLE:", "  PRIV_C: {type: subnet, vpc: VPC, tier: private, cidr: 10.0.3.0/24, az: us-west-2c}\n  ROLE:")).architecture
     out = apply([("m.yaml", text)], a, diff(a, b))["m.yaml"]
     assert "    subnets:\n      - PRIV_A  # the first\n      - PRIV_B  # the second\n      - PRIV_C\n  FN2:" in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufeff"), min_size=1, max_size=20))
+def test_any_string_sync_writes_reads_back_as_written(value: str) -> None:
+    """Labels and titles come from diagrams: whatever they say, the loader reads back the same."""
+    import yaml
+
+    from archc.sync.apply import _node
+
+    m = _node({"a": value, "b": [value], "c": {"d": value}})
+    buf = io.StringIO()
+    YAML().dump({"k": m}, buf)
+    for loader in (yaml.SafeLoader, yaml.CSafeLoader):
+        assert yaml.load(buf.getvalue(), Loader=loader) == {"k": {"a": value, "b": [value], "c": {"d": value}}}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([2, 3, 4]), st.sampled_from([0, 2]), st.dictionaries(st.sampled_from("abcde"), st.integers(0, 9), max_size=3),
+       st.lists(st.integers(0, 9), min_size=1, max_size=3))
+def test_the_indentation_guess_finds_what_wrote_the_file(mapping: int, offset: int, extra: dict[str, int], items: list[int]) -> None:
+    from archc.sync.apply import guess_indent
+
+    y = YAML()
+    y.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    buf = io.StringIO()
+    y.dump({"top": {**extra, "inner": items}, "other": 1}, buf)
+    assert guess_indent(buf.getvalue()) == (mapping, offset), buf.getvalue()
