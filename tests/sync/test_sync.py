@@ -314,4 +314,5 @@ def test_sync_of_an_edited_diagram_says_what_the_diagram_says(data: dict[str, An
     drawn, _ = infer(parse(render(build_view(b))), base=a)
     text = apply([("orders.yaml", ORDERS)], a, diff(a, drawn)).get("orders.yaml", ORDERS)
     assert diff(load_text(text).architecture, drawn) == []
-    assert render(build_view(load_text(text).architecture)) == render(build_view(b))
+    # the same drawing, but for the order of edges: an edge edited in place keeps its place
+    assert sorted(render(build_view(load_text(text).architecture)).splitlines()) == sorted(render(build_view(b)).splitlines())
