@@ -323,7 +323,9 @@ def test_any_string_sync_writes_reads_back_as_written(value: str) -> None:
 
     m = _node({"a": value, "b": [value], "c": {"d": value}})
     buf = io.StringIO()
-    YAML().dump({"k": m}, buf)
+    y = YAML()
+    y.width = 4096  # as sync writes: no folded lines
+    y.dump({"k": m}, buf)
     for loader in (yaml.SafeLoader, yaml.CSafeLoader):
         assert yaml.load(buf.getvalue(), Loader=loader) == {"k": {"a": value, "b": [value], "c": {"d": value}}}
 
