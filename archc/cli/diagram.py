@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -253,13 +254,34 @@ def sync(diagram_path: str, model: str, block: int | None, check: bool) -> None:
       archc sync docs/architecture.md examples/sagebrush
       archc sync edited.mmd model.yaml --check
     """
+    from archc.sync.files import SyncError, locked
+
+    try:
+        with contextlib.nullcontext() if check else locked(model):
+            _sync(diagram_path, model, block, check)
+    except SyncError as exc:
+        fail(str(exc))
+
+
+def _sync(diagram_path: str, model: str, block: int | None, check: bool) -> None:
+    """Read the model once, diff, apply, check that the result loads, commit every file or none.
+    Without --check it runs under the model's lock, so a second sync reads what this one wrote."""
     from archc.diagnostics import ModelError
-    from archc.model.loader import load_texts
+    from archc.model.loader import load_texts, model_files
     from archc.sync import apply, diff_text
     from archc.sync import diff as semantic_diff
+    from archc.sync.files import commit, read_files
 
-    loaded = load_model(model)
-    base = loaded.architecture
+    names = model_files(model) if os.path.exists(model) else []
+    if not names:
+        load_model(model)  # says why, as every command does
+    files = read_files(names)  # each file read once, and only regular files
+    texts = [(f.name, f.text) for f in files]
+    try:
+        base = load_texts(texts).architecture  # what was read is what is diffed, edited and checked unchanged
+    except ModelError as exc:
+        n = len(exc.diagnostics)
+        fail(f"{model}: {n} error{'s' if n != 1 else ''} in the model; nothing was done", exc.diagnostics)
     new, _report = import_diagram(diagram_path, block, base=base, writes=True)
     changes = semantic_diff(base, new)
     click.echo(diff_text(changes), nl=False)
@@ -268,21 +290,14 @@ def sync(diagram_path: str, model: str, block: int | None, check: bool) -> None:
         return
     if check:
         sys.exit(EXIT_FINDINGS)
-    texts = []
-    for name in loaded.files:
-        with open(name, encoding="utf-8") as fh:
-            texts.append((name, fh.read()))
-    updated = apply(texts, base, new, changes)
-    merged = [(name, updated.get(name, text)) for name, text in texts]
+    updated = apply(texts, base, changes)
     try:
-        result = load_texts(merged)
+        result = load_texts([(name, updated.get(name, text)) for name, text in texts])
     except ModelError as exc:
         fail(f"{model}: the synced model would not load; nothing was written", exc.diagnostics)
     from archc.rules.engine import run_rules
 
     n = len(run_rules(result.architecture))
     click.echo(f"lint: {n} finding{'s' if n != 1 else ''} in the synced model (run `archc lint {model}`)", err=True)
-    for name, text in merged:
-        if name in updated:
-            write_atomic(name, text)
-            click.echo(f"updated {name}", err=True)
+    for name in commit(files, updated):
+        click.echo(f"updated {name}", err=True)

@@ -1,12 +1,20 @@
-"""Semantic diff and sync: what changes, and that the model file keeps everything else."""
+"""Semantic diff and sync end to end (diagram → model → diff → apply): what changes, and that the
+model file keeps everything else; with property tests over random edits of a realistic model."""
 
 from __future__ import annotations
 
+import copy
 import shutil
+import string
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+from archc.diagnostics import ModelError
 from archc.emitters.mermaid import render
 from archc.emitters.views import build_view
 from archc.importers.infer import DiagramError, infer
@@ -42,7 +50,7 @@ def synced(edited: str) -> tuple[str, list[str]]:
     base = load_text(MODEL, "m.yaml").architecture
     new, _ = infer(parse(edited), base=base)
     changes = diff(base, new)
-    out = apply([("m.yaml", MODEL)], base, new, changes)
+    out = apply([("m.yaml", MODEL)], base, changes)
     return out.get("m.yaml", MODEL), [c.text() for c in changes]
 
 
@@ -97,7 +105,7 @@ def test_sync_of_a_directory_puts_new_resources_beside_their_account(tmp_path: P
     changes = diff(base.architecture, new)
     assert [c.text() for c in changes] == ["+ resource HK_QUEUE: sqs_queue 'SQS: hk'"]
     texts = [(f, Path(f).read_text()) for f in base.files]
-    out = apply(texts, base.architecture, new, changes)
+    out = apply(texts, base.architecture, changes)
     assert list(out) == [str(model / "housekeeping.yaml")]
     assert "  HK_QUEUE: {type: sqs_queue, label: 'SQS: hk'}\n" in out[str(model / "housekeeping.yaml")]
     merged = [(f, out.get(f, t)) for f, t in texts]
@@ -141,7 +149,7 @@ def nested_sync(edit: dict[str, str]) -> tuple[list[str], str]:
         d = d.replace(old, new)
     b, _ = infer(parse(d), base=base)
     changes = diff(base, b)
-    text = apply([("m.yaml", NESTED)], base, b, changes).get("m.yaml", NESTED)
+    text = apply([("m.yaml", NESTED)], base, changes).get("m.yaml", NESTED)
     load_text(text)  # the result loads
     return [c.text() for c in changes], text
 
@@ -193,3 +201,118 @@ def test_group_classes_and_the_title_are_synced() -> None:
     assert changes == ["~ group Data: classes [] → ['hot']", "~ diagram title: None → 'Orders'"]
     assert "  Data: {title: Data stores, account: prod, classes: [hot]}\n" in text
     assert load_text(text).architecture.diagram.title == "Orders"
+
+
+# -- properties -----------------------------------------------------------------------------------
+
+ORDERS = (Path(__file__).parent / "orders.yaml").read_text()
+ORDERS_DATA = yaml.safe_load(ORDERS)
+LEAVES = ("sqs_queue", "s3_bucket", "sns_topic")  # types with no field a diagram must draw
+WORDS = st.text(alphabet=string.ascii_letters + string.digits + " :-'#&/()", min_size=1, max_size=14).map(str.strip).filter(bool)
+
+
+def _drop_resource(d: dict[str, Any], rid: str) -> None:
+    d["resources"].pop(rid, None)
+    d["connections"] = [c for c in d["connections"] if rid not in (c["from"], c["to"])]
+
+
+@st.composite
+def edited_models(draw: st.DrawFn) -> dict[str, Any]:
+    """ORDERS with a few random edits of what a diagram shows (as data)."""
+    d = copy.deepcopy(ORDERS_DATA)
+    for _ in range(draw(st.integers(1, 5))):
+        rids = sorted(d["resources"])
+        kind = draw(st.sampled_from([
+            "relabel", "regroup", "add", "remove", "retype", "connect", "disconnect", "edge label", "group title", "group add", "title", "account",
+        ]))
+        if kind == "relabel" and rids:
+            d["resources"][draw(st.sampled_from(rids))]["label"] = draw(WORDS)
+        elif kind == "regroup" and rids:
+            res = d["resources"][draw(st.sampled_from(rids))]
+            gid = draw(st.sampled_from([None, *sorted(d["groups"])]))
+            if gid is None:
+                res.pop("group", None)
+            elif res.get("account", "prod") == "prod":
+                res["group"] = gid
+        elif kind == "add":
+            rid = f"NEW{len(d['resources'])}"
+            res: dict[str, Any] = {"type": draw(st.sampled_from(LEAVES))}
+            if draw(st.booleans()):
+                res["label"] = draw(WORDS)
+            if draw(st.booleans()):
+                res["account"] = "shared"
+            elif d["groups"] and draw(st.booleans()):
+                res["group"] = draw(st.sampled_from(sorted(d["groups"])))
+            d["resources"][rid] = res
+        elif kind == "remove":
+            candidates = [r for r in rids if d["resources"][r]["type"] in LEAVES]
+            if candidates:
+                _drop_resource(d, draw(st.sampled_from(candidates)))
+        elif kind == "retype":
+            candidates = [r for r in rids if d["resources"][r]["type"] in LEAVES]
+            if candidates:
+                rid = draw(st.sampled_from(candidates))
+                res = d["resources"][rid]
+                # the verbs of its edges may not fit the new type
+                d["connections"] = [c for c in d["connections"] if rid not in (c["from"], c["to"]) or c["verb"] == "relates"]
+                kept = {k: v for k, v in res.items() if k in ("label", "group", "account")}
+                res.clear()
+                res.update({"type": draw(st.sampled_from(LEAVES)), **kept})
+        elif kind == "connect" and rids:
+            conn = {"from": draw(st.sampled_from(rids)), "to": draw(st.sampled_from(rids)), "verb": "relates", "label": draw(WORDS)}
+            if conn["from"] != conn["to"]:
+                d["connections"].append(conn)
+        elif kind == "disconnect" and d["connections"]:
+            d["connections"].pop(draw(st.integers(0, len(d["connections"]) - 1)))
+        elif kind == "edge label":
+            relates = [c for c in d["connections"] if c["verb"] == "relates"]
+            if relates:
+                draw(st.sampled_from(relates))["label"] = draw(WORDS)
+        elif kind == "group title" and d["groups"]:
+            d["groups"][draw(st.sampled_from(sorted(d["groups"])))]["title"] = draw(WORDS)
+        elif kind == "group add":
+            d["groups"][f"G{len(d['groups'])}"] = {"title": draw(WORDS), "account": "prod"}
+        elif kind == "title":
+            d.setdefault("diagram", {})["title"] = draw(WORDS)
+        elif kind == "account":
+            d["accounts"]["prod"]["direction"] = draw(st.sampled_from(["LR", "TB", "RL"]))
+    return d
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_models())
+def test_sync_of_any_edit_loads_to_the_edited_model_and_keeps_the_comments(data: dict[str, Any]) -> None:
+    try:
+        b = load_text(yaml.safe_dump(data, sort_keys=False)).architecture
+    except ModelError:
+        assume(False)
+        raise
+    a = load_text(ORDERS, "orders.yaml").architecture
+    changes = diff(a, b)
+    text = apply([("orders.yaml", ORDERS)], a, changes).get("orders.yaml", ORDERS)
+    result = load_text(text).architecture
+    assert diff(result, b) == [], text
+    assert text.startswith("# Orders service: owned by the platform team.\n# Edit freely; `archc sync` keeps these comments.\n")
+    assert ("memory_mb: 2048  # the diagram cannot show this" in text) == ("FN" in b.resources)
+    # and that file's diagram, synced back onto it, changes nothing: not a byte
+    d = render(build_view(result))
+    again, _ = infer(parse(d), base=result)
+    assert diff(result, again) == []
+    assert apply([("orders.yaml", text)], result, []) == {}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_models())
+def test_sync_of_an_edited_diagram_says_what_the_diagram_says(data: dict[str, Any]) -> None:
+    """From the diagram side: draw M', sync it onto M's file, and the file says what M' drew."""
+    try:
+        b = load_text(yaml.safe_dump(data, sort_keys=False)).architecture
+    except ModelError:
+        assume(False)
+        raise
+    a = load_text(ORDERS, "orders.yaml").architecture
+    drawn, _ = infer(parse(render(build_view(b))), base=a)
+    text = apply([("orders.yaml", ORDERS)], a, diff(a, drawn)).get("orders.yaml", ORDERS)
+    assert diff(load_text(text).architecture, drawn) == []
+    # the same drawing, but for the order of edges: an edge edited in place keeps its place
+    assert sorted(render(build_view(load_text(text).architecture)).splitlines()) == sorted(render(build_view(b)).splitlines())
