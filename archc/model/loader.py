@@ -298,19 +298,29 @@ class _Builder:
     def _check_references(self) -> None:
         # ids of resources that failed validation still count, so one mistake is reported once
         types_by_id = {rid: str(raw.get("type")) for rid, (raw, _) in self.raw_resources.items()}
+        # an undefined name is one mistake however many resources use it: one error, at the first use
+        missing: dict[tuple[str, str], list[tuple[str, Diagnostic]]] = {}
+
+        def undefined(kind: str, name: str, user: str, diagnostic: Diagnostic) -> None:
+            missing.setdefault((kind, name), []).append((user, diagnostic))
+
         for rid, res in self.resources.items():
             path: Path = ("resources", rid)
             owner = f"resource '{rid}' ({res.type})"
             for site in iter_refs(res):
                 problem = check_ref(site, path, types_by_id, owner)
-                if problem:
+                if problem and problem.code == "ARC104":
+                    undefined("resource", site.target, f"resource '{rid}'", problem)
+                elif problem:
                     self.problems.append(problem)
             if res.account is not None and res.account not in self.accounts and res.account not in self.broken_accounts:
-                self._error("ARC104", (*path, "account"), f"{owner}: account '{res.account}' is not defined{did_you_mean(res.account, self.accounts)}",
-                            "accounts are defined under `accounts:`")
+                undefined("account", res.account, f"resource '{rid}'", Diagnostic(
+                    "ARC104", f"{owner}: account '{res.account}' is not defined{did_you_mean(res.account, self.accounts)}",
+                    (*path, "account"), help="accounts are defined under `accounts:`"))
             if res.group is not None and res.group not in self.groups and res.group not in self.broken_groups:
-                self._error("ARC104", (*path, "group"), f"{owner}: group '{res.group}' is not defined{did_you_mean(res.group, self.groups)}",
-                            "groups are defined under `groups:`")
+                undefined("group", res.group, f"resource '{rid}'", Diagnostic(
+                    "ARC104", f"{owner}: group '{res.group}' is not defined{did_you_mean(res.group, self.groups)}",
+                    (*path, "group"), help="groups are defined under `groups:`"))
             az = getattr(res, "az", None)
             if az is not None:
                 region = res.region or (self.accounts[res.account].region if res.account in self.accounts else None)
@@ -321,7 +331,9 @@ class _Builder:
             owner = f"resource '{rid}' ({raw['type']})"
             for site in iter_raw_refs(RESOURCE_CLASSES[raw["type"]], raw):
                 problem = check_ref(site, ("resources", rid), types_by_id, owner)
-                if problem:
+                if problem and problem.code == "ARC104":
+                    undefined("resource", site.target, f"resource '{rid}'", problem)
+                elif problem:
                     self.problems.append(problem)
         for i, conn in enumerate(self.connections):
             if conn is _PLACEHOLDER:
@@ -331,17 +343,27 @@ class _Builder:
                 ends = [("from", conn.source), ("to", conn.target)]
             for end, rid in ends:
                 if isinstance(rid, str) and rid not in types_by_id:
-                    self._error("ARC104", ("connections", i, end),
-                                f"connection #{i + 1}: '{end}' refers to '{rid}', which is not a resource{did_you_mean(rid, types_by_id)}",
-                                "use the id of a resource defined under `resources`")
+                    undefined("resource", rid, f"connection #{i + 1}", Diagnostic(
+                        "ARC104", f"connection #{i + 1}: '{end}' refers to '{rid}', which is not a resource{did_you_mean(rid, types_by_id)}",
+                        ("connections", i, end), help="use the id of a resource defined under `resources`"))
         for gid, grp in self.groups.items():
             if grp.parent is not None and grp.parent not in self.groups and grp.parent not in self.broken_groups:
-                self._error("ARC104", ("groups", gid, "parent"), f"group '{gid}': parent '{grp.parent}' is not a group{did_you_mean(grp.parent, self.groups)}")
+                undefined("group", grp.parent, f"group '{gid}'", Diagnostic(
+                    "ARC104", f"group '{gid}': parent '{grp.parent}' is not a group{did_you_mean(grp.parent, self.groups)}", ("groups", gid, "parent")))
             if grp.account is not None and grp.account not in self.accounts and grp.account not in self.broken_accounts:
-                self._error("ARC104", ("groups", gid, "account"), f"group '{gid}': account '{grp.account}' is not defined{did_you_mean(grp.account, self.accounts)}")
+                undefined("account", grp.account, f"group '{gid}'", Diagnostic(
+                    "ARC104", f"group '{gid}': account '{grp.account}' is not defined{did_you_mean(grp.account, self.accounts)}", ("groups", gid, "account")))
             if grp.resource is not None and grp.resource not in types_by_id:
-                self._error("ARC104", ("groups", gid, "resource"), f"group '{gid}': resource '{grp.resource}' is not a resource{did_you_mean(grp.resource, types_by_id)}")
+                undefined("resource", grp.resource, f"group '{gid}'", Diagnostic(
+                    "ARC104", f"group '{gid}': resource '{grp.resource}' is not a resource{did_you_mean(grp.resource, types_by_id)}", ("groups", gid, "resource")))
         self._check_group_cycles()
+        for (kind, name), uses in missing.items():
+            first = uses[0][1]
+            if len(uses) > 1:
+                others = [user for user, _ in uses[1:]]
+                shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+                first.message += f" (also used by {shown})"
+            self.problems.append(first)
         for aid, acct in self.accounts.items():
             for other, rids in (acct.may_reach or {}).items():
                 if other in self.broken_accounts:

@@ -196,6 +196,10 @@ ONE_MISTAKE = {
     "bad account key": "accounts:\n  ../x: {name: A, region: us-east-1}\nresources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n",
     "bad group": ('accounts:\n  a: {name: A, region: us-east-1}\ngroups:\n  g: {direction: UP}\n  h: {parent: g}\n'
                   "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16, group: g}\n"),
+    "undefined account used by many": ('accounts:\n  a: {name: A, region: us-east-1}\n  b: {name: B, region: us-east-1}\nresources:\n'
+                                       + "".join(f"  v{i}: {{type: vpc, cidr: 10.{i}.0.0/16, account: prod}}\n" for i in range(6))),
+    "undefined resource used by many": (HEAD + "resources:\n  r: {type: iam_role}\nconnections:\n"
+                                        + "".join(f"  - {{from: r, to: ghost, verb: {v}}}\n" for v in ("read", "write", "invoke"))),
     "bad resource": ('accounts:\n  a: {name: A, region: us-east-1}\nresources:\n  v: {type: vpc, cidr: nope}\n'
                      "  s: {type: subnet, vpc: v, cidr: 10.0.0.0/24, az: us-east-1a, tier: private}\nconnections:\n  - {from: s, to: v, verb: relates}\n"),
 }
