@@ -357,7 +357,7 @@ class _Builder:
                 undefined("resource", grp.resource, f"group '{gid}'", Diagnostic(
                     "ARC104", f"group '{gid}': resource '{grp.resource}' is not a resource{did_you_mean(grp.resource, types_by_id)}", ("groups", gid, "resource")))
         self._check_group_cycles()
-        for (kind, name), uses in missing.items():
+        for uses in missing.values():
             first = uses[0][1]
             if len(uses) > 1:
                 others = [user for user, _ in uses[1:]]
