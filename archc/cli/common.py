@@ -53,9 +53,10 @@ def refuse_inputs(output: str, directory: bool = False) -> None:
     """Exit 2 when writing *output* (a file, or with *directory* a directory) would destroy an input."""
     real = os.path.realpath(output)
     ident = _identity(real)
-    for shown, inp, is_dir in _INPUTS:
+    for shown, inp, _is_dir in _INPUTS:
         if real == inp or (ident is not None and ident == _identity(inp)):
             fail(f"{output}: is also an input of this command ({shown}); writing it would destroy it; choose another output")
+    for shown, inp, is_dir in _INPUTS:
         if directory and inp.startswith(real.rstrip(os.sep) + os.sep):
             fail(f"{output}: contains an input of this command ({shown}), and the output directory is replaced as a whole; "
                  "choose another output directory")

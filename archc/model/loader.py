@@ -111,7 +111,7 @@ def load_texts(texts: list[tuple[str, str]]) -> LoadedModel:
 
 def _check_key(kind: str, key: str, path: Path) -> Diagnostic | None:
     """An id or key that is not a plain word (``../x``, ``a b``, an empty text) is an error here, once."""
-    if _ID.match(key):
+    if _ID.fullmatch(key):
         return None
     return Diagnostic("ARC103", f"{kind} {_short(key)} may use only letters, digits, '_', '-' and '.', starting with a letter or digit",
                       path, at_key=True, help="ids and keys name files and diagram nodes: keep them to one plain word")
@@ -245,7 +245,7 @@ class _Builder:
                                             position=Position(self.source.default_file, 1, 1),
                                             help="add `resources:` (and `accounts:`) to it; `archc import` turns a diagram into a model"))
         # an account that failed validation still counts (its error is reported once, not on every resource)
-        names = sorted(self.accounts.keys() | {a for a in self.broken_accounts if _ID.match(a)})
+        names = sorted(self.accounts.keys() | {a for a in self.broken_accounts if _ID.fullmatch(a)})
         for rid, (raw, defaults) in self.raw_resources.items():
             path: Path = ("resources", rid)
             data = dict(raw)

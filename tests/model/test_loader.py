@@ -210,9 +210,9 @@ def test_one_mistake_gives_one_error(name: str) -> None:
     assert len(errors(ONE_MISTAKE[name])) == 1, errors(ONE_MISTAKE[name])
 
 
-@pytest.mark.parametrize("key", ["../../x", "/etc/passwd", "a b", "-x", ".hidden", "a/b", "x\\y", "é/"])
+@pytest.mark.parametrize("key", ["../../x", "/etc/passwd", "a b", "-x", ".hidden", "a/b", "x\\y", "é/", "prod\n"])
 def test_keys_and_ids_that_are_not_plain_words_are_errors(key: str) -> None:
-    quoted = '"' + key.replace("\\", "\\\\") + '"'
+    quoted = '"' + key.replace("\\", "\\\\").replace("\n", "\\n") + '"'
     for text in (f"accounts:\n  {quoted}: {{name: A, region: us-east-1}}\nresources:\n  v: {{type: vpc, cidr: 10.0.0.0/16}}\n",
                  HEAD + f"groups:\n  {quoted}: {{title: G}}\nresources:\n  v: {{type: vpc, cidr: 10.0.0.0/16}}\n",
                  HEAD + f"resources:\n  {quoted}: {{type: vpc, cidr: 10.0.0.0/16}}\n"):
