@@ -144,3 +144,34 @@ def test_rules_explains_one() -> None:
 def test_help_has_an_example(command: str) -> None:
     code, out, _ = run(command, "--help")
     assert code == 0 and "Examples:" in out and f"archc {command} " in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_model_that_does_not_load_still_gets_its_report(fmt: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("resources:\n  vpc: {type: vpc\n")
+    target = tmp_path / "out" / f"report.{fmt}"
+    code, out, err = run("lint", str(bad), "-f", fmt, "-o", str(target))
+    assert code == 2 and out == "" and "the report lists them" in err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    codes = [r["code"] for r in data] if fmt == "json" else [r["ruleId"] for r in data["runs"][0]["results"]]
+    assert codes == ["ARC101"]
+
+
+def test_every_code_archc_can_print_is_explained_by_archc_rules() -> None:
+    import re as regex
+
+    printed = set()
+    for source in (ROOT / "archc").rglob("*.py"):
+        printed |= set(regex.findall(r'"(ARC\d{3})"', source.read_text(encoding="utf-8")))
+    for code in sorted(printed):
+        status, out, _ = run("rules", code)
+        assert status == 0 and out.startswith(code), code
+
+
+def test_sarif_marks_the_example_suppressions_as_suppressed() -> None:
+    code, out, _ = run("lint", EXAMPLE, "-f", "sarif")
+    assert code == 0
+    results = json.loads(out)["runs"][0]["results"]
+    assert results and all(r["suppressions"][0]["justification"].strip() for r in results)
+    assert {r["ruleId"] for r in results} >= {"ARC202"}
