@@ -130,10 +130,10 @@ def test_the_result_is_new_files_plus_foreign_old_ones(old: dict[str, str], new:
         out = Path(tmp) / "out"
         out.mkdir()
         for name, text in old.items():
-            (out / name).write_text(text, encoding="utf-8")
+            (out / name).write_bytes(text.encode("utf-8"))
         write_tree(str(out), new, lambda name, _p: name in ours)
         expected = {n: t for n, t in old.items() if n not in ours} | new
-        assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == expected
+        assert {p.name: p.read_bytes().decode("utf-8") for p in out.iterdir()} == expected
 
 
 def test_read_head_never_opens_a_fifo_for_long(tmp_path: Path) -> None:
