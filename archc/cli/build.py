@@ -56,7 +56,7 @@ def build(model: str, outdir: str, fmt: str) -> None:
     from archc.cli.outdir import check_output_dir, write_tree
 
     loaded = load_model(model)
-    check_output_dir(outdir)
+    check_output_dir(outdir, yaml_files=fmt == "yaml")
     import warnings
 
     from archc.compiler.build import compile_model
@@ -73,7 +73,7 @@ def build(model: str, outdir: str, fmt: str) -> None:
         n = len(diagnostics)
         fail(f"{model}: {n} error{'s' if n != 1 else ''}: the model cannot be compiled; nothing was written", diagnostics)
     earlier = _earlier_templates(outdir)
-    write_tree(outdir, files, lambda name, _path: name in earlier)
+    write_tree(outdir, files, lambda name, _path: name in earlier, yaml_files=fmt == "yaml")
     for entry in manifest["stacks"]:
         n = entry['resources']
         click.echo(f"{entry['order']}. {entry['name']}: {n} resource{'' if n == 1 else 's'} → {os.path.join(outdir, entry['template'])}")

@@ -49,8 +49,13 @@ def _identity(path: str) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino)
 
 
-def refuse_inputs(output: str, directory: bool = False) -> None:
-    """Exit 2 when writing *output* (a file, or with *directory* a directory) would destroy an input."""
+def refuse_inputs(output: str, directory: bool = False, yaml_files: bool | None = None) -> None:
+    """Exit 2 when writing *output* (a file, or with *directory* a directory) would destroy an input:
+    be one, contain one (a directory), or put YAML files inside a model directory, where the next
+    run would read them as part of the model. *yaml_files* says whether a directory output holds
+    YAML files; a file's own name says it."""
+    if yaml_files is None:
+        yaml_files = not directory and output.endswith((".yaml", ".yml"))
     real = os.path.realpath(output)
     ident = _identity(real)
     for shown, inp, _is_dir in _INPUTS:
@@ -60,8 +65,9 @@ def refuse_inputs(output: str, directory: bool = False) -> None:
         if directory and inp.startswith(real.rstrip(os.sep) + os.sep):
             fail(f"{output}: contains an input of this command ({shown}), and the output directory is replaced as a whole; "
                  "choose another output directory")
-        if is_dir and real.startswith(inp.rstrip(os.sep) + os.sep):
-            fail(f"{output}: lies inside the model directory {shown}; choose an output outside it")
+        if is_dir and yaml_files and real.startswith(inp.rstrip(os.sep) + os.sep):
+            fail(f"{output}: lies inside the model directory {shown}, and its YAML would be read as part of the model; "
+                 "choose an output outside it")
 
 
 def load_model(path: str) -> Any:

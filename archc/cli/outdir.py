@@ -24,7 +24,7 @@ LOCK_WAIT_SECONDS = 60.0
 STAGE_PREFIX = ".archc-stage-"
 
 
-def check_output_dir(outdir: str, option: str = "-o") -> str:
+def check_output_dir(outdir: str, option: str = "-o", yaml_files: bool = False) -> str:
     """The real path of *outdir*, or exit 2 when it may not be replaced as a whole."""
     if not outdir.strip():
         fail(f"{option}: an empty name is not a directory; name the output directory")
@@ -37,7 +37,7 @@ def check_output_dir(outdir: str, option: str = "-o") -> str:
     if real == os.path.dirname(real) or cwd == real or cwd.startswith(real.rstrip(os.sep) + os.sep):
         fail(f"{outdir}: the output directory is replaced as a whole, so it may not be the working directory or one "
              "that contains it; name a directory of its own, such as out/")
-    refuse_inputs(outdir, directory=True)
+    refuse_inputs(outdir, directory=True, yaml_files=yaml_files)
     return real
 
 
@@ -57,13 +57,13 @@ def read_head(path: str, size: int = 2048) -> bytes | None:
         os.close(fd)
 
 
-def write_tree(outdir: str, files: Mapping[str, str | bytes], was_ours: Callable[[str, str], bool]) -> None:
+def write_tree(outdir: str, files: Mapping[str, str | bytes], was_ours: Callable[[str, str], bool], yaml_files: bool = False) -> None:
     """Make *outdir* hold *files* (name → contents) plus what archc did not write there.
 
     ``was_ours(name, path)`` says whether an existing entry is an earlier output of archc: those
     not in *files* are dropped. Everything else is kept.
     """
-    real = check_output_dir(outdir)
+    real = check_output_dir(outdir, yaml_files=yaml_files)
     parent = os.path.dirname(real)
     os.makedirs(real, exist_ok=True)
     if True:  # SIGTERM raises `Terminated` while a command runs (archc.cli.LazyGroup): `finally` cleans up

@@ -50,14 +50,15 @@ def test_templates_of_an_earlier_build_are_replaced_and_stale_ones_removed(tmp_p
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-@pytest.mark.parametrize("where", ["''", "'.'", "model", "model/out", "model/.."])
+@pytest.mark.parametrize("where", ["''", "'.'", "model", "model/out --format yaml", "model/.."])
 def test_output_directories_that_would_destroy_inputs_or_the_working_directory(where: str, tmp_path: Path,
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     model = tmp_path / "model"
     shutil.copytree(EXAMPLE, model)
     before = {p.name: p.read_bytes() for p in model.iterdir()}
     monkeypatch.chdir(tmp_path)
-    code, _, err = run("build", "model", "-o", where.strip("'"))
+    out, *rest = where.split(" ", 1)
+    code, _, err = run("build", "model", "-o", out.strip("'"), *(rest[0].split() if rest else []))
     assert code == 2 and err.startswith("archc: ") and "Traceback" not in err
     assert {p.name: p.read_bytes() for p in model.iterdir()} == before
 
@@ -97,3 +98,10 @@ def test_troposphere_warnings_never_reach_the_user() -> None:
     proc = subprocess.run([sys.executable, "-W", "always", "-m", "archc", "build", str(EXAMPLE), "-o", "/dev/null/x"],
                           capture_output=True, text=True, timeout=120, check=False)
     assert "Warning" not in proc.stderr
+
+
+def test_json_templates_may_go_inside_the_model_directory(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(EXAMPLE, model)
+    assert run("build", str(model), "-o", str(model / "out"))[0] == 0
+    assert run("lint", str(model))[0] == 0  # the templates are not read as model files

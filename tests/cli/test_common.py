@@ -128,3 +128,13 @@ def test_refuse_inputs_catches_every_spelling_of_an_input(parts: list[str]) -> N
 def test_write_output_writes_bytes_to_stdout(capfdbinary: pytest.CaptureFixture[bytes]) -> None:
     write_output("-", b"\x89PNG")
     assert capfdbinary.readouterr().out == b"\x89PNG"
+
+
+def test_a_yaml_report_inside_the_model_directory_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    model = tmp_path / "model"
+    shutil.copytree(EXAMPLE, model)
+    code, _, err = run("lint", str(model), "-f", "json", "-o", str(model / "sub" / "report.yaml"))
+    assert code == 2 and "read as part of the model" in err and not (model / "sub").exists()
+    assert run("lint", str(model), "-f", "json", "-o", str(model / "report.json"))[0] == 0

@@ -272,3 +272,20 @@ def test_deep_alias_bomb_in_a_typed_field_is_refused_quickly() -> None:
 def test_merge_keys_override_in_a_model() -> None:
     model = load_text(HEAD + "resources:\n  v: &base {type: vpc, cidr: 10.0.0.0/16, label: V}\n  w:\n    <<: *base\n    cidr: 10.1.0.0/16\n")
     assert model.architecture.resources["w"].cidr == "10.1.0.0/16"  # type: ignore[attr-defined]
+
+
+def test_a_directory_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    (tmp_path / "a.yaml").write_text(HEAD + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n")
+    real_walk = os.walk
+
+    def walk(top: str, onerror: object = None, **kw: object) -> object:
+        assert callable(onerror)
+        onerror(PermissionError(13, "Permission denied", os.path.join(top, "secret")))
+        return real_walk(top, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "walk", walk)
+    with pytest.raises(ModelError) as info:
+        load(str(tmp_path))
+    assert [d.message for d in info.value.diagnostics] == [f"cannot read model directory {tmp_path / 'secret'}: Permission denied"]
