@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from archc.cli.common import EXIT_FINDINGS, EXIT_OK, load_model, model_argument
+from archc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, load_model, model_argument
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 
@@ -71,6 +71,8 @@ def docs(model: str, out_dir: str, check: bool) -> None:
     from archc.emitters.docs import render_docs
 
     loaded = load_model(model)
+    if not out_dir.strip():
+        fail("-o: an empty name is not a directory; name the pages' directory")
     if not check:
         check_output_dir(out_dir)
     pages = render_docs(loaded.architecture)

@@ -402,9 +402,13 @@ class _Builder:
             return None
 
     def _pydantic_errors(self, exc: ValidationError, path: Path, owner: str, cls: type[BaseModel]) -> None:
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        for err in errors[:MAX_ERRORS_PER_ELEMENT]:
             loc = tuple(err["loc"])
             self.problems.append(translate_error(err, loc, path, owner, cls))
+        if len(errors) > MAX_ERRORS_PER_ELEMENT:
+            self._error("ARC103", path, f"{owner}: {len(errors) - MAX_ERRORS_PER_ELEMENT} more errors like these",
+                        "correct the ones listed and run again")
 
     def _error(self, code: str, path: Path, message: str, help: str | None = None, pos: Position | None = None) -> None:
         self.problems.append(Diagnostic(code, message, path, help=help, position=pos))
@@ -413,6 +417,7 @@ class _Builder:
 _PLACEHOLDER: Any = object()
 
 
+MAX_ERRORS_PER_ELEMENT = 20  # one account, resource or connection; then "N more"
 MAX_SHOWN = 60  # characters of a user's value quoted in a message
 
 

@@ -289,3 +289,8 @@ def test_a_directory_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypat
     with pytest.raises(ModelError) as info:
         load(str(tmp_path))
     assert [d.message for d in info.value.diagnostics] == [f"cannot read model directory {tmp_path / 'secret'}: Permission denied"]
+
+
+def test_many_errors_in_one_element_are_capped() -> None:
+    messages = errors(HEAD + f"resources:\n  v: {{type: vpc, cidr: 10.0.0.0/16, tags: {{{', '.join(f'k{i}: [1]' for i in range(500))}}}}}\n")
+    assert len(messages) == 21 and sum(m.endswith("480 more errors like these") for m in messages) == 1
