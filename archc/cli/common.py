@@ -72,6 +72,8 @@ def refuse_inputs(output: str, directory: bool = False, yaml_files: bool | None 
 
 def load_model(path: str) -> Any:
     """Load the model at *path* (a `LoadedModel`), or report every problem and exit 2."""
+    if path.strip() and not os.path.lexists(path):
+        fail(f"{path}: no such file or directory")
     loaded = load_or_diagnostics(path)
     if isinstance(loaded, list):
         n = len(loaded)
@@ -81,12 +83,14 @@ def load_model(path: str) -> Any:
 
 def load_or_diagnostics(path: str) -> Any:
     """The `LoadedModel` at *path*, or the list of diagnostics saying why it does not load."""
+    from archc.diagnostics import Diagnostic, Position
     from archc.model.loader import load
 
     if not path.strip():
         fail("MODEL: an empty name is not a file or directory")
     if not os.path.exists(path):
-        fail(f"{path}: no such file or directory")
+        why = "a symbolic link to nothing" if os.path.lexists(path) else "no such file or directory"
+        return [Diagnostic("ARC100", why, position=Position(path, 1, 1), help="name a model file or a directory of them")]
     note_input(path)
     try:
         loaded = load(path)

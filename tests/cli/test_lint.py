@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archc.cli import main
 from archc.codes import CODES
@@ -175,3 +177,34 @@ def test_sarif_marks_the_example_suppressions_as_suppressed() -> None:
     results = json.loads(out)["runs"][0]["results"]
     assert results and all(r["suppressions"][0]["justification"].strip() for r in results)
     assert {r["ruleId"] for r in results} >= {"ARC202"}
+
+
+model_fragments = st.sampled_from([
+    "archc: 1\n", "name: x\n", "accounts:\n", "  a: {name: A, region: us-east-1}\n", "  b: {id: '12', name: B}\n", "resources:\n",
+    "  v: {type: vpc, cidr: 10.0.0.0/16}\n", "  s: {type: subnet, vpc: v, cidr: 10.0.1.0/24, az: us-east-1a, tier: private}\n",
+    "  x: &x {type: s3_bucket}\n", "  y: {<<: *x, versioning: true}\n", "connections:\n", "  - {from: v, to: s, verb: read}\n",
+    "  - {from: ghost, to: v}\n", "groups:\n", "  g: {parent: g}\n", "  ../bad: {}\n", "defaults: {account: a}\n", "\t", "- ", "{", "]",
+    "\xff", "'", "&a [*a]\n", "<<: 3\n", "tags: {a: [1, {b: 2}]}\n", "\n", "# c\n", "---\n",
+])
+
+
+@given(st.lists(model_fragments, max_size=14), st.sampled_from(["text", "json", "sarif"]))
+@settings(max_examples=150, deadline=None)
+def test_any_model_text_ends_in_a_clean_exit(parts: list[str], fmt: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model = Path(tmp) / "m.yaml"
+        model.write_bytes("".join(parts).encode("utf-8", errors="surrogateescape").replace(b"\xc3\xbf", b"\xff"))
+        result = CliRunner().invoke(main, ["lint", str(model), "-f", fmt])
+        assert result.exit_code in (0, 1, 2), result.output
+        assert "internal error" not in result.stderr and result.exception is None or isinstance(result.exception, SystemExit)
+        if result.exit_code == 2 and fmt != "text":
+            json.loads(result.stdout)  # the report is still there, and valid
+
+
+def test_a_missing_model_still_gets_its_sarif_report(tmp_path: Path) -> None:
+    target = tmp_path / "archc.sarif"
+    code, _, _ = run("lint", str(tmp_path / "nope"), "-f", "sarif", "-o", str(target))
+    assert code == 2
+    assert [r["ruleId"] for r in json.loads(target.read_text())["runs"][0]["results"]] == ["ARC100"]
