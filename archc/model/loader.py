@@ -427,7 +427,10 @@ def _short(value: Any) -> str:
 
     r = reprlib.Repr()
     r.maxlevel, r.maxdict, r.maxlist, r.maxstring, r.maxother, r.maxlong = 2, 4, 4, MAX_SHOWN, MAX_SHOWN, MAX_SHOWN
-    return r.repr(value)
+    try:
+        return r.repr(value)
+    except ValueError:  # an int too long for Python to print
+        return "a very long number"
 
 
 def _kind(value: Any) -> str:

@@ -37,6 +37,7 @@ except AttributeError:  # pragma: no cover
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$|^0x[0-9a-fA-F_]+$|^0o[0-7_]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")
 MAX_DEPTH = 100  # collections inside collections; a real model nests fewer than 10
+MAX_INT_DIGITS = 4000  # below Python's limit on converting decimal text to int (4300)
 MAX_ALIAS_NODES = 100_000  # nodes that aliases may add in all, counted as expanded
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
@@ -60,6 +61,8 @@ def _resolve_plain(value: str) -> Any:
                 return int(v, 16)
             if v.startswith("0o"):
                 return int(v, 0)
+            if len(v) > MAX_INT_DIGITS:  # Python refuses to convert it; no model number is this long
+                return value
             return int(v)
         if _FLOAT.match(value):
             low = value.lower()
@@ -77,10 +80,13 @@ def _resolve(event: Any) -> Any:
         return _resolve_plain(event.value)
     if tag in (None, "!", "tag:yaml.org,2002:str"):
         return event.value
-    if tag == "tag:yaml.org,2002:int":
-        return int(event.value)
-    if tag == "tag:yaml.org,2002:float":
-        return float(event.value)
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        number = _resolve_plain(event.value.strip())
+        if tag.endswith("int") and isinstance(number, int) and not isinstance(number, bool):
+            return number
+        if tag.endswith("float") and isinstance(number, (int, float)) and not isinstance(number, bool):
+            return float(number)
+        raise _Unsupported(event, f"{event.value[:40]!r} is not a{'n integer' if tag.endswith('int') else ' number'}")
     if tag == "tag:yaml.org,2002:bool":
         return event.value in _TRUE
     if tag == "tag:yaml.org,2002:null":

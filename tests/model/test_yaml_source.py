@@ -159,3 +159,16 @@ def test_any_bytes_decode_or_point_inside_the_file(data: bytes) -> None:
         assert text is not None
     else:
         assert problem.position is not None and 1 <= problem.position.line <= data.count(b"\n") + 1
+
+
+@given(st.text(alphabet="0123456789+-._eExXoO", min_size=1, max_size=6000), st.sampled_from(["", "!!int ", "!!float ", "!!str "]))
+@settings(max_examples=200, deadline=None)
+def test_any_number_like_scalar_resolves_or_is_reported(text: str, tag: str) -> None:
+    data, _, problems = load_yaml(f"a: {tag}{text}\n", "n.yaml")
+    assert (data is None) == bool(problems)
+    for p in problems:
+        assert p.code == "ARC101" and len(p.message) < 200
+
+
+def test_a_decimal_too_long_for_python_stays_text() -> None:
+    assert load_yaml("a: " + "1" * 5000 + "\n", "n")[0] == {"a": "1" * 5000}
