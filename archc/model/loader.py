@@ -109,12 +109,12 @@ def load_texts(texts: list[tuple[str, str]]) -> LoadedModel:
     return builder.finish()
 
 
-def _check_key(kind: str, key: str, path: Path) -> Diagnostic | None:
+def _check_key(kind: str, key: str, path: Path, at_key: bool = True) -> Diagnostic | None:
     """An id or key that is not a plain word (``../x``, ``a b``, an empty text) is an error here, once."""
     if _ID.fullmatch(key):
         return None
     return Diagnostic("ARC103", f"{kind} {_short(key)} may use only letters, digits, '_', '-' and '.', starting with a letter or digit",
-                      path, at_key=True, help="ids and keys name files and diagram nodes: keep them to one plain word")
+                      path, at_key=at_key, help="ids and keys name files and diagram nodes: keep them to one plain word")
 
 
 class _Builder:
@@ -377,7 +377,10 @@ class _Builder:
                         self._error("ARC104", ("accounts", aid, "may_reach", other, j), f"account '{aid}': may_reach names '{rid}', which is not a resource{did_you_mean(rid, types_by_id)}")
                     elif res.account != other:
                         self._error("ARC106", ("accounts", aid, "may_reach", other, j), f"account '{aid}': '{rid}' is listed under may_reach.{other} but belongs to account '{res.account}'")
-        for key in (self.diagram.account_ids if self.diagram else {}):
+        for key, subgraph in (self.diagram.account_ids if self.diagram else {}).items():
+            bad = _check_key("subgraph id", subgraph, ("diagram", "account_ids", key), at_key=False)
+            if bad is not None:
+                self.problems.append(bad)
             if key not in self.accounts and key not in self.broken_accounts:
                 self._error("ARC104", ("diagram", "account_ids", key), f"diagram.account_ids names account '{key}', which is not defined{did_you_mean(key, self.accounts)}")
 

@@ -294,3 +294,9 @@ def test_a_directory_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypat
 def test_many_errors_in_one_element_are_capped() -> None:
     messages = errors(HEAD + f"resources:\n  v: {{type: vpc, cidr: 10.0.0.0/16, tags: {{{', '.join(f'k{i}: [1]' for i in range(500))}}}}}\n")
     assert len(messages) == 21 and sum(m.endswith("480 more errors like these") for m in messages) == 1
+
+
+@pytest.mark.parametrize("subgraph", ["'\\n\\n'", "'a b'", "'../x'", "''"])
+def test_a_subgraph_id_that_is_not_a_plain_word_is_an_error(subgraph: str) -> None:
+    messages = errors(HEAD + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\ndiagram:\n  account_ids: {prod: " + subgraph + "}\n")
+    assert len(messages) == 1 and messages[0].startswith("7:") and "subgraph id" in messages[0]
