@@ -8,11 +8,27 @@ place that reads argv, touches files and chooses exit codes:
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+
+
+def _interrupted_at_start_up(signum: int, frame: object) -> None:
+    os._exit(130)  # Ctrl-C before a command runs: nothing to clean up, nothing to say
+
+
+# As early as possible: Ctrl-C while the interpreter imports click and archc ends quietly.
+# A command gets Python's KeyboardInterrupt back (LazyGroup.invoke), so that its cleanup runs.
+_PROGRAM = sys.argv[0] if sys.argv else ""
+if os.path.basename(_PROGRAM).startswith("archc") or _PROGRAM in ("-m", "-c") or _PROGRAM.endswith("archc/__main__.py"):
+    try:
+        signal.signal(signal.SIGINT, _interrupted_at_start_up)
+    except ValueError:  # pragma: no cover - imported outside the main thread
+        pass
+
 import atexit
 import gc
 import importlib
-import os
-import sys
 from typing import Any
 
 import click
@@ -37,6 +53,28 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class Terminated(BaseException):
+    """SIGTERM while a command runs: raised where the command is, so that its cleanup (``finally``) runs."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _catch_signals() -> list[Any]:
+    """Ctrl-C raises KeyboardInterrupt and SIGTERM `Terminated` while a command runs; the previous handlers."""
+    try:
+        return [signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, _terminate)]
+    except ValueError:  # not the main thread (a test runner): leave the handlers alone
+        return []
+
+
+def _restore_signals(previous: list[Any]) -> None:
+    if previous:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -50,6 +88,10 @@ class LazyGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        from archc.cli.common import forget_inputs
+
+        forget_inputs()
+        previous = _catch_signals()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
@@ -57,6 +99,9 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("archc: interrupted", err=True)
             sys.exit(130)
+        except Terminated:
+            click.echo("archc: terminated", err=True)
+            sys.exit(143)
         except OSError as exc:  # the machine said no: a closed pipe, a full disk, a missing directory
             if os.environ.get("ARCHC_DEBUG") and not isinstance(exc, BrokenPipeError):
                 raise
@@ -67,6 +112,8 @@ class LazyGroup(click.Group):
             click.echo(f"archc: internal error: {type(exc).__name__}: {exc}", err=True)
             click.echo("  (set ARCHC_DEBUG=1 for the traceback, and please report it)", err=True)
             sys.exit(2)
+        finally:
+            _restore_signals(previous)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # short help without importing every command module
@@ -101,6 +148,8 @@ def run() -> None:
         main()
     except SystemExit as exc:
         status = exit_status(exc.code)
+    except KeyboardInterrupt:  # while click parses the command line
+        status = 130
     else:
         status = 0
     # Every output file is closed and renamed by now (`write_atomic`). What is left is the

@@ -26,41 +26,137 @@ def fail(message: str, diagnostics: list[Diagnostic] | None = None) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
+# What this process read: (shown name, real path, is a directory). An output may not be one of
+# them, contain one, or lie inside a model directory (it would become part of the model).
+_INPUTS: list[tuple[str, str, bool]] = []
+
+
+def forget_inputs() -> None:
+    """A new command starts: nothing is read yet (one process may run several, as tests do)."""
+    _INPUTS.clear()
+
+
+def note_input(path: str) -> None:
+    """Remember that this command reads *path*, so that no output of it replaces *path*."""
+    _INPUTS.append((path, os.path.realpath(path), os.path.isdir(path)))
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def refuse_inputs(output: str, directory: bool = False, yaml_files: bool | None = None) -> None:
+    """Exit 2 when writing *output* (a file, or with *directory* a directory) would destroy an input:
+    be one, contain one (a directory), or put YAML files inside a model directory, where the next
+    run would read them as part of the model. *yaml_files* says whether a directory output holds
+    YAML files; a file's own name says it."""
+    if yaml_files is None:
+        yaml_files = not directory and output.endswith((".yaml", ".yml"))
+    real = os.path.realpath(output)
+    ident = _identity(real)
+    for shown, inp, _is_dir in _INPUTS:
+        if real == inp or (ident is not None and ident == _identity(inp)):
+            fail(f"{output}: is also an input of this command ({shown}); writing it would destroy it; choose another output")
+    for shown, inp, is_dir in _INPUTS:
+        if directory and inp.startswith(real.rstrip(os.sep) + os.sep):
+            fail(f"{output}: contains an input of this command ({shown}), and the output directory is replaced as a whole; "
+                 "choose another output directory")
+        if is_dir and yaml_files and real.startswith(inp.rstrip(os.sep) + os.sep):
+            fail(f"{output}: lies inside the model directory {shown}, and its YAML would be read as part of the model; "
+                 "choose an output outside it")
+
+
 def load_model(path: str) -> Any:
     """Load the model at *path* (a `LoadedModel`), or report every problem and exit 2."""
-    from archc.model.loader import load
-
     if path == "-":  # one model file on stdin
         from archc.cli.models import load_models
 
         return load_models([path])
-    if not os.path.exists(path):
+    if path.strip() and not os.path.lexists(path):
         fail(f"{path}: no such file or directory")
+    loaded = load_or_diagnostics(path)
+    if isinstance(loaded, list):
+        n = len(loaded)
+        fail(f"{path}: {n} error{'s' if n != 1 else ''} in the model; nothing was done", loaded)
+    return loaded
+
+
+def load_or_diagnostics(path: str) -> Any:
+    """The `LoadedModel` at *path*, or the list of diagnostics saying why it does not load."""
+    from archc.diagnostics import Diagnostic, Position
+    from archc.model.loader import load
+
+    if not path.strip():
+        fail("MODEL: an empty name is not a file or directory")
+    if not os.path.exists(path):
+        why = "a symbolic link to nothing" if os.path.lexists(path) else "no such file or directory"
+        return [Diagnostic("ARC100", why, position=Position(path, 1, 1), help="name a model file or a directory of them")]
+    note_input(path)
     try:
-        return load(path)
+        loaded = load(path)
     except ModelError as exc:
-        n = len(exc.diagnostics)
-        fail(f"{path}: {n} error{'s' if n != 1 else ''} in the model; nothing was done", exc.diagnostics)
+        return exc.diagnostics
+    for name in loaded.files:
+        note_input(name)
+    return loaded
+
+
+def write_output(path: str, data: str | bytes, option: str = "-o") -> None:
+    """Write a command's output FILE: ``-`` is stdout; never an input of the command; otherwise `write_atomic`."""
+    if path == "-":
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            click.echo(data, nl=False)
+        return
+    if not path.strip():
+        fail(f"{option}: an empty name is not a file; name the output file, or '-' for stdout")
+    refuse_inputs(path)
+    write_atomic(path, data)
 
 
 def write_atomic(path: str, data: str | bytes) -> None:
-    """Write *data* to *path* through a temporary file in the same directory and a rename."""
+    """Replace the file at *path* with *data*, so that a reader sees the old file or the new one.
+
+    A symlink is followed and its target replaced (the link stays a link). A FIFO, a device or
+    any other file that is not a regular file is written through, never replaced. A regular file
+    is written to a temporary file beside it, then renamed over it (keeping its permissions).
+    """
+    import stat
     import tempfile  # not on `archc lint`'s path unless it writes a file
 
-    directory = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path) if os.path.islink(path) else path
+    content = data.encode("utf-8") if isinstance(data, str) else data
     tmp = None
     try:
+        try:
+            info: os.stat_result | None = os.stat(target)
+        except FileNotFoundError:
+            info = None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        if info is not None and not stat.S_ISREG(info.st_mode):  # /dev/stdout, a FIFO, /dev/null: write through
+            with open(target, "wb") as fh:
+                fh.write(content)
+            return
+        directory = os.path.dirname(os.path.abspath(target))
         if not os.path.isdir(directory):
             if os.path.lexists(directory):  # a file where a directory should be
                 raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), directory)
             os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".archc-", suffix=".tmp", dir=directory)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+            fh.write(content)
+        os.chmod(tmp, stat.S_IMODE(info.st_mode) if info is not None else 0o644)
+        os.replace(tmp, target)
     except BaseException as exc:
-        if tmp is not None and os.path.exists(tmp):
+        if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
         if isinstance(exc, OSError):  # name the file the user asked for, not the temporary one
             raise OSError(exc.errno, exc.strerror, path) from exc

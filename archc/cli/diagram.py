@@ -10,13 +10,15 @@ from typing import Any
 
 import click
 
-from archc.cli.common import EXIT_FINDINGS, fail, load_model, model_argument, write_atomic
+from archc.cli.common import EXIT_FINDINGS, fail, load_model, model_argument, note_input, refuse_inputs, write_atomic, write_output
 
 DIAGRAM_SUFFIXES = (".mmd", ".mermaid", ".md", ".markdown", ".txt")
 _MARKER = re.compile(
     r"(?m)(?P<open>^<!--\s*archc:diagram\s+(?P<model>\S+)(?:\s+view=(?P<view>\S+))?\s*-->\n)(?P<body>.*?)(?P<close>^<!--\s*/archc:diagram\s*-->)",
     re.DOTALL,
 )
+_OPEN = re.compile(r"(?m)^<!--\s*archc:diagram\s+(?P<model>\S+)(?:\s+view=(?P<view>\S+))?\s*-->$")
+BLOCK = click.IntRange(min=1)  # --block: 1-based
 
 
 # -- shared -------------------------------------------------------------------------------------
@@ -27,11 +29,8 @@ def read_flowchart(path: str, block: int | None = None) -> Any:
     from archc.mermaid.markdown import extract_blocks
     from archc.mermaid.parser import MermaidSyntaxError, parse
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{path}: cannot read: {exc}")
+    text = read_text(path)
+    note_input(path)
     try:
         if path.endswith((".md", ".markdown", ".txt")) or block is not None:
             blocks = extract_blocks(text)
@@ -45,6 +44,39 @@ def read_flowchart(path: str, block: int | None = None) -> Any:
         return parse(text, source=path)
     except MermaidSyntaxError as exc:
         fail(str(exc).removeprefix(""))
+
+
+def read_text(path: str) -> str:
+    """The UTF-8 text of *path*, or exit 2 saying why not (a bad byte at its line:col)."""
+    from archc.model.yaml_source import decode
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        fail(f"{path}: cannot read: {exc.strerror or exc}")
+    text, problem = decode(data, path)
+    if problem is not None or text is None:
+        fail("", [problem] if problem else [])
+    return text
+
+
+def check_markers(text: str, model: str, path: str) -> None:
+    """Exit 2 unless *text* has a closed ``archc:diagram`` marker for *model*: a missing, unclosed or
+    foreign marker never passes as "up to date"."""
+    want = os.path.normpath(model)
+    closed = {m.start("open") for m in _MARKER.finditer(text)}
+    named = []
+    for m in _OPEN.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        if m.start() not in closed:
+            fail(f"{path}:{line}: the marker `<!-- archc:diagram {m.group('model')} -->` is not closed; "
+                 "end its block with `<!-- /archc:diagram -->`")
+        named.append(m.group("model"))
+    if not any(os.path.normpath(n) == want for n in named):
+        others = f" (its markers name {', '.join(sorted(set(named)))})" if named else ""
+        fail(f"{path}: no `<!-- archc:diagram {model} -->` marker{others}; add one, with "
+             "`<!-- /archc:diagram -->` after it, where the diagram goes")
 
 
 def import_diagram(
@@ -106,7 +138,7 @@ def update_markdown(text: str, model: str, render_view: Any) -> str:
 @click.command()
 @model_argument
 @click.option("-f", "--format", "fmt", type=click.Choice(["mermaid", "png", "svg", "dot"]), default="mermaid", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write here instead of stdout")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="write here instead of stdout ('-': stdout)")
 @click.option("--view", "view_name", default="overview", show_default=True, help="overview or network")
 @click.option("--findings", is_flag=True, help="run the lint rules and mark what they flag (red), with a legend")
 @click.option("--update", "update", type=click.Path(dir_okay=False), help="rewrite the marked Mermaid blocks of this Markdown file")
@@ -125,11 +157,10 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
     arch = load_model(model).architecture
     found = run_findings(arch) if findings else None
     if update:
-        try:
-            with open(update, encoding="utf-8") as fh:
-                text = fh.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            fail(f"{update}: cannot read: {exc}")
+        if output:
+            fail("-o goes without --update (which rewrites FILE.md in place)")
+        text = read_text(update)
+        check_markers(text, model, update)
         new = update_markdown(text, model, lambda v: render_mermaid(arch, v, found))
         if new == text:
             click.echo(f"{update}: up to date", err=True)
@@ -156,7 +187,7 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
             fail(str(exc))
         data = graphviz.render(view, fmt, findings=found)
     if output:
-        write_atomic(output, data)
+        write_output(output, data)
     elif isinstance(data, bytes):
         if sys.stdout.isatty():
             fail(f"-f {fmt} is binary: give -o FILE")
@@ -170,8 +201,8 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
 
 @click.command(name="import")
 @click.argument("diagram_path", metavar="DIAGRAM", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="the model file to write")
-@click.option("--block", type=int, help="which ```mermaid block of a Markdown file (1-based; default: the first)")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="the model file to write ('-': stdout)")
+@click.option("--block", type=BLOCK, help="which ```mermaid block of a Markdown file (1-based; default: the first)")
 @click.option("--account", help="account key for nodes outside every account subgraph")
 @click.option("-q", "--quiet", is_flag=True, help="do not print the inference report")
 def import_(diagram_path: str, output: str, block: int | None, account: str | None, quiet: bool) -> None:
@@ -187,6 +218,14 @@ def import_(diagram_path: str, output: str, block: int | None, account: str | No
     from archc.importers.model_yaml import model_yaml
     from archc.model.loader import load_text
 
+    if account is not None:
+        from archc.model.fields import ID_PATTERN
+
+        if not re.fullmatch(ID_PATTERN, account):
+            fail(f"--account {account!r}: an account key may use only letters, digits, '_', '-' and '.', starting with a letter or digit")
+    note_input(diagram_path)
+    if output != "-":
+        refuse_inputs(output)  # before any work or report
     arch, report = import_diagram(diagram_path, block, account)
     text = model_yaml(arch, header=f"Imported from {os.path.basename(diagram_path)} by `archc import`; edit freely.")
     try:
@@ -195,8 +234,8 @@ def import_(diagram_path: str, output: str, block: int | None, account: str | No
         fail(f"{diagram_path}: the imported model does not load", exc.diagnostics)
     if not quiet:
         click.echo(report.text(), err=True)
-    write_atomic(output, text)
-    click.echo(f"wrote {output}: {len(arch.resources)} resources, {len(arch.connections)} connections", err=True)
+    write_output(output, text)
+    click.echo(f"wrote {'the model to stdout' if output == '-' else output}: {len(arch.resources)} resources, {len(arch.connections)} connections", err=True)
 
 
 # -- diff and sync ------------------------------------------------------------------------------
@@ -241,7 +280,7 @@ def diff(a: str, b: str) -> None:
 @click.command()
 @click.argument("diagram_path", metavar="DIAGRAM", type=click.Path(exists=True, dir_okay=False))
 @click.argument("model", metavar="MODEL", type=click.Path(exists=True))
-@click.option("--block", type=int, help="which ```mermaid block of a Markdown file (1-based)")
+@click.option("--block", type=BLOCK, help="which ```mermaid block of a Markdown file (1-based)")
 @click.option("--check", is_flag=True, help="write nothing; exit 1 when the diagram and the model differ")
 def sync(diagram_path: str, model: str, block: int | None, check: bool) -> None:
     """Apply an edited diagram to an existing model file (or directory).

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from archc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, write_atomic
+from archc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, write_output
 from archc.diagnostics import SEVERITY_RANK
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,7 +72,8 @@ def _settings(config_path: str | None, verbose: bool) -> Any:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Exit 1 when a finding has this severity or a higher one (default: error).")
 @rule_selection_options
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the report to this file instead of stdout ('-': stdout). With json or sarif it is written even when the model does not load.")
 @config_options
 def lint(model: tuple[str, ...], fmt: str | None, fail_on: str | None, select_spec: str | None, ignore_spec: str | None,
          output: str | None, config_path: str | None, quiet: bool, verbose: bool) -> None:
@@ -102,10 +103,23 @@ def lint(model: tuple[str, ...], fmt: str | None, fail_on: str | None, select_sp
 
     from archc.cli.models import expand, load_models
 
-    paths = expand(model or (config.model if config else ()))
+    if output is not None and not output.strip():
+        fail("-o: an empty name is not a file; name the report file, or '-' for stdout")
+    paths = expand(model or (config.model if config else ()), keep_missing=fmt != "text")
     if not paths:
         fail("no MODEL given, and no `model` in a configuration file (.archc.yaml or [tool.archc] in pyproject.toml)")
-    loaded = load_models(paths)
+    loaded = load_models(paths, keep_errors=fmt != "text")
+    cwd = os.getcwd()
+
+    from archc.rules import report
+
+    if isinstance(loaded, list):  # json/sarif: the load errors are the report, so CI always has its file
+        from archc.diagnostics import SourceMap
+
+        text = report.format_json(loaded, cwd) if fmt == "json" else report.format_sarif(loaded, _rules(), SourceMap(), cwd)
+        _emit(text, output)
+        n = len(loaded)
+        fail(f"{' '.join(paths)}: {n} error{'s' if n != 1 else ''} in the model; the report lists them")
     if verbose:
         click.echo(f"archc: model: {len(loaded.files)} file(s) from {' '.join(paths)}", err=True)
 
@@ -113,23 +127,19 @@ def lint(model: tuple[str, ...], fmt: str | None, fail_on: str | None, select_sp
 
     diagnostics = [d.locate(loaded.source) for d in run_rules(loaded.architecture, select=select, ignore=ignore)]
     diagnostics.sort(key=lambda d: d.sort_key())
-    cwd = os.getcwd()
-
-    from archc.rules import report
 
     if fmt == "json":
         text = report.format_json(diagnostics, cwd)
     elif fmt == "sarif":
-        from archc.rules.registry import RULES
-
-        text = report.format_sarif(diagnostics, RULES, loaded.source, cwd)
+        suppressed = suppressed_findings(loaded, diagnostics, select, ignore)
+        text = report.format_sarif(diagnostics, _rules(), loaded.source, cwd, arch=loaded.architecture, suppressed=suppressed)
     else:
         text = report.format_text(diagnostics, cwd)
         if quiet:  # the findings, without the summary line
             text = text[: text.rstrip("\n").rfind("\n") + 1]
     if output:
-        write_atomic(output, text)
-        if not quiet:
+        write_output(output, text)
+        if not quiet and output != "-":
             click.echo(f"{report.summary(diagnostics)} Report written to {output}.", err=True)
     elif fmt == "text" and text:
         from archc.cli.style import colour_report, use_colour
@@ -143,6 +153,52 @@ def lint(model: tuple[str, ...], fmt: str | None, fail_on: str | None, select_sp
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+def _rules() -> list[Any]:
+    from archc.rules.registry import RULES
+
+    return list(RULES)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        write_output(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def suppressed_findings(loaded: Any, shown: list[Any], select: set[str] | None, ignore: set[str] | None) -> list[tuple[Any, str]]:
+    """(finding, reason) for every finding a `lint: {ignore: ...}` with a reason hides (for SARIF).
+
+    The rules run once more on a copy of the model without suppressions; what that run finds in
+    addition, on an element that suppresses its code, is what the suppressions hid.
+    """
+    from archc.rules.engine import owner_of, run_rules
+
+    arch = loaded.architecture
+    reasons: dict[tuple[Any, str], str] = {}
+    resources = dict(arch.resources)
+    for rid, res in arch.resources.items():
+        if res.lint.ignore:
+            reasons.update({(("resources", rid), code): why for code, why in res.lint.ignore.items() if why.strip()})
+            resources[rid] = res.model_copy(update={"lint": type(res.lint)()})
+    connections = list(arch.connections)
+    for i, conn in enumerate(arch.connections):
+        if conn.lint.ignore:
+            reasons.update({(("connections", i), code): why for code, why in conn.lint.ignore.items() if why.strip()})
+            connections[i] = conn.model_copy(update={"lint": type(conn.lint)()})
+    if not reasons:
+        return []
+    bare = arch.model_copy(update={"resources": resources, "connections": connections})
+    already = {(d.code, d.path, d.message) for d in shown}
+    out = []
+    for d in run_rules(bare, select=select, ignore=ignore):
+        owner = owner_of(d.path)
+        reason = reasons.get((owner, d.code)) if owner is not None else None
+        if reason is not None and (d.code, d.path, d.message) not in already:
+            out.append((d.locate(loaded.source), reason))
+    return sorted(out, key=lambda pair: pair[0].sort_key())
+
+
 @click.command(context_settings={"max_content_width": 100})
 @click.argument("code", required=False, metavar="[CODE]")
 def rules(code: str | None) -> None:
@@ -154,12 +210,25 @@ def rules(code: str | None) -> None:
       archc rules ARC201     # what it checks, why, an example and the fix
       archc rules data.public-bucket
     """
+    from archc.codes import BY_CODE, CODES
     from archc.rules.registry import RULES, UnknownRule, lookup
 
     if code is None:
-        width = max(len(r.name) for r in RULES)
+        width = max(max(len(r.name) for r in RULES), max(len(c.name) for c in CODES))
         for r in RULES:
             click.echo(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}")
+        click.echo("\nNot rules: codes of a model that does not load or compile (never suppressed):")
+        for c in CODES:
+            click.echo(f"{c.code}  {c.name:<{width}}  {c.severity:<7}  {c.summary}")
+        return
+    by_name = {c.name: c for c in CODES}
+    known = BY_CODE.get(code.strip().upper()) or by_name.get(code.strip().lower())
+    if known is not None:
+        click.echo(f"{known.code} {known.name} [{known.severity}]\n")
+        click.echo(f"**{known.summary}**\n\n*What it reports*\n\n{known.what}\n")
+        if known.example:
+            click.echo(f"*Example*\n\n```yaml\n{known.example}\n```\n")
+        click.echo(f"*Fix*\n\n{known.fix}")
         return
     try:
         rule = lookup(code)

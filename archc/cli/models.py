@@ -12,15 +12,16 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from archc.cli.common import fail
+from archc.cli.common import fail, load_model, load_or_diagnostics, note_input
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 GLOB_CHARS = frozenset("*?[")
 
 
-def expand(paths: Sequence[str]) -> list[str]:
-    """*paths* with globs expanded (sorted), duplicates dropped; exits 2 on a path that names nothing."""
+def expand(paths: Sequence[str], keep_missing: bool = False) -> list[str]:
+    """*paths* with globs expanded (sorted), duplicates dropped; exits 2 on a path that names nothing
+    (with *keep_missing*, a missing plain path stays, for the loader to report)."""
     out: list[str] = []
     for path in paths:
         if path == STDIN:
@@ -29,7 +30,7 @@ def expand(paths: Sequence[str]) -> list[str]:
             matches = sorted(glob.glob(path, recursive=True))
             if not matches:
                 fail(f"{path}: no file or directory matches")
-        elif not os.path.exists(path):
+        elif not os.path.exists(path) and not keep_missing:
             fail(f"{path}: no such file or directory")
         else:
             matches = [path]
@@ -39,27 +40,36 @@ def expand(paths: Sequence[str]) -> list[str]:
     return out
 
 
-def load_models(paths: Sequence[str]) -> Any:
-    """Load the one model made of every file under *paths* (a `LoadedModel`), or exit 2."""
+def load_models(paths: Sequence[str], keep_errors: bool = False) -> Any:
+    """Load the one model made of every file under *paths* (a `LoadedModel`), or exit 2 — or, with
+    *keep_errors*, return the list of diagnostics that say why it does not load."""
     from archc.diagnostics import ModelError
-    from archc.model.loader import load, load_texts, model_files
+    from archc.model.loader import load_texts, model_files
 
+    if len(paths) == 1 and paths[0] != STDIN:
+        return load_or_diagnostics(paths[0]) if keep_errors else load_model(paths[0])
     shown = " ".join(STDIN_NAME if p == STDIN else p for p in paths)
     try:
         if list(paths) == [STDIN]:
-            return load_texts([(STDIN_NAME, sys.stdin.read())])
-        if len(paths) == 1:
-            return load(paths[0])
-        files: list[str] = []
-        for path in paths:
-            files += [f for f in model_files(path) if f not in files]
-        texts = []
-        for name in files:
-            with open(name, encoding="utf-8") as fh:
-                texts.append((name, fh.read()))
-        return load_texts(texts)
+            loaded = load_texts([(STDIN_NAME, sys.stdin.read())])
+        else:
+            files: list[str] = []
+            for path in paths:
+                note_input(path)
+                files += [f for f in model_files(path) if f not in files]
+            texts = []
+            for name in files:
+                with open(name, encoding="utf-8") as fh:
+                    texts.append((name, fh.read()))
+            loaded = load_texts(texts)
     except ModelError as exc:
+        if keep_errors:
+            return exc.diagnostics
         n = len(exc.diagnostics)
         fail(f"{shown}: {n} error{'s' if n != 1 else ''} in the model; nothing was done", exc.diagnostics)
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"cannot read the model: {exc}")
+    for name in loaded.files:
+        if name != STDIN_NAME:
+            note_input(name)
+    return loaded

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from archc.cli.common import write_atomic
+from archc.cli.common import write_output
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write to this file instead of stdout")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="write to this file instead of stdout ('-': stdout)")
 def schema(output: str | None) -> None:
     """Print the JSON Schema of a model file, for editor completion and validation.
 
@@ -22,6 +22,6 @@ def schema(output: str | None) -> None:
 
     text = json_schema()
     if output:
-        write_atomic(output, text)
+        write_output(output, text)
     else:
         click.echo(text, nl=False)

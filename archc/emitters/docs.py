@@ -335,6 +335,36 @@ def _areas(arch: Architecture, rids: list[str]) -> list[tuple[str, list[Resource
     return [(heading, by_category[cat]) for cat, heading in AREAS if cat in by_category]
 
 
+MAX_FILE_STEM = 64  # characters of an account key kept in its page's file name
+
+
+def page_files(keys: Iterable[str]) -> dict[str, str]:
+    """Account key → its page's file name: ``<key>.md`` when that is safe, else a safe variant.
+
+    A file name is one plain path component (the loader allows only letters, digits, ``_ - .``
+    in keys, starting with a letter or digit; anything else is replaced here too), at most
+    `MAX_FILE_STEM` characters before ``.md`` (a longer key is cut and given a hash), and unique
+    ignoring case, so that ``prod`` and ``Prod`` do not collide on a case-insensitive file system
+    and no page is called ``readme.md`` beside the index. Keys are taken in sorted order, so the
+    names are the same on every run.
+    """
+    import hashlib
+
+    taken = {INDEX.casefold()}
+    out: dict[str, str] = {}
+    for key in sorted(keys):
+        stem = re.sub(r"[^\w.\-]", "_", key).lstrip(".-") or "account"
+        if len(stem) > MAX_FILE_STEM:
+            stem = stem[:MAX_FILE_STEM - 9] + "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+        name, n = f"{stem}.md", 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{stem}-{n}.md"
+        taken.add(name.casefold())
+        out[key] = name
+    return out
+
+
 def render_docs(arch: Architecture) -> dict[str, str]:
     """``{file name: Markdown}`` for *arch*: ``README.md`` and one page per account."""
     env = _environment()
@@ -342,11 +372,12 @@ def render_docs(arch: Architecture) -> dict[str, str]:
     paths = flow_paths(arch)
     header = GENERATED.format(name=md(arch.name))
     accounts: list[AccountDoc] = []
+    files = page_files(arch.accounts)
     for key, acct in arch.accounts.items():
         rids = [rid for rid, res in arch.resources.items() if res.account == key and TYPES[res.type].account_scoped]
         own = set(rids)
         doc = AccountDoc(
-            key=key, name=acct.name, id=acct.id or NO_ACCOUNT_ID, region=acct.region, purpose=acct.purpose, file=f"{key}.md",
+            key=key, name=acct.name, id=acct.id or NO_ACCOUNT_ID, region=acct.region, purpose=acct.purpose, file=files[key],
             diagram=mermaid_text(account_view(arch, overview, key)),
             areas=_areas(arch, rids), access=cross_account(arch, key),
             flows=flow_chains(arch, [p for p in paths if own & set(p)]), count=len(rids),

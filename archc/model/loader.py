@@ -20,7 +20,7 @@ from archc.model.fields import ID_PATTERN, az_region
 from archc.model.queries import who
 from archc.model.references import check_ref, iter_raw_refs, iter_refs, unwrap_annotation
 from archc.model.resources import RESOURCE_CLASSES, resource_class, resource_tag
-from archc.model.yaml_source import load_yaml
+from archc.model.yaml_source import decode, load_yaml
 
 TYPE_NAMES = sorted(t for t in RESOURCE_CLASSES if t != ESCAPE_HATCH)  # what a user writes as `type:`
 
@@ -35,11 +35,21 @@ class LoadedModel:
     files: list[str] = field(default_factory=list)
 
 
-def model_files(path: str) -> list[str]:
-    """The YAML files that make up the model at *path* (a file, or a directory searched recursively)."""
+def model_files(path: str, problems: list[Diagnostic] | None = None) -> list[str]:
+    """The YAML files that make up the model at *path* (a file, or a directory searched recursively).
+
+    A directory that cannot be listed is a problem (appended to *problems*), never skipped quietly.
+    """
     if os.path.isdir(path):
         found = []
-        for root, dirs, files in os.walk(path):
+
+        def unreadable(exc: OSError) -> None:
+            if problems is not None:
+                where = exc.filename or path
+                problems.append(Diagnostic("ARC100", f"cannot read model directory {where}: {exc.strerror or exc}",
+                                           position=Position(where, 1, 1), help="make it readable, or move it out of the model"))
+
+        for root, dirs, files in os.walk(path, onerror=unreadable):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             found += [os.path.join(root, f) for f in files if f.endswith((".yaml", ".yml")) and not f.startswith(".")]
         return sorted(found)
@@ -48,20 +58,47 @@ def model_files(path: str) -> list[str]:
 
 def load(path: str) -> LoadedModel:
     """Load the model at *path*; raise `ModelError` listing every problem found."""
-    files = model_files(path)
-    if not files:
+    problems: list[Diagnostic] = []
+    files = model_files(path, problems)
+    if not files and not problems:
         raise ModelError([Diagnostic("ARC100", f"no .yaml or .yml files in {path}", position=Position(path, 1, 1))])
     texts = []
-    problems: list[Diagnostic] = []
     for name in files:
         try:
-            with open(name, encoding="utf-8") as fh:
-                texts.append((name, fh.read()))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Diagnostic("ARC100", f"cannot read model file: {exc}", position=Position(name, 1, 1)))
+            data = _read_bytes(name)
+        except OSError as exc:
+            problems.append(Diagnostic("ARC100", f"cannot read model file: {exc.strerror or exc}", position=Position(name, 1, 1)))
+            continue
+        text, problem = decode(data, name)
+        if problem is not None:
+            problems.append(problem)
+        elif text is not None:
+            texts.append((name, text))
     if problems:
         raise ModelError(problems)
     return load_texts(texts)
+
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _read_bytes(name: str) -> bytes:
+    """A model file's bytes; only a regular file is opened (a FIFO would wait for a writer forever)."""
+    import stat
+
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file", name)
+        if info.st_size > MAX_FILE_BYTES:
+            raise OSError(0, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", name)
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def load_text(text: str, file: str = "<model>") -> LoadedModel:
@@ -74,6 +111,14 @@ def load_texts(texts: list[tuple[str, str]]) -> LoadedModel:
     for file, text in texts:
         builder.add_file(file, text)
     return builder.finish()
+
+
+def _check_key(kind: str, key: str, path: Path, at_key: bool = True) -> Diagnostic | None:
+    """An id or key that is not a plain word (``../x``, ``a b``, an empty text) is an error here, once."""
+    if _ID.fullmatch(key):
+        return None
+    return Diagnostic("ARC103", f"{kind} {_short(key)} may use only letters, digits, '_', '-' and '.', starting with a letter or digit",
+                      path, at_key=at_key, help="ids and keys name files and diagram nodes: keep them to one plain word")
 
 
 class _Builder:
@@ -91,6 +136,8 @@ class _Builder:
         self.invalid: dict[str, dict[str, Any]] = {}  # resources that failed validation, as raw data
         self.invalid_connections: dict[int, Any] = {}
         self.first_positions: dict[str, Position] = {}  # where each resource id was first defined
+        self.broken_accounts: set[str] = set()  # accounts that failed validation: already reported
+        self.broken_groups: set[str] = set()
 
     # -- per file ------------------------------------------------------------------------------
 
@@ -104,7 +151,9 @@ class _Builder:
         if data is None and problems:
             return
         if data is None:
-            data = {}
+            self.problems.append(Diagnostic("ARC103", "the file is empty (or only comments): a model file defines accounts, resources or connections",
+                                            position=Position(file, 1, 1), help="add to it, or delete it"))
+            return
         if not isinstance(data, dict):
             self.problems.append(
                 Diagnostic("ARC103", f"a model file must be a mapping with keys {', '.join(TOP_LEVEL)}; got {_kind(data)}",
@@ -116,32 +165,47 @@ class _Builder:
                 self.problems.append(Diagnostic("ARC102", f"unknown top-level key '{key}'{did_you_mean(key, TOP_LEVEL)}", (key,),
                                                 help=f"allowed keys: {', '.join(TOP_LEVEL)}", position=smap.get_key((key,))))
         version = data.get("archc", 1)
-        if version != 1:
-            self._error("ARC103", ("archc",), f"unsupported model format version {version!r}", "this archc reads `archc: 1`",
+        if type(version) is not int or version != 1:
+            self._error("ARC103", ("archc",), f"unsupported model format version {_short(version)}", "this archc reads `archc: 1`",
                         pos=smap.get(("archc",)))
-        if isinstance(data.get("name"), str):
-            self.name = self.name or data["name"]
+        if "name" in data:
+            if isinstance(data["name"], str) and data["name"].strip():
+                self.name = self.name or data["name"]
+            else:
+                self._error("ARC103", ("name",), f"`name` must be a text, got {_kind(data['name'])}", "name: my-architecture",
+                            pos=smap.get(("name",)))
         defaults = self._validate(Defaults, data.get("defaults") or {}, ("defaults",), "defaults") or Defaults()
         for aid, raw in self._mapping(data, "accounts"):
-            if aid in self.accounts:
+            if aid in self.accounts or aid in self.broken_accounts:
                 self._error("ARC105", ("accounts", aid), f"account '{aid}' is defined twice")
                 continue
             acct = self._validate(Account, raw, ("accounts", aid), f"account '{aid}'")
-            if acct:
+            bad_key = _check_key("account key", aid, ("accounts", aid))
+            if bad_key:
+                self.problems.append(bad_key)
+            if acct and not bad_key:
                 self.accounts[aid] = acct
+            else:
+                self.broken_accounts.add(aid)
         for gid, raw in self._mapping(data, "groups"):
-            if gid in self.groups:
+            if gid in self.groups or gid in self.broken_groups:
                 self._error("ARC105", ("groups", gid), f"group '{gid}' is defined twice")
                 continue
             grp = self._validate(Group, raw if raw is not None else {}, ("groups", gid), f"group '{gid}'")
-            if grp:
+            bad_key = _check_key("group id", gid, ("groups", gid))
+            if bad_key:
+                self.problems.append(bad_key)
+            if grp and not bad_key:
                 self.groups[gid] = grp
+            else:
+                self.broken_groups.add(gid)
         if "diagram" in data:
             self.diagram = self._validate(DiagramSettings, data["diagram"] or {}, ("diagram",), "diagram") or self.diagram
         for rid, raw in self._mapping(data, "resources"):
             path: Path = ("resources", rid)
-            if not _ID.match(rid):
-                self._error("ARC103", path, f"resource id '{rid}' may use only letters, digits, '_', '-' and '.'")
+            bad_key = _check_key("resource id", rid, path)
+            if bad_key:
+                self.problems.append(bad_key)
                 continue
             if rid in self.raw_resources:
                 first = self.first_positions.get(rid)
@@ -180,7 +244,12 @@ class _Builder:
     # -- whole model ---------------------------------------------------------------------------
 
     def finish(self) -> LoadedModel:
-        names = sorted(self.accounts)
+        if not self.problems and not self.raw_resources and not self.connections:
+            self.problems.append(Diagnostic("ARC100", "the model defines no resources: there is nothing to check, build or draw",
+                                            position=Position(self.source.default_file, 1, 1),
+                                            help="add `resources:` (and `accounts:`) to it; `archc import` turns a diagram into a model"))
+        # an account that failed validation still counts (its error is reported once, not on every resource)
+        names = sorted(self.accounts.keys() | {a for a in self.broken_accounts if _ID.fullmatch(a)})
         for rid, (raw, defaults) in self.raw_resources.items():
             path: Path = ("resources", rid)
             data = dict(raw)
@@ -217,7 +286,7 @@ class _Builder:
             self._error("ARC103", path, f"{owner} has no `type`", f"add `type:` with one of: {', '.join(TYPE_NAMES)}")
             return None
         if cls is None:
-            self._error("ARC103", (*path, "type"), f"{owner}: unknown resource type {rtype!r}{did_you_mean(str(rtype), TYPE_NAMES)}",
+            self._error("ARC103", (*path, "type"), f"{owner}: unknown resource type {_short(rtype)}{did_you_mean(_word(rtype), TYPE_NAMES)}",
                         f"one of: {', '.join(TYPE_NAMES)}; or any CloudFormation type (AWS::Service::Thing) with its `properties`")
             return None
         try:
@@ -225,7 +294,7 @@ class _Builder:
         except ValidationError as exc:
             self._pydantic_errors(exc, path, owner, cls)
             return None
-        if res.account is None:
+        if res.account is None and not self.broken_accounts:
             self._error("ARC103", path, f"{owner} has no account",
                         "set `account:` on it or `defaults: {account: ...}` in its file (needed when the model has several accounts)")
         return res
@@ -233,19 +302,29 @@ class _Builder:
     def _check_references(self) -> None:
         # ids of resources that failed validation still count, so one mistake is reported once
         types_by_id = {rid: str(raw.get("type")) for rid, (raw, _) in self.raw_resources.items()}
+        # an undefined name is one mistake however many resources use it: one error, at the first use
+        missing: dict[tuple[str, str], list[tuple[str, Diagnostic]]] = {}
+
+        def undefined(kind: str, name: str, user: str, diagnostic: Diagnostic) -> None:
+            missing.setdefault((kind, name), []).append((user, diagnostic))
+
         for rid, res in self.resources.items():
             path: Path = ("resources", rid)
             owner = who(rid, res.type)
             for site in iter_refs(res):
                 problem = check_ref(site, path, types_by_id, owner)
-                if problem:
+                if problem and problem.code == "ARC104":
+                    undefined("resource", site.target, f"resource '{rid}'", problem)
+                elif problem:
                     self.problems.append(problem)
-            if res.account is not None and res.account not in self.accounts:
-                self._error("ARC104", (*path, "account"), f"{owner}: account '{res.account}' is not defined{did_you_mean(res.account, self.accounts)}",
-                            "accounts are defined under `accounts:`")
-            if res.group is not None and res.group not in self.groups:
-                self._error("ARC104", (*path, "group"), f"{owner}: group '{res.group}' is not defined{did_you_mean(res.group, self.groups)}",
-                            "groups are defined under `groups:`")
+            if res.account is not None and res.account not in self.accounts and res.account not in self.broken_accounts:
+                undefined("account", res.account, f"resource '{rid}'", Diagnostic(
+                    "ARC104", f"{owner}: account '{res.account}' is not defined{did_you_mean(res.account, self.accounts)}",
+                    (*path, "account"), help="accounts are defined under `accounts:`"))
+            if res.group is not None and res.group not in self.groups and res.group not in self.broken_groups:
+                undefined("group", res.group, f"resource '{rid}'", Diagnostic(
+                    "ARC104", f"{owner}: group '{res.group}' is not defined{did_you_mean(res.group, self.groups)}",
+                    (*path, "group"), help="groups are defined under `groups:`"))
             az = getattr(res, "az", None)
             if az is not None:
                 region = res.region or (self.accounts[res.account].region if res.account in self.accounts else None)
@@ -256,7 +335,9 @@ class _Builder:
             owner = who(rid, raw["type"])
             for site in iter_raw_refs(RESOURCE_CLASSES[str(resource_tag(raw))], raw):
                 problem = check_ref(site, ("resources", rid), types_by_id, owner)
-                if problem:
+                if problem and problem.code == "ARC104":
+                    undefined("resource", site.target, f"resource '{rid}'", problem)
+                elif problem:
                     self.problems.append(problem)
         for i, conn in enumerate(self.connections):
             if conn is _PLACEHOLDER:
@@ -266,19 +347,31 @@ class _Builder:
                 ends = [("from", conn.source), ("to", conn.target)]
             for end, rid in ends:
                 if isinstance(rid, str) and rid not in types_by_id:
-                    self._error("ARC104", ("connections", i, end),
-                                f"connection #{i + 1}: '{end}' refers to '{rid}', which is not a resource{did_you_mean(rid, types_by_id)}",
-                                "use the id of a resource defined under `resources`")
+                    undefined("resource", rid, f"connection #{i + 1}", Diagnostic(
+                        "ARC104", f"connection #{i + 1}: '{end}' refers to '{rid}', which is not a resource{did_you_mean(rid, types_by_id)}",
+                        ("connections", i, end), help="use the id of a resource defined under `resources`"))
         for gid, grp in self.groups.items():
-            if grp.parent is not None and grp.parent not in self.groups:
-                self._error("ARC104", ("groups", gid, "parent"), f"group '{gid}': parent '{grp.parent}' is not a group{did_you_mean(grp.parent, self.groups)}")
-            if grp.account is not None and grp.account not in self.accounts:
-                self._error("ARC104", ("groups", gid, "account"), f"group '{gid}': account '{grp.account}' is not defined{did_you_mean(grp.account, self.accounts)}")
+            if grp.parent is not None and grp.parent not in self.groups and grp.parent not in self.broken_groups:
+                undefined("group", grp.parent, f"group '{gid}'", Diagnostic(
+                    "ARC104", f"group '{gid}': parent '{grp.parent}' is not a group{did_you_mean(grp.parent, self.groups)}", ("groups", gid, "parent")))
+            if grp.account is not None and grp.account not in self.accounts and grp.account not in self.broken_accounts:
+                undefined("account", grp.account, f"group '{gid}'", Diagnostic(
+                    "ARC104", f"group '{gid}': account '{grp.account}' is not defined{did_you_mean(grp.account, self.accounts)}", ("groups", gid, "account")))
             if grp.resource is not None and grp.resource not in types_by_id:
-                self._error("ARC104", ("groups", gid, "resource"), f"group '{gid}': resource '{grp.resource}' is not a resource{did_you_mean(grp.resource, types_by_id)}")
+                undefined("resource", grp.resource, f"group '{gid}'", Diagnostic(
+                    "ARC104", f"group '{gid}': resource '{grp.resource}' is not a resource{did_you_mean(grp.resource, types_by_id)}", ("groups", gid, "resource")))
         self._check_group_cycles()
+        for uses in missing.values():
+            first = uses[0][1]
+            if len(uses) > 1:
+                others = [user for user, _ in uses[1:]]
+                shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+                first.message += f" (also used by {shown})"
+            self.problems.append(first)
         for aid, acct in self.accounts.items():
             for other, rids in (acct.may_reach or {}).items():
+                if other in self.broken_accounts:
+                    continue
                 if other not in self.accounts:
                     self._error("ARC104", ("accounts", aid, "may_reach", other), f"account '{aid}': may_reach names account '{other}', which is not defined{did_you_mean(other, self.accounts)}")
                     continue
@@ -288,8 +381,11 @@ class _Builder:
                         self._error("ARC104", ("accounts", aid, "may_reach", other, j), f"account '{aid}': may_reach names '{rid}', which is not a resource{did_you_mean(rid, types_by_id)}")
                     elif res.account != other:
                         self._error("ARC106", ("accounts", aid, "may_reach", other, j), f"account '{aid}': '{rid}' is listed under may_reach.{other} but belongs to account '{res.account}'")
-        for key in (self.diagram.account_ids if self.diagram else {}):
-            if key not in self.accounts:
+        for key, subgraph in (self.diagram.account_ids if self.diagram else {}).items():
+            bad = _check_key("subgraph id", subgraph, ("diagram", "account_ids", key), at_key=False)
+            if bad is not None:
+                self.problems.append(bad)
+            if key not in self.accounts and key not in self.broken_accounts:
                 self._error("ARC104", ("diagram", "account_ids", key), f"diagram.account_ids names account '{key}', which is not defined{did_you_mean(key, self.accounts)}")
 
     def _check_group_cycles(self) -> None:
@@ -313,9 +409,13 @@ class _Builder:
             return None
 
     def _pydantic_errors(self, exc: ValidationError, path: Path, owner: str, cls: type[BaseModel]) -> None:
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        for err in errors[:MAX_ERRORS_PER_ELEMENT]:
             loc = tuple(err["loc"])
             self.problems.append(translate_error(err, loc, path, owner, cls))
+        if len(errors) > MAX_ERRORS_PER_ELEMENT:
+            self._error("ARC103", path, f"{owner}: {len(errors) - MAX_ERRORS_PER_ELEMENT} more errors like these",
+                        "correct the ones listed and run again")
 
     def _error(self, code: str, path: Path, message: str, help: str | None = None, pos: Position | None = None) -> None:
         self.problems.append(Diagnostic(code, message, path, help=help, position=pos))
@@ -324,10 +424,41 @@ class _Builder:
 _PLACEHOLDER: Any = object()
 
 
+MAX_ERRORS_PER_ELEMENT = 20  # one account, resource or connection; then "N more"
+MAX_SHOWN = 60  # characters of a user's value quoted in a message
+
+
+def _short(value: Any) -> str:
+    """A bounded repr of a value from the input: never walks or prints more than a few elements."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxlevel, r.maxdict, r.maxlist, r.maxstring, r.maxother, r.maxlong = 2, 4, 4, MAX_SHOWN, MAX_SHOWN, MAX_SHOWN
+    try:
+        return r.repr(value)
+    except ValueError:  # an int too long for Python to print
+        return "a very long number"
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: f"the text {value!r}", bool: f"{value!r}".lower(), int: f"the number {value}", float: f"the number {value}"}.get(type(value), type(value).__name__)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return f"the number {_short(value)}"
+    if isinstance(value, str):
+        return f"the text {_short(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _word(value: Any) -> str:
+    """What did-you-mean compares: a short text, whatever the value was."""
+    return value[:MAX_SHOWN] if isinstance(value, str) else ""
 
 
 def _fields_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -364,12 +495,14 @@ def translate_error(err: Any, loc: tuple[Any, ...], path: Path, owner: str, cls:
     if kind in ("literal_error", "enum"):
         expected = err.get("ctx", {}).get("expected", "")
         options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()]
-        return Diagnostic("ARC103", f"{subject}: expected {expected}, got {value!r}{did_you_mean(str(value), options)}", full)
+        return Diagnostic("ARC103", f"{subject}: expected {expected}, got {_short(value)}{did_you_mean(_word(value), options)}", full)
     if kind == "value_error":
         message = str(err.get("ctx", {}).get("error", err["msg"]))
+        if len(message) > 4 * MAX_SHOWN:
+            message = message[:4 * MAX_SHOWN] + "…"
         return Diagnostic("ARC103", f"{subject}: {message}", full)
     if kind == "string_pattern_mismatch":
-        return Diagnostic("ARC103", f"{subject}: {value!r} does not match {err.get('ctx', {}).get('pattern')}", full,
+        return Diagnostic("ARC103", f"{subject}: {_short(value)} does not match {err.get('ctx', {}).get('pattern')}", full,
                           help="ids use letters, digits, '_', '-' and '.'; account ids are 12 digits")
     expected = err["msg"][0].lower() + err["msg"][1:]
     got = _kind(value)

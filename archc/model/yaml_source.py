@@ -3,7 +3,12 @@
 Built on libyaml's event stream (PyYAML's C parser) rather than its composer: it is the fastest
 way to get positions for every key. Scalars are resolved with the YAML 1.2 core schema
 (``yes``/``no``/``on``/``off`` stay strings; only ``true``/``false`` are booleans).
-Duplicate keys are reported, never silently overwritten.
+Duplicate keys are reported, never silently overwritten. ``<<`` merge keys (one mapping or a list
+of them) fill in keys the mapping does not set itself, wherever they stand.
+
+Input is bounded: nesting deeper than `MAX_DEPTH` and aliases that expand to more than
+`MAX_ALIAS_NODES` nodes in all (a "billion laughs" document) are errors, as is an alias to a
+collection that is still open (a cycle).
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ except AttributeError:  # pragma: no cover
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$|^0x[0-9a-fA-F_]+$|^0o[0-7_]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")
+MAX_DEPTH = 100  # collections inside collections; a real model nests fewer than 10
+MAX_INT_DIGITS = 4000  # below Python's limit on converting decimal text to int (4300)
+MAX_ALIAS_NODES = 100_000  # nodes that aliases may add in all, counted as expanded
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -53,6 +61,8 @@ def _resolve_plain(value: str) -> Any:
                 return int(v, 16)
             if v.startswith("0o"):
                 return int(v, 0)
+            if len(v) > MAX_INT_DIGITS:  # Python refuses to convert it; no model number is this long
+                return value
             return int(v)
         if _FLOAT.match(value):
             low = value.lower()
@@ -70,10 +80,13 @@ def _resolve(event: Any) -> Any:
         return _resolve_plain(event.value)
     if tag in (None, "!", "tag:yaml.org,2002:str"):
         return event.value
-    if tag == "tag:yaml.org,2002:int":
-        return int(event.value)
-    if tag == "tag:yaml.org,2002:float":
-        return float(event.value)
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        number = _resolve_plain(event.value.strip())
+        if tag.endswith("int") and isinstance(number, int) and not isinstance(number, bool):
+            return number
+        if tag.endswith("float") and isinstance(number, (int, float)) and not isinstance(number, bool):
+            return float(number)
+        raise _Unsupported(event, f"{event.value[:40]!r} is not a{'n integer' if tag.endswith('int') else ' number'}")
     if tag == "tag:yaml.org,2002:bool":
         return event.value in _TRUE
     if tag == "tag:yaml.org,2002:null":
@@ -103,8 +116,12 @@ def load_yaml(
     kmap = source.keys
     anchors: dict[str, Any] = {}
     root: Any = None
-    # one frame per open collection: [container, its path, pending key (or _NO_KEY), key's mark]
+    # one frame per open collection:
+    # [container, its path, pending key (or _NO_KEY), key's mark, `<<` values to merge, node count]
     stack: list[list[Any]] = []
+    sizes: dict[int, int] = {}  # id(anchored collection) → its node count, aliases expanded
+    open_ids: set[int] = set()  # collections not yet closed (an alias to one is a cycle)
+    expanded = 0
 
     def pos(mark: Any) -> Position:
         return Position(file, mark.line + 1, mark.column + 1)
@@ -115,6 +132,7 @@ def load_yaml(
     try:
         for event in yaml.parse(text, Loader=_Loader):
             cls = event.__class__
+            size = 1
             if cls is ScalarEvent:
                 if event.tag is None:  # plain scalars resolve; quoted ones are strings
                     value: Any = _resolve_plain(event.value) if event.implicit[0] else event.value
@@ -127,14 +145,33 @@ def load_yaml(
                 value = {} if cls is MappingStartEvent else []
                 if event.anchor:
                     anchors[event.anchor] = value
+                    sizes[id(value)] = 1
+                if len(stack) >= MAX_DEPTH:
+                    raise _Unsupported(event, f"collections nest more than {MAX_DEPTH} deep")
+                open_ids.add(id(value))
                 is_scalar = False
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                stack.pop()
+                frame = stack.pop()
+                ident = id(frame[0])
+                open_ids.discard(ident)
+                if frame[4]:
+                    _merge(frame[0], frame[4], event)
+                if ident in sizes:
+                    sizes[ident] = 1 + frame[5]
+                if stack:
+                    stack[-1][5] += frame[5]
                 continue
             elif cls is AliasEvent:
                 if event.anchor not in anchors:
                     raise _Unsupported(event, f"unknown alias *{event.anchor}")
                 value, is_scalar = anchors[event.anchor], True
+                if id(value) in open_ids:
+                    raise _Unsupported(event, f"alias *{event.anchor} refers to a collection that contains it (a cycle)")
+                size = sizes.get(id(value), 1) if isinstance(value, (dict, list)) else 1
+                expanded += size
+                if expanded > MAX_ALIAS_NODES:
+                    raise _Unsupported(event, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; "
+                                              "write the repeated parts out, or repeat less")
             elif cls is DocumentStartEvent:
                 if root is not None or stack:
                     raise _Unsupported(event, "a model file holds one YAML document; split it into files instead")
@@ -142,6 +179,8 @@ def load_yaml(
             else:
                 continue
             # place the value in its container
+            if stack:
+                stack[-1][5] += size
             if not stack:
                 root = value
                 pmap[()] = raw(event.start_mark)
@@ -167,7 +206,9 @@ def load_yaml(
                     key = frame[2]
                     frame[2] = _NO_KEY
                     child = (*frame[1], key)
-                    if key in container:
+                    if key == "<<" and event.__class__ is not ScalarEvent:  # a merge: applied when the mapping ends
+                        frame[4].append(value)
+                    elif key in container:
                         first = source.get(child)
                         problems.append(
                             Diagnostic(
@@ -178,9 +219,6 @@ def load_yaml(
                                 help="each key may appear once in a mapping; remove or rename one of them",
                             )
                         )
-                    elif key == "<<" and isinstance(value, dict):
-                        for k, v in value.items():
-                            container.setdefault(k, v)
                     else:
                         container[key] = value
                         # scalars point at the value, collections at their key
@@ -190,7 +228,7 @@ def load_yaml(
                         else:
                             pmap[child] = raw(frame[3])
             if not is_scalar:
-                stack.append([value, child, _NO_KEY, None])
+                stack.append([value, child, _NO_KEY, None, [], 0])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -218,6 +256,28 @@ def load_yaml(
         problems.append(Diagnostic("ARC101", exc.message, position=pos(exc.event.start_mark)))
         return None, source, problems
     return root, source, problems
+
+
+def _merge(container: dict[str, Any], values: list[Any], end: Any) -> None:
+    """Apply the ``<<`` values of a mapping that just ended: keys it sets itself win, then earlier merges."""
+    for value in values:
+        for source in value if isinstance(value, list) else [value]:
+            if not isinstance(source, dict):
+                raise _Unsupported(end, "a `<<` merge takes a mapping (an alias like *base) or a list of them")
+            for k, v in source.items():
+                container.setdefault(k, v)
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
+    """*data* as UTF-8 text (a BOM is dropped), or a diagnostic at the ``line:col`` of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+        return None, Diagnostic("ARC100", f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} cannot start a character here",
+                                position=Position(file, line, col), help="save the file as UTF-8")
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:

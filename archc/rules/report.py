@@ -17,6 +17,9 @@ from archc.diagnostics import Diagnostic, Position, SourceMap, format_path
 from archc.rules.base import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# GitHub ranks security alerts by `security-severity` (0-10): areas 2-4 are network, access, data
+SECURITY_AREAS = ("2", "3", "4")
+SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SEVERITIES = ("error", "warning", "info")
 
@@ -86,9 +89,22 @@ def format_json(diagnostics: Sequence[Diagnostic], cwd: str) -> str:
     return json.dumps(as_records(diagnostics, cwd), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def repository_root(cwd: str) -> str:
+    """The nearest directory at or above *cwd* holding ``.git`` (what code scanning resolves URIs
+    against), else *cwd*."""
+    here = os.path.abspath(cwd)
+    while True:
+        if os.path.exists(os.path.join(here, ".git")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return os.path.abspath(cwd)
+        here = parent
+
+
 def _physical(pos: Position, cwd: str) -> dict[str, Any]:
     shown = display_file(pos.file, cwd)
-    if os.path.isabs(shown) or shown.startswith(".."):  # outside the working directory: an absolute URI
+    if os.path.isabs(shown) or shown.startswith(".."):  # outside the repository: an absolute URI
         artifact: dict[str, Any] = {"uri": pathlib.Path(os.path.abspath(pos.file)).as_uri()}
     else:
         artifact = {"uri": urllib.parse.quote(shown), "uriBaseId": "%SRCROOT%"}
@@ -106,32 +122,84 @@ def sarif_rule(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": " ".join(sections.get("What it checks", rule.summary).split())},
         "help": {"text": rule.doc, "markdown": rule_markdown(rule, heading_level=0)},
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
-        "properties": {"tags": [rule.area], "precision": "very-high"},
+        "properties": _properties(rule.code, rule.area, rule.severity),
     }
 
 
-def format_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule], source: SourceMap, cwd: str) -> str:
-    """A SARIF 2.1.0 log with one run: the rule metadata and one result per finding."""
+def _properties(code: str, area: str, severity: str) -> dict[str, Any]:
+    if code[3:4] in SECURITY_AREAS:
+        return {"tags": [area, "security"], "precision": "very-high", "security-severity": SECURITY_SEVERITY[severity]}
+    return {"tags": [area], "precision": "very-high"}
+
+
+def sarif_code(code: Any) -> dict[str, Any]:
+    """SARIF metadata of a code that is not a rule (`archc.codes.Code`: the model does not load or compile)."""
+    return {
+        "id": code.code,
+        "name": code.name,
+        "shortDescription": {"text": code.summary},
+        "fullDescription": {"text": code.what},
+        "help": {"text": code.doc, "markdown": f"**{code.summary}**\n\n{code.what}\n\n*Fix*: {code.fix}\n"},
+        "defaultConfiguration": {"level": SARIF_LEVEL[code.severity]},
+        "properties": _properties(code.code, code.area, code.severity),
+    }
+
+
+def fingerprint(d: Diagnostic, arch: Any = None) -> str:
+    """What identifies a finding across edits: its code and model path, with a connection named by
+    (from, verb, to) rather than its place in the list, which moves when connections are added."""
+    path = d.path
+    if arch is not None and len(path) >= 2 and path[0] == "connections" and isinstance(path[1], int):
+        conns = getattr(arch, "connections", [])
+        if 0 <= path[1] < len(conns):
+            c = conns[path[1]]
+            name = f"{getattr(c, 'source', '?')} {getattr(c, 'verb', '?')} {getattr(c, 'target', '?')}"
+            rest = format_path(path[2:])
+            return f"{d.code}:connections[{name}]" + (f".{rest}" if rest and not rest.startswith("[") else rest)
+    return f"{d.code}:{format_path(path)}"
+
+
+def format_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule], source: SourceMap, cwd: str, *,
+                 arch: Any = None, suppressed: Sequence[tuple[Diagnostic, str]] = ()) -> str:
+    """A SARIF 2.1.0 log with one run: rule metadata (and that of the load and compile codes), one
+    result per finding, and suppressed findings with their reasons (``suppressions``).
+
+    URIs are relative to the repository root (`repository_root` of *cwd*), named by
+    ``originalUriBaseIds``; fingerprints follow `fingerprint`.
+    """
     import json  # only for -f sarif
 
-    index = {r.code: i for i, r in enumerate(rules)}
+    from archc.codes import CODES
+
+    root = repository_root(cwd)
+    meta = [sarif_rule(r) for r in rules] + [sarif_code(c) for c in CODES]
+    index = {m["id"]: i for i, m in enumerate(meta)}
     results = []
-    for d in diagnostics:
+    seen: dict[str, int] = {}
+    entries = [(d, None) for d in diagnostics] + [(d, reason) for d, reason in suppressed]
+    for d, reason in entries:
         text = d.message + (f"\nhelp: {d.help}" if d.help else "")
+        key = fingerprint(d, arch)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:  # the same finding twice (two identical connections): keep them apart
+            key = f"{key}#{seen[key]}"
         result: dict[str, Any] = {
             "ruleId": d.code,
-            "ruleIndex": index[d.code],
             "level": SARIF_LEVEL[d.severity],
             "message": {"text": text},
             "locations": [{
-                "physicalLocation": _physical(_position(d), cwd),
-                "logicalLocations": [{"fullyQualifiedName": format_path(d.path), "kind": "member"}],
+                "physicalLocation": _physical(_position(d), root),
+                "logicalLocations": [{"fullyQualifiedName": format_path(d.path) or "model", "kind": "member"}],
             }],
-            "partialFingerprints": {"archcModelPath/v1": f"{d.code}:{format_path(d.path)}"},
+            "partialFingerprints": {"archcModelPath/v1": key},
         }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        if reason is not None:
+            result["suppressions"] = [{"kind": "inSource", "justification": reason}]
         related = []
         for i, path in enumerate(d.related):
-            related.append({"id": i + 1, "message": {"text": format_path(path)}, "physicalLocation": _physical(source.locate(path), cwd)})
+            related.append({"id": i + 1, "message": {"text": format_path(path)}, "physicalLocation": _physical(source.locate(path), root)})
         if related:
             result["relatedLocations"] = related
         results.append(result)
@@ -142,8 +210,9 @@ def format_sarif(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule], sourc
             "tool": {"driver": {
                 "name": "archc",
                 "version": __version__,
-                "rules": [sarif_rule(r) for r in rules],
+                "rules": meta,
             }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": pathlib.Path(root).as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

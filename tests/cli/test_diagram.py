@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from archc.cli import main
@@ -180,3 +181,48 @@ def test_sync_refuses_a_diagram_that_drops_a_needed_edge(tmp_path: Path) -> None
         "needs; draw the edge again, or remove FN from the diagram; nothing was written\n"
     ))
     assert model.read_text() == text
+
+
+@pytest.mark.parametrize("text", [
+    "# no marker at all\n",
+    "<!-- archc:diagram examples/other -->\n```mermaid\n```\n<!-- /archc:diagram -->\n",
+    "<!-- archc:diagram examples/sagebrush -->\n```mermaid\n```\n",
+    "<!-- archc:diagram examples/sagebrush -->\n```mermaid\n```\n<!-- /archc:diagram -->\n<!-- archc:diagram examples/sagebrush -->\n",
+])
+@pytest.mark.parametrize("check", [True, False])
+def test_update_without_a_proper_marker_is_an_error(text: str, check: bool, tmp_path: Path) -> None:
+    md = tmp_path / "page.md"
+    md.write_text(text)
+    code, _, err = run("diagram", "examples/sagebrush", "--update", str(md), *(["--check"] if check else []))
+    assert code == 2 and ("marker" in err) and "up to date" not in err
+    assert md.read_text() == text
+
+
+@pytest.mark.parametrize("block", ["0", "-1"])
+def test_block_numbers_start_at_1(block: str, tmp_path: Path) -> None:
+    code, _, err = run("import", str(ROOT / "examples/sagebrush-page.md"), "--block", block, "-o", str(tmp_path / "m.yaml"))
+    assert code == 2 and "--block" in err
+    assert not (tmp_path / "m.yaml").exists()
+
+
+@pytest.mark.parametrize("account", ["../evil", "/abs", "a b", ""])
+def test_an_account_key_that_is_not_a_plain_word_is_a_clean_error(account: str, tmp_path: Path) -> None:
+    code, _, err = run("import", str(ROOT / "examples/sagebrush-page.md"), "--account", account, "-o", str(tmp_path / "m.yaml"))
+    assert code == 2 and err.startswith("archc: --account") and "pydantic" not in err and "Traceback" not in err
+
+
+def test_import_refuses_to_overwrite_its_own_input(tmp_path: Path) -> None:
+    mmd = tmp_path / "x.mmd"
+    mmd.write_text("flowchart TB\n  A[Web] --> B[(DB)]\n")
+    code, _, err = run("import", str(mmd), "-o", str(mmd))
+    assert code == 2 and "input of this command" in err
+    assert mmd.read_text() == "flowchart TB\n  A[Web] --> B[(DB)]\n"
+    code, out, _ = run("import", str(mmd), "-o", "-", "-q")
+    assert code == 0 and out.startswith("# Imported from x.mmd")
+
+
+def test_a_diagram_that_is_not_utf8_is_reported_at_line_and_column(tmp_path: Path) -> None:
+    mmd = tmp_path / "x.mmd"
+    mmd.write_bytes(b"flowchart TB\n  A[W\xffeb] --> B\n")
+    code, _, err = run("import", str(mmd), "-o", str(tmp_path / "m.yaml"))
+    assert code == 2 and f"{mmd}:2:6: ARC100" in err

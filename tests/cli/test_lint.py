@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archc.cli import main
+from archc.codes import CODES
 from archc.rules.registry import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,8 +113,8 @@ def test_sarif_format_to_a_file(broken: Path, tmp_path: Path) -> None:
     log = json.loads(target.read_text(encoding="utf-8"))
     assert log["version"] == "2.1.0"
     results = log["runs"][0]["results"]
-    assert [r["ruleId"] for r in results] == ["ARC201", "ARC202"]
-    assert len(log["runs"][0]["tool"]["driver"]["rules"]) == len(RULES)
+    assert [r["ruleId"] for r in results if "suppressions" not in r] == ["ARC201", "ARC202"]
+    assert len(log["runs"][0]["tool"]["driver"]["rules"]) == len(RULES) + len(CODES)
 
 
 def test_example_sarif_paths_are_relative_to_the_working_directory() -> None:
@@ -124,7 +127,7 @@ def test_rules_lists_every_rule() -> None:
     code, out, _ = run("rules")
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == len(RULES)
+    assert len(lines) == len(RULES) + 2 + len(CODES)  # the rules, a blank line and a heading, the other codes
     assert lines[[r.code for r in RULES].index("ARC201")].split() [:3] == ["ARC201", "network.private-subnet-egress", "error"]
 
 
@@ -143,3 +146,65 @@ def test_rules_explains_one() -> None:
 def test_help_has_an_example(command: str) -> None:
     code, out, _ = run(command, "--help")
     assert code == 0 and "Examples:" in out and f"archc {command} " in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_model_that_does_not_load_still_gets_its_report(fmt: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("resources:\n  vpc: {type: vpc\n")
+    target = tmp_path / "out" / f"report.{fmt}"
+    code, out, err = run("lint", str(bad), "-f", fmt, "-o", str(target))
+    assert code == 2 and out == "" and "the report lists them" in err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    codes = [r["code"] for r in data] if fmt == "json" else [r["ruleId"] for r in data["runs"][0]["results"]]
+    assert codes == ["ARC101"]
+
+
+def test_every_code_archc_can_print_is_explained_by_archc_rules() -> None:
+    import re as regex
+
+    printed = set()
+    for source in (ROOT / "archc").rglob("*.py"):
+        printed |= set(regex.findall(r'"(ARC\d{3})"', source.read_text(encoding="utf-8")))
+    for code in sorted(printed):
+        status, out, _ = run("rules", code)
+        assert status == 0 and out.startswith(code), code
+
+
+def test_sarif_marks_the_example_suppressions_as_suppressed() -> None:
+    code, out, _ = run("lint", EXAMPLE, "-f", "sarif")
+    assert code == 0
+    results = json.loads(out)["runs"][0]["results"]
+    assert results and all(r["suppressions"][0]["justification"].strip() for r in results)
+    assert {r["ruleId"] for r in results} >= {"ARC202"}
+
+
+model_fragments = st.sampled_from([
+    "archc: 1\n", "name: x\n", "accounts:\n", "  a: {name: A, region: us-east-1}\n", "  b: {id: '12', name: B}\n", "resources:\n",
+    "  v: {type: vpc, cidr: 10.0.0.0/16}\n", "  s: {type: subnet, vpc: v, cidr: 10.0.1.0/24, az: us-east-1a, tier: private}\n",
+    "  x: &x {type: s3_bucket}\n", "  y: {<<: *x, versioning: true}\n", "connections:\n", "  - {from: v, to: s, verb: read}\n",
+    "  - {from: ghost, to: v}\n", "groups:\n", "  g: {parent: g}\n", "  ../bad: {}\n", "defaults: {account: a}\n", "\t", "- ", "{", "]",
+    "\xff", "'", "&a [*a]\n", "<<: 3\n", "tags: {a: [1, {b: 2}]}\n", "\n", "# c\n", "---\n",
+])
+
+
+@given(st.lists(model_fragments, max_size=14), st.sampled_from(["text", "json", "sarif"]))
+@settings(max_examples=150, deadline=None)
+def test_any_model_text_ends_in_a_clean_exit(parts: list[str], fmt: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model = Path(tmp) / "m.yaml"
+        model.write_bytes("".join(parts).encode("utf-8", errors="surrogateescape").replace(b"\xc3\xbf", b"\xff"))
+        result = CliRunner().invoke(main, ["lint", str(model), "-f", fmt])
+        assert result.exit_code in (0, 1, 2), result.output
+        assert "internal error" not in result.stderr and result.exception is None or isinstance(result.exception, SystemExit)
+        if result.exit_code == 2 and fmt != "text":
+            json.loads(result.stdout)  # the report is still there, and valid
+
+
+def test_a_missing_model_still_gets_its_sarif_report(tmp_path: Path) -> None:
+    target = tmp_path / "archc.sarif"
+    code, _, _ = run("lint", str(tmp_path / "nope"), "-f", "sarif", "-o", str(target))
+    assert code == 2
+    assert [r["ruleId"] for r in json.loads(target.read_text())["runs"][0]["results"]] == ["ARC100"]

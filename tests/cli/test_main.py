@@ -109,3 +109,18 @@ def test_atexit_handlers_still_run_when_the_process_skips_teardown(tmp_path: Pat
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and proc.stdout.startswith("archc, version")
     assert marker.read_text() == "yes"
+
+
+def test_ctrl_c_during_start_up_exits_130_quietly() -> None:
+    code = "import os, signal, time\nimport archc.cli\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(5)\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert (proc.returncode, proc.stderr) == (130, "")
+
+
+def test_ctrl_c_during_a_command_exits_130_with_one_line() -> None:
+    code = ("import os, signal, sys\nfrom archc.cli import run\nimport archc.model.loader as loader\n"
+            "def load(path):\n    os.kill(os.getpid(), signal.SIGINT)\n"
+            "loader.load = load\n"
+            f"sys.argv = ['archc', 'lint', {str(EXAMPLE)!r}]\nrun()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert (proc.returncode, proc.stderr) == (130, "archc: interrupted\n")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archc.diagnostics import ModelError
 from archc.model.loader import load, load_text, load_texts
@@ -150,7 +153,7 @@ def test_empty_directory_and_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no .yaml or .yml files"):
         load(str(tmp_path))
     (tmp_path / "x.yaml").write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(ModelError, match="cannot read model file"):
+    with pytest.raises(ModelError, match="not UTF-8 text"):
         load(str(tmp_path))
 
 
@@ -165,3 +168,135 @@ def test_files_merge_in_order_and_defaults_apply() -> None:
     assert arch.resources["q"].account == "prod" and arch.region_of("q") == "us-east-1"
     assert [(c.source, c.target) for c in arch.connections] == [("r", "r"), ("q", "r")]
     assert model.source.locate(("connections", 1)).file == "c.yaml"
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "name: x\n", "archc: 1\nname: x\n", HEAD])
+def test_a_model_with_nothing_in_it_is_an_error(text: str) -> None:
+    messages = errors(text)
+    assert len(messages) == 1 and ("empty" in messages[0] or "defines no resources" in messages[0])
+
+
+@pytest.mark.parametrize("value", ["true", "1.0", "'1'", "2", "[1]", "{a: 1}"])
+def test_only_the_number_1_is_format_version_1(value: str) -> None:
+    messages = errors(f"archc: {value}\n" + HEAD.removeprefix("archc: 1\n") + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n")
+    assert len(messages) == 1 and messages[0].startswith("1:") and "ARC103 unsupported model format version" in messages[0]
+
+
+@pytest.mark.parametrize("value", ["[1, 2]", "{a: b}", "3", "''", "~"])
+def test_a_name_that_is_not_a_text_is_an_error(value: str) -> None:
+    messages = errors(f"name: {value}\n" + HEAD + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n")
+    assert [m.split(": ARC103 ")[1].split(",")[0] for m in messages] == ["`name` must be a text"]
+
+
+ONE_MISTAKE = {
+    "bad account id": ('accounts:\n  a: {id: "12", name: A, region: us-east-1}\n  b: {name: B, region: us-east-1}\n'
+                       "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16, account: a}\n  w: {type: vpc, cidr: 10.1.0.0/16}\n"),
+    "single bad account": 'accounts:\n  a: {id: "12", name: A, region: us-east-1}\nresources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n',
+    "account without region": "accounts:\n  a: {name: A}\nresources:\n  v: {type: vpc, cidr: 10.0.0.0/16, account: a}\n",
+    "bad account key": "accounts:\n  ../x: {name: A, region: us-east-1}\nresources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n",
+    "bad group": ('accounts:\n  a: {name: A, region: us-east-1}\ngroups:\n  g: {direction: UP}\n  h: {parent: g}\n'
+                  "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16, group: g}\n"),
+    "undefined account used by many": ('accounts:\n  a: {name: A, region: us-east-1}\n  b: {name: B, region: us-east-1}\nresources:\n'
+                                       + "".join(f"  v{i}: {{type: vpc, cidr: 10.{i}.0.0/16, account: prod}}\n" for i in range(6))),
+    "undefined resource used by many": (HEAD + "resources:\n  r: {type: iam_role}\nconnections:\n"
+                                        + "".join(f"  - {{from: r, to: ghost, verb: {v}}}\n" for v in ("read", "write", "invoke"))),
+    "bad resource": ('accounts:\n  a: {name: A, region: us-east-1}\nresources:\n  v: {type: vpc, cidr: nope}\n'
+                     "  s: {type: subnet, vpc: v, cidr: 10.0.0.0/24, az: us-east-1a, tier: private}\nconnections:\n  - {from: s, to: v, verb: relates}\n"),
+}
+
+
+@pytest.mark.parametrize("name", ONE_MISTAKE)
+def test_one_mistake_gives_one_error(name: str) -> None:
+    assert len(errors(ONE_MISTAKE[name])) == 1, errors(ONE_MISTAKE[name])
+
+
+@pytest.mark.parametrize("key", ["../../x", "/etc/passwd", "a b", "-x", ".hidden", "a/b", "x\\y", "é/", "prod\n"])
+def test_keys_and_ids_that_are_not_plain_words_are_errors(key: str) -> None:
+    quoted = '"' + key.replace("\\", "\\\\").replace("\n", "\\n") + '"'
+    for text in (f"accounts:\n  {quoted}: {{name: A, region: us-east-1}}\nresources:\n  v: {{type: vpc, cidr: 10.0.0.0/16}}\n",
+                 HEAD + f"groups:\n  {quoted}: {{title: G}}\nresources:\n  v: {{type: vpc, cidr: 10.0.0.0/16}}\n",
+                 HEAD + f"resources:\n  {quoted}: {{type: vpc, cidr: 10.0.0.0/16}}\n"):
+        messages = errors(text)
+        assert len(messages) == 1 and "may use only letters" in messages[0], messages
+
+
+def test_an_unreadable_subdirectory_is_an_error_not_skipped(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "a.yaml").write_text(HEAD + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n")
+    hidden = tmp_path / "more"
+    hidden.mkdir()
+    (hidden / "b.yaml").write_text("resources:\n  w: {type: vpc, cidr: 10.1.0.0/16}\n")
+    hidden.chmod(0)
+    try:
+        if os.access(hidden, os.R_OK):
+            pytest.skip("running as root: permissions do not apply")
+        with pytest.raises(ModelError, match="cannot read model directory"):
+            load(str(tmp_path))
+    finally:
+        hidden.chmod(0o755)
+
+
+def test_a_fifo_named_like_a_model_file_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "a.yaml").write_text(HEAD + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n")
+    os.mkfifo(tmp_path / "b.yaml")
+    with pytest.raises(ModelError, match="not a regular file"):
+        load(str(tmp_path))
+
+
+huge = st.recursive(st.integers() | st.text(max_size=5000) | st.booleans(),
+                    lambda inner: st.lists(inner, max_size=50) | st.dictionaries(st.text(max_size=5), inner, max_size=50), max_leaves=400)
+
+
+@given(huge, st.sampled_from(["type", "cidr", "account", "region", "name", "archc", "tags", "lint", "az", "label"]))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+def test_a_wrongly_typed_value_gives_a_short_message(value: object, field: str) -> None:
+    raw: dict[str, object] = {"type": "vpc", "cidr": "10.0.0.0/16", field: value}
+    try:
+        load_texts([("m.yaml", HEAD + "resources:\n  v: " + json.dumps(raw) + "\n")])
+    except ModelError as exc:
+        for d in exc.diagnostics:
+            assert len(d.message) < 600, d.message
+
+
+def test_deep_alias_bomb_in_a_typed_field_is_refused_quickly() -> None:
+    bomb = "x-a: &a [" + ",".join(["1"] * 10) + "]\n"
+    for i in range(1, 9):
+        bomb += f"x-{i}: &a{i} [" + ",".join([f"*a{i - 1}" if i > 1 else "*a"] * 10) + "]\n"
+    messages = errors(bomb + HEAD.removeprefix("archc: 1\n") + "resources:\n  v: {type: vpc, cidr: *a8}\n")
+    assert messages and "aliases expand to more than" in messages[0]
+
+
+def test_merge_keys_override_in_a_model() -> None:
+    model = load_text(HEAD + "resources:\n  v: &base {type: vpc, cidr: 10.0.0.0/16, label: V}\n  w:\n    <<: *base\n    cidr: 10.1.0.0/16\n")
+    assert model.architecture.resources["w"].cidr == "10.1.0.0/16"  # type: ignore[attr-defined]
+
+
+def test_a_directory_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    (tmp_path / "a.yaml").write_text(HEAD + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n")
+    real_walk = os.walk
+
+    def walk(top: str, onerror: object = None, **kw: object) -> object:
+        assert callable(onerror)
+        onerror(PermissionError(13, "Permission denied", os.path.join(top, "secret")))
+        return real_walk(top, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "walk", walk)
+    with pytest.raises(ModelError) as info:
+        load(str(tmp_path))
+    assert [d.message for d in info.value.diagnostics] == [f"cannot read model directory {tmp_path / 'secret'}: Permission denied"]
+
+
+def test_many_errors_in_one_element_are_capped() -> None:
+    messages = errors(HEAD + f"resources:\n  v: {{type: vpc, cidr: 10.0.0.0/16, tags: {{{', '.join(f'k{i}: [1]' for i in range(500))}}}}}\n")
+    assert len(messages) == 21 and sum(m.endswith("480 more errors like these") for m in messages) == 1
+
+
+@pytest.mark.parametrize("subgraph", ["'\\n\\n'", "'a b'", "'../x'", "''"])
+def test_a_subgraph_id_that_is_not_a_plain_word_is_an_error(subgraph: str) -> None:
+    messages = errors(HEAD + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\ndiagram:\n  account_ids: {prod: " + subgraph + "}\n")
+    assert len(messages) == 1 and messages[0].startswith("7:") and "subgraph id" in messages[0]

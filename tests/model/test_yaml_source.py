@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archc.diagnostics import Position
-from archc.model.yaml_source import _resolve_plain, load_yaml
+from archc.model.yaml_source import MAX_ALIAS_NODES, MAX_DEPTH, _resolve_plain, decode, load_yaml
 
 
 def test_positions_point_at_values_and_keys() -> None:
@@ -89,3 +89,86 @@ def test_arbitrary_text_never_raises(text: str) -> None:
     _, _, problems = load_yaml(text, "fuzz")
     for p in problems:
         assert p.code in ("ARC101", "ARC105") and p.position is not None
+
+
+def test_merge_keys_fill_in_what_the_mapping_does_not_set_wherever_they_stand() -> None:
+    text = "a: &a {n: 1, m: 2}\nb: &b {z: 9, n: 7}\nc:\n  <<: *a\n  n: 3\nd:\n  n: 3\n  <<: [*a, *b]\ne: {<<: {k: 1}, j: 2}\n"
+    data, _, problems = load_yaml(text, "m.yaml")
+    assert problems == []
+    assert data["c"] == {"n": 3, "m": 2}
+    assert data["d"] == {"n": 3, "m": 2, "z": 9}  # the first merged mapping wins over the second
+    assert data["e"] == {"k": 1, "j": 2}
+    assert load_yaml("a: &s 1\nb: {<<: *s}\n", "m")[2][0].message.startswith("a `<<` merge takes a mapping")
+
+
+def test_a_key_given_twice_is_still_a_duplicate_next_to_a_merge() -> None:
+    _, _, problems = load_yaml("a: &a {n: 1}\nb:\n  <<: *a\n  m: 1\n  m: 2\n", "m")
+    assert [p.code for p in problems] == ["ARC105"]
+
+
+def _laughs(levels: int, width: int = 9) -> str:
+    lines = ["l0: &l0 [" + ", ".join(["x"] * width) + "]"]
+    for i in range(1, levels):
+        lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@given(st.integers(min_value=2, max_value=12), st.integers(min_value=2, max_value=12))
+@settings(max_examples=40, deadline=None)
+def test_alias_expansion_is_bounded(levels: int, width: int) -> None:
+    data, _, problems = load_yaml(_laughs(levels, width), "bomb.yaml")
+    size, expanded = 1 + width, 0  # nodes of l0 (the list and its items); nodes the aliases add
+    for _ in range(1, levels):
+        expanded += width * size
+        size = 1 + width * size
+    if expanded > MAX_ALIAS_NODES:
+        assert [p.code for p in problems] == ["ARC101"] and data is None
+        assert "aliases expand to more than" in problems[0].message
+    else:
+        assert problems == [] and data is not None
+
+
+def test_an_alias_inside_its_own_anchor_is_a_cycle_not_a_recursive_value() -> None:
+    data, _, problems = load_yaml("a: &x [1, *x]\n", "c.yaml")
+    assert data is None and "cycle" in problems[0].message
+
+
+@given(st.integers(min_value=1, max_value=3 * MAX_DEPTH), st.sampled_from(["[", "{a: "]))
+@settings(max_examples=30, deadline=None)
+def test_nesting_is_bounded(depth: int, opener: str) -> None:
+    closer = "]" if opener == "[" else "}"
+    _data, _, problems = load_yaml("v: " + opener * depth + "1" + closer * depth + "\n", "deep.yaml")
+    if depth + 1 > MAX_DEPTH:
+        assert [p.code for p in problems] == ["ARC101"] and "nest more than" in problems[0].message
+    else:
+        assert problems == []
+
+
+def test_bad_utf8_is_reported_at_line_and_column_in_characters() -> None:
+    text, problem = decode("name: x\nlabel: \"é\xff\"\n".encode().replace(b"\xc3\xbf", b"\xff"), "b.yaml")
+    assert text is None and problem is not None
+    assert (problem.code, problem.position) == ("ARC100", Position("b.yaml", 2, 10))  # 'é' is two bytes, one column
+    assert decode("\ufeffa: 1\n".encode("utf-8"), "bom.yaml") == ("a: 1\n", None)
+
+
+@given(st.binary(max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_any_bytes_decode_or_point_inside_the_file(data: bytes) -> None:
+    text, problem = decode(data, "f")
+    if problem is None:
+        assert text is not None
+    else:
+        assert problem.position is not None and 1 <= problem.position.line <= data.count(b"\n") + 1
+
+
+@given(st.text(alphabet="0123456789+-._eExXoO", min_size=1, max_size=6000), st.sampled_from(["", "!!int ", "!!float ", "!!str "]))
+@settings(max_examples=200, deadline=None)
+def test_any_number_like_scalar_resolves_or_is_reported(text: str, tag: str) -> None:
+    data, _, problems = load_yaml(f"a: {tag}{text}\n", "n.yaml")
+    assert (data is None) == bool(problems)
+    for p in problems:
+        assert p.code == "ARC101" and len(p.message) < 200
+
+
+def test_a_decimal_too_long_for_python_stays_text() -> None:
+    assert load_yaml("a: " + "1" * 5000 + "\n", "n")[0] == {"a": "1" * 5000}

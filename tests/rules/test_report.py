@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from archc.codes import CODES
 from archc.diagnostics import Diagnostic, Position, SourceMap
 from archc.rules import report
 from archc.rules.registry import BY_CODE, RULES
@@ -74,8 +75,8 @@ def test_sarif_has_what_github_code_scanning_requires() -> None:
     assert driver["name"] == "archc" and driver["version"]
     assert "informationUri" not in driver  # optional in SARIF 2.1.0; archc has no public home page yet
     ids = [r["id"] for r in driver["rules"]]
-    assert ids == [r.code for r in RULES]
-    for meta in driver["rules"]:
+    assert ids == [r.code for r in RULES] + [c.code for c in CODES]
+    for meta in driver["rules"][:len(RULES)]:
         rule = BY_CODE[meta["id"]]
         assert meta["name"] == rule.name
         assert meta["shortDescription"]["text"] == rule.summary
@@ -106,3 +107,62 @@ def test_sarif_outside_the_working_directory_uses_absolute_uris(tmp_path: Path) 
     log = json.loads(report.format_sarif([d], RULES, SourceMap(), str(ROOT)))
     artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": (tmp_path / "m.yaml").as_uri()}
+
+
+def test_sarif_rules_carry_security_severity_on_security_areas_only() -> None:
+    log = json.loads(report.format_sarif([], RULES, SourceMap(), str(ROOT)))
+    for meta in log["runs"][0]["tool"]["driver"]["rules"]:
+        props = meta["properties"]
+        if meta["id"][3] in "234":
+            assert "security" in props["tags"] and 0 < float(props["security-severity"]) <= 10
+        else:
+            assert "security-severity" not in props
+
+
+def test_sarif_uris_are_relative_to_the_repository_root(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "arch").mkdir()
+    d = Diagnostic("ARC402", "bucket 'b' is public", ("resources", "b"), "error", position=Position(str(repo / "arch" / "m.yaml"), 3, 5))
+    for cwd in (repo, repo / "arch"):
+        run = json.loads(report.format_sarif([d], RULES, SourceMap(), str(cwd)))["runs"][0]
+        assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": repo.as_uri() + "/"}}
+        artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert artifact == {"uri": "arch/m.yaml", "uriBaseId": "%SRCROOT%"}
+    assert report.repository_root(str(tmp_path)) == str(tmp_path)  # no repository: the working directory
+
+
+class _Conn:
+    def __init__(self, source: str, verb: str, target: str) -> None:
+        self.source, self.verb, self.target = source, verb, target
+
+
+class _Arch:
+    def __init__(self, conns: list[_Conn]) -> None:
+        self.connections = conns
+
+
+def test_connection_fingerprints_follow_the_connection_not_its_place() -> None:
+    a, b = _Conn("web", "reads", "db"), _Conn("job", "writes", "bucket")
+    first = Diagnostic("ARC301", "m", ("connections", 0, "verb"))
+    moved = Diagnostic("ARC301", "m", ("connections", 1, "verb"))
+    assert report.fingerprint(first, _Arch([a, b])) == report.fingerprint(moved, _Arch([b, a])) == "ARC301:connections[web reads db].verb"
+    assert report.fingerprint(Diagnostic("ARC201", "m", ("resources", "x")), _Arch([])) == "ARC201:resources.x"
+    log = json.loads(report.format_sarif([first, first], RULES, SourceMap(), str(ROOT), arch=_Arch([a, b])))
+    prints = [r["partialFingerprints"]["archcModelPath/v1"] for r in log["runs"][0]["results"]]
+    assert len(set(prints)) == 2  # two identical findings stay apart
+
+
+def test_suppressed_findings_are_results_with_their_reason() -> None:
+    d = Diagnostic("ARC202", "single NAT", ("resources", "PRIV_1C"), "warning", position=Position("m.yaml", 1, 1))
+    log = json.loads(report.format_sarif([], RULES, SourceMap(), str(ROOT), suppressed=[(d, "cost: one NAT is enough here")]))
+    (result,) = log["runs"][0]["results"]
+    assert result["suppressions"] == [{"kind": "inSource", "justification": "cost: one NAT is enough here"}]
+
+
+def test_load_errors_are_results_with_explained_rules() -> None:
+    d = Diagnostic("ARC101", "YAML syntax error", (), position=Position("m.yaml", 2, 3))
+    run = json.loads(report.format_sarif([d], RULES, SourceMap(), str(ROOT)))["runs"][0]
+    meta = run["tool"]["driver"]["rules"][run["results"][0]["ruleIndex"]]
+    assert meta["id"] == "ARC101" and meta["help"]["text"] and meta["fullDescription"]["text"]
+    assert run["results"][0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "model"
