@@ -77,9 +77,6 @@ class SourceMap:
             p = p[:-1]
         return self.get(()) or Position(self.default_file, 1, 1)
 
-    def merge(self, other: SourceMap) -> None:
-        self.positions.update(other.positions)
-
 
 @dataclass(slots=True)
 class Diagnostic:

@@ -97,9 +97,6 @@ class Architecture(Strict):
     groups: dict[str, Group] = Field(default_factory=empty_dict)
     diagram: DiagramSettings = Field(default_factory=DiagramSettings)
 
-    def account_of(self, rid: str) -> str | None:
-        return self.resources[rid].account
-
     def region_of(self, rid: str) -> str | None:
         res = self.resources[rid]
         if res.region:
