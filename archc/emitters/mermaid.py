@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from archc.emitters.views import View, ViewEdge, ViewGroup, ViewNode
-from archc.mermaid.syntax import ClassDef, Edge, Flowchart, LinkStyle, Node, Style, Subgraph
+from archc.mermaid.syntax import ClassDef, Edge, Flowchart, LabelKind, LinkStyle, Node, Style, Subgraph
 from archc.mermaid.writer import write
 
 FINDING_CLASS = "finding"
@@ -21,7 +21,7 @@ FINDING_EDGE_STYLE = "stroke:#d62728,stroke-width:3px"
 LEGEND_ID = "legend"
 
 
-def _text(label: str) -> tuple[str, str]:
+def _text(label: str) -> tuple[str, LabelKind]:
     """(text, label kind): a label written in backticks is Mermaid markdown."""
     if len(label) >= 2 and label.startswith("`") and label.endswith("`"):
         return label[1:-1], "markdown"
@@ -35,23 +35,26 @@ def _node(n: ViewNode, extra_classes: tuple[str, ...] = ()) -> Node:
     text, kind = _text(n.label)
     if n.shape is None:  # Mermaid's default box takes its label through `@{ label: ... }`, as markdown
         kind = "markdown"
-    return Node(id=n.id, label=text, label_kind=kind, shape=n.shape, classes=classes)  # type: ignore[arg-type]
+    return Node(id=n.id, label=text, label_kind=kind, shape=n.shape, classes=classes)
 
 
 def _edge(e: ViewEdge) -> Edge:
-    text, kind = _text(e.label) if e.label is not None else (None, "plain")
+    text: str | None = None
+    kind: LabelKind = "plain"
+    if e.label is not None:
+        text, kind = _text(e.label)
     if kind == "quoted":
         kind = "plain"
     return Edge(
-        src=e.src, dst=e.dst, label=text, label_kind=kind, stroke=e.line,  # type: ignore[arg-type]
-        head_start=e.head_start, head_end=e.head_end, length=e.length,  # type: ignore[arg-type]
+        src=e.src, dst=e.dst, label=text, label_kind=kind, stroke=e.line,
+        head_start=e.head_start, head_end=e.head_end, length=e.length,
     )
 
 
 def _subgraph(g: ViewGroup, extra_classes: tuple[str, ...] = ()) -> Subgraph:
     text, kind = _text(g.title)
     return Subgraph(
-        id=g.id, title=text, title_kind="plain" if g.title == g.id else kind,  # type: ignore[arg-type]
+        id=g.id, title=text, title_kind="plain" if g.title == g.id else kind,
         direction=g.direction, members=g.members, parent=g.parent,
         classes=g.classes + tuple(c for c in extra_classes if c not in g.classes),
     )

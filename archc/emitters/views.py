@@ -27,12 +27,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS
+from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS, Head, LineStyle
 from archc.model.architecture import Architecture
 from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id, account_title, node_label
 from archc.model.references import iter_refs
 
-Line = Literal["solid", "dotted", "thick", "invisible"]
 GroupKind = Literal["account", "group", "vpc", "subnet", "region", "internet"]
 Origin = tuple[Any, ...]
 
@@ -55,9 +54,9 @@ class ViewEdge:
     src: str
     dst: str
     label: str | None
-    line: Line
-    head_start: str
-    head_end: str
+    line: LineStyle
+    head_start: Head
+    head_end: Head
     length: int
     origin: Origin  # ("connections", i) or the path of the typed field
 

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from archc.catalog import Head, LineStyle
 from archc.model.fields import AccountId, RefTo, Region, empty_dict, empty_list
 from archc.model.resources import LintSettings, Resource, Strict
 
@@ -19,9 +20,6 @@ Verb = Literal[
     # what a diagram drew that archc cannot type (keeps its label)
     "relates",
 ]
-
-LineStyle = Literal["solid", "dotted", "thick", "invisible"]
-Head = Literal["none", "arrow", "circle", "cross"]
 
 
 class Account(Strict):
