@@ -110,6 +110,14 @@ class Diagnostic:
         return text
 
 
+class ArchcError(Exception):
+    """A problem the user can act on, found below the command line (a missing tool, say).
+
+    Lower layers raise it with a one-line message in the user's words and never import the CLI;
+    the CLI prints ``archc: <message>`` and exits 2.
+    """
+
+
 class ModelError(Exception):
     """Raised by the loader with every problem found in the input, not just the first."""
 

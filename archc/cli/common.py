@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from archc.diagnostics import Diagnostic, ModelError
+from archc.files import write_atomic as write_atomic  # noqa: PLC0414 (re-exported: every command writes through it)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,30 +37,6 @@ def load_model(path: str) -> Any:
     except ModelError as exc:
         n = len(exc.diagnostics)
         fail(f"{path}: {n} error{'s' if n != 1 else ''} in the model; nothing was done", exc.diagnostics)
-
-
-def write_atomic(path: str, data: str | bytes) -> None:
-    """Write *data* to *path* through a temporary file in the same directory and a rename."""
-    import tempfile  # not on `archc lint`'s path unless it writes a file
-
-    directory = os.path.dirname(os.path.abspath(path))
-    tmp = None
-    try:
-        if not os.path.isdir(directory):
-            if os.path.lexists(directory):  # a file where a directory should be
-                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), directory)
-            os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".archc-", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):  # name the file the user asked for, not the temporary one
-            raise OSError(exc.errno, exc.strerror, path) from exc
-        raise
 
 
 def model_argument(func: F) -> F:
