@@ -9,8 +9,8 @@ with a ``finding`` classDef and flagged edges with a ``linkStyle`` (red, thick),
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
+from archc.diagnostics import Diagnostic, Path
 from archc.emitters.views import View, ViewEdge, ViewGroup, ViewNode
 from archc.mermaid.syntax import ClassDef, Edge, Flowchart, LabelKind, LinkStyle, Node, Style, Subgraph
 from archc.mermaid.writer import write
@@ -60,11 +60,12 @@ def _subgraph(g: ViewGroup, extra_classes: tuple[str, ...] = ()) -> Subgraph:
     )
 
 
-def _path_of(finding: Any) -> tuple[Any, ...]:
-    return tuple(getattr(finding, "path", ()) or ())
+def _paths(finding: Diagnostic) -> list[Path]:
+    """A finding's path and its related paths (the whole path a path rule found), empty ones left out."""
+    return [p for p in (finding.path, *finding.related) if p]
 
 
-def flagged(view: View, findings: Iterable[Any]) -> tuple[set[str], set[int], list[tuple[str, str]]]:
+def flagged(view: View, findings: Iterable[Diagnostic]) -> tuple[set[str], set[int], list[tuple[str, str]]]:
     """(flagged node ids, flagged edge indexes, [(code, summary)]) for *findings*.
 
     A finding flags the node whose model path its ``path`` (or one of its ``related`` paths)
@@ -76,31 +77,23 @@ def flagged(view: View, findings: Iterable[Any]) -> tuple[set[str], set[int], li
     edges: set[int] = set()
     codes: dict[str, str] = {}
     for f in findings:
-        paths = [_path_of(f), *(tuple(p) for p in (getattr(f, "related", ()) or ()))]
-        hit = False
-        for path in paths:
-            if not path:
-                continue
+        for path in _paths(f):
             for i, e in enumerate(view.edges):
                 if e.origin == path or (len(path) > len(e.origin) and path[: len(e.origin)] == e.origin):
                     edges.add(i)
-                    hit = True
-            if len(path) >= 2 and path[0] == "resources" and ("resources", path[1]) in by_origin_node:
-                # a path into a field that is drawn as an edge marks the edge, not the node
-                if not (len(path) > 2 and any(e.origin == path for e in view.edges)):
-                    nodes.add(by_origin_node[("resources", path[1])])
-                hit = True
-        if hit or paths:
-            code = str(getattr(f, "code", "finding"))
-            codes.setdefault(code, str(getattr(f, "name", "") or getattr(f, "rule", "") or ""))
+            # a path into a field that is drawn as an edge marks the edge, not the node
+            on_node = len(path) >= 2 and path[0] == "resources" and ("resources", path[1]) in by_origin_node
+            if on_node and not (len(path) > 2 and any(e.origin == path for e in view.edges)):
+                nodes.add(by_origin_node[("resources", path[1])])
+        codes.setdefault(f.code, f.name or "")  # every finding is in the legend, drawn or not
     return nodes, edges, sorted(codes.items())
 
 
-def flagged_groups(view: View, findings: Iterable[Any]) -> set[str]:
+def flagged_groups(view: View, findings: Iterable[Diagnostic]) -> set[str]:
     """Ids of the groups that stand for a resource (a VPC subgraph, a subnet in the network
     view) which a finding's path or related path names, unless the path is a field drawn as an edge."""
     edge_origins = {tuple(e.origin) for e in view.edges}
-    paths = [p for f in findings for p in (_path_of(f), *(tuple(x) for x in (getattr(f, "related", ()) or ()))) if p]
+    paths = [p for f in findings for p in _paths(f)]
     return {
         g.id for g in view.groups
         if g.origin[:1] == ("resources",)
@@ -108,7 +101,7 @@ def flagged_groups(view: View, findings: Iterable[Any]) -> set[str]:
     }
 
 
-def to_flowchart(view: View, findings: Sequence[Any] | None = None) -> Flowchart:
+def to_flowchart(view: View, findings: Sequence[Diagnostic] | None = None) -> Flowchart:
     """The flowchart AST of *view* (with *findings* marked, when given)."""
     bad_nodes: set[str] = set()
     bad_groups: set[str] = set()
@@ -142,6 +135,6 @@ def to_flowchart(view: View, findings: Sequence[Any] | None = None) -> Flowchart
     )
 
 
-def render(view: View, findings: Sequence[Any] | None = None) -> str:
+def render(view: View, findings: Sequence[Diagnostic] | None = None) -> str:
     """Mermaid flowchart text for *view* (ends with a newline)."""
     return write(to_flowchart(view, findings))
