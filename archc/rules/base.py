@@ -187,9 +187,9 @@ class RuleContext:
     @cached_property
     def roles_used_by(self) -> dict[str, list[str]]:
         """Resource id → the roles it runs as (a function's `role`, a task's roles)."""
-        out: dict[str, list[str]] = defaultdict(list)
         from archc.model.resources import EcsTaskDefinition, LambdaFunction
 
+        out: dict[str, list[str]] = defaultdict(list)
         # a sketch may leave a role out (ARC115 reports it)
         for rid, fn in self.of_type(LambdaFunction):
             if fn.role:
