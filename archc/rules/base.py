@@ -7,7 +7,7 @@ an indented block. The engine turns findings into `Diagnostic`s with the rule's 
 severity.
 
 Rules read the model typed: ``ctx.of_type(Subnet)`` yields ``(id, Subnet)`` pairs,
-``ctx.get(NatGateway, rid)`` is the resource a reference field names, as the type the loader
+``ctx.get(rid, NatGateway)`` is the resource a reference field names, as the type the loader
 checked it has, and ``ctx.resources`` maps ids to the `Resource` union, which a test of
 ``res.type == "..."`` narrows. A misspelt field is then a `mypy --strict` error, not a crash at
 run time. A rule imports the resource classes it names inside its function (the model is loaded
@@ -162,9 +162,10 @@ class RuleContext:
             for rid in self.by_type.get(type_name(cls), ()):
                 yield rid, self.resources[rid]
 
-    def get(self, cls: type[R], rid: str) -> R:
+    def get(self, rid: str, cls: type[R]) -> R:
         """Resource *rid* as a *cls*: the target of a reference field, whose type the loader checked
-        (``ctx.get(Subnet, nat.subnet)``). `TypeError` if it is not one: a bug, not bad input."""
+        (``ctx.get(nat.subnet, Subnet)``; the compiler's `Context.get` reads the same). `TypeError`
+        if it is not one: a bug, not bad input."""
         res = self.resources[rid]
         if not isinstance(res, cls):
             raise TypeError(f"resource '{rid}' is of type {res.type}, not {type_name(cls)}")

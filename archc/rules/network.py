@@ -61,7 +61,7 @@ def private_subnet_egress(ctx: RuleContext) -> Iterator[Finding]:
             continue
         edges.append(resource_path(route, "subnet"))
         nodes.append(nat.subnet)
-        nat_subnet = ctx.get(Subnet, nat.subnet)
+        nat_subnet = ctx.get(nat.subnet, Subnet)
         if nat_subnet.vpc != subnet.vpc:
             yield broken(f"NAT gateway '{route}' sits in subnet '{nat.subnet}' of VPC '{nat_subnet.vpc}', not '{subnet.vpc}'",
                          "route through a NAT gateway of the subnet's own VPC", resource_path(sid, "default_route"))
@@ -120,7 +120,7 @@ def nat_cross_az(ctx: RuleContext) -> Iterator[Finding]:
         nat = res[subnet.default_route]
         if nat.type != "nat_gateway" or nat.subnet is None:
             continue
-        nat_az = ctx.get(Subnet, nat.subnet).az
+        nat_az = ctx.get(nat.subnet, Subnet).az
         if nat_az != subnet.az:
             yield Finding(
                 f"private subnet '{sid}' ({subnet.az}) egresses through NAT gateway '{subnet.default_route}' in {nat_az}",
@@ -188,7 +188,7 @@ def subnet_in_vpc(ctx: RuleContext) -> Iterator[Finding]:
     from archc.model.resources import Subnet, Vpc
 
     for sid, subnet in ctx.of_type(Subnet):
-        vpc_cidr = ctx.get(Vpc, subnet.vpc).cidr
+        vpc_cidr = ctx.get(subnet.vpc, Vpc).cidr
         (first, last), (vpc_first, vpc_last) = ctx.cidr_range(subnet.cidr), ctx.cidr_range(vpc_cidr)
         if not vpc_first <= first <= last <= vpc_last:
             yield Finding(f"subnet '{sid}' ({subnet.cidr}) lies outside VPC '{subnet.vpc}' ({vpc_cidr})",
@@ -256,7 +256,7 @@ def multi_az(ctx: RuleContext) -> Iterator[Finding]:
     from archc.model.resources import DbSubnetGroup, LoadBalancer, Subnet
 
     for rid, holder in ctx.of_type(LoadBalancer, DbSubnetGroup):
-        zones = sorted({ctx.get(Subnet, s).az for s in holder.subnets})
+        zones = sorted({ctx.get(s, Subnet).az for s in holder.subnets})
         if len(zones) < 2:
             what = "load balancer" if holder.type == "load_balancer" else "DB subnet group"
             yield Finding(f"{what} '{rid}' spans one availability zone ({', '.join(zones)})", resource_path(rid, "subnets"),
@@ -287,7 +287,7 @@ def nat_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     for nid, nat in ctx.of_type(NatGateway):
         if nat.subnet is None:  # a sketch: ARC115 reports it
             continue
-        tier = ctx.get(Subnet, nat.subnet).tier
+        tier = ctx.get(nat.subnet, Subnet).tier
         if tier != "public":
             yield Finding(f"NAT gateway '{nid}' sits in {tier} subnet '{nat.subnet}'", resource_path(nid, "subnet"),
                           "place NAT gateways in public subnets")
@@ -320,7 +320,7 @@ def data_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
 
     for rid, holder in ctx.of_type(EcsService, LambdaFunction, DbSubnetGroup):
         for i, sid in enumerate(holder.subnets):
-            if ctx.get(Subnet, sid).tier == "public":
+            if ctx.get(sid, Subnet).tier == "public":
                 yield Finding(f"{describe(ctx, rid)} is placed in public subnet '{sid}'", resource_path(rid, "subnets", i),
                               "place databases and compute in private or isolated subnets")
 

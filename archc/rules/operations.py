@@ -56,7 +56,7 @@ def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
         if not groups:
             yield Finding(f"compute resource '{rid}' writes no logs", resource_path(rid),
                           "connect it to a log group with `verb: logs`")
-        elif all(ctx.get(LogGroup, g).retention_days is None for g in groups):
+        elif all(ctx.get(g, LogGroup).retention_days is None for g in groups):
             yield Finding(f"compute resource '{rid}' logs only to log groups without retention ({', '.join(groups)})",
                           resource_path(rid), "set `retention_days` on the log group",
                           tuple(resource_path(g) for g in groups))

@@ -88,8 +88,8 @@ def test_path_related_interleaves_nodes_and_edges() -> None:
 
 def test_typed_lookup_by_id() -> None:
     ctx = _ctx()
-    role = ctx.get(IamRole, "role")
+    role = ctx.get("role", IamRole)
     assert isinstance(role, IamRole) and role is ctx.resources["role"]
     with pytest.raises(TypeError, match="resource 'bucket' is of type s3_bucket, not iam_role"):
-        ctx.get(IamRole, "bucket")
+        ctx.get("bucket", IamRole)
     assert type_name(S3Bucket) == "s3_bucket"

@@ -36,7 +36,7 @@ def rule(ctx: RuleContext) -> Iterator[Finding]:
         print(res.subnet)  # ERROR: not every resource has a subnet
         if res.type == "nat_gateway":
             print(res.subnet)
-    nat = ctx.get(NatGateway, "nat")
+    nat = ctx.get("nat", NatGateway)
     print(nat.subnet, nat.subnet_id)  # ERROR: no such field
     for _, holder in ctx.of_type(Subnet, NatGateway):
         print(holder.vpc)  # ERROR: a NAT gateway has no vpc
