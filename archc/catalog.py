@@ -112,7 +112,14 @@ TYPES: dict[str, TypeInfo] = _Types({
 
 
 VerbKind = Literal["traffic", "data", "operations", "identity", "other"]
+
+# How an edge is drawn: the one vocabulary of line styles and arrow heads, used by the catalogue
+# below, the model's `EdgeStyle` and the diagram view (`archc.emitters.views.ViewEdge`).
+# `archc.mermaid.syntax` keeps its own `Stroke` and `Head`: the Mermaid language's words, in a
+# package that imports nothing from archc. They are the same words (a test pins it), so a view
+# edge becomes a Mermaid edge without translation.
 LineStyle = Literal["solid", "dotted", "thick", "invisible"]
+Head = Literal["none", "arrow", "circle", "cross"]
 
 
 @dataclass(frozen=True, slots=True)

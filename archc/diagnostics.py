@@ -77,9 +77,6 @@ class SourceMap:
             p = p[:-1]
         return self.get(()) or Position(self.default_file, 1, 1)
 
-    def merge(self, other: SourceMap) -> None:
-        self.positions.update(other.positions)
-
 
 @dataclass(slots=True)
 class Diagnostic:
@@ -111,6 +108,14 @@ class Diagnostic:
         if self.help:
             text += f"\n  help: {self.help}"
         return text
+
+
+class ArchcError(Exception):
+    """A problem the user can act on, found below the command line (a missing tool, say).
+
+    Lower layers raise it with a one-line message in the user's words and never import the CLI;
+    the CLI prints ``archc: <message>`` and exits 2.
+    """
 
 
 class ModelError(Exception):

@@ -34,6 +34,7 @@ from typing import Any
 import click
 
 from archc import __version__
+from archc.diagnostics import ArchcError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what `yes | head -1` reports for `yes`
 
@@ -96,6 +97,9 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except ArchcError as exc:  # a problem below the command line, in the user's words
+            click.echo(f"archc: {exc}", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("archc: interrupted", err=True)
             sys.exit(130)

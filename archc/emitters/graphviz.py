@@ -23,14 +23,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-import click
 import diagrams
 from diagrams import Cluster, Diagram, Edge, Node, getcluster, setcluster, setdiagram
 
 from archc.catalog import TYPES
-from archc.diagnostics import Diagnostic
+from archc.diagnostics import ArchcError, Diagnostic
 
 if TYPE_CHECKING:
     from archc.emitters.views import View, ViewEdge, ViewGroup, ViewNode
@@ -57,20 +56,11 @@ CLUSTER_STYLE: dict[str, dict[str, str]] = {
 ARROWS: dict[str, str] = {"none": "none", "arrow": "normal", "circle": "odot", "cross": "tee"}
 
 
-class GraphvizNotFound(click.ClickException):
-    """Graphviz's ``dot`` is not on PATH.
-
-    A `click.ClickException`, so a command that lets it through prints the one line
-    ``archc: Graphviz 'dot' not found; …`` and exits 2 (not click's "Error:" and 1).
-    """
-
-    exit_code = 2
+class GraphvizNotFound(ArchcError):
+    """Graphviz's ``dot`` is not on PATH (the CLI prints the message and exits 2)."""
 
     def __init__(self) -> None:
         super().__init__(DOT_MISSING)
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"archc: {self.message}", file=file, err=True)
 
 
 def icon_root() -> str:

@@ -9,10 +9,10 @@ with a ``finding`` classDef and flagged edges with a ``linkStyle`` (red, thick),
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
+from archc.diagnostics import Diagnostic, Path
 from archc.emitters.views import View, ViewEdge, ViewGroup, ViewNode
-from archc.mermaid.syntax import ClassDef, Edge, Flowchart, LinkStyle, Node, Style, Subgraph
+from archc.mermaid.syntax import ClassDef, Edge, Flowchart, LabelKind, LinkStyle, Node, Style, Subgraph
 from archc.mermaid.writer import write
 
 FINDING_CLASS = "finding"
@@ -21,7 +21,7 @@ FINDING_EDGE_STYLE = "stroke:#d62728,stroke-width:3px"
 LEGEND_ID = "legend"
 
 
-def _text(label: str) -> tuple[str, str]:
+def _text(label: str) -> tuple[str, LabelKind]:
     """(text, label kind): a label written in backticks is Mermaid markdown."""
     if len(label) >= 2 and label.startswith("`") and label.endswith("`"):
         return label[1:-1], "markdown"
@@ -35,33 +35,37 @@ def _node(n: ViewNode, extra_classes: tuple[str, ...] = ()) -> Node:
     text, kind = _text(n.label)
     if n.shape is None:  # Mermaid's default box takes its label through `@{ label: ... }`, as markdown
         kind = "markdown"
-    return Node(id=n.id, label=text, label_kind=kind, shape=n.shape, classes=classes)  # type: ignore[arg-type]
+    return Node(id=n.id, label=text, label_kind=kind, shape=n.shape, classes=classes)
 
 
 def _edge(e: ViewEdge) -> Edge:
-    text, kind = _text(e.label) if e.label is not None else (None, "plain")
+    text: str | None = None
+    kind: LabelKind = "plain"
+    if e.label is not None:
+        text, kind = _text(e.label)
     if kind == "quoted":
         kind = "plain"
     return Edge(
-        src=e.src, dst=e.dst, label=text, label_kind=kind, stroke=e.line,  # type: ignore[arg-type]
-        head_start=e.head_start, head_end=e.head_end, length=e.length,  # type: ignore[arg-type]
+        src=e.src, dst=e.dst, label=text, label_kind=kind, stroke=e.line,
+        head_start=e.head_start, head_end=e.head_end, length=e.length,
     )
 
 
 def _subgraph(g: ViewGroup, extra_classes: tuple[str, ...] = ()) -> Subgraph:
     text, kind = _text(g.title)
     return Subgraph(
-        id=g.id, title=text, title_kind="plain" if g.title == g.id else kind,  # type: ignore[arg-type]
+        id=g.id, title=text, title_kind="plain" if g.title == g.id else kind,
         direction=g.direction, members=g.members, parent=g.parent,
         classes=g.classes + tuple(c for c in extra_classes if c not in g.classes),
     )
 
 
-def _path_of(finding: Any) -> tuple[Any, ...]:
-    return tuple(getattr(finding, "path", ()) or ())
+def _paths(finding: Diagnostic) -> list[Path]:
+    """A finding's path and its related paths (the whole path a path rule found), empty ones left out."""
+    return [p for p in (finding.path, *finding.related) if p]
 
 
-def flagged(view: View, findings: Iterable[Any]) -> tuple[set[str], set[int], list[tuple[str, str]]]:
+def flagged(view: View, findings: Iterable[Diagnostic]) -> tuple[set[str], set[int], list[tuple[str, str]]]:
     """(flagged node ids, flagged edge indexes, [(code, summary)]) for *findings*.
 
     A finding flags the node whose model path its ``path`` (or one of its ``related`` paths)
@@ -73,31 +77,23 @@ def flagged(view: View, findings: Iterable[Any]) -> tuple[set[str], set[int], li
     edges: set[int] = set()
     codes: dict[str, str] = {}
     for f in findings:
-        paths = [_path_of(f), *(tuple(p) for p in (getattr(f, "related", ()) or ()))]
-        hit = False
-        for path in paths:
-            if not path:
-                continue
+        for path in _paths(f):
             for i, e in enumerate(view.edges):
                 if e.origin == path or (len(path) > len(e.origin) and path[: len(e.origin)] == e.origin):
                     edges.add(i)
-                    hit = True
-            if len(path) >= 2 and path[0] == "resources" and ("resources", path[1]) in by_origin_node:
-                # a path into a field that is drawn as an edge marks the edge, not the node
-                if not (len(path) > 2 and any(e.origin == path for e in view.edges)):
-                    nodes.add(by_origin_node[("resources", path[1])])
-                hit = True
-        if hit or paths:
-            code = str(getattr(f, "code", "finding"))
-            codes.setdefault(code, str(getattr(f, "name", "") or getattr(f, "rule", "") or ""))
+            # a path into a field that is drawn as an edge marks the edge, not the node
+            on_node = len(path) >= 2 and path[0] == "resources" and ("resources", path[1]) in by_origin_node
+            if on_node and not (len(path) > 2 and any(e.origin == path for e in view.edges)):
+                nodes.add(by_origin_node[("resources", path[1])])
+        codes.setdefault(f.code, f.name or "")  # every finding is in the legend, drawn or not
     return nodes, edges, sorted(codes.items())
 
 
-def flagged_groups(view: View, findings: Iterable[Any]) -> set[str]:
+def flagged_groups(view: View, findings: Iterable[Diagnostic]) -> set[str]:
     """Ids of the groups that stand for a resource (a VPC subgraph, a subnet in the network
     view) which a finding's path or related path names, unless the path is a field drawn as an edge."""
     edge_origins = {tuple(e.origin) for e in view.edges}
-    paths = [p for f in findings for p in (_path_of(f), *(tuple(x) for x in (getattr(f, "related", ()) or ()))) if p]
+    paths = [p for f in findings for p in _paths(f)]
     return {
         g.id for g in view.groups
         if g.origin[:1] == ("resources",)
@@ -105,7 +101,7 @@ def flagged_groups(view: View, findings: Iterable[Any]) -> set[str]:
     }
 
 
-def to_flowchart(view: View, findings: Sequence[Any] | None = None) -> Flowchart:
+def to_flowchart(view: View, findings: Sequence[Diagnostic] | None = None) -> Flowchart:
     """The flowchart AST of *view* (with *findings* marked, when given)."""
     bad_nodes: set[str] = set()
     bad_groups: set[str] = set()
@@ -139,6 +135,6 @@ def to_flowchart(view: View, findings: Sequence[Any] | None = None) -> Flowchart
     )
 
 
-def render(view: View, findings: Sequence[Any] | None = None) -> str:
+def render(view: View, findings: Sequence[Diagnostic] | None = None) -> str:
     """Mermaid flowchart text for *view* (ends with a newline)."""
     return write(to_flowchart(view, findings))

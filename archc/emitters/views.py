@@ -27,12 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS
+from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS, Head, LineStyle
 from archc.model.architecture import Architecture
 from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id, account_title, node_label
 from archc.model.references import iter_refs
+from archc.model.resources import Resource
 
-Line = Literal["solid", "dotted", "thick", "invisible"]
 GroupKind = Literal["account", "group", "vpc", "subnet", "region", "internet"]
 Origin = tuple[Any, ...]
 
@@ -55,9 +55,9 @@ class ViewEdge:
     src: str
     dst: str
     label: str | None
-    line: Line
-    head_start: str
-    head_end: str
+    line: LineStyle
+    head_start: Head
+    head_end: Head
     length: int
     origin: Origin  # ("connections", i) or the path of the typed field
 
@@ -107,10 +107,10 @@ def build_view(arch: Architecture, name: str = "overview", account: str | None =
 # -- labels -------------------------------------------------------------------------------------
 
 
-def _node(rid: str, res: Any) -> ViewNode:
+def _node(rid: str, res: Resource) -> ViewNode:
     info = TYPES[res.type]
     # a node that shows only its id: no label, or a label equal to its id
-    labelled = not ((res.label is None and res.type == "generic" and not getattr(res, "kind", None)) or res.label == rid)
+    labelled = not ((res.label is None and res.type == "generic" and not res.kind) or res.label == rid)
     shape = res.shape or (None if not labelled else info.shape)
     return ViewNode(
         id=rid,
@@ -149,9 +149,9 @@ def connection_edges(arch: Architecture, endpoint: Callable[[str], str]) -> list
     return out
 
 
-def relation_label(kind: str, res: Any, site_path: tuple[Any, ...], target_type: str) -> str:
+def relation_label(kind: str, res: Resource, site_path: tuple[Any, ...], target_type: str) -> str:
     info = RELATIONS[kind]
-    if kind == "dns_record":
+    if kind == "dns_record" and res.type == "route53_zone":  # a zone's records are its only dns_record fields
         record = res.records[site_path[1]]
         if record.label:
             return str(record.label)
@@ -357,7 +357,7 @@ def _network(arch: Architecture) -> View:
         if len(placed) == 1:
             parent = res_group[placed[0]]
         elif placed:
-            vpcs = {getattr(arch.resources[p], "vpc", p) for p in placed}
+            vpcs = {_vpc_of(arch.resources[p], p) for p in placed}
             parent = res_group.get(vpcs.pop()) if len(vpcs) == 1 else region_group(res.account, arch.region_of(rid))
         elif TYPES[res.type].account_scoped:
             parent = region_group(res.account, arch.region_of(rid))
@@ -382,6 +382,11 @@ def _network(arch: Architecture) -> View:
         keyword=arch.diagram.keyword,
         title=arch.diagram.title,
     )
+
+
+def _vpc_of(res: Resource, rid: str) -> str:
+    """The VPC a subnet group sits in; a VPC group is its own."""
+    return res.vpc if res.type == "subnet" else rid
 
 
 _BUILDERS: dict[str, Callable[[Architecture], View]] = {"overview": _overview, "network": _network}

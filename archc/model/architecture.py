@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from archc.catalog import Head, LineStyle
 from archc.model.fields import AccountId, RefTo, Region, empty_dict, empty_list
 from archc.model.resources import LintSettings, Resource, Strict
 
@@ -19,9 +20,6 @@ Verb = Literal[
     # what a diagram drew that archc cannot type (keeps its label)
     "relates",
 ]
-
-LineStyle = Literal["solid", "dotted", "thick", "invisible"]
-Head = Literal["none", "arrow", "circle", "cross"]
 
 
 class Account(Strict):
@@ -96,9 +94,6 @@ class Architecture(Strict):
     connections: list[Connection] = Field(default_factory=empty_list)
     groups: dict[str, Group] = Field(default_factory=empty_dict)
     diagram: DiagramSettings = Field(default_factory=DiagramSettings)
-
-    def account_of(self, rid: str) -> str | None:
-        return self.resources[rid].account
 
     def region_of(self, rid: str) -> str | None:
         res = self.resources[rid]

@@ -7,41 +7,40 @@ and `archc.sync` compares them. Pure functions of the model; no Mermaid or Graph
 
 from __future__ import annotations
 
-from typing import Any
-
 from archc.catalog import TYPES
 from archc.model.architecture import Architecture
+from archc.model.resources import Resource
 
 BR = "<br/>"  # the line break a label carries (Mermaid's; the DOT emitter translates it)
 DEFAULT_SHAPE = "default"  # model shape of a node drawn with no shape (`id@{ label: ... }`)
 
 
-def derived_label(rid: str, res: Any) -> str:
+def derived_label(rid: str, res: Resource) -> str:
     """A label from the catalogue and the resource's key facts (used when it has no `label`)."""
-    t = res.type
-    info = TYPES[t]
-    if t == "generic":
+    info = TYPES[res.type]
+    if res.type == "generic":
         return str(res.kind) if res.kind else rid
-    if t == "subnet":
+    if res.type == "subnet":
         return BR.join((f"{res.tier.capitalize()} Subnet", res.cidr, res.az))
-    if t == "vpc":
+    if res.type == "vpc":
         return f"VPC ({res.cidr})"
     facts: list[str] = []
+    # the first naming field the type has (a domain, a cluster or role name, ...)
     for attr in ("domain", "cluster_name", "name", "namespace", "role_name", "alias"):
         value = getattr(res, attr, None)
         if isinstance(value, str) and value:
             facts.append(value)
             break
-    if t == "ecs_task_definition":
+    if res.type == "ecs_task_definition":
         facts.append(f"{res.vcpu:g} vCPU, {res.memory_gib:g} GB")
-    if t == "ecs_service":
+    if res.type == "ecs_service":
         facts.append(f"Min: {res.min_tasks}, Max: {res.max_tasks} tasks")
-    if t == "external":
+    if res.type == "external":
         return rid.replace("_", " ").title()
     return BR.join((info.title, *facts))
 
 
-def node_label(rid: str, res: Any) -> str:
+def node_label(rid: str, res: Resource) -> str:
     return res.label if res.label is not None else derived_label(rid, res)
 
 

@@ -377,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{directory} is up to date")
         return 0
-    from archc.cli.common import write_atomic
+    from archc.files import write_atomic
 
     pages = generate()
     for name in sorted(set(os.listdir(directory)) - set(pages)) if os.path.isdir(directory) else []:

@@ -112,8 +112,20 @@ def load_yaml(
     if source is None:
         source = SourceMap(default_file=file)
     problems: list[Diagnostic] = []
-    pmap = source.positions
-    kmap = source.keys
+    try:
+        root = _build(text, file, source, connection_offset, problems)
+    except (yaml.YAMLError, _Unsupported) as exc:
+        problems.append(_syntax_error(exc, text, file))
+        return None, source, problems
+    return root, source, problems
+
+
+def _build(text: str, file: str, source: SourceMap, connection_offset: int, problems: list[Diagnostic]) -> Any:
+    """The data of *text*, built from libyaml's events; positions go into *source*, duplicate keys
+    into *problems*. Raises a `yaml.YAMLError` or `_Unsupported` for what cannot be read (a syntax
+    error, an alias bomb, nesting past `MAX_DEPTH`)."""
+    # positions are stored as (file, mark) pairs; SourceMap makes a Position of one on demand
+    pmap, kmap = source.positions, source.keys
     anchors: dict[str, Any] = {}
     root: Any = None
     # one frame per open collection:
@@ -123,139 +135,128 @@ def load_yaml(
     open_ids: set[int] = set()  # collections not yet closed (an alias to one is a cycle)
     expanded = 0
 
-    def pos(mark: Any) -> Position:
-        return Position(file, mark.line + 1, mark.column + 1)
-
-    def raw(mark: Any) -> tuple[str, Any]:  # stored as is; SourceMap turns it into a Position on demand
-        return (file, mark)
-
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            cls = event.__class__
-            size = 1
-            if cls is ScalarEvent:
-                if event.tag is None:  # plain scalars resolve; quoted ones are strings
-                    value: Any = _resolve_plain(event.value) if event.implicit[0] else event.value
-                else:
-                    value = _resolve(event)
-                if event.anchor:
-                    anchors[event.anchor] = value
-                is_scalar = True
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                value = {} if cls is MappingStartEvent else []
-                if event.anchor:
-                    anchors[event.anchor] = value
-                    sizes[id(value)] = 1
-                if len(stack) >= MAX_DEPTH:
-                    raise _Unsupported(event, f"collections nest more than {MAX_DEPTH} deep")
-                open_ids.add(id(value))
-                is_scalar = False
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                frame = stack.pop()
-                ident = id(frame[0])
-                open_ids.discard(ident)
-                if frame[4]:
-                    _merge(frame[0], frame[4], event)
-                if ident in sizes:
-                    sizes[ident] = 1 + frame[5]
-                if stack:
-                    stack[-1][5] += frame[5]
-                continue
-            elif cls is AliasEvent:
-                if event.anchor not in anchors:
-                    raise _Unsupported(event, f"unknown alias *{event.anchor}")
-                value, is_scalar = anchors[event.anchor], True
-                if id(value) in open_ids:
-                    raise _Unsupported(event, f"alias *{event.anchor} refers to a collection that contains it (a cycle)")
-                size = sizes.get(id(value), 1) if isinstance(value, (dict, list)) else 1
-                expanded += size
-                if expanded > MAX_ALIAS_NODES:
-                    raise _Unsupported(event, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; "
-                                              "write the repeated parts out, or repeat less")
-            elif cls is DocumentStartEvent:
-                if root is not None or stack:
-                    raise _Unsupported(event, "a model file holds one YAML document; split it into files instead")
-                continue
+    for event in yaml.parse(text, Loader=_Loader):
+        cls = event.__class__
+        size = 1
+        if cls is ScalarEvent:
+            if event.tag is None:  # plain scalars resolve; quoted ones are strings
+                value: Any = _resolve_plain(event.value) if event.implicit[0] else event.value
             else:
-                continue
-            # place the value in its container
+                value = _resolve(event)
+            if event.anchor:
+                anchors[event.anchor] = value
+            is_scalar = True
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            value = {} if cls is MappingStartEvent else []
+            if event.anchor:
+                anchors[event.anchor] = value
+                sizes[id(value)] = 1
+            if len(stack) >= MAX_DEPTH:
+                raise _Unsupported(event, f"collections nest more than {MAX_DEPTH} deep")
+            open_ids.add(id(value))
+            is_scalar = False
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = stack.pop()
+            ident = id(frame[0])
+            open_ids.discard(ident)
+            if frame[4]:
+                _merge(frame[0], frame[4], event)
+            if ident in sizes:
+                sizes[ident] = 1 + frame[5]
             if stack:
-                stack[-1][5] += size
-            if not stack:
-                root = value
-                pmap[()] = raw(event.start_mark)
-                child: Path = ()
+                stack[-1][5] += frame[5]
+            continue
+        elif cls is AliasEvent:
+            if event.anchor not in anchors:
+                raise _Unsupported(event, f"unknown alias *{event.anchor}")
+            value, is_scalar = anchors[event.anchor], True
+            if id(value) in open_ids:
+                raise _Unsupported(event, f"alias *{event.anchor} refers to a collection that contains it (a cycle)")
+            size = sizes.get(id(value), 1) if isinstance(value, (dict, list)) else 1
+            expanded += size
+            if expanded > MAX_ALIAS_NODES:
+                raise _Unsupported(event, f"aliases expand to more than {MAX_ALIAS_NODES:,} values; "
+                                          "write the repeated parts out, or repeat less")
+        elif cls is DocumentStartEvent:
+            if root is not None or stack:
+                raise _Unsupported(event, "a model file holds one YAML document; split it into files instead")
+            continue
+        else:
+            continue
+        # place the value in its container
+        if stack:
+            stack[-1][5] += size
+        if not stack:
+            root = value
+            pmap[()] = (file, event.start_mark)
+            child: Path = ()
+        else:
+            frame = stack[-1]
+            container = frame[0]
+            if container.__class__ is list:
+                index = len(container)
+                if frame[1] == ("connections",):
+                    index += connection_offset
+                child = (*frame[1], index)
+                container.append(value)
+                pmap[child] = (file, event.start_mark)
+            elif frame[2] is _NO_KEY:  # this value is a key
+                if not is_scalar or isinstance(value, (dict, list)):
+                    raise _Unsupported(event, "mapping keys must be plain scalars")
+                # a key is its text as written: ids like 1e3 or 0012 stay what they look like
+                frame[2] = event.value if cls is ScalarEvent else str(value)
+                frame[3] = event.start_mark
+                continue
             else:
-                frame = stack[-1]
-                container = frame[0]
-                if container.__class__ is list:
-                    index = len(container)
-                    if frame[1] == ("connections",):
-                        index += connection_offset
-                    child = (*frame[1], index)
-                    container.append(value)
-                    pmap[child] = raw(event.start_mark)
-                elif frame[2] is _NO_KEY:  # this value is a key
-                    if not is_scalar or isinstance(value, (dict, list)):
-                        raise _Unsupported(event, "mapping keys must be plain scalars")
-                    # a key is its text as written: ids like 1e3 or 0012 stay what they look like
-                    frame[2] = event.value if cls is ScalarEvent else str(value)
-                    frame[3] = event.start_mark
-                    continue
+                key = frame[2]
+                frame[2] = _NO_KEY
+                child = (*frame[1], key)
+                if key == "<<" and event.__class__ is not ScalarEvent:  # a merge: applied when the mapping ends
+                    frame[4].append(value)
+                elif key in container:
+                    problems.append(_duplicate_key(source, child, key, file, frame[3]))
                 else:
-                    key = frame[2]
-                    frame[2] = _NO_KEY
-                    child = (*frame[1], key)
-                    if key == "<<" and event.__class__ is not ScalarEvent:  # a merge: applied when the mapping ends
-                        frame[4].append(value)
-                    elif key in container:
-                        first = source.get(child)
-                        problems.append(
-                            Diagnostic(
-                                "ARC105",
-                                f"duplicate key '{key}'" + (f" (the first one is at line {first.line})" if first else ""),
-                                child,
-                                position=pos(frame[3]),
-                                help="each key may appear once in a mapping; remove or rename one of them",
-                            )
-                        )
+                    container[key] = value
+                    # scalars point at the value, collections at their key
+                    if is_scalar:
+                        pmap[child] = (file, event.start_mark)
+                        kmap[child] = (file, frame[3])
                     else:
-                        container[key] = value
-                        # scalars point at the value, collections at their key
-                        if is_scalar:
-                            pmap[child] = raw(event.start_mark)
-                            kmap[child] = raw(frame[3])
-                        else:
-                            pmap[child] = raw(frame[3])
-            if not is_scalar:
-                stack.append([value, child, _NO_KEY, None, [], 0])
-    except yaml.MarkedYAMLError as exc:
+                        pmap[child] = (file, frame[3])
+        if not is_scalar:
+            stack.append([value, child, _NO_KEY, None, [], 0])
+    return root
+
+
+def _duplicate_key(source: SourceMap, child: Path, key: str, file: str, mark: Any) -> Diagnostic:
+    first = source.get(child)
+    return Diagnostic(
+        "ARC105",
+        f"duplicate key '{key}'" + (f" (the first one is at line {first.line})" if first else ""),
+        child,
+        position=Position(file, mark.line + 1, mark.column + 1),
+        help="each key may appear once in a mapping; remove or rename one of them",
+    )
+
+
+def _syntax_error(exc: yaml.YAMLError | _Unsupported, text: str, file: str) -> Diagnostic:
+    """The ARC101 diagnostic for what stopped `_build`."""
+    if isinstance(exc, _Unsupported):
+        mark = exc.event.start_mark
+        return Diagnostic("ARC101", exc.message, position=Position(file, mark.line + 1, mark.column + 1))
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{what} ({exc.context})"
-        problems.append(
-            Diagnostic(
-                "ARC101",
-                f"YAML syntax error: {what}",
-                position=Position(file, line, col),
-                help="check indentation and quoting around this point",
-            )
-        )
-        return None, source, problems
-    except yaml.reader.ReaderError as exc:
+        return Diagnostic("ARC101", f"YAML syntax error: {what}", position=Position(file, line, col),
+                          help="check indentation and quoting around this point")
+    if isinstance(exc, yaml.reader.ReaderError):
         line, col = _line_col(text, exc.position)
-        problems.append(Diagnostic("ARC101", f"YAML cannot contain the character {exc.character!r}", position=Position(file, line, col),
-                                   help="remove it, or write it as an escape inside a double-quoted string"))
-        return None, source, problems
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports everything above
-        problems.append(Diagnostic("ARC101", f"YAML error: {exc}", position=Position(file, 1, 1)))
-        return None, source, problems
-    except _Unsupported as exc:
-        problems.append(Diagnostic("ARC101", exc.message, position=pos(exc.event.start_mark)))
-        return None, source, problems
-    return root, source, problems
+        return Diagnostic("ARC101", f"YAML cannot contain the character {exc.character!r}", position=Position(file, line, col),
+                          help="remove it, or write it as an escape inside a double-quoted string")
+    return Diagnostic("ARC101", f"YAML error: {exc}", position=Position(file, 1, 1))  # pragma: no cover - libyaml reports everything above
 
 
 def _merge(container: dict[str, Any], values: list[Any], end: Any) -> None:

@@ -243,7 +243,9 @@ def cross_account_read_only(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Grant `read` or `describe` instead, or do the writing inside the account.
     """
-    for rid, role in ctx.of_type("iam_role"):
+    from archc.model.resources import IamRole
+
+    for rid, role in ctx.of_type(IamRole):
         mine = ctx.account(rid)
         foreign = sorted(t for t in role.assumable_by if ctx.account(t) not in (None, mine))
         if not foreign:
@@ -281,9 +283,10 @@ def assume_untrusted(ctx: RuleContext) -> Iterator[Finding]:
     """
     res = ctx.resources
     for i, conn in enumerate(ctx.arch.connections):
-        if conn.verb != "assume_role" or res[conn.target].type != "iam_role":
+        target = res[conn.target]
+        if conn.verb != "assume_role" or target.type != "iam_role":
             continue
-        trusted = set(res[conn.target].assumable_by)
+        trusted = set(target.assumable_by)
         callers = {conn.source, *ctx.roles_used_by.get(conn.source, ())}
         if not trusted & callers:
             yield Finding(

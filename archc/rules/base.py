@@ -6,17 +6,25 @@ documentation: the first line is the summary (``archc rules``), the body has the
 an indented block. The engine turns findings into `Diagnostic`s with the rule's code, name and
 severity.
 
-This module imports neither networkx nor the model: ``archc rules`` stays cheap. The graph is
-built on first use by `RuleContext.graph`.
+Rules read the model typed: ``ctx.of_type(Subnet)`` yields ``(id, Subnet)`` pairs,
+``ctx.get(rid, NatGateway)`` is the resource a reference field names, as the type the loader
+checked it has, and ``ctx.resources`` maps ids to the `Resource` union, which a test of
+``res.type == "..."`` narrows. A misspelt field is then a `mypy --strict` error, not a crash at
+run time. A rule imports the resource classes it names inside its function (the model is loaded
+by then anyway).
+
+This module imports neither networkx nor the model: ``archc rules`` stays cheap. The model
+classes are imported for the type checker only; the graph is built on first use by
+`RuleContext.graph`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar, get_args, overload
 
 from archc.catalog import TYPES
 from archc.diagnostics import Path, Severity
@@ -26,6 +34,13 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from archc.model.architecture import Architecture, Connection
+    from archc.model.resources import Resource, ResourceBase
+
+R = TypeVar("R", bound="ResourceBase")
+R1 = TypeVar("R1", bound="ResourceBase")
+R2 = TypeVar("R2", bound="ResourceBase")
+R3 = TypeVar("R3", bound="ResourceBase")
+R4 = TypeVar("R4", bound="ResourceBase")
 
 SECTIONS = ("What it checks", "Why it matters", "Example", "Fix")
 AREAS = {"1": "model", "2": "network", "3": "access", "4": "data", "5": "operations"}
@@ -118,8 +133,9 @@ class RuleContext:
     # -- indexes over the model --------------------------------------------------------------
 
     @property
-    def resources(self) -> dict[str, Any]:
-        """id → resource. Typed `Any`: rules read the fields of the types they select."""
+    def resources(self) -> Mapping[str, Resource]:
+        """id → resource, typed as the `Resource` union: test ``res.type == "..."`` to read the
+        fields of one type, or use `get` for the target of a reference field."""
         return self.arch.resources
 
     @cached_property
@@ -129,11 +145,32 @@ class RuleContext:
             out[res.type].append(rid)
         return out
 
-    def of_type(self, *types: str) -> Iterator[tuple[str, Any]]:
-        """(id, resource) of every resource of one of *types*, in model order per type."""
-        for t in types:
-            for rid in self.by_type.get(t, ()):
+    @overload
+    def of_type(self, cls: type[R1], /) -> Iterator[tuple[str, R1]]: ...
+    @overload
+    def of_type(self, cls1: type[R1], cls2: type[R2], /) -> Iterator[tuple[str, R1 | R2]]: ...
+    @overload
+    def of_type(self, cls1: type[R1], cls2: type[R2], cls3: type[R3], /) -> Iterator[tuple[str, R1 | R2 | R3]]: ...
+    @overload
+    def of_type(
+        self, cls1: type[R1], cls2: type[R2], cls3: type[R3], cls4: type[R4], /
+    ) -> Iterator[tuple[str, R1 | R2 | R3 | R4]]: ...
+
+    def of_type(self, *classes: type[ResourceBase]) -> Iterator[tuple[str, ResourceBase]]:
+        """(id, resource) of every resource of one of the resource *classes*, in model order per
+        class, each typed as its class."""
+        for cls in classes:
+            for rid in self.by_type.get(type_name(cls), ()):
                 yield rid, self.resources[rid]
+
+    def get(self, rid: str, cls: type[R]) -> R:
+        """Resource *rid* as a *cls*: the target of a reference field, whose type the loader checked
+        (``ctx.get(nat.subnet, Subnet)``; the compiler's `Context.get` reads the same). `TypeError`
+        if it is not one: a bug, not bad input."""
+        res = self.resources[rid]
+        if not isinstance(res, cls):
+            raise TypeError(f"resource '{rid}' is of type {res.type}, not {type_name(cls)}")
+        return res
 
     @cached_property
     def connections_from(self) -> dict[str, list[tuple[int, Connection]]]:
@@ -168,8 +205,7 @@ class RuleContext:
         res = self.resources.get(rid)
         if res is None or not TYPES[res.type].account_scoped:
             return None
-        account: str | None = res.account
-        return account
+        return res.account
 
     def edge_path(self, u: str, v: str, *, kinds: tuple[str, ...] = ("connection",), verbs: Iterable[str] | None = None) -> Path | None:
         """The model path of the first graph edge u → v of one of *kinds* (and *verbs*)."""
@@ -183,6 +219,17 @@ class RuleContext:
             if best is None or rank < best[0]:
                 best = (rank, attrs["path"])
         return best[1] if best else None
+
+
+_TYPE_NAMES: dict[type[ResourceBase], str] = {}
+
+
+def type_name(cls: type[ResourceBase]) -> str:
+    """The model's ``type`` word for a resource class (``Subnet`` → ``"subnet"``)."""
+    name = _TYPE_NAMES.get(cls)
+    if name is None:
+        name = _TYPE_NAMES[cls] = str(get_args(cls.model_fields["type"].annotation)[0])
+    return name
 
 
 def resource_path(rid: str, *rest: str | int) -> Path:

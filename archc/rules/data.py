@@ -26,11 +26,13 @@ def encryption_at_rest(ctx: RuleContext) -> Iterator[Finding]:
         Remove `storage_encrypted: false` / `encrypted: false` (encryption is the default),
         ideally with a customer-managed `kms_key`.
     """
-    for rid, db in ctx.of_type("aurora_cluster"):
+    from archc.model.resources import AuroraCluster, SnsTopic, SqsQueue
+
+    for rid, db in ctx.of_type(AuroraCluster):
         if not db.storage_encrypted:
             yield Finding(f"database '{rid}' is not encrypted at rest", resource_path(rid, "storage_encrypted"),
                           "set `storage_encrypted: true` (it cannot be turned on after the cluster exists)")
-    for rid, store in ctx.of_type("sqs_queue", "sns_topic"):
+    for rid, store in ctx.of_type(SqsQueue, SnsTopic):
         if not store.encrypted:
             what = "queue" if store.type == "sqs_queue" else "topic"
             yield Finding(f"{what} '{rid}' is not encrypted at rest", resource_path(rid, "encrypted"), "set `encrypted: true`")
@@ -55,7 +57,9 @@ def public_bucket(ctx: RuleContext) -> Iterator[Finding]:
         Keep the bucket private and serve it through CloudFront, or suppress with the reason:
         `lint: {ignore: {ARC402: "public website assets"}}`.
     """
-    for rid, bucket in ctx.of_type("s3_bucket"):
+    from archc.model.resources import S3Bucket
+
+    for rid, bucket in ctx.of_type(S3Bucket):
         if bucket.public:
             yield Finding(f"bucket '{rid}' is public", resource_path(rid, "public"),
                           "make it private, or suppress ARC402 on it with the reason it must be public")
@@ -82,7 +86,9 @@ def backup_retention(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Set `backup_retention_days` to 7 or more (up to 35).
     """
-    for rid, db in ctx.of_type("aurora_cluster"):
+    from archc.model.resources import AuroraCluster
+
+    for rid, db in ctx.of_type(AuroraCluster):
         if db.backup_retention_days < 7:
             yield Finding(f"database '{rid}' keeps backups for {db.backup_retention_days} day(s), fewer than 7",
                           resource_path(rid, "backup_retention_days"), "set `backup_retention_days` to 7 or more")
@@ -107,7 +113,9 @@ def versioning(ctx: RuleContext) -> Iterator[Finding]:
         Set `versioning: true` (the default), and expire old versions with a `lifecycle` rule
         if cost is the concern.
     """
-    for rid, bucket in ctx.of_type("s3_bucket"):
+    from archc.model.resources import S3Bucket
+
+    for rid, bucket in ctx.of_type(S3Bucket):
         if bucket.versioning:
             continue
         links = [(i, c) for i, c in ctx.connections_from.get(rid, []) + ctx.connections_to.get(rid, []) if c.verb == "replicate"]
@@ -142,10 +150,17 @@ def customer_managed_key(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Add a `kms_key` resource and point `kms_key:` at it.
     """
-    for rid, store in ctx.of_type("aurora_cluster", "s3_bucket", "sqs_queue", "sns_topic"):
-        encrypted = getattr(store, "storage_encrypted", getattr(store, "encrypted", True))
+    from archc.model.resources import AuroraCluster, S3Bucket, SnsTopic, SqsQueue
+
+    for rid, store in ctx.of_type(AuroraCluster, S3Bucket, SqsQueue, SnsTopic):
+        if isinstance(store, AuroraCluster):
+            encrypted = store.storage_encrypted
+        elif isinstance(store, S3Bucket):
+            encrypted = True  # a bucket is always encrypted: `encryption` is kms or s3
+        else:
+            encrypted = store.encrypted
         if encrypted and store.kms_key is None:
-            how = "SSE-S3" if getattr(store, "encryption", None) == "s3" else "an AWS-managed key"
+            how = "SSE-S3" if isinstance(store, S3Bucket) and store.encryption == "s3" else "an AWS-managed key"
             yield Finding(f"{store.type.replace('_', ' ')} '{rid}' is encrypted with {how}, not a customer-managed KMS key",
                           resource_path(rid), "set `kms_key:` to a kms_key resource")
 
@@ -171,7 +186,9 @@ def deletion_protection(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Set `deletion_protection: true` (the default).
     """
-    for rid, db in ctx.of_type("aurora_cluster"):
+    from archc.model.resources import AuroraCluster
+
+    for rid, db in ctx.of_type(AuroraCluster):
         if not db.deletion_protection:
             yield Finding(f"database '{rid}' has no deletion protection", resource_path(rid, "deletion_protection"),
                           "set `deletion_protection: true`")
@@ -202,7 +219,9 @@ def replication_chain(ctx: RuleContext) -> Iterator[Finding]:
         Replicate A to C directly as well (a second `replicate` connection: S3 allows several
         destinations), or suppress with the reason C only needs what is written to B itself.
     """
-    for rid, _bucket in ctx.of_type("s3_bucket"):
+    from archc.model.resources import S3Bucket
+
+    for rid, _bucket in ctx.of_type(S3Bucket):
         incoming = [(i, c) for i, c in ctx.connections_to.get(rid, []) if c.verb == "replicate"]
         outgoing = [(i, c) for i, c in ctx.connections_from.get(rid, []) if c.verb == "replicate"]
         for i, inc in incoming:

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{path} is up to date")
         return 0
-    from archc.cli.common import write_atomic
+    from archc.files import write_atomic
 
     write_atomic(path, text)
     print(f"wrote {path}")

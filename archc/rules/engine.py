@@ -11,19 +11,20 @@ from typing import TYPE_CHECKING
 
 from archc.diagnostics import Diagnostic, Path
 from archc.rules.base import Finding, Rule, RuleContext
-from archc.rules.registry import RULES
+from archc.rules.registry import RULES, matches
 
 if TYPE_CHECKING:
     from archc.model.architecture import Architecture
 
 
 def selected(select: set[str] | None = None, ignore: set[str] | None = None) -> list[Rule]:
-    """The rules to run: in *select* (codes or code prefixes; None = all) and not in *ignore*."""
+    """The rules to run: selected by an item of *select* (None = all) and by no item of *ignore*
+    (items as `archc.rules.registry.matches` reads them: codes, code prefixes, names, areas)."""
 
-    def hit(code: str, patterns: set[str]) -> bool:
-        return any(code.startswith(p.upper()) for p in patterns)
+    def hit(rule: Rule, items: set[str]) -> bool:
+        return any(matches(rule, item) for item in items)
 
-    return [r for r in RULES if (select is None or hit(r.code, select)) and not (ignore and hit(r.code, ignore))]
+    return [r for r in RULES if (select is None or hit(r, select)) and not (ignore and hit(r, ignore))]
 
 
 def owner_of(path: Path) -> Path | None:

@@ -80,7 +80,9 @@ def untyped_resource(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Give the resource a real `type` (see `archc schema`) and the connection a real verb.
     """
-    for rid, _res in ctx.of_type("generic"):
+    from archc.model.resources import Generic
+
+    for rid, _res in ctx.of_type(Generic):
         yield Finding(f"resource '{rid}' is untyped (generic) and will not be built", resource_path(rid, "type"),
                       "give it a resource type archc can build")
     for i, conn in enumerate(ctx.arch.connections):

@@ -30,8 +30,10 @@ def private_subnet_egress(ctx: RuleContext) -> Iterator[Finding]:
         Give the subnet `default_route: <nat gateway>`, put that NAT gateway in a public subnet
         whose `default_route` is the VPC's internet gateway.
     """
+    from archc.model.resources import Subnet
+
     res = ctx.resources
-    for sid, subnet in ctx.of_type("subnet"):
+    for sid, subnet in ctx.of_type(Subnet):
         if subnet.tier != "private":
             continue
         nodes: list[str] = [sid]
@@ -59,7 +61,7 @@ def private_subnet_egress(ctx: RuleContext) -> Iterator[Finding]:
             continue
         edges.append(resource_path(route, "subnet"))
         nodes.append(nat.subnet)
-        nat_subnet = res[nat.subnet]
+        nat_subnet = ctx.get(nat.subnet, Subnet)
         if nat_subnet.vpc != subnet.vpc:
             yield broken(f"NAT gateway '{route}' sits in subnet '{nat.subnet}' of VPC '{nat_subnet.vpc}', not '{subnet.vpc}'",
                          "route through a NAT gateway of the subnet's own VPC", resource_path(sid, "default_route"))
@@ -109,14 +111,16 @@ def nat_cross_az(ctx: RuleContext) -> Iterator[Finding]:
         a reason (`lint: {ignore: {ARC202: "..."}}`) when fewer NAT gateways are a deliberate
         trade-off.
     """
+    from archc.model.resources import Subnet
+
     res = ctx.resources
-    for sid, subnet in ctx.of_type("subnet"):
+    for sid, subnet in ctx.of_type(Subnet):
         if subnet.tier != "private" or subnet.default_route is None:
             continue
         nat = res[subnet.default_route]
         if nat.type != "nat_gateway" or nat.subnet is None:
             continue
-        nat_az = res[nat.subnet].az
+        nat_az = ctx.get(nat.subnet, Subnet).az
         if nat_az != subnet.az:
             yield Finding(
                 f"private subnet '{sid}' ({subnet.az}) egresses through NAT gateway '{subnet.default_route}' in {nat_az}",
@@ -145,19 +149,22 @@ def public_subnet_igw(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Add an `internet_gateway` for the VPC and set the subnet's `default_route` to it.
     """
-    res = ctx.resources
-    for sid, subnet in ctx.of_type("subnet"):
+    from archc.model.resources import Subnet
+
+    for sid, subnet in ctx.of_type(Subnet):
         if subnet.tier != "public":
             continue
         route = subnet.default_route
         if route is None:
             yield Finding(f"public subnet '{sid}' has no default_route to an internet gateway", resource_path(sid),
                           "set `default_route:` to the VPC's internet gateway")
-        elif res[route].type != "internet_gateway":
+            continue
+        gateway = ctx.resources[route]
+        if gateway.type != "internet_gateway":
             yield Finding(f"public subnet '{sid}' routes to {describe(ctx, route)}, not an internet gateway",
                           resource_path(sid, "default_route"), "set `default_route:` to the VPC's internet gateway, or make the subnet private")
-        elif res[route].vpc is not None and res[route].vpc != subnet.vpc:
-            yield Finding(f"public subnet '{sid}' routes to internet gateway '{route}' of VPC '{res[route].vpc}', not '{subnet.vpc}'",
+        elif gateway.vpc is not None and gateway.vpc != subnet.vpc:
+            yield Finding(f"public subnet '{sid}' routes to internet gateway '{route}' of VPC '{gateway.vpc}', not '{subnet.vpc}'",
                           resource_path(sid, "default_route"), "route to the internet gateway of the subnet's own VPC")
 
 
@@ -178,9 +185,10 @@ def subnet_in_vpc(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Choose a subnet CIDR inside the VPC's range, or widen the VPC's CIDR.
     """
-    res = ctx.resources
-    for sid, subnet in ctx.of_type("subnet"):
-        vpc_cidr = res[subnet.vpc].cidr
+    from archc.model.resources import Subnet, Vpc
+
+    for sid, subnet in ctx.of_type(Subnet):
+        vpc_cidr = ctx.get(subnet.vpc, Vpc).cidr
         (first, last), (vpc_first, vpc_last) = ctx.cidr_range(subnet.cidr), ctx.cidr_range(vpc_cidr)
         if not vpc_first <= first <= last <= vpc_last:
             yield Finding(f"subnet '{sid}' ({subnet.cidr}) lies outside VPC '{subnet.vpc}' ({vpc_cidr})",
@@ -206,8 +214,10 @@ def subnet_overlap(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Give each subnet its own range.
     """
+    from archc.model.resources import Subnet
+
     per_vpc: dict[str, list[tuple[int, int, int, str, str]]] = defaultdict(list)
-    for index, (sid, subnet) in enumerate(ctx.of_type("subnet")):
+    for index, (sid, subnet) in enumerate(ctx.of_type(Subnet)):
         first, last = ctx.cidr_range(subnet.cidr)
         # wider first at the same start, then model order: the narrower or later one is reported
         per_vpc[subnet.vpc].append((first, -last, index, sid, subnet.cidr))
@@ -243,9 +253,10 @@ def multi_az(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Add a subnet in a second AZ to `subnets`.
     """
-    res = ctx.resources
-    for rid, holder in ctx.of_type("load_balancer", "db_subnet_group"):
-        zones = sorted({res[s].az for s in holder.subnets})
+    from archc.model.resources import DbSubnetGroup, LoadBalancer, Subnet
+
+    for rid, holder in ctx.of_type(LoadBalancer, DbSubnetGroup):
+        zones = sorted({ctx.get(s, Subnet).az for s in holder.subnets})
         if len(zones) < 2:
             what = "load balancer" if holder.type == "load_balancer" else "DB subnet group"
             yield Finding(f"{what} '{rid}' spans one availability zone ({', '.join(zones)})", resource_path(rid, "subnets"),
@@ -271,11 +282,12 @@ def nat_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Place the NAT gateway in a public subnet of the same AZ.
     """
-    res = ctx.resources
-    for nid, nat in ctx.of_type("nat_gateway"):
+    from archc.model.resources import NatGateway, Subnet
+
+    for nid, nat in ctx.of_type(NatGateway):
         if nat.subnet is None:  # a sketch: ARC115 reports it
             continue
-        tier = res[nat.subnet].tier
+        tier = ctx.get(nat.subnet, Subnet).tier
         if tier != "public":
             yield Finding(f"NAT gateway '{nid}' sits in {tier} subnet '{nat.subnet}'", resource_path(nid, "subnet"),
                           "place NAT gateways in public subnets")
@@ -304,10 +316,11 @@ def data_in_public_subnet(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Use private subnets (egress through a NAT gateway) or isolated ones.
     """
-    res = ctx.resources
-    for rid, holder in ctx.of_type("ecs_service", "lambda_function", "db_subnet_group"):
+    from archc.model.resources import DbSubnetGroup, EcsService, LambdaFunction, Subnet
+
+    for rid, holder in ctx.of_type(EcsService, LambdaFunction, DbSubnetGroup):
         for i, sid in enumerate(holder.subnets):
-            if res[sid].tier == "public":
+            if ctx.get(sid, Subnet).tier == "public":
                 yield Finding(f"{describe(ctx, rid)} is placed in public subnet '{sid}'", resource_path(rid, "subnets", i),
                               "place databases and compute in private or isolated subnets")
 

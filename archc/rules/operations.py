@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from archc.catalog import TYPES
 from archc.rules.base import Finding, Rule, RuleContext, resource_path
 
+if TYPE_CHECKING:
+    from archc.model.resources import ResourceBase
 
-def _compute(ctx: RuleContext) -> Iterator[tuple[str, Any]]:
+
+def _compute(ctx: RuleContext) -> Iterator[tuple[str, ResourceBase]]:
+    """Every resource of the catalogue's `compute` types, in catalogue order per type."""
+    from archc.model.resources import RESOURCE_CLASSES
+
     for rtype, info in TYPES.items():
         if info.compute:
-            yield from ctx.of_type(rtype)
+            yield from ctx.of_type(RESOURCE_CLASSES[rtype])
 
 
 def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
@@ -36,6 +42,8 @@ def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
         Add a `log_group` with `retention_days` and a connection
         `{from: <compute>, to: <log group>, verb: logs}`.
     """
+    from archc.model.resources import EcsService, LogGroup
+
     res = ctx.resources
 
     def log_groups(rid: str) -> list[str]:
@@ -43,12 +51,12 @@ def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
 
     for rid, node in _compute(ctx):
         groups = log_groups(rid)
-        if not groups and node.type == "ecs_service" and node.task_definition:
+        if not groups and isinstance(node, EcsService) and node.task_definition:
             groups = log_groups(node.task_definition)
         if not groups:
             yield Finding(f"compute resource '{rid}' writes no logs", resource_path(rid),
                           "connect it to a log group with `verb: logs`")
-        elif all(res[g].retention_days is None for g in groups):
+        elif all(ctx.get(g, LogGroup).retention_days is None for g in groups):
             yield Finding(f"compute resource '{rid}' logs only to log groups without retention ({', '.join(groups)})",
                           resource_path(rid), "set `retention_days` on the log group",
                           tuple(resource_path(g) for g in groups))
@@ -72,8 +80,10 @@ def compute_alarms(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Add the resource to an alarm's `monitors` (`{type: alarm, monitors: [...]}`).
     """
-    monitored = {m for _, alarm in ctx.of_type("alarm") for m in alarm.monitors}
-    for sid, svc in ctx.of_type("ecs_service"):
+    from archc.model.resources import Alarm, EcsService
+
+    monitored = {m for _, alarm in ctx.of_type(Alarm) for m in alarm.monitors}
+    for sid, svc in ctx.of_type(EcsService):
         if sid in monitored and svc.task_definition:
             monitored.add(svc.task_definition)
     for rid, _node in _compute(ctx):
@@ -101,8 +111,10 @@ def alarm_notifies(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Connect the alarm to a topic (`verb: notify`) and the topic to whoever is on call.
     """
+    from archc.model.resources import Alarm
+
     res = ctx.resources
-    for rid, _alarm in ctx.of_type("alarm"):
+    for rid, _alarm in ctx.of_type(Alarm):
         topics = [(i, c.target) for i, c in ctx.connections_from.get(rid, [])
                   if c.verb in ("notify", "publish") and res[c.target].type == "sns_topic"]
         if not topics:
@@ -133,7 +145,9 @@ def log_retention(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Set `retention_days` (for example 30).
     """
-    for rid, group in ctx.of_type("log_group"):
+    from archc.model.resources import LogGroup
+
+    for rid, group in ctx.of_type(LogGroup):
         if group.retention_days is None:
             yield Finding(f"log group '{rid}' keeps logs forever", resource_path(rid), "set `retention_days`, for example 30")
 

@@ -31,12 +31,25 @@ def lookup(word: str) -> Rule:
     return rule
 
 
+def matches(rule: Rule, item: str) -> bool:
+    """Whether *item* selects *rule*: its code or a code prefix (``ARC2`` = every network rule, any
+    case), its dotted name or a leading part of it (an area: ``network``, ``data.``), or an alias.
+
+    The one definition of rule selection: ``--select``/``--ignore`` (`expand`) and the engine
+    (`archc.rules.engine.selected`) both use it.
+    """
+    upper, lower = item.upper(), item.lower().rstrip(".")
+    if upper.startswith("ARC") and rule.code.startswith(upper):
+        return True
+    return rule.name == lower or rule.name.startswith(lower + ".") or item in rule.aliases
+
+
 def expand(spec: str | None) -> set[str] | None:
     """``"ARC2,ARC301,data"`` → the set of codes it selects (None for None/empty).
 
     Each comma-separated item is a code, a code prefix (``ARC2`` = every network rule), a dotted
-    rule name, or an area (``network``, ``data.``). Raises `UnknownRule` naming the first item
-    that selects nothing.
+    rule name, or an area (``network``, ``data.``), as `matches` reads it. Raises `UnknownRule`
+    naming the first item that selects nothing.
     """
     if spec is None or not spec.strip():
         return None
@@ -44,10 +57,9 @@ def expand(spec: str | None) -> set[str] | None:
     for item in (p.strip() for p in spec.split(",")):
         if not item:
             continue
-        upper, lower = item.upper(), item.lower().rstrip(".")
-        codes = {r.code for r in RULES if r.code.startswith(upper) and upper.startswith("ARC")}
-        codes |= {r.code for r in RULES if r.name == lower or r.name.startswith(lower + ".") or item in r.aliases}
+        codes = {r.code for r in RULES if matches(r, item)}
         if not codes:
+            upper, lower = item.upper(), item.lower().rstrip(".")
             raise UnknownRule(f"'{item}' matches no rule{did_you_mean(upper if upper.startswith('ARC') else lower, [*BY_CODE, *BY_NAME])}")
         out |= codes
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -13,9 +14,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import mermaidjs
 from golden_files import GOLDEN, check_golden
 
+from archc import catalog
 from archc.diagnostics import Diagnostic
 from archc.emitters.mermaid import render, to_flowchart
 from archc.emitters.views import VIEWS, build_view
+from archc.mermaid import syntax
 from archc.mermaid.parser import parse
 from archc.model.loader import load_text
 
@@ -84,3 +87,9 @@ def test_a_finding_on_the_resource_a_subgraph_stands_for_marks_the_subgraph(exam
     back = parse(text)
     assert next(s for s in back.subgraphs if s.id == "VPC").classes == ("finding",)
     assert "legend_codes" in {n.id for n in back.nodes}
+
+
+def test_the_model_line_styles_are_the_mermaid_languages_words() -> None:
+    # the view hands catalog.LineStyle / catalog.Head straight to the Mermaid AST: same words
+    assert get_args(catalog.LineStyle) == get_args(syntax.Stroke)
+    assert get_args(catalog.Head) == get_args(syntax.Head)

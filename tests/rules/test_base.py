@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from archc.rules.base import Finding, Rule, RuleContext, parse_sections, path_related
+import pytest
+
+from archc.model.resources import IamRole, KmsKey, S3Bucket
+from archc.rules.base import Finding, Rule, RuleContext, parse_sections, path_related, type_name
 from tests.rules.support import load_snippet
 
 
@@ -68,7 +71,8 @@ def test_edge_path_prefers_the_first_connection_and_filters_verbs() -> None:
 
 def test_indexes() -> None:
     ctx = _ctx()
-    assert [rid for rid, _ in ctx.of_type("s3_bucket", "iam_role")] == ["bucket", "role"]
+    assert [rid for rid, _ in ctx.of_type(S3Bucket, IamRole)] == ["bucket", "role"]
+    assert [rid for rid, _ in ctx.of_type(KmsKey)] == []
     assert [i for i, _ in ctx.connections_from["fn"]] == [0, 1]
     assert dict(ctx.roles_used_by) == {"fn": ["role"]}
     assert ctx.account("fn") == "main"
@@ -80,3 +84,12 @@ def test_path_related_interleaves_nodes_and_edges() -> None:
     assert path_related(ctx, ["a", "b", "c"], [("connections", 0), None]) == (
         ("resources", "a"), ("connections", 0), ("resources", "b"), ("resources", "c"),
     )
+
+
+def test_typed_lookup_by_id() -> None:
+    ctx = _ctx()
+    role = ctx.get("role", IamRole)
+    assert isinstance(role, IamRole) and role is ctx.resources["role"]
+    with pytest.raises(TypeError, match="resource 'bucket' is of type s3_bucket, not iam_role"):
+        ctx.get("bucket", IamRole)
+    assert type_name(S3Bucket) == "s3_bucket"

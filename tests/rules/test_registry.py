@@ -79,3 +79,17 @@ def test_lookup() -> None:
     assert lookup("data.versioning").code == "ARC404"
     with pytest.raises(UnknownRule, match=r"unknown rule 'ARC2011' \(did you mean 'ARC201'\?\)"):
         lookup("ARC2011")
+
+
+def test_listing_the_rules_loads_neither_the_model_nor_networkx() -> None:
+    # `archc rules` stays cheap: the rules name the model classes they read inside their functions
+    import subprocess
+    import sys
+
+    heavy = ("pydantic", "networkx", "yaml", "archc.model.resources", "archc.model.architecture", "archc.model.loader", "archc.model.graph")
+    code = (
+        "import sys, archc.rules.registry, archc.rules.docs\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({heavy!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
