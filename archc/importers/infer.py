@@ -648,7 +648,9 @@ class _Inferrer:
         n = r.node
         if n is not None:
             # `@{ label: ... }` is markdown by Mermaid's own rule for a node with no bracket shape: no backticks needed
-            markdown = n.label_kind == "markdown" and n.shape in BRACKET_SHAPES
+            # the shape as the author wrote it: a bracket shape's name, or the `@{ shape: NAME }` name
+            shape = n.shape_name or n.shape
+            markdown = n.label_kind == "markdown" and shape in BRACKET_SHAPES
             label = f"`{n.label}`" if markdown else n.label
             unlabelled = label is None and r.type == "generic" and "kind" not in rd
             if label is None and not unlabelled:
@@ -656,11 +658,11 @@ class _Inferrer:
             if label is not None:
                 rd["label"] = label
             shown = label is None or label == r.id  # drawn as its id alone
-            if n.shape is None:
+            if shape is None:
                 if not shown:
                     rd["shape"] = DEFAULT_SHAPE  # Mermaid's own box: `id@{ label: ... }`
-            elif shown or n.shape != info.shape:
-                rd["shape"] = n.shape
+            elif shown or shape != info.shape:
+                rd["shape"] = shape
             if n.classes:
                 rd["classes"] = list(n.classes)
             if r.group is not None:
@@ -675,9 +677,10 @@ class _Inferrer:
     def build(self) -> Architecture:
         self.classify_subgraphs()
         self.collect_nodes()
-        for rid in self.res:
+        for rid, r in self.res.items():
             if not _ID.match(rid):
-                raise ValueError(f"node id '{rid}' cannot be a model id (use letters, digits, '_', '-' and '.')")
+                where = f"line {r.node.line}, col {r.node.col}: " if r.node is not None and r.node.line else ""
+                raise ValueError(f"{where}node id '{rid}' cannot be a model id (use letters, digits, '_', '-' and '.')")
         self.setup_accounts()
         relations, built = self.resolve()
 
@@ -712,14 +715,25 @@ class _Inferrer:
             resources[rid] = RESOURCE_CLASSES["generic"].model_validate(self.record(r, {}))
             if rid not in self.stands.values():
                 self.report.unresolved.append(f"{rid}: no resource type; kept as generic" + (f" (kind '{r.word}')" if r.word else ""))
+        css: dict[int, str] = {}
+        for ls in self.fc.link_styles:
+            if ls.indexes != "default":
+                for ix in ls.indexes:
+                    css[ix] = f"{css[ix]},{ls.style}" if ix in css else ls.style
         drawn_connections: list[dict[str, Any]] = []
         for i, e in enumerate(self.fc.edges):
             if i in relations:
+                if i in css:
+                    self.report.unresolved.append(f"edge {e.src} → {e.dst}: its linkStyle is not kept (the edge is a typed field)")
                 continue
             if e.src not in resources or e.dst not in resources:
                 self.report.unresolved.append(f"edge {e.src} → {e.dst}: an end is an account subgraph; not kept")
                 continue
-            drawn_connections.append(self.connection_data(e, resources))
+            data = self.connection_data(e, resources)
+            if i in css:
+                style = data["style"].model_dump(exclude_defaults=True) if data.get("style") else {}
+                data = {**data, "style": EdgeStyle(**style, css=css[i])}
+            drawn_connections.append(data)
         connections = _CONNECTIONS.validate_python(drawn_connections)  # one call: the list is validated in pydantic-core
 
         diagram: dict[str, Any] = {"direction": self.fc.direction, "keyword": self.fc.keyword}
@@ -736,8 +750,20 @@ class _Inferrer:
             for st in self.fc.styles:
                 styles[st.target] = f"{styles[st.target]},{st.style}" if st.target in styles else st.style
             diagram["styles"] = styles
-        if self.fc.link_styles:
-            self.report.unresolved.append("linkStyle statements are not kept (edge styles live on connections)")
+        for ls in self.fc.link_styles:
+            if ls.indexes == "default":
+                old = diagram.get("default_link_style")
+                diagram["default_link_style"] = f"{old},{ls.style}" if old else ls.style
+        if self.fc.directives:
+            diagram["directives"] = list(self.fc.directives)
+        rest = _front_matter_rest(self.fc.front_matter)
+        if rest:
+            diagram["front_matter"] = rest
+        shape_data = {n.id: ", ".join(f"{k}: {v}" for k, v in n.data) for n in self.fc.nodes if n.data and n.id in resources}
+        if shape_data:
+            diagram["shape_data"] = shape_data
+        if self.fc.clicks:
+            diagram["clicks"] = [f"{c.target} {c.rest}" for c in self.fc.clicks]
         if any(e.id for e in self.fc.edges):
             self.report.unresolved.append("edge ids (e1@-->) are not kept")
         name = self.base.name if self.base is not None else "architecture"
@@ -754,6 +780,15 @@ class _Inferrer:
         if drawn is None:
             drawn = self._drawn[key] = _connection_drawn(e, st, tt)
         return {"from": e.src, "to": e.dst, **drawn}
+
+
+def _front_matter_rest(front: str | None) -> str | None:
+    """The front matter without its `title:` line (the title is a setting of its own)."""
+    if front is None:
+        return None
+    lines = [x for x in front.split("\n") if not re.match(r"title:", x)]
+    rest = "\n".join(lines).strip("\n")
+    return rest or None
 
 
 def _connection_drawn(e: Edge, st: str, tt: str) -> dict[str, Any]:

@@ -38,7 +38,7 @@ CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glo
 _KEYWORDS = {"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"}
 ids = st.from_regex(r"[A-Za-zé][A-Za-z0-9_]{0,5}(-[a-z0-9]{1,2})?(\.[a-z]{1,2})?", fullmatch=True).filter(lambda s: s not in _KEYWORDS and not re.match(r"end(?!\w)", s))
 label_text = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 .,:/+?!'_()\[\]{}|-]{0,14}[A-Za-z0-9]|#35;|x<br/>y|Heartbeat<br/>\(60s\)", fullmatch=True)
-plain_edge_text = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9 ()\[\]{}<>/]{0,10}[A-Za-z0-9])?", fullmatch=True)
+plain_edge_text = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9 ()\[\]{}/]{0,10}[A-Za-z0-9])?", fullmatch=True)
 class_names = st.sampled_from(["hot", "cold", "c-1", "db", "default_x"])
 styles_txt = st.sampled_from(["fill:#f9f,stroke:#333", "stroke:red", "color:#fff,stroke-width:2px", "fill:none"])
 all_shapes = sorted(set(BRACKET_SHAPES) | {canonical_shape(s) for s in DATA_SHAPES})
