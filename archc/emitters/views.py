@@ -297,7 +297,17 @@ def _overview(arch: Architecture) -> View:
     def endpoint(rid: str) -> str:
         return stands_for.get(rid, rid)
 
-    edges = connection_edges(arch, endpoint) + relation_edges(arch, endpoint, overview_relation(arch))
+    groups_standing = set(stands_for.values())
+
+    def drawn_inside(e: ViewEdge) -> bool:
+        """A placement in the subnet whose subgraph the resource is drawn in: the nesting shows it."""
+        if len(e.origin) < 3 or e.origin[2] not in ("subnets", "subnet"):
+            return False
+        group = arch.resources[e.origin[1]].group
+        return group is not None and group in groups_standing and group in (e.src, e.dst)
+
+    rel = [e for e in relation_edges(arch, endpoint, overview_relation(arch)) if not drawn_inside(e)]
+    edges = connection_edges(arch, endpoint) + rel
     return View(
         name="overview",
         direction=arch.diagram.direction,

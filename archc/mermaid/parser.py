@@ -59,6 +59,12 @@ _CLASS_RE = re.compile(r"[\w-]+")
 _WS_RE = re.compile(r"[ \t]*")
 _WS_NL_RE = re.compile(r"[ \t\n]*")
 _KW_RE = re.compile(r"[A-Za-z]+")
+# what mermaid-js accepts after `click ID`: a link (with tooltip and target), `call fn(args)` or a callback name
+_CLICK_REST = re.compile(
+    r'(?:href\s+)?"[^"]+"(?:\s+"[^"]+")?(?:\s+_(?:self|blank|parent|top))?'
+    r'|call\s+[^(\s]+\([^)]*\)(?:\s+"[^"]+")?'
+    r'|(?!(?:call|href)(?:\s|$))[\w.$-]+(?:\s+"[^"]+")?'
+)
 
 
 def _m(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
@@ -600,7 +606,7 @@ class _Parser:
             raise self.error("'click' needs a link, a callback or 'call'", k)
         if rest.count('"') % 2:
             raise self.error("unterminated string in 'click'", k)
-        if not (rest.startswith(('"', "href ", "href\t", "call ")) or re.match(r"[\w.$]+(?:\s|$)", rest)):
+        if not _CLICK_REST.fullmatch(rest):
             raise self.error("expected a link (\"URL\" or href \"URL\"), a callback name or 'call fn()' after the click target", k)
         self.clicks.append(Click(target, rest, *self.pos(start)))
         self.i = end

@@ -376,3 +376,36 @@ def test_presentation_survives_import_and_diagram() -> None:
     mermaidjs.require_harness()
     original, again = mermaidjs.mermaid_graphs([text, emitted])
     assert comparable(again) == comparable(original)
+
+
+def test_real_world_aws_patterns_are_typed_or_stay_generic_with_a_reason() -> None:
+    """Subnet/AZ subgraphs are recognised; a word must name a service, not match a fragment; the
+    words of a subgraph around a node do not leak into it; services archc has no type for stay
+    generic and say so (tests/corpus/mermaid/foreign_aws_vpc.mmd)."""
+    arch, report = infer(parse((Path(__file__).resolve().parents[1] / "corpus" / "mermaid" / "foreign_aws_vpc.mmd").read_text()))
+    r = arch.resources
+    assert (r["pub1"].type, r["pub1"].tier, r["pub1"].cidr, r["pub1"].az, r["pub1"].vpc) == ("subnet", "public", "10.0.0.0/24", "us-east-1a", "VPC")
+    assert (r["priv1"].tier, r["priv1"].cidr) == ("private", "10.0.10.0/24")
+    assert r["alb"].type == "load_balancer" and r["alb"].subnets == ["pub1"]
+    assert r["fn"].type == "lambda_function" and r["fn"].subnets == ["priv1"]
+    assert r["nat"].type == "nat_gateway" and r["nat"].subnet == "pub1"
+    for rid in ("rt", "pod1", "pm", "ddb", "sfn", "cache", "ecr", "es", "k"):
+        assert r[rid].type == "generic", rid
+    text = report.text()
+    for service in ("DynamoDB", "Step Functions", "ElastiCache", "ECR", "OpenSearch", "route tables"):
+        assert f"AWS service {service} has no archc type" in text
+
+
+def test_a_subnet_title_without_its_facts_stays_a_group() -> None:
+    arch, report = infer(parse('graph TB\n  subgraph V["VPC 10.0.0.0/16"]\n    subgraph S["Public Subnet"]\n      a[Web]\n    end\n  end\n'))
+    assert "S" not in arch.resources and arch.groups["S"].resource is None
+    assert "subgraph S: a subnet without CIDR, availability zone in its title; kept as a group" in report.text()
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("DynamoDB table", "generic"), ("Orders service", "generic"), ("Billing function", "generic"), ("Orders db", "generic"),
+    ("API key valid?", "generic"), ("KMS key", "kms_key"), ("Aurora PostgreSQL", "aurora_cluster"), ("ECS Service", "ecs_service"),
+])
+def test_a_word_names_a_service(label: str, expected: str) -> None:
+    arch, _ = infer(parse(f'graph TB\n  n["{label}"]\n'))
+    assert arch.resources["n"].type == expected
