@@ -75,7 +75,7 @@ def _m(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
 
 
 _TOKEN_RE = re.compile(r"\w+|[-=.~<>ox]+|\S")
-_HEADER_RE = re.compile(r"(graph|flowchart)(?![\w-])")
+_HEADER_RE = re.compile(r"(graph|flowchart-elk|flowchart)(?![\w-])")
 _DIR_RE = re.compile(r"(TB|TD|BT|RL|LR)(?!\w)")
 
 _KEYWORDS = frozenset({"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"})
@@ -211,7 +211,7 @@ class _Parser:
         self.edge_ids: dict[str, int] = {}
         self.front_matter: str | None = None
         self.title: str | None = None
-        self.keyword: Literal["graph", "flowchart"] = "flowchart"
+        self.keyword: Literal["graph", "flowchart", "flowchart-elk"] = "flowchart"
         self.direction = "TB"
 
     # ------------------------------------------------------------ positions
@@ -350,7 +350,7 @@ class _Parser:
         m = _HEADER_RE.match(self.s, self.i)
         if not m:
             raise self.error("expected 'graph' or 'flowchart' header")
-        self.keyword = "graph" if m.group(1) == "graph" else "flowchart"
+        self.keyword = m.group(1)  # type: ignore[assignment]
         self.i = m.end()
         self.skip_ws()
         m = _DIR_RE.match(self.s, self.i)

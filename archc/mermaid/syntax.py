@@ -291,7 +291,7 @@ class Flowchart:
     link_styles: tuple[LinkStyle, ...] = ()
     front_matter: str | None = None
     title: str | None = None
-    keyword: Literal["graph", "flowchart"] = "flowchart"
+    keyword: Literal["graph", "flowchart", "flowchart-elk"] = "flowchart"
     directives: tuple[str, ...] = ()
     clicks: tuple[Click, ...] = ()
     accessibility: tuple[str, ...] = ()  # ``accTitle: ...`` / ``accDescr: ...`` lines, verbatim

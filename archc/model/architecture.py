@@ -75,7 +75,7 @@ class Group(Strict):
 class DiagramSettings(Strict):
     title: str | None = Field(None, description="diagram title (Mermaid front matter)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] = "TB"
-    keyword: Literal["graph", "flowchart"] = "graph"
+    keyword: Literal["graph", "flowchart", "flowchart-elk"] = "graph"
     class_defs: dict[str, str] = Field(default_factory=empty_dict, description="Mermaid classDef name → style")
     styles: dict[str, str] = Field(default_factory=empty_dict, description="node or subgraph id → Mermaid style")
     account_ids: dict[str, str] = Field(default_factory=empty_dict, description="account key → subgraph id, when it differs")
