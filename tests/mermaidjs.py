@@ -185,16 +185,23 @@ def ast_view(fc) -> dict:
     node_styles: dict[str, list[str]] = {}
     for st in fc.styles:
         node_styles.setdefault(st.target, []).extend(_split_style(st.style))
+    clickable = {c.target for c in fc.clicks}
+
+    def text(n) -> str:
+        if n.label is not None:
+            return norm_text(n.label)
+        # an icon or image with no label of its own is drawn without text
+        return "" if any(k in ("icon", "img") for k, _ in n.data) else norm_text(n.id)
     return {
         "direction": "TB" if fc.direction == "TD" else fc.direction,
         "title": fc.title,
         "vertices": [
             {
                 "id": n.id,
-                "text": norm_text(n.label if n.label is not None else n.id),
+                "text": text(n),
                 "markdown": n.label_kind == "markdown",
                 "shape": n.shape,
-                "classes": list(n.classes),
+                "classes": _dedupe([*n.classes, *(["clickable"] if n.id in clickable else [])]),
                 "styles": node_styles.get(n.id, []),
             }
             for n in fc.nodes

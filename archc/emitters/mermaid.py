@@ -9,10 +9,23 @@ with a ``finding`` classDef and flagged edges with a ``linkStyle`` (red, thick),
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from archc.diagnostics import Diagnostic, Path
 from archc.emitters.views import View, ViewEdge, ViewGroup, ViewNode
-from archc.mermaid.syntax import ClassDef, Edge, Flowchart, LabelKind, LinkStyle, Node, Style, Subgraph
+from archc.mermaid.syntax import (
+    BRACKET_SHAPES,
+    ClassDef,
+    Click,
+    Edge,
+    Flowchart,
+    LabelKind,
+    LinkStyle,
+    Node,
+    Style,
+    Subgraph,
+    canonical_data_shape,
+)
 from archc.mermaid.writer import write
 
 FINDING_CLASS = "finding"
@@ -28,14 +41,25 @@ def _text(label: str) -> tuple[str, LabelKind]:
     return label, "quoted"
 
 
+def _shape(name: str | None) -> tuple[str | None, str | None]:
+    """(AST shape, `@{ shape }` name) of a model shape: a bracket shape's name is drawn with its
+    brackets, any other name in `@{ shape: NAME }` as written."""
+    if name is None or name in BRACKET_SHAPES:
+        return name, None
+    return canonical_data_shape(name) or name, name
+
+
 def _node(n: ViewNode, extra_classes: tuple[str, ...] = ()) -> Node:
     classes = n.classes + tuple(c for c in extra_classes if c not in n.classes)
-    if not n.labelled:  # the id alone: `A`, or `A@{ shape: hourglass }`
-        return Node(id=n.id, shape=n.shape, classes=classes)
+    shape, shape_name = _shape(n.shape)
+    if not n.labelled:  # the id alone: `A`, `A[(A)]` or `A@{ shape: hourglass }`
+        if shape_name is None and shape is not None:
+            return Node(id=n.id, label=n.id, label_kind="quoted", shape=shape, classes=classes)
+        return Node(id=n.id, shape=shape, classes=classes, shape_name=shape_name)
     text, kind = _text(n.label)
-    if n.shape is None:  # Mermaid's default box takes its label through `@{ label: ... }`, as markdown
-        kind = "markdown"
-    return Node(id=n.id, label=text, label_kind=kind, shape=n.shape, classes=classes)
+    if n.shape is None or (shape_name is not None and kind == "quoted"):
+        kind = "markdown"  # a label in `@{ label: ... }` is markdown by Mermaid's own rule
+    return Node(id=n.id, label=text, label_kind=kind, shape=shape, classes=classes, shape_name=shape_name)
 
 
 def _edge(e: ViewEdge) -> Edge:
@@ -111,9 +135,18 @@ def to_flowchart(view: View, findings: Sequence[Diagnostic] | None = None) -> Fl
         bad_nodes, bad_edges, codes = flagged(view, findings)
         bad_groups = flagged_groups(view, findings)
     nodes = [_node(n, (FINDING_CLASS,) if n.id in bad_nodes else ()) for n in view.nodes]
+    extra = dict(view.shape_data)
+    nodes = [replace(n, data=_pairs(extra[n.id])) if n.id in extra else n for n in nodes]
     subgraphs = [_subgraph(g, (FINDING_CLASS,) if g.id in bad_groups else ()) for g in view.groups]
     class_defs = [ClassDef(name, style) for name, style in view.class_defs]
     link_styles: list[LinkStyle] = []
+    by_css: dict[str, list[int]] = {}
+    for i, e in enumerate(view.edges):
+        if e.css:
+            by_css.setdefault(e.css, []).append(i)
+    link_styles += [LinkStyle(tuple(ix), css) for css, ix in by_css.items()]
+    if view.default_link_style:
+        link_styles.append(LinkStyle("default", view.default_link_style))
     if findings is not None and codes:
         if not any(c.name == FINDING_CLASS for c in class_defs):
             class_defs.append(ClassDef(FINDING_CLASS, FINDING_NODE_STYLE))
@@ -132,7 +165,26 @@ def to_flowchart(view: View, findings: Sequence[Diagnostic] | None = None) -> Fl
         link_styles=tuple(link_styles),
         keyword=view.keyword,  # type: ignore[arg-type]
         title=view.title,
+        front_matter=_front_matter(view.title, view.front_matter),
+        directives=view.directives,
+        clicks=tuple(Click(c.split(" ", 1)[0], c.split(" ", 1)[1]) for c in view.clicks if " " in c),
     )
+
+
+def _pairs(text: str) -> tuple[tuple[str, str], ...]:
+    """`icon: "fa:user", pos: t` → (("icon", '"fa:user"'), ("pos", "t")) (values as written)."""
+    from archc.mermaid.parser import parse
+
+    fc = parse(f"flowchart TB\n  x@{{ {text} }}\n")
+    return fc.nodes[0].data
+
+
+def _front_matter(title: str | None, rest: str | None) -> str | None:
+    """The front matter: the title line, then the rest kept from an imported diagram (config: …)."""
+    if rest is None:
+        return None
+    head = f"title: {title}\n" if title is not None else ""
+    return head + rest
 
 
 def render(view: View, findings: Sequence[Diagnostic] | None = None) -> str:

@@ -60,6 +60,7 @@ class ViewEdge:
     head_end: Head
     length: int
     origin: Origin  # ("connections", i) or the path of the typed field
+    css: str | None = None  # the connection's Mermaid linkStyle
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,11 @@ class View:
     styles: tuple[tuple[str, str], ...]
     keyword: str = "graph"
     title: str | None = None
+    default_link_style: str | None = None  # presentation kept from an imported diagram (DiagramSettings)
+    directives: tuple[str, ...] = ()
+    front_matter: str | None = None
+    clicks: tuple[str, ...] = ()
+    shape_data: tuple[tuple[str, str], ...] = ()  # node id → extra `@{ }` keys, as written
 
 
 VIEWS: tuple[str, ...] = ("overview", "network")
@@ -144,6 +150,7 @@ def connection_edges(arch: Architecture, endpoint: Callable[[str], str]) -> list
                 head_end=style.head_end if style else "arrow",
                 length=style.length if style else 1,
                 origin=("connections", i),
+                css=style.css if style else None,
             )
         )
     return out
@@ -290,7 +297,17 @@ def _overview(arch: Architecture) -> View:
     def endpoint(rid: str) -> str:
         return stands_for.get(rid, rid)
 
-    edges = connection_edges(arch, endpoint) + relation_edges(arch, endpoint, overview_relation(arch))
+    groups_standing = set(stands_for.values())
+
+    def drawn_inside(e: ViewEdge) -> bool:
+        """A placement in the subnet whose subgraph the resource is drawn in: the nesting shows it."""
+        if len(e.origin) < 3 or e.origin[2] not in ("subnets", "subnet"):
+            return False
+        group = arch.resources[e.origin[1]].group
+        return group is not None and group in groups_standing and group in (e.src, e.dst)
+
+    rel = [e for e in relation_edges(arch, endpoint, overview_relation(arch)) if not drawn_inside(e)]
+    edges = connection_edges(arch, endpoint) + rel
     return View(
         name="overview",
         direction=arch.diagram.direction,
@@ -301,6 +318,11 @@ def _overview(arch: Architecture) -> View:
         styles=tuple(arch.diagram.styles.items()),
         keyword=arch.diagram.keyword,
         title=arch.diagram.title,
+        default_link_style=arch.diagram.default_link_style,
+        directives=tuple(arch.diagram.directives),
+        front_matter=arch.diagram.front_matter,
+        clicks=tuple(arch.diagram.clicks),
+        shape_data=tuple(arch.diagram.shape_data.items()),
     )
 
 
@@ -381,6 +403,11 @@ def _network(arch: Architecture) -> View:
         styles=tuple((k, v) for k, v in arch.diagram.styles.items() if k in nodes),
         keyword=arch.diagram.keyword,
         title=arch.diagram.title,
+        default_link_style=arch.diagram.default_link_style,
+        directives=tuple(arch.diagram.directives),
+        front_matter=arch.diagram.front_matter,
+        clicks=tuple(arch.diagram.clicks),
+        shape_data=tuple(arch.diagram.shape_data.items()),
     )
 
 
@@ -454,4 +481,5 @@ def account_view(arch: Architecture, view: View, key: str) -> View:
         ),
         class_defs=tuple((name, style) for name, style in view.class_defs if name in used_classes),
         styles=tuple((target, style) for target, style in view.styles if target in keep or target in kept_groups),
+        clicks=tuple(c for c in view.clicks if c.split(" ", 1)[0] in keep),
     )

@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from archc.catalog import TYPES, VERBS
-from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node
+from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph
 from archc.model.architecture import Account, Architecture, Connection, DiagramSettings, EdgeStyle, Group
 from archc.model.completeness import missing_to_build, needed_fields
 from archc.model.fields import AZ_PATTERN, ID_PATTERN, az_region
@@ -49,6 +49,7 @@ _ACCOUNT_ID = re.compile(r"\b(\d{12})\b")
 _DOMAIN = re.compile(r"(\*\.)?\b([a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.IGNORECASE)
 _SIZES = re.compile(r"(\d+(?:\.\d+)?)\s*vCPU\s*,?\s*(\d+(?:\.\d+)?)\s*GB", re.IGNORECASE)
 _RETENTION = re.compile(r"(\d+)[- ]day retention", re.IGNORECASE)
+_PAREN = re.compile(r"\([^()]*\)")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _ID = re.compile(ID_PATTERN)
 
@@ -115,43 +116,93 @@ for _t, _info in TYPES.items():
     for _w in _info.words:
         _WORD_TYPES.setdefault(_w, (_t, _w))
         _WORD_TYPES.setdefault(_w + "s", (_t, _w))
-_MAX_WORDS = max(len(w.split()) for w in _WORD_TYPES)
+# Well-known AWS services archc has no type for (yet): a label naming one stays generic, with the
+# service as its kind, instead of being forced into a type one of its words resembles. A word the
+# catalogue claims (a new type's row) wins, so new rows just work.
+NO_TYPE_YET: dict[str, str] = {
+    "dynamodb": "DynamoDB", "dynamo db": "DynamoDB", "dynamo": "DynamoDB",
+    "step functions": "Step Functions", "step function": "Step Functions", "state machine": "Step Functions", "sfn": "Step Functions",
+    "eventbridge": "EventBridge", "event bridge": "EventBridge", "event bus": "EventBridge",
+    "elasticache": "ElastiCache", "redis": "ElastiCache", "memcached": "ElastiCache",
+    "ecr": "ECR", "container registry": "ECR",
+    "opensearch": "OpenSearch", "elasticsearch": "OpenSearch", "elastic search": "OpenSearch",
+    "kinesis": "Kinesis", "firehose": "Kinesis Data Firehose", "msk": "MSK", "kafka": "MSK",
+    "cognito": "Cognito", "user pool": "Cognito", "ses": "SES", "simple email service": "SES",
+    "eks": "EKS", "kubernetes": "EKS", "k8s": "EKS", "ec2": "EC2", "ec2 instance": "EC2", "auto scaling group": "EC2 Auto Scaling",
+    "asg": "EC2 Auto Scaling", "bastion": "EC2", "efs": "EFS", "fsx": "FSx", "glacier": "S3 Glacier",
+    "route table": "route tables", "transit gateway": "Transit Gateway", "vpc endpoint": "VPC endpoints",
+    "privatelink": "PrivateLink", "direct connect": "Direct Connect", "vpn": "VPN", "network firewall": "Network Firewall",
+    "vpc peering": "VPC peering", "peering connection": "VPC peering", "elastic ip": "Elastic IP", "eip": "Elastic IP",
+    "shield": "Shield", "guardduty": "GuardDuty", "cloudtrail": "CloudTrail", "aws config": "Config", "inspector": "Inspector",
+    "security hub": "Security Hub", "systems manager": "Systems Manager", "ssm": "Systems Manager", "parameter store": "Systems Manager",
+    "codepipeline": "CodePipeline", "codebuild": "CodeBuild", "codedeploy": "CodeDeploy", "codecommit": "CodeCommit",
+    "glue": "Glue", "athena": "Athena", "redshift": "Redshift", "emr": "EMR", "quicksight": "QuickSight", "lake formation": "Lake Formation",
+    "sagemaker": "SageMaker", "bedrock": "Bedrock", "rekognition": "Rekognition", "textract": "Textract", "comprehend": "Comprehend",
+    "neptune": "Neptune", "documentdb": "DocumentDB", "keyspaces": "Keyspaces", "timestream": "Timestream",
+    "appsync": "AppSync", "amplify": "Amplify", "elastic beanstalk": "Elastic Beanstalk", "beanstalk": "Elastic Beanstalk",
+    "batch": "Batch", "aws batch": "Batch", "amazon mq": "Amazon MQ", "rabbitmq": "Amazon MQ", "global accelerator": "Global Accelerator",
+    "aws backup": "AWS Backup", "organizations": "Organizations", "sso": "IAM Identity Center", "identity center": "IAM Identity Center",
+}
+_NO_TYPE_WORDS: dict[str, tuple[str, str]] = {}
+for _w in NO_TYPE_YET:
+    for _form in (_w, _w + "s"):
+        if _form not in _WORD_TYPES:
+            _NO_TYPE_WORDS.setdefault(_form, ("generic", _w))
+# words too common to type a node from the title of a subgraph around it ("Roles", "Cluster")
+_WEAK_CONTEXT = frozenset({"role", "secret", "credentials", "queue", "topic", "notifications", "bucket", "certificate", "reader",
+                           "replica", "logs", "metrics", "alarm", "tracing", "users", "clients", "client", "customers", "internet",
+                           "delegation", "tg", "sg", "nat"})
+_ALL_WORDS = {**_NO_TYPE_WORDS, **_WORD_TYPES}
+_MAX_WORDS = max(len(w.split()) for w in _ALL_WORDS)
 _TOKEN = re.compile(r"[\w-]+")
 
 
 @lru_cache(maxsize=65536)
 def match_type(text: str) -> tuple[str, str] | None:
-    """(type, word) whose word ends last in *text* (then the longest), or None."""
+    """(type, word) whose word ends last in *text* (then the longest), or None.
+
+    A word of a well-known AWS service archc has no type for gives ("generic", that word).
+    """
     tokens = _TOKEN.findall(text)
     for end in range(len(tokens), 0, -1):
         for n in range(min(_MAX_WORDS, end), 0, -1):
-            found = _WORD_TYPES.get(" ".join(tokens[end - n : end]))
+            found = _ALL_WORDS.get(" ".join(tokens[end - n : end]))
             if found:
                 return found
     return None
 
 
 def infer_type(node: Node, context: list[str]) -> tuple[str, str] | None:
-    """The catalogue type of *node* and the word that said so (None: nothing matched)."""
-    for text in _type_texts(node, context):
+    """The catalogue type of *node* and the word that said so (None: nothing matched).
+    A subgraph title around the node counts only with a word that names a service ("Lambda
+    Functions", "IAM Roles"), never with a common word ("Roles", "Queue")."""
+    own = list(_type_texts(node))
+    for text in own:
         if text:
             found = match_type(text)
             if found:
                 return found
+    for text in context:
+        found = match_type(text) if text else None
+        if found and found[0] != "generic" and found[1] not in _WEAK_CONTEXT:
+            return found
     return None
 
 
-def _type_texts(node: Node, context: list[str]) -> Iterator[str]:
-    """Where a node's type is looked for, in order: its first label line, the other lines, its id,
-    its classes, the titles of the subgraphs around it (computed only as far as needed)."""
+def _type_texts(node: Node) -> Iterator[str]:
+    """Where a node's own type is looked for, in order: its first label line (what is outside
+    parentheses first: "ALB (security group web-sg)" is a load balancer), the other lines, its id,
+    its classes."""
     lines = [x for x in plain_text(node.label).split("\n") if x.strip()]
     if lines:
+        first = _PAREN.sub(" ", lines[0])
+        if first != lines[0]:
+            yield _words_text(first)
         yield _words_text(lines[0])
         yield _words_text(" ".join(lines[1:]))
     yield _words_text(node.id)
     for c in node.classes:
         yield _words_text(c)
-    yield from context
 
 
 _VERB_WORDS: dict[str, str | None] = {}
@@ -214,6 +265,7 @@ class _Inferrer:
                 self.parent_of.setdefault(m, s.id)
         self.accounts: dict[str, tuple[str, Account]] = {}  # subgraph id → (key, account)
         self.stands: dict[str, str] = {}  # subgraph id → the resource it stands for (a VPC)
+        self.subnet_titles: dict[str, dict[str, Any]] = {}  # subgraph id → subnet facts of its title
         self.res: dict[str, _Res] = {}
         self._btg: dict[tuple[Any, ...], list[str]] = {}
         self._btg_key: tuple[str, ...] | None = None
@@ -285,10 +337,42 @@ class _Inferrer:
             elif re.search(r"(?i)\bvpc\b", text) and len(cidrs) == 1:
                 self.stands[s.id] = s.id
                 self.report.inferred.append(f"subgraph {s.id}: VPC {cidrs[0]}")
+            elif (subnet := self.subnet_of_title(s)) is not None:
+                self.stands[s.id] = s.id
+                self.subnet_titles[s.id] = subnet
+                self.report.inferred.append(f"subgraph {s.id}: {subnet['tier']} subnet {subnet['cidr']} in {subnet['az']}")
             elif s.id in edge_ends:
                 # an edge to a subgraph: the subgraph stands for a resource of its own
                 self.stands[s.id] = s.id
                 self.report.unresolved.append(f"subgraph {s.id}: an edge end; kept as a generic resource the subgraph stands for")
+
+    def subnet_of_title(self, s: Subgraph) -> dict[str, Any] | None:
+        """Subnet facts of a subgraph titled like one ("Public Subnet 1<br/>10.0.0.0/24"): the
+        tier from public/private/isolated, the CIDR, the AZ from its title or a subgraph around
+        it ("us-east-1a"). A title for several subnets ("Private Subnets") is a plain group."""
+        text = plain_text(s.title)
+        tokens = _TOKEN.findall(_words_text(text))
+        if "subnet" not in tokens or "subnets" in tokens or "group" in tokens:
+            return None
+        cidrs = _CIDR.findall(text)
+        tier = next((t for t in ("public", "private", "isolated") if t in tokens), None)
+        azs = [a for a in _AZ.findall(text) if AZ_PATTERN.match(a)]
+        if not azs:
+            for sid in self.ancestors(s.id):
+                azs = [a for a in _AZ.findall(plain_text(self.sg[sid].title)) if AZ_PATTERN.match(a)]
+                if azs:
+                    break
+        if len(cidrs) != 1 or len(set(azs)) != 1 or tier is None:
+            missing = [w for w, ok in (("CIDR", len(cidrs) == 1), ("availability zone", len(set(azs)) == 1), ("tier", tier)) if not ok]
+            self.report.unresolved.append(f"subgraph {s.id}: a subnet without {', '.join(missing)} in its title; kept as a group")
+            return None
+        return {"cidr": cidrs[0], "az": azs[0], "tier": tier}
+
+    def enclosing_subnet_of(self, rid: str) -> str | None:
+        for sid in self.ancestors(rid):
+            if sid in self.subnet_titles:
+                return self.stands[sid]
+        return None
 
     # -- nodes --------------------------------------------------------------------------------
 
@@ -302,6 +386,8 @@ class _Inferrer:
             cidrs = _CIDR.findall(plain_text(self.sg[sid].title))
             if re.search(r"(?i)\bvpc\b", self.sg[sid].title) and len(cidrs) == 1:
                 self.res[rid] = _Res(rid, None, "vpc", "vpc", {"cidr": cidrs[0]}, None, self.account_key_of(sid), [])
+            elif sid in self.subnet_titles:
+                self.res[rid] = _Res(rid, None, "subnet", "subnet", dict(self.subnet_titles[sid]), None, self.account_key_of(sid), [])
             else:
                 node = nodes.get(sid)
                 bare = Node(sid, node.label, node.label_kind, node.shape) if node is not None else None
@@ -363,7 +449,11 @@ class _Inferrer:
         if self._pub is None:
             index: dict[tuple[str | None, str], list[str]] = {}
             for x in self.res.values():
-                if x.type != "subnet" or x.node is None:
+                if x.type != "subnet":
+                    continue
+                if x.node is None:
+                    if x.data.get("tier") == "public":
+                        index.setdefault((self.enclosing_vpc_of(x.id), x.data["az"]), []).append(x.id)
                     continue
                 text = plain_text(x.node.label)
                 if "public" not in _words_text(text):
@@ -398,6 +488,14 @@ class _Inferrer:
 
         if t == "vpc":
             return r.data if r.node is None else ({"cidr": cidrs[0]} if len(cidrs) == 1 else None)
+        if t == "subnet" and r.node is None and r.data:  # a subgraph titled like a subnet
+            vpc = enclosing_vpc()
+            if vpc is None:
+                return None
+            d = {**r.data, "vpc": vpc}
+            if one("default_route"):
+                d["default_route"] = one("default_route")
+            return d
         if t == "subnet":
             vpc = enclosing_vpc()
             if len(cidrs) != 1 or len(azs) != 1 or vpc is None:
@@ -417,9 +515,14 @@ class _Inferrer:
         if t in ("internet_gateway", "security_group", "target_group"):
             vpc = enclosing_vpc()
             return {"vpc": vpc} if vpc else {}
+        inside = self.enclosing_subnet_of(r.id)
+        if t == "nat_gateway" and inside is not None:
+            return {"subnet": inside}
         if t == "nat_gateway":
             pubs = self.public_subnets().get((enclosing_vpc(), azs[0]), []) if len(azs) == 1 else []
             return {"subnet": pubs[0]} if len(pubs) == 1 else {}
+        if inside is not None and t in ("lambda_function", "ecs_service", "load_balancer") and inside not in fields.get("subnets", []):
+            fields = {**fields, "subnets": [inside, *fields.get("subnets", [])]}  # drawn inside a subnet: placed in it
         if t == "lambda_function":
             d = {"role": one("role")} if one("role") else {}
             if fields.get("subnets"):
@@ -648,7 +751,9 @@ class _Inferrer:
         n = r.node
         if n is not None:
             # `@{ label: ... }` is markdown by Mermaid's own rule for a node with no bracket shape: no backticks needed
-            markdown = n.label_kind == "markdown" and n.shape in BRACKET_SHAPES
+            # the shape as the author wrote it: a bracket shape's name, or the `@{ shape: NAME }` name
+            shape = n.shape_name or n.shape
+            markdown = n.label_kind == "markdown" and shape in BRACKET_SHAPES
             label = f"`{n.label}`" if markdown else n.label
             unlabelled = label is None and r.type == "generic" and "kind" not in rd
             if label is None and not unlabelled:
@@ -656,11 +761,11 @@ class _Inferrer:
             if label is not None:
                 rd["label"] = label
             shown = label is None or label == r.id  # drawn as its id alone
-            if n.shape is None:
+            if shape is None:
                 if not shown:
                     rd["shape"] = DEFAULT_SHAPE  # Mermaid's own box: `id@{ label: ... }`
-            elif shown or n.shape != info.shape:
-                rd["shape"] = n.shape
+            elif shown or shape != info.shape:
+                rd["shape"] = shape
             if n.classes:
                 rd["classes"] = list(n.classes)
             if r.group is not None:
@@ -675,9 +780,10 @@ class _Inferrer:
     def build(self) -> Architecture:
         self.classify_subgraphs()
         self.collect_nodes()
-        for rid in self.res:
+        for rid, r in self.res.items():
             if not _ID.match(rid):
-                raise ValueError(f"node id '{rid}' cannot be a model id (use letters, digits, '_', '-' and '.')")
+                where = f"line {r.node.line}, col {r.node.col}: " if r.node is not None and r.node.line else ""
+                raise ValueError(f"{where}node id '{rid}' cannot be a model id (use letters, digits, '_', '-' and '.')")
         self.setup_accounts()
         relations, built = self.resolve()
 
@@ -710,16 +816,29 @@ class _Inferrer:
             if r.node is None and rid not in self.stands.values():
                 continue
             resources[rid] = RESOURCE_CLASSES["generic"].model_validate(self.record(r, {}))
-            if rid not in self.stands.values():
+            if r.word in NO_TYPE_YET:
+                self.report.unresolved.append(f"{rid}: AWS service {NO_TYPE_YET[r.word]} has no archc type; kept as generic (kind '{r.word}')")
+            elif rid not in self.stands.values():
                 self.report.unresolved.append(f"{rid}: no resource type; kept as generic" + (f" (kind '{r.word}')" if r.word else ""))
+        css: dict[int, str] = {}
+        for ls in self.fc.link_styles:
+            if ls.indexes != "default":
+                for ix in ls.indexes:
+                    css[ix] = f"{css[ix]},{ls.style}" if ix in css else ls.style
         drawn_connections: list[dict[str, Any]] = []
         for i, e in enumerate(self.fc.edges):
             if i in relations:
+                if i in css:
+                    self.report.unresolved.append(f"edge {e.src} → {e.dst}: its linkStyle is not kept (the edge is a typed field)")
                 continue
             if e.src not in resources or e.dst not in resources:
                 self.report.unresolved.append(f"edge {e.src} → {e.dst}: an end is an account subgraph; not kept")
                 continue
-            drawn_connections.append(self.connection_data(e, resources))
+            data = self.connection_data(e, resources)
+            if i in css:
+                style = data["style"].model_dump(exclude_defaults=True) if data.get("style") else {}
+                data = {**data, "style": EdgeStyle(**style, css=css[i])}
+            drawn_connections.append(data)
         connections = _CONNECTIONS.validate_python(drawn_connections)  # one call: the list is validated in pydantic-core
 
         diagram: dict[str, Any] = {"direction": self.fc.direction, "keyword": self.fc.keyword}
@@ -736,8 +855,20 @@ class _Inferrer:
             for st in self.fc.styles:
                 styles[st.target] = f"{styles[st.target]},{st.style}" if st.target in styles else st.style
             diagram["styles"] = styles
-        if self.fc.link_styles:
-            self.report.unresolved.append("linkStyle statements are not kept (edge styles live on connections)")
+        for ls in self.fc.link_styles:
+            if ls.indexes == "default":
+                old = diagram.get("default_link_style")
+                diagram["default_link_style"] = f"{old},{ls.style}" if old else ls.style
+        if self.fc.directives:
+            diagram["directives"] = list(self.fc.directives)
+        rest = _front_matter_rest(self.fc.front_matter)
+        if rest:
+            diagram["front_matter"] = rest
+        shape_data = {n.id: ", ".join(f"{k}: {v}" for k, v in n.data) for n in self.fc.nodes if n.data and n.id in resources}
+        if shape_data:
+            diagram["shape_data"] = shape_data
+        if self.fc.clicks:
+            diagram["clicks"] = [f"{c.target} {c.rest}" for c in self.fc.clicks]
         if any(e.id for e in self.fc.edges):
             self.report.unresolved.append("edge ids (e1@-->) are not kept")
         name = self.base.name if self.base is not None else "architecture"
@@ -754,6 +885,15 @@ class _Inferrer:
         if drawn is None:
             drawn = self._drawn[key] = _connection_drawn(e, st, tt)
         return {"from": e.src, "to": e.dst, **drawn}
+
+
+def _front_matter_rest(front: str | None) -> str | None:
+    """The front matter without its `title:` line (the title is a setting of its own)."""
+    if front is None:
+        return None
+    lines = [x for x in front.split("\n") if not re.match(r"title:", x)]
+    rest = "\n".join(lines).strip("\n")
+    return rest or None
 
 
 def _connection_drawn(e: Edge, st: str, tt: str) -> dict[str, Any]:

@@ -14,14 +14,12 @@ double-ended, longer lengths, ``|label|`` and ``-- label -->`` forms, edge ids
 ``A e1@--> B``); chains; ``&`` groups; nested subgraphs with ``direction``;
 ``classDef``/``class``/``:::``/``style``/``linkStyle``; ``;`` separators.
 
-Rejected on purpose (mermaid-js accepts these, but they would otherwise be
-lost or are mermaid no-ops): ``click``, ``accTitle``/``accDescr``, trailing
-``%%`` comments after a statement (mermaid-js rejects them too), a
-``direction`` statement outside a subgraph (ignored by mermaid-js),
-``class`` on an id that is not (yet) a node or closed subgraph (silently
-ignored by mermaid-js), ``@{ ... }`` keys other than ``shape``/``label``,
-edge heads that mermaid-js silently ignores (``x-->``, ``<---``), shape data
-after a bracket shape (``A[x]@{...}``), ids made of punctuation only (``-``, ``&``).
+Kept verbatim: ``click`` statements (never executed), one-line ``accTitle:``/``accDescr:``,
+shape-data keys other than ``shape``/``label`` (``img``, ``icon``, ``pos`` ...), edge data
+(``e1@{ animate: true }``). Ignored like mermaid-js: ``class`` on an id that is not (yet) a node
+or closed subgraph, ``direction`` outside a subgraph. Rejected on purpose (see docs/mermaid.md):
+the ``accDescr { }`` block, trailing ``%%`` comments after a statement, edge heads that mermaid-js
+silently ignores (``x-->``, ``<---``), ids made of punctuation only.
 
 Like mermaid-js: unquoted labels may not contain ``"()[]{}|@`` (quote them);
 ``o``/``x`` directly followed by ``--`` is an edge head, not a node id;
@@ -32,10 +30,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from typing import Any, Literal
 
 from archc.mermaid.syntax import (
     ClassDef,
+    Click,
     Edge,
     Flowchart,
     LinkStyle,
@@ -43,16 +43,28 @@ from archc.mermaid.syntax import (
     Node,
     Style,
     Subgraph,
-    canonical_shape,
+    canonical_data_shape,
 )
 
 __all__ = ["MermaidSyntaxError", "parse"]
 
 # Node ids: word characters (unicode letters/digits/_), with '-' and '.'
 # allowed between word characters (so ``a-b`` is an id but ``a-->b`` is not).
-_ID_RE = re.compile(r"\w(?:\w|-(?=\w)|\.(?=\w))*")
+# mermaid-js' idString: NODE_STRING characters (letters, digits, ``!#$%&'*+.`?\/_``, ``-`` unless
+# it starts an arrow, ``=`` unless doubled) and the ``,`` ``:`` ``#`` ``&`` ``*`` tokens, with no
+# space in between; ``:::`` (the class separator) ends an id.
+_ID_CHARS = r"(?:[\w!#$%&'*+.`?\\/,]|:(?!::)|-(?![>\-.])|=(?!=))"
+_ID_RE = re.compile(r"(?:[\w!#$%&'*+`?\\/]|\.(?![-.]))" + _ID_CHARS + "*")
 _CLASS_RE = re.compile(r"[\w-]+")
 _WS_RE = re.compile(r"[ \t]*")
+_WS_NL_RE = re.compile(r"[ \t\n]*")
+_KW_RE = re.compile(r"[A-Za-z]+")
+# what mermaid-js accepts after `click ID`: a link (with tooltip and target), `call fn(args)` or a callback name
+_CLICK_REST = re.compile(
+    r'(?:href\s+)?"[^"]+"(?:\s+"[^"]+")?(?:\s+_(?:self|blank|parent|top))?'
+    r'|call\s+[^(\s]+\([^)]*\)(?:\s+"[^"]+")?'
+    r'|(?!(?:call|href)(?:\s|$))[\w.$-]+(?:\s+"[^"]+")?'
+)
 
 
 def _m(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
@@ -63,7 +75,7 @@ def _m(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
 
 
 _TOKEN_RE = re.compile(r"\w+|[-=.~<>ox]+|\S")
-_HEADER_RE = re.compile(r"(graph|flowchart)(?![\w-])")
+_HEADER_RE = re.compile(r"(graph|flowchart-elk|flowchart)(?![\w-])")
 _DIR_RE = re.compile(r"(TB|TD|BT|RL|LR)(?!\w)")
 
 _KEYWORDS = frozenset({"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"})
@@ -79,8 +91,49 @@ _LINK_INVIS = re.compile(r"~~~+")
 _END_NORMAL = re.compile(r"[ \t]*([xo<]?)(--+)([-xo>])")
 _END_THICK = re.compile(r"[ \t]*([xo<]?)(==+)([=xo>])")
 _END_DOTTED = re.compile(r"[ \t]*([xo<]?)(-?)(\.+)-([xo>]?)")
-_EDGE_ID_RE = re.compile(r"(\w(?:\w|-(?=\w)|\.(?=\w))*)@(?=[-=.~<ox])")
+_EDGE_ID_RE = re.compile(r"([^\s\"@]+)@(?=[-=.~<ox])")
 _BARE_VALUE = re.compile(r"[^,}\n]*")
+_DATA_KEY = re.compile(r"[A-Za-z_][\w-]*")
+_END_PREFIX = re.compile(r"end(?![\w])")
+_YAML_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "/": "/", "0": "\0", "r": "\r", " ": " "}
+
+
+def _odd_backslashes(s: str, end: int) -> bool:
+    k = end - 1
+    while k >= 0 and s[k] == "\\":
+        k -= 1
+    return (end - 1 - k) % 2 == 1
+
+
+def _yaml_unquote(raw: str) -> str:
+    """The value of a quoted YAML scalar as mermaid-js reads it (a line break inside the
+    quotes is first turned into ``<br/>`` by mermaid's lexer)."""
+    q, body = raw[0], raw[1:-1]
+    body = re.sub(r"\n\s*", "<br/>", body)
+    if q == "'":
+        return body.replace("''", "'")
+    out: list[str] = []
+    k = 0
+    while k < len(body):
+        ch = body[k]
+        if ch == "\\" and k + 1 < len(body):
+            nxt = body[k + 1]
+            if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[k + 2 : k + 6]):
+                out.append(chr(int(body[k + 2 : k + 6], 16)))
+                k += 6
+                continue
+            out.append(_YAML_ESCAPES.get(nxt, "\\" + nxt))
+            k += 2
+            continue
+        out.append(ch)
+        k += 1
+    return "".join(out)
+
+
+def _yaml_str(text: str) -> str:
+    """A double-quoted YAML scalar for ``text`` (``"`` as mermaid's ``#quot;``)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', "#quot;").replace("\n", "\\n").replace("\t", "\\t") + '"'
+
 _LINK_START_CHARS = frozenset("-=.~<ox")
 _HEAD_LINK = re.compile(r"[xo](?:--|==|-?\.+-|-\.)")
 
@@ -105,7 +158,8 @@ _OPENERS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 _OPEN_FIRST = frozenset("([{>")
 # characters that mermaid-js does not accept inside an unquoted label
-_PLAIN_FORBIDDEN = re.compile(r'["()\[\]{}|@]')
+_PLAIN_FORBIDDEN = re.compile(r'["()\[\]{}|]')
+_PIPE_FORBIDDEN = re.compile(r'["()\[\]{}]')
 _TITLE_RE = re.compile(r"^title:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 
@@ -151,9 +205,13 @@ class _Parser:
         self.styles: list[Style] = []
         self.link_styles: list[LinkStyle] = []
         self.directives: list[str] = []
+        self.clicks: list[Click] = []
+        self.accessibility: list[str] = []
+        self.sg_count = 0
+        self.edge_ids: dict[str, int] = {}
         self.front_matter: str | None = None
         self.title: str | None = None
-        self.keyword: Literal["graph", "flowchart"] = "flowchart"
+        self.keyword: Literal["graph", "flowchart", "flowchart-elk"] = "flowchart"
         self.direction = "TB"
 
     # ------------------------------------------------------------ positions
@@ -235,7 +293,9 @@ class _Parser:
         if self.stack:
             fr = self.stack[-1]
             raise self.error(f"subgraph '{fr.id or fr.title}' is not closed with 'end'", self.n)
-        nodes = tuple(Node(nid, r[0], r[1], r[2], tuple(r[3]), *self.pos(r[4])) for nid, r in self.nodes.items())
+        nodes = tuple(
+            Node(nid, r[0], r[1], r[2], tuple(r[3]), *self.pos(r[4]), shape_name=r[5], data=tuple(r[6])) for nid, r in self.nodes.items()
+        )
         return Flowchart(
             direction=self.direction,
             nodes=nodes,
@@ -248,6 +308,8 @@ class _Parser:
             title=self.title,
             keyword=self.keyword,
             directives=tuple(self.directives),
+            clicks=tuple(self.clicks),
+            accessibility=tuple(self.accessibility),
         )
 
     def front(self) -> None:
@@ -288,7 +350,7 @@ class _Parser:
         m = _HEADER_RE.match(self.s, self.i)
         if not m:
             raise self.error("expected 'graph' or 'flowchart' header")
-        self.keyword = "graph" if m.group(1) == "graph" else "flowchart"
+        self.keyword = m.group(1)  # type: ignore[assignment]
         self.i = m.end()
         self.skip_ws()
         m = _DIR_RE.match(self.s, self.i)
@@ -308,10 +370,10 @@ class _Parser:
 
     def statement(self) -> None:
         s = self.s
-        m = _ID_RE.match(s, self.i)
+        m = _KW_RE.match(s, self.i)
         if m:
             word = m.group()
-            if word in _KEYWORDS:
+            if word in _KEYWORDS and self.ch(m.end()) in ("", " ", "\t", "\n", ";", ":"):
                 getattr(self, "st_" + word)(m.end())
                 return
         self.vertex_statement()
@@ -339,8 +401,12 @@ class _Parser:
         j = self.keyword_arg_start(j, "subgraph")
         s = self.s
         if s[j] == '"':
+            q = j
             title, kind, j = self.quoted(j)
-            sg_id = None if re.search(r"\s", title) else title
+            if kind == "quoted" and s[q + 1] == '"':
+                raise self.error("empty subgraph title", q)
+            # mermaid-js: a title with white space (before trimming) gets an automatic id
+            sg_id = None if re.search(r"\s", s[q:j]) or not title else title
         else:
             m = _ID_RE.match(s, j)
             if not m:
@@ -369,6 +435,8 @@ class _Parser:
                     j = close + 1
             elif c in ("", "\n", ";"):
                 title, kind, j = sg_id, "plain", m.end()
+                if k > m.end():  # `subgraph gaba ` : the title (with its trailing space) has white space
+                    sg_id = None
             else:
                 text, end = self.rest_of_statement(j)
                 bad = _PLAIN_FORBIDDEN.search(text)
@@ -387,24 +455,31 @@ class _Parser:
         self.i = j
         self.end_statement()
         fr = self.stack.pop()
-        sg_id = fr.id if fr.id is not None else f"subGraph{len(self.subgraphs)}"
+        sg_id = fr.id if fr.id is not None else f"subGraph{self.sg_count}"
+        self.sg_count += 1
         members = tuple(m for m in fr.mentions if m not in self.claimed)
         self.claimed.update(members)
         parent = self.stack[-1] if self.stack else None
         line, col = self.pos(fr.pos)
-        self.sg_index[sg_id] = len(self.subgraphs)
-        self.subgraphs.append(Subgraph(sg_id, fr.title, fr.title_kind, fr.direction, members, parent.id if parent else None, (), line, col))
+        idx = self.sg_index.get(sg_id)
+        if idx is not None:
+            # reopened: mermaid-js adds the new members to the first one and keeps its
+            # title and direction (a `direction` in the reopened body is ignored)
+            old = self.subgraphs[idx]
+            self.subgraphs[idx] = _replace_sg(old, members=old.members + members)
+        else:
+            self.sg_index[sg_id] = len(self.subgraphs)
+            self.subgraphs.append(Subgraph(sg_id, fr.title, fr.title_kind, fr.direction, members, parent.id if parent else None, (), line, col))
         if parent is not None:
             parent.mentions[sg_id] = None
 
     def st_direction(self, j: int) -> None:
         k = self.keyword_arg_start(j, "direction")
-        if not self.stack:
-            raise self.error("'direction' outside a subgraph is ignored by mermaid; set it in the header", self.i)
         m = _DIR_RE.match(self.s, k)
         if not m:
             raise self.error("expected a direction (TB, TD, BT, RL, LR)", k)
-        self.stack[-1].direction = m.group(1)
+        if self.stack:  # outside a subgraph mermaid-js ignores it (the header sets the direction)
+            self.stack[-1].direction = m.group(1)
         self.i = m.end()
         self.end_statement()
 
@@ -446,7 +521,9 @@ class _Parser:
             m = _ID_RE.match(self.s, k)
             if not m:
                 raise self.error("expected a node id", k)
-            ids.append((m.group(), k))
+            for part in m.group().split(","):  # mermaid-js splits the id list on ','
+                if part:
+                    ids.append((part, k))
             k = m.end()
             if self.ch(k) == ",":
                 k += 1
@@ -463,24 +540,15 @@ class _Parser:
         self.i = m.end()
         self.end_statement()
         for nid, at in ids:
-            found = False
             rec = self.nodes.get(nid)
-            if rec is not None:
-                if name not in rec[3]:
-                    rec[3].append(name)
-                found = True
+            if rec is not None and name not in rec[3]:
+                rec[3].append(name)
             idx = self.sg_index.get(nid)
             if idx is not None:
                 sg = self.subgraphs[idx]
                 if name not in sg.classes:
                     self.subgraphs[idx] = _replace_sg(sg, classes=sg.classes + (name,))
-                found = True
-            if not found:
-                raise self.error(
-                    f"class statement refers to '{nid}', which is not a node or closed subgraph yet (mermaid would silently ignore it)",
-                    at,
-                    nid,
-                )
+            # not (yet) a node or closed subgraph: mermaid-js ignores it, and so do we
 
     def st_style(self, j: int) -> None:
         start = self.i
@@ -493,7 +561,7 @@ class _Parser:
             raise self.error(f"'{nid}' is a reserved word and cannot be a node id", k)
         style, end = self.style_text(m.end(), "style")
         if nid not in self.nodes:  # mermaid-js creates the vertex
-            self.nodes[nid] = [None, "plain", None, [], k]
+            self.nodes[nid] = [None, "plain", None, [], k, None, []]
         self.styles.append(Style(nid, style, *self.pos(start)))
         self.i = end
 
@@ -525,13 +593,39 @@ class _Parser:
         self.i = end
 
     def st_click(self, j: int) -> None:
-        raise self.error("'click' statements are not supported")
+        """``click ID ...`` is kept verbatim (archc never runs or follows it)."""
+        start = self.i
+        k = self.keyword_arg_start(j, "click")
+        m = re.compile(r"[^\s;]+").match(self.s, k)
+        if not m:
+            raise self.error("expected a node id after 'click'", k)
+        target = m.group()
+        k = _ws(self.s, m.end())
+        rest, end = self.rest_of_statement(k)
+        if not rest:
+            raise self.error("'click' needs a link, a callback or 'call'", k)
+        if rest.count('"') % 2:
+            raise self.error("unterminated string in 'click'", k)
+        if not _CLICK_REST.fullmatch(rest):
+            raise self.error("expected a link (\"URL\" or href \"URL\"), a callback name or 'call fn()' after the click target", k)
+        self.clicks.append(Click(target, rest, *self.pos(start)))
+        self.i = end
 
     def st_accTitle(self, j: int) -> None:
-        raise self.error("'accTitle' is not supported")
+        self.accessibility_line(j, "accTitle")
 
     def st_accDescr(self, j: int) -> None:
-        raise self.error("'accDescr' is not supported")
+        self.accessibility_line(j, "accDescr")
+
+    def accessibility_line(self, j: int, what: str) -> None:
+        """``accTitle: text`` / ``accDescr: text`` kept verbatim; the block form ``accDescr { ... }`` is not supported."""
+        k = _ws(self.s, j)
+        if self.ch(k) != ":":
+            raise self.error(f"'{what}' is supported only as '{what}: text' on one line", self.i, what)
+        nl = self.s.find("\n", k)
+        end = self.n if nl == -1 else nl
+        self.accessibility.append(f"{what}: {self.s[k + 1 : end].strip()}")
+        self.i = end
 
     # ------------------------------------------------------------ vertices & edges
     def vertex_statement(self) -> None:
@@ -539,23 +633,28 @@ class _Parser:
         s = self.s
         while True:
             save = self.i
-            self.skip_ws()
+            # mermaid-js' arrow tokens swallow the white space (newlines too) around them
+            self.i = _m(_WS_NL_RE, s, self.i).end()
             c = self.ch(self.i)
-            if not c or c in "\n;":
+            if not c or c == ";":
+                self.i = save
                 break
             link_at = self.i
             link = self.link()
             if link is None:
                 self.i = save
                 break
-            self.skip_ws()
-            if self.ch(self.i) in ("", "\n", ";"):
-                raise self.error("edge has no target node")
+            after = _ws(s, self.i)
+            self.i = _m(_WS_NL_RE, s, self.i).end()
+            if self.ch(self.i) in ("", ";"):
+                raise self.error("edge has no target node", after)
             dst = self.node_group()
             edge_id, stroke, hs, he, length, label, kind = link
             if edge_id is not None and (len(group) > 1 or len(dst) > 1):
                 raise self.error("an edge id cannot be used with '&' groups", link_at)
             line, col = self.pos(link_at)
+            if edge_id is not None:
+                self.edge_ids[edge_id] = len(self.edges)
             for a in group:
                 for b in dst:
                     self.edges.append(Edge(a, b, label, kind, stroke, hs, he, length, edge_id, line, col))
@@ -587,13 +686,14 @@ class _Parser:
         if nid in ("o", "x") and _HEAD_LINK.match(s, start):
             # mermaid-js lexes e.g. "o--o" / "x-->" here as an edge, not as node "o"
             raise self.error(f"node id '{nid}' directly followed by an edge is read as an edge head; add a space", start)
+        if _END_PREFIX.match(nid):
+            raise self.error(f"mermaid reads the 'end' at the start of '{nid}' as the keyword 'end'; rename the node", start, nid)
         label = None
         kind = "plain"
         shape = None
+        shape_name = None
         c = self.ch(i)
-        if c == "@" and self.ch(i + 1) == "{":
-            label, kind, shape, i = self.shape_data(i)
-        elif c in _OPEN_FIRST:
+        if c in _OPEN_FIRST:
             label, kind, shape, i = self.bracket(i)
         classes = None
         if s.startswith(":::", i):
@@ -602,18 +702,35 @@ class _Parser:
                 raise self.error("expected a class name after ':::'", i + 3)
             classes = mc.group()
             i = mc.end()
+        data: list[tuple[str, str]] = []
+        if self.ch(i) == "@" and self.ch(i + 1) == "{":
+            dlabel, dshape, shape_name, data, i = self.shape_data(i)
+            if dlabel is not None:
+                label, kind = dlabel, "markdown"
+            if dshape is not None:
+                shape = dshape
         self.i = i
+        edge_idx = self.edge_ids.get(nid)
+        if edge_idx is not None and c not in _OPEN_FIRST and self.ch(m.end()) == "@":
+            # ``e1@{ animate: true }``: data for the edge with that id (mermaid-js makes no node)
+            e = self.edges[edge_idx]
+            extra = tuple(data) + ((("shape", shape_name),) if shape_name else ()) + ((("label", _yaml_str(label)),) if label is not None else ())
+            self.edges[edge_idx] = _replace_edge(e, data=e.data + extra)
+            return nid
         rec = self.nodes.get(nid)
         if rec is None:
-            self.nodes[nid] = [label, kind, shape, [classes] if classes else [], start]
+            self.nodes[nid] = [label, kind, shape, [classes] if classes else [], start, shape_name if shape is not None else None, list(data)]
         else:
             if label is not None:
                 rec[0] = label
                 rec[1] = kind
             if shape is not None:
                 rec[2] = shape
+                rec[5] = shape_name
             if classes and classes not in rec[3]:
                 rec[3].append(classes)
+            for k, v in data:
+                rec[6] = [kv for kv in rec[6] if kv[0] != k] + [(k, v)]
         if self.stack:
             self.stack[-1].mentions[nid] = None
         return nid
@@ -647,9 +764,7 @@ class _Parser:
                 if s.startswith(closer, k):
                     return label, kind, shape, k + len(closer)
             raise self.error(f"expected '{closers[0][0]}' to close the label", k)
-        nl = s.find("\n", j)
-        if nl == -1:
-            nl = self.n
+        nl = self.n  # an unquoted label may run over several lines (mermaid's text token takes newlines)
         best = -1
         best_shape = ""
         best_closer = ""
@@ -668,11 +783,15 @@ class _Parser:
             )
         return raw.strip(), "plain", best_shape, best + len(best_closer)
 
-    def shape_data(self, i: int) -> tuple[str | None, str, str | None, int]:
+    def shape_data(self, i: int) -> tuple[str | None, str | None, str | None, list[tuple[str, str]], int]:
+        """``@{ key: value, ... }`` (a YAML mapping, flow or block style): returns
+        (label, canonical shape, shape name as written, [(other key, value as written)], index after)."""
         s = self.s
         j = i + 2
         label = None
         shape = None
+        shape_name = None
+        data: list[tuple[str, str]] = []
         while True:
             while j < self.n and s[j] in " \t\n,":
                 j += 1
@@ -681,7 +800,7 @@ class _Parser:
             if s[j] == "}":
                 j += 1
                 break
-            m = re.compile(r"[A-Za-z_][\w-]*").match(s, j)
+            m = _DATA_KEY.match(s, j)
             if not m:
                 raise self.error("expected a key in '@{ ... }'", j)
             key = m.group()
@@ -691,26 +810,34 @@ class _Parser:
                 raise self.error("expected ':' after a shape-data key", j)
             j = _ws(s, j + 1)
             c = self.ch(j)
+            v_at = j
             if c in ('"', "'"):
                 end = s.find(c, j + 1)
+                while c == "'" and end != -1 and self.ch(end + 1) == "'":
+                    end = s.find(c, end + 2)
+                while c == '"' and end != -1 and _odd_backslashes(s, end):
+                    end = s.find(c, end + 1)
                 if end == -1:
                     raise self.error("unterminated string in '@{ ... }'", j)
-                value = s[j + 1 : end]
+                raw = s[j : end + 1]
+                value = _yaml_unquote(raw)
                 j = end + 1
             else:
                 mv = _m(_BARE_VALUE, s, j)
-                value = mv.group().strip()
+                raw = value = mv.group().strip()
+                if value.startswith(("[", "{", "|", ">", "&", "*", "!")):
+                    raise self.error(f"shape-data value {value!r} is not a plain YAML scalar (quote it)", v_at, value)
                 j = mv.end()
             if key == "shape":
-                canon = canonical_shape(value)
-                if canon is None:
-                    raise self.error(f"unknown shape {value!r}", key_at, value)
-                shape = canon
+                if value != value.lower() or "_" in value or canonical_data_shape(value) is None:
+                    raise self.error(f"unknown shape {value!r} (mermaid-js has no such shape)", key_at, value)
+                shape = canonical_data_shape(value)
+                shape_name = value
             elif key == "label":
-                label = value.strip()
+                label = value.strip() if value is not None else None
             else:
-                raise self.error(f"shape-data key '{key}' is not supported (only shape, label)", key_at, key)
-        return label, "markdown" if label is not None else "plain", shape, j
+                data = [kv for kv in data if kv[0] != key] + [(key, raw)]
+        return label, shape, shape_name, data, j
 
     def link(self) -> tuple[str | None, Any, Any, Any, int, str | None, Any] | None:
         """Parse an edge at self.i. Returns None (position unchanged) if there
@@ -807,24 +934,27 @@ class _Parser:
                         raise self.error("expected '|' to close the edge label", k)
                     i = k + 1
                 else:
-                    nl = s.find("\n", k)
-                    if nl == -1:
-                        nl = self.n
-                    close = s.find("|", k, nl)
+                    close = s.find("|", k)
                     if close == -1:
                         raise self.error("unterminated edge label (missing '|')", k - 1)
                     label = s[k:close].strip()
-                    if '"' in label:
-                        raise self.error("'\"' is not allowed in an unquoted edge label", k + s[k:close].find('"'))
+                    forbidden = _PIPE_FORBIDDEN.search(s, k, close)
+                    if forbidden:
+                        raise self.error(
+                            f"character {forbidden.group()!r} is not allowed in an unquoted edge label (quote the label: |\"...\"|)",
+                            forbidden.start(),
+                        )
                     i = close + 1
         self.i = i
         return edge_id, stroke, head_start, head_end, length, label, kind
 
 
 def _replace_sg(sg: Subgraph, **changes: Any) -> Subgraph:
-    from dataclasses import replace
-
     return replace(sg, **changes)
+
+
+def _replace_edge(e: Edge, **changes: Any) -> Edge:
+    return replace(e, **changes)
 
 
 def parse(text: str, *, source: str = "<diagram>", line_offset: int = 0) -> Flowchart:

@@ -44,6 +44,7 @@ __all__ = [
     "DATA_SHAPES",
     "DIRECTIONS",
     "ClassDef",
+    "Click",
     "Edge",
     "Flowchart",
     "LinkStyle",
@@ -159,6 +160,14 @@ def canonical_shape(name: str) -> str | None:
     return _SHORT_TO_BRACKET.get(short, short)
 
 
+def canonical_data_shape(name: str) -> str | None:
+    """Canonical AST shape for a name mermaid-js accepts in ``@{ shape: name }`` (None if none)."""
+    short = _ALIAS_TO_SHORT.get(name)
+    if short is None:
+        return None
+    return _SHORT_TO_BRACKET.get(short, short)
+
+
 def data_shape_name(shape: str) -> str:
     """Name to use for ``shape`` inside ``@{ shape: ... }``."""
     if shape in BRACKET_SHAPES:
@@ -198,6 +207,20 @@ class Node:
     classes: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
     col: int = field(default=0, compare=False)
+    # the shape name as written in ``@{ shape: NAME }`` (None: bracket syntax or no shape)
+    shape_name: str | None = None
+    # other ``@{ ... }`` keys (img, icon, form, pos, w, h, constraint, ...): (key, value as written)
+    data: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """A ``click`` statement, kept verbatim (never executed): ``click TARGET REST``."""
+
+    target: str
+    rest: str
+    line: int = field(default=0, compare=False)
+    col: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +239,8 @@ class Edge:
     id: str | None = None
     line: int = field(default=0, compare=False)
     col: int = field(default=0, compare=False)
+    # ``ID@{ animate: true }`` for an edge with an id: (key, value as written)
+    data: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,8 +291,10 @@ class Flowchart:
     link_styles: tuple[LinkStyle, ...] = ()
     front_matter: str | None = None
     title: str | None = None
-    keyword: Literal["graph", "flowchart"] = "flowchart"
+    keyword: Literal["graph", "flowchart", "flowchart-elk"] = "flowchart"
     directives: tuple[str, ...] = ()
+    clicks: tuple[Click, ...] = ()
+    accessibility: tuple[str, ...] = ()  # ``accTitle: ...`` / ``accDescr: ...`` lines, verbatim
 
     def node(self, node_id: str) -> Node | None:
         for n in self.nodes:

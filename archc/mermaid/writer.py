@@ -24,21 +24,28 @@ from __future__ import annotations
 
 import re
 
+from archc.mermaid.parser import _END_PREFIX, _ID_RE, _yaml_str
 from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph, data_shape_name
 
 __all__ = ["write"]
 
 _IND = "    "
-_ID_OK = re.compile(r"\w(?:\w|-(?=\w)|\.(?=\w))*\Z")
 _RESERVED = frozenset({"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"})
 _END = {"arrow": ">", "circle": "o", "cross": "x", "none": ""}
 _START = {"arrow": "<", "circle": "o", "cross": "x", "none": ""}
+# what may stand unquoted between pipes (mermaid-js' text token); anything else is quoted
+_PIPE_PLAIN = re.compile(r'[^\[\](){}|"\n]+')
 
 
 def _check_id(i: str) -> str:
-    if not _ID_OK.match(i) or i in _RESERVED:
+    m = _ID_RE.match(i)
+    if m is None or m.end() != len(i) or i in _RESERVED or _END_PREFIX.match(i):
         raise ValueError(f"cannot write {i!r} as a Mermaid id")
     return i
+
+
+def _data(pairs: list[tuple[str, str]]) -> str:
+    return "@{ " + ", ".join(f"{k}: {v}" for k, v in pairs) + " }"
 
 
 def _q(text: str) -> str:
@@ -52,18 +59,24 @@ def _label(text: str, kind: str) -> str:
 
 
 def node_decl(n: Node) -> str:
+    """The node as written: its bracket shape, or ``@{ shape: NAME }`` with the name the
+    author used; other shape-data keys (img, icon, pos, ...) follow in ``@{ ... }``."""
     nid = _check_id(n.id)
-    if n.shape is None:
-        if n.label is None:
-            return nid
-        return f'{nid}@{{ label: "{_q(n.label)}" }}'
-    if n.shape in BRACKET_SHAPES and n.label is not None:
+    extra = list(n.data)
+    if n.shape is not None and n.shape_name is None and n.shape in BRACKET_SHAPES and n.label is not None:
         o, c = BRACKET_SHAPES[n.shape][:2]
-        return f"{nid}{o}{_label(n.label, n.label_kind)}{c}"
-    parts = [f"shape: {data_shape_name(n.shape)}"]
+        return f"{nid}{o}{_label(n.label, n.label_kind)}{c}" + (_data(extra) if extra else "")
+    head = nid
+    pairs: list[tuple[str, str]] = []
+    if n.shape is not None:
+        pairs.append(("shape", n.shape_name or data_shape_name(n.shape)))
     if n.label is not None:
-        parts.append(f'label: "{_q(n.label)}"')
-    return f"{nid}@{{ {', '.join(parts)} }}"
+        if n.label_kind == "markdown" or n.shape is None or n.shape_name is None:
+            pairs.append(("label", _yaml_str(n.label)))
+        else:  # a bracket label with a named shape: `a["X"]@{ shape: cyl }`
+            head = f"{nid}[{_label(n.label, n.label_kind)}]"
+    pairs += extra
+    return head + (_data(pairs) if pairs else "")
 
 
 def link_text(e: Edge) -> str:
@@ -93,7 +106,9 @@ def _edge_label(e: Edge) -> str:
     if e.label is None:
         return ""
     t = e.label
-    if e.label_kind == "plain" and t and t == t.strip() and not any(c in t for c in '|"\n'):
+    if not t.strip():
+        return "| |"
+    if e.label_kind == "plain" and t == t.strip() and _PIPE_PLAIN.fullmatch(t):
         return f"|{t}|"
     return f"|{_label(t, e.label_kind)}|"
 
@@ -107,6 +122,8 @@ def _sg_header(sg: Subgraph) -> str:
     sid = _check_id(sg.id)
     if sg.title == sg.id and sg.title_kind == "plain":
         return f"subgraph {sid}"
+    if not sg.title.strip():
+        return f"subgraph {sid}[ ]"
     return f"subgraph {sid}[{_label(sg.title, sg.title_kind)}]"
 
 
@@ -222,6 +239,7 @@ def write(fc: Flowchart) -> str:
         out += ["---", f"title: {fc.title}", "---"]
     out.extend(fc.directives)
     out.append(f"{fc.keyword} {fc.direction}")
+    out += [_IND + a for a in fc.accessibility]
 
     lines, node_order, sg_order = _tree(fc, predeclared=False)
     want_nodes = [n.id for n in fc.nodes]
@@ -238,6 +256,7 @@ def write(fc: Flowchart) -> str:
         if lines:
             out.append("")
         out += [_IND + edge_line(e) for e in fc.edges]
+        out += [_IND + _check_id(e.id) + _data(list(e.data)) for e in fc.edges if e.id is not None and e.data]
 
     tail: list[str] = []
     for cd in fc.class_defs:
@@ -248,6 +267,8 @@ def write(fc: Flowchart) -> str:
     for ls in fc.link_styles:
         idx = "default" if ls.indexes == "default" else ",".join(str(i) for i in ls.indexes)
         tail.append(f"{_IND}linkStyle {idx} {ls.style}")
+    for ck in fc.clicks:
+        tail.append(f"{_IND}click {ck.target} {ck.rest}")
     if tail:
         out.append("")
         out += tail

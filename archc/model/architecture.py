@@ -43,6 +43,7 @@ class EdgeStyle(Strict):
     head_start: Head = "none"
     head_end: Head = "arrow"
     length: int = Field(1, ge=1, le=5)
+    css: str | None = Field(None, description="Mermaid linkStyle of this edge ('stroke:red,stroke-width:2px')")
 
 
 class Connection(Strict):
@@ -72,10 +73,17 @@ class Group(Strict):
 class DiagramSettings(Strict):
     title: str | None = Field(None, description="diagram title (Mermaid front matter)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] = "TB"
-    keyword: Literal["graph", "flowchart"] = "graph"
+    keyword: Literal["graph", "flowchart", "flowchart-elk"] = "graph"
     class_defs: dict[str, str] = Field(default_factory=empty_dict, description="Mermaid classDef name → style")
     styles: dict[str, str] = Field(default_factory=empty_dict, description="node or subgraph id → Mermaid style")
     account_ids: dict[str, str] = Field(default_factory=empty_dict, description="account key → subgraph id, when it differs")
+    default_link_style: str | None = Field(None, description="Mermaid `linkStyle default …` (without the keyword)")
+    directives: list[str] = Field(default_factory=empty_list, description="Mermaid %%{init: …}%% directives, verbatim")
+    front_matter: str | None = Field(None, description="Mermaid front-matter YAML other than the title (config: …), verbatim")
+    shape_data: dict[str, str] = Field(
+        default_factory=empty_dict, description="node id → Mermaid shape-data keys besides shape and label ('icon: \"fa:user\", pos: t')"
+    )
+    clicks: list[str] = Field(default_factory=empty_list, description="Mermaid click statements without the keyword ('A \"https://…\"')")
 
 
 class Defaults(Strict):
