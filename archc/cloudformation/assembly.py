@@ -32,6 +32,7 @@ class Stack:
     account_key: str | None = None  # archc's own key (an `archc build` manifest), else derived
     account_name: str | None = None
     parent: str | None = None  # the stack that nests this one
+    cdk: bool = False  # synthesized by the CDK (logical ids carry a hash)
 
 
 def _read(path: str) -> Template:
@@ -148,7 +149,7 @@ def _assembly(path: str) -> list[Stack]:
             raise TemplateError(f"stack artifact {name!r} has no properties.templateFile", Position(mpath, 1, 1))
         account, region = _environment(art.get("environment") if isinstance(art.get("environment"), str) else None)
         sname = str(props.get("stackName") or art.get("displayName") or name)
-        stacks.append(Stack(sname, _read(os.path.join(path, tfile)), account_id=account, region=region))
+        stacks.append(Stack(sname, _read(os.path.join(path, tfile)), account_id=account, region=region, cdk=True))
     if not stacks:
         raise TemplateError("the cloud assembly has no CloudFormation stack artifact", Position(mpath, 1, 1))
     return _with_nested(stacks, path)
@@ -176,7 +177,7 @@ def _with_nested(stacks: list[Stack], base: str) -> list[Stack]:
                 continue
             seen.add(full)
             todo.append(Stack(f"{stack.name}.{lid}", _read(full), stack.account_id, stack.region,
-                              stack.account_key, stack.account_name, parent=stack.name))
+                              stack.account_key, stack.account_name, parent=stack.name, cdk=stack.cdk))
     return out
 
 

@@ -52,6 +52,12 @@ def secondary_types() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+# resource types that are bookkeeping, not architecture: left out, said in the report
+SKIPPED: dict[str, str] = {
+    "AWS::CDK::Metadata": "CDK's usage metadata",
+    "AWS::CloudFormation::WaitConditionHandle": "a deployment-time handle",
+}
+
 # helper resource type → the properties naming the resource it belongs to (first that resolves wins)
 FOLDS: dict[str, tuple[tuple[str | int, ...], ...]] = {
     "AWS::EC2::SubnetRouteTableAssociation": (("SubnetId",),),
@@ -98,6 +104,7 @@ class Report:
     unresolved: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     total: int = 0
 
     def typeable_share(self) -> float:
@@ -112,6 +119,7 @@ class Report:
         if self.folded:
             lines.append(f"folded: {self.folded} helper resources into the resources they belong to")
         lines += [f"kept as escape hatch: {n} × {t}" for t, n in sorted(self.kept.items())]
+        lines += [f"left out: {x}" for x in self.skipped]
         lines += [f"note: {x}" for x in self.notes]
         lines += [f"could not resolve: {x}" for x in self.unresolved]
         lines += [f"finding: {x}" for x in self.findings]
@@ -155,6 +163,7 @@ class Context:
         self._pairs: dict[tuple[str, str], int] = {}
         self._derived: set[int] = set()
         self._names: dict[str, str] | None = None
+        self.nested: dict[tuple[str, str], Stack] = {}  # (parent stack, AWS::CloudFormation::Stack id) → the nested stack
         self.extra_index: dict[tuple[str, str], list[Item]] = {}  # (stack, CloudFormation type) → its declarations
         self.policies: list[tuple[Item, tuple[Any, ...], list[str]]] = []  # (declaration, path to a policy document, roles)
         self.sg_ingress: list[tuple[str, str, int | None]] = []  # (source group or \x00internet, target group, port)
@@ -204,9 +213,19 @@ class Context:
         return list(dict.fromkeys(out))
 
     def ref_of(self, item: Item, v: Any) -> str | None:
-        if isinstance(v, ResourceRef):
-            return self.owner.get((v.stack or item.stack.name, v.logical_id))
-        return None
+        if not isinstance(v, ResourceRef):
+            return None
+        key = (v.stack or item.stack.name, v.logical_id)
+        if v.attribute and v.attribute.startswith("Outputs.") and key in self.nested:  # a nested stack's output
+            child = self.nested[key]
+            out = child.template.outputs.get(v.attribute.removeprefix("Outputs."))
+            if isinstance(out, dict):
+                tpl = child.template
+                value = Resolver(tpl.parameters, tpl.mappings, tpl.conditions, tpl.resources).resolve(out.get("Value"))
+                if isinstance(value, ResourceRef):
+                    return self.owner.get((child.name, value.logical_id))
+            return None
+        return self.owner.get(key)
 
     def all_refs(self, item: Item, *path: Any) -> list[str]:
         """Every model id named anywhere under a property (inside Sub, Join, If …)."""
@@ -287,11 +306,15 @@ class Context:
             return self._names.get(resource.rsplit(":", 1)[-1].rsplit("/", 1)[-1])
         return self._names.get(value.rstrip("."))
 
-    def internet(self) -> str:
+    def internet(self, account: str) -> str:
         """The `external` resource that stands for 0.0.0.0/0."""
-        rid = "internet"
-        if rid not in self.extra:
-            self.extra[rid] = RESOURCE_CLASSES["external"].model_validate({"type": "external", "kind": "internet", "label": "Internet"})
+        return self.external("internet", account, "internet", None, "Internet")
+
+    def external(self, rid: str, account: str, kind: str, endpoint: str | None, label: str | None = None) -> str:
+        """An `external` resource a template names without declaring it (a subscriber's endpoint)."""
+        if rid not in self.extra and rid not in self.members:
+            data: dict[str, Any] = {"type": "external", "account": account, "kind": kind, "label": label, "endpoint": endpoint}
+            self.extra[rid] = RESOURCE_CLASSES["external"].model_validate({k: v for k, v in data.items() if v is not None})
             self.kind[rid] = "external"
         return rid
 
@@ -400,7 +423,7 @@ def _group(ctx: Context) -> None:
         if rtype in FOLDS or (rtype in secondaries and rtype not in primaries):
             pending.append(item)
             continue
-        mid = model_id(item.decl.logical_id)
+        mid = model_id(_readable(item))
         if mid in taken or mid in ctx.members:
             mid = model_id(f"{item.stack.name}.{item.decl.logical_id}")
         taken.add(mid)
@@ -437,6 +460,21 @@ def _group(ctx: Context) -> None:
         ctx.members[mid] = [item]
         ctx.primary[mid] = item
         ctx.kind[mid] = item.decl.type
+
+
+_CDK_HASH = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9]*?)[0-9A-F]{8}$")
+
+
+def _readable(item: Item) -> str:
+    """A logical id without the hash CDK appends (``Service9571FDD8`` → ``Service``) when the
+    stack is CDK's and the shorter name is unique in it."""
+    lid = item.decl.logical_id
+    m = _CDK_HASH.match(lid)
+    if m is None or not item.stack.cdk:
+        return lid
+    name = m.group("name")
+    clash = sum(1 for other in item.stack.template.resources if _CDK_HASH.match(other) and _CDK_HASH.match(other).group("name") == name)  # type: ignore[union-attr]
+    return name if clash == 1 and name not in item.stack.template.resources else lid
 
 
 def _fold_target(ctx: Context, item: Item, secondaries: dict[str, tuple[str, ...]],
@@ -518,7 +556,17 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
         for lid, target, path in tpl.unknown_refs:
             pos = tpl.position((*tpl.resources[lid].path, *path))
             ctx.report.unresolved.append(f"{pos.file}:{pos.line}:{pos.col}: {lid} refers to {target}, which the transform {', '.join(tpl.transform)} adds")
-    ctx.report.total = len(ctx.items)
+    for stack in stacks:
+        if stack.parent is not None:
+            parent, _, lid = stack.name.rpartition(".")
+            ctx.nested[(parent, lid)] = stack
+    for key in list(ctx.items):
+        rtype = ctx.items[key].decl.type
+        if key in ctx.nested or rtype in SKIPPED:
+            del ctx.items[key]
+            what = f"nested stack, imported from {ctx.nested[key].template.file}" if key in ctx.nested else SKIPPED[rtype]
+            ctx.report.skipped.append(f"{key[1]} ({rtype}): {what}")
+    ctx.report.total = len(ctx.items) + len(ctx.report.skipped)
     _group(ctx)
     for item in ctx.items.values():
         connector = CONNECTORS.get(item.decl.type)

@@ -40,6 +40,10 @@ def verb_for(actions: list[str], target_type: str | None) -> str | None:
         return "publish"
     if target_type == "kms_key":
         return None  # a key's use follows the data it encrypts
+    if target_type == "sqs_queue":  # a queue is sent to or consumed; its attributes say neither
+        sends = any(o.startswith("sendmessage") or o == "*" for o in ops)
+        takes = any(o in ("receivemessage", "deletemessage", "deletemessagebatch", "*") for o in ops)
+        return "read_write" if sends and takes else "send" if sends else "read" if takes else None
     reads = any(o.startswith(_READ) or o in ("*", "get*") for o in ops)
     writes = any(o.startswith(_WRITE) or o == "*" for o in ops)
     if target_type == "sqs_queue" and writes and not reads:
@@ -150,7 +154,7 @@ def apply_ingress(ctx: Context, resources: dict[str, Any]) -> None:
         for sg in getattr(res, "security_groups", None) or []:
             users.setdefault(sg, []).append(rid)
     for source, target, port in ctx.sg_ingress:
-        srcs = [ctx.internet()] if source == "\x00internet" else users.get(source) or [source]
+        srcs = [ctx.internet(ctx.stack_account[ctx.stacks[0].name])] if source == "\x00internet" else users.get(source) or [source]
         srcs = [_task_of(resources, s) for s in srcs]
         for dst in users.get(target) or [target]:
             t_type = ctx.type_of(dst)

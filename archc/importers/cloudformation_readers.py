@@ -372,6 +372,10 @@ def _str(v: Any) -> str | None:
     return None if v is None else str(v)
 
 
+def aurora_readers(ctx: Context, it: Item) -> dict[str, Any]:
+    return {"cluster": ctx.ref(it, "DBClusterIdentifier")}
+
+
 def db_subnet_group(ctx: Context, it: Item) -> dict[str, Any]:
     return {"subnets": ctx.refs(it, "SubnetIds")}
 
@@ -462,10 +466,16 @@ def log_group(ctx: Context, it: Item) -> dict[str, Any]:
 
 
 def alarm(ctx: Context, it: Item) -> dict[str, Any]:
+    """One alarm, or every alarm of a generated alarm set (``Metadata.archc.node``)."""
     mid = ctx.owner[it.key]
-    for target in ctx.all_refs(it, "AlarmActions") + ctx.all_refs(it, "OKActions"):
-        ctx.connect(mid, target, "notify")
-    return {"monitors": [m for m in ctx.all_refs(it, "Dimensions") if m != mid]}
+    monitors: list[str] = []
+    for member in ctx.members[mid]:
+        if member.decl.type != it.decl.type:
+            continue
+        for target in ctx.all_refs(member, "AlarmActions") + ctx.all_refs(member, "OKActions"):
+            ctx.connect(mid, target, "notify")
+        monitors += [m for m in ctx.all_refs(member, "Dimensions") + ctx.all_refs(member, "Metrics") if m != mid]
+    return {"monitors": sorted(set(monitors))}
 
 
 def xray(ctx: Context, it: Item) -> dict[str, Any]:
@@ -515,6 +525,11 @@ def subscription(ctx: Context, it: Item) -> None:
     targets = ctx.all_refs(it, "Endpoint")
     for t in targets:
         ctx.connect(topic, t, "notify")
+    protocol = ctx.value(it, "Protocol", quiet=True)
+    if not targets and topic is not None and protocol in ("http", "https", "email", "email-json", "sms"):
+        endpoint = ctx.value(it, "Endpoint", quiet=True)
+        rid = ctx.external(f"{topic}_{protocol.replace('-', '_')}", ctx.stack_account[it.stack.name], "service", endpoint if isinstance(endpoint, str) else None)
+        ctx.connect(topic, rid, "notify")
 
 
 def events_rule(ctx: Context, it: Item) -> None:
@@ -540,8 +555,14 @@ def flow_log(ctx: Context, it: Item) -> None:
 def scalable_target(ctx: Context, it: Item) -> None:
     targets = ctx.all_refs(it, "ResourceId")
     lo, hi = _int(ctx.value(it, "MinCapacity")), _int(ctx.value(it, "MaxCapacity"))
+    owner = ctx.owner[it.key]
+    if lo is None or hi is None:
+        return
+    if ctx.type_of(owner) == "aurora_readers":
+        ctx.patch(owner, min_readers=lo, max_readers=hi)
+        return
     for t in targets:
-        if ctx.type_of(t) == "ecs_service" and lo is not None and hi is not None:
+        if ctx.type_of(t) == "ecs_service":
             ctx.patch(t, min_tasks=lo, max_tasks=hi)
 
 
@@ -557,7 +578,7 @@ READERS: dict[str, Reader] = {
     "ecs_cluster": ecs_cluster, "ecs_task_definition": ecs_task_definition, "ecs_service": ecs_service, "lambda_function": lambda_function,
     "load_balancer": load_balancer, "target_group": target_group, "api_gateway": api_gateway, "web_acl": web_acl,
     "cloudfront_distribution": cloudfront, "route53_zone": route53_zone, "acm_certificate": acm_certificate,
-    "aurora_cluster": aurora_cluster, "db_subnet_group": db_subnet_group, "s3_bucket": s3_bucket, "kms_key": kms_key,
+    "aurora_cluster": aurora_cluster, "aurora_readers": aurora_readers, "db_subnet_group": db_subnet_group, "s3_bucket": s3_bucket, "kms_key": kms_key,
     "sqs_queue": sqs_queue, "sns_topic": sns_topic, "secret": secret, "log_group": log_group, "alarm": alarm, "xray": xray,
     "iam_role": iam_role,
 }
