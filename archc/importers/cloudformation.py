@@ -465,6 +465,11 @@ def _group(ctx: Context) -> None:
 _CDK_HASH = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9]*?)[0-9A-F]{8}$")
 
 
+def _cdk_name(logical_id: str) -> str | None:
+    m = _CDK_HASH.match(logical_id)
+    return m.group("name") if m else None
+
+
 def _readable(item: Item) -> str:
     """A logical id without the hash CDK appends (``Service9571FDD8`` → ``Service``) when the
     stack is CDK's and the shorter name is unique in it."""
@@ -473,7 +478,7 @@ def _readable(item: Item) -> str:
     if m is None or not item.stack.cdk:
         return lid
     name = m.group("name")
-    clash = sum(1 for other in item.stack.template.resources if _CDK_HASH.match(other) and _CDK_HASH.match(other).group("name") == name)  # type: ignore[union-attr]
+    clash = sum(1 for other in item.stack.template.resources if _cdk_name(other) == name)
     return name if clash == 1 and name not in item.stack.template.resources else lid
 
 
