@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from archc.catalog import TYPES, VERBS
 from archc.cloudformation.assembly import Stack
-from archc.cloudformation.intrinsics import Resolver, ResourceRef, Unresolved
+from archc.cloudformation.intrinsics import Resolver, ResourceRef, Unresolved, references
 from archc.cloudformation.template import Declaration
 from archc.model.architecture import Account, Architecture, Connection
 from archc.model.resources import RESOURCE_CLASSES, CfnResource
@@ -96,6 +96,13 @@ FOLDS: dict[str, tuple[tuple[str | int, ...], ...]] = {
 }
 
 
+# helper type → (property naming a resource that belongs with it, property naming the owner): a VPC
+# flow log's role and log group are part of the VPC's flow logs, as archc builds them
+PULLS: dict[str, tuple[tuple[str, str], ...]] = {
+    "AWS::EC2::FlowLog": (("DeliverLogsPermissionArn", "ResourceId"), ("LogGroupName", "ResourceId")),
+}
+
+
 @dataclass
 class Report:
     typed: dict[str, int] = field(default_factory=dict)  # archc type → count
@@ -107,14 +114,16 @@ class Report:
     skipped: list[str] = field(default_factory=list)
     total: int = 0
 
+    typeable: int = 0  # declarations of a CloudFormation type the catalogue maps to an archc type
+    typeable_typed: int = 0  # of those, how many became (or folded into) a typed resource
+
     def typeable_share(self) -> float:
         """Share of the resources archc has a type for that were typed."""
-        typed = sum(self.typed.values())
-        failed = sum(1 for n in self.notes if n.startswith("kept as escape hatch"))
-        return typed / (typed + failed) if typed + failed else 1.0
+        return self.typeable_typed / self.typeable if self.typeable else 1.0
 
     def text(self) -> str:
-        lines = [f"read {self.total} CloudFormation resources"]
+        lines = [(f"read {self.total} CloudFormation resources; typed {self.typeable_typed} of the {self.typeable} "
+                 f"archc has a type for ({100 * self.typeable_share():.0f}%)")]
         lines += [f"typed: {n} × {t}" for t, n in sorted(self.typed.items())]
         if self.folded:
             lines.append(f"folded: {self.folded} helper resources into the resources they belong to")
@@ -163,6 +172,7 @@ class Context:
         self._pairs: dict[tuple[str, str], int] = {}
         self._derived: set[int] = set()
         self._names: dict[str, str] | None = None
+        self.pulled: dict[tuple[str, str], tuple[str, str]] = {}  # a declaration → the one it belongs with (PULLS)
         self.nested: dict[tuple[str, str], Stack] = {}  # (parent stack, AWS::CloudFormation::Stack id) → the nested stack
         self.extra_index: dict[tuple[str, str], list[Item]] = {}  # (stack, CloudFormation type) → its declarations
         self.policies: list[tuple[Item, tuple[Any, ...], list[str]]] = []  # (declaration, path to a policy document, roles)
@@ -229,8 +239,6 @@ class Context:
 
     def all_refs(self, item: Item, *path: Any) -> list[str]:
         """Every model id named anywhere under a property (inside Sub, Join, If …)."""
-        from archc.cloudformation.intrinsics import references
-
         raw = self.raw(item, *path)
         out: list[str] = []
         for lid, _attr, _p in references(raw):
@@ -323,7 +331,7 @@ class Context:
 NAME_PROPERTIES: dict[str, str] = {
     "AWS::S3::Bucket": "BucketName", "AWS::IAM::Role": "RoleName", "AWS::SQS::Queue": "QueueName", "AWS::SNS::Topic": "TopicName",
     "AWS::Lambda::Function": "FunctionName", "AWS::Logs::LogGroup": "LogGroupName", "AWS::SecretsManager::Secret": "Name",
-    "AWS::DynamoDB::Table": "TableName", "AWS::Kinesis::Stream": "Name", "AWS::StepFunctions::StateMachine": "StateMachineName",
+    "AWS::DynamoDB::Table": "TableName", "AWS::ApiGateway::RestApi": "Name", "AWS::Kinesis::Stream": "Name", "AWS::StepFunctions::StateMachine": "StateMachineName",
 }
 
 
@@ -413,7 +421,16 @@ def _group(ctx: Context) -> None:
     secondaries = secondary_types()
     taken: set[str] = set()
     pending: list[Item] = []
+    for item in list(ctx.items.values()):
+        for pulled_prop, owner_prop in PULLS.get(item.decl.type, ()):
+            pulled = [lid for lid, _a, _p in references(item.decl.properties.get(pulled_prop))]
+            owner = [lid for lid, _a, _p in references(item.decl.properties.get(owner_prop))]
+            if len(pulled) == 1 and len(owner) == 1 and (item.stack.name, pulled[0]) in ctx.items:
+                ctx.pulled[(item.stack.name, pulled[0])] = (item.stack.name, owner[0])
     for item in ctx.items.values():
+        if item.key in ctx.pulled:
+            pending.append(item)
+            continue
         node = item.decl.metadata.get("archc", {}).get("node") if isinstance(item.decl.metadata.get("archc"), dict) else None
         if isinstance(node, str) and node:
             ctx.owner[item.key] = node
@@ -485,6 +502,8 @@ def _readable(item: Item) -> str:
 def _fold_target(ctx: Context, item: Item, secondaries: dict[str, tuple[str, ...]],
                  referrers: dict[tuple[str, str], list[tuple[str, str]]]) -> str | None:
     rtype = item.decl.type
+    if item.key in ctx.pulled:
+        return ctx.owner.get(ctx.pulled[item.key])
     for path in FOLDS.get(rtype, ()):
         raw = ctx.raw(item, *path)
         if raw is None:
@@ -587,6 +606,11 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
     apply_ingress(ctx, resources)
     for rid, res in ctx.extra.items():
         resources.setdefault(rid, res)
+    primaries = primary_types()
+    for key, item in ctx.items.items():
+        if item.decl.type in primaries:
+            ctx.report.typeable += 1
+            ctx.report.typeable_typed += not isinstance(resources.get(ctx.owner.get(key, "")), CfnResource)
     _fit_references(ctx, resources)
     conns = _fitting(ctx, resources)
     if name is None:

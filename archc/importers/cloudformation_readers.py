@@ -475,6 +475,10 @@ def alarm(ctx: Context, it: Item) -> dict[str, Any]:
         for target in ctx.all_refs(member, "AlarmActions") + ctx.all_refs(member, "OKActions"):
             ctx.connect(mid, target, "notify")
         monitors += [m for m in ctx.all_refs(member, "Dimensions") + ctx.all_refs(member, "Metrics") if m != mid]
+        for dim in ctx.value(member, "Dimensions", quiet=True) or []:  # a dimension may name its resource by name
+            named = ctx.named(dim.get("Value")) if isinstance(dim, dict) else None
+            if named is not None and named != mid:
+                monitors.append(named)
     return {"monitors": sorted(set(monitors))}
 
 

@@ -1,0 +1,253 @@
+"""CloudFormation → Architecture: typed resources with their properties, folded helpers, the escape
+hatch, relations and connections, accounts, the report; the round trips through `archc build`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archc.cloudformation.assembly import load_stacks
+from archc.importers.cloudformation import Report, infer, primary_types
+from archc.importers.model_yaml import model_yaml
+from archc.model.architecture import Architecture
+from archc.model.loader import load_text
+from archc.model.resources import CfnResource
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CORPUS = ROOT / "tests" / "corpus" / "cloudformation"
+EXAMPLE = ROOT / "examples" / "sagebrush"
+
+
+def imported(name: str, account: str | None = "111111111111", region: str | None = "eu-west-1") -> tuple[Architecture, Report]:
+    arch, report = infer(load_stacks(str(CORPUS / name)), account, region)
+    load_text(model_yaml(arch), "imported.yaml")  # every import is a model that loads
+    return arch, report
+
+
+def conns(arch: Architecture) -> set[tuple[str, str, str]]:
+    return {(c.source, c.target, c.verb) for c in arch.connections}
+
+
+def run_rules(arch: Architecture) -> list[Any]:
+    from archc.rules.engine import run_rules as run
+
+    return list(run(load_text(model_yaml(arch), "imported.yaml").architecture))
+
+
+# -- typed resources ----------------------------------------------------------------------------
+
+
+def test_vpc_subnets_routes_and_nat_gateways() -> None:
+    arch, report = imported("vpc.yaml")
+    r = arch.resources
+    assert {k: v.type for k, v in r.items()} == {
+        "Vpc": "vpc", "InternetGateway": "internet_gateway", "NatGatewayA": "nat_gateway", "NatGatewayB": "nat_gateway",
+        "PublicSubnetA": "subnet", "PublicSubnetB": "subnet", "PrivateSubnetA": "subnet", "PrivateSubnetB": "subnet",
+        "DbSubnetGroup": "db_subnet_group", "DbSecurityGroup": "security_group", "DbKey": "kms_key", "Database": "aurora_cluster",
+    }
+    pub, priv = r["PublicSubnetA"], r["PrivateSubnetB"]
+    assert (pub.tier, pub.cidr, pub.az, pub.default_route, pub.vpc) == ("public", "10.20.0.0/24", "eu-west-1a", "InternetGateway", "Vpc")  # type: ignore[union-attr]
+    assert (priv.tier, priv.cidr, priv.az, priv.default_route) == ("private", "10.20.11.0/24", "eu-west-1b", "NatGatewayB")  # type: ignore[union-attr]
+    assert r["NatGatewayA"].subnet == "PublicSubnetA"  # type: ignore[union-attr]
+    assert r["InternetGateway"].vpc == "Vpc"  # type: ignore[union-attr]
+    assert r["Vpc"].flow_logs is True and r["Vpc"].cidr == "10.20.0.0/16"  # type: ignore[union-attr]
+    assert r["DbKey"].alias == "staging-db" and r["DbKey"].rotation is True  # type: ignore[union-attr]
+    db = r["Database"]
+    assert db.model_dump(include={"engine", "engine_version", "min_acu", "max_acu", "subnet_group", "security_groups", "kms_key",
+                                  "storage_encrypted", "backup_retention_days", "deletion_protection", "iam_auth"}) == {
+        "engine": "postgres", "engine_version": "15.4", "min_acu": 0.5, "max_acu": 8.0, "subnet_group": "DbSubnetGroup",
+        "security_groups": ["DbSecurityGroup"], "kms_key": "DbKey", "storage_encrypted": True, "backup_retention_days": 7,
+        "deletion_protection": False, "iam_auth": False,
+    }
+    # route tables, routes, associations, EIPs, the attachment, the flow log (with its role and log group),
+    # the alias and the writer instance fold into the resources they belong to
+    assert report.folded == 18 and not report.kept
+    assert any("zone 0 of eu-west-1 taken as eu-west-1a" in n for n in report.notes)
+
+
+def test_serverless_functions_queues_buckets_and_their_connections() -> None:
+    arch, report = imported("serverless.yaml")
+    r = arch.resources
+    api, worker = r["ApiFunction"], r["WorkerFunction"]
+    assert api.model_dump(include={"runtime", "handler", "memory_mb", "timeout_seconds", "architecture", "role", "environment"}) == {
+        "runtime": "python3.12", "handler": "api.handler", "memory_mb": 512, "timeout_seconds": 10, "architecture": "arm64",
+        "role": "ApiRole", "environment": {"STAGE": "prod"},
+    }
+    assert (worker.memory_mb, worker.timeout_seconds, worker.reserved_concurrency, worker.role) == (1024, 120, 5, "WorkerRole")  # type: ignore[union-attr]
+    bucket = r["UploadsBucket"]
+    assert (bucket.versioning, bucket.encryption, bucket.kms_key, bucket.public) == (True, "kms", "DataKey", False)  # type: ignore[union-attr]
+    assert [x.model_dump() for x in bucket.lifecycle] == [  # type: ignore[union-attr]
+        {"applies_to": "noncurrent", "after_days": 30, "action": "GLACIER"}, {"applies_to": "noncurrent", "after_days": 365, "action": "expire"}]
+    queue = r["JobsQueue"]
+    assert (queue.dead_letter_queue, queue.max_receive_count, queue.visibility_timeout_seconds, queue.kms_key) == ("JobsDlq", 3, 180, "DataKey")  # type: ignore[union-attr]
+    assert r["JobsDlq"].retention_days == 14  # type: ignore[union-attr]
+    assert r["ApiFunctionLogs"].retention_days == 30 and r["WorkerLogs"].retention_days == 14  # type: ignore[union-attr]
+    assert sorted(r["ApiErrors"].monitors) == ["ApiFunction"]  # type: ignore[union-attr]
+    assert r["Api"].endpoint == "regional"  # type: ignore[union-attr]
+    assert conns(arch) == {
+        ("ApiFunction", "UploadsBucket", "read_write"), ("ApiFunction", "JobsQueue", "send"),
+        ("WorkerFunction", "UploadsBucket", "read"), ("WorkerFunction", "Alerts", "publish"),
+        ("JobsQueue", "WorkerFunction", "trigger"),  # the event source mapping; the worker's receive rights add nothing
+        ("Api", "ApiFunction", "invoke"), ("ApiFunction", "ApiFunctionLogs", "logs"), ("WorkerFunction", "WorkerLogs", "logs"),
+        ("ApiErrors", "Alerts", "notify"), ("WorkerErrors", "Alerts", "notify"), ("Alerts", "Alerts_email", "notify"),
+    }
+    assert r["Alerts_email"].type == "external"
+    # the escape hatch keeps what archc has no type for, with its properties
+    glue = r["NightlyJob"]
+    assert isinstance(glue, CfnResource) and glue.type == "AWS::Glue::Job"
+    assert glue.properties["Command"] == {"Name": "glueetl", "ScriptLocation": {"Fn::Sub": "s3://${CodeBucket}/nightly.py"}}
+    # a wildcard is a finding, never an edge
+    assert [f for f in report.findings if "dynamodb:* on *" in f] and all("Table" not in c for c in map(str, conns(arch)))
+    assert any("AlertEmail" in u for u in report.unresolved) is False  # the endpoint is optional data, not a guess
+
+
+def test_cdk_assembly_accounts_cross_stack_and_nested_stacks() -> None:
+    arch, report = imported("cdk.out", account=None, region=None)
+    assert {k: (a.id, a.region) for k, a in arch.accounts.items()} == {"account_111111111111": ("111111111111", "eu-west-1")}
+    r = arch.resources
+    svc = r["Service"]
+    # Fn::ImportValue of the network stack's exports resolves to its subnets and VPC
+    assert svc.subnets == ["VpcPrivateSubnet1Subnet", "VpcPrivateSubnet2Subnet"]  # type: ignore[union-attr]
+    assert (svc.cluster, svc.task_definition, svc.target_group, svc.min_tasks) == ("Cluster", "ServiceTaskDef", "ServiceLBPublicListenerECSGroup", 2)  # type: ignore[union-attr]
+    assert r["ServiceLB"].subnets == ["VpcPublicSubnet1Subnet", "VpcPublicSubnet2Subnet"]  # type: ignore[union-attr]
+    assert r["ServiceLB"].listeners[0].target_group == "ServiceLBPublicListenerECSGroup"  # type: ignore[union-attr]
+    task = r["ServiceTaskDef"]
+    assert (task.vcpu, task.memory_gib, task.container.name, task.container.port) == (0.5, 1.0, "web", 8080)  # type: ignore[union-attr]
+    # the nested stack's queue, named through GetAtt Stack.Outputs.X
+    assert r["Queue"].type == "sqs_queue"
+    assert conns(arch) == {("ServiceTaskDef", "Queue", "send"), ("ServiceTaskDef", "ServiceTaskDefwebLogGroup", "logs"),
+                           ("internet", "ServiceLB", "http")}
+    assert "CDKMetadata" not in r and "QueueNestedStack" not in r
+    assert any("nested stack, imported from" in s for s in report.skipped)
+
+
+def test_unknown_environment_stays_symbolic(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps({"artifacts": {"S": {
+        "type": "aws:cloudformation:stack", "environment": "aws://unknown-account/unknown-region", "properties": {"templateFile": "S.json"}}}}))
+    (tmp_path / "S.json").write_text(json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}))
+    arch, report = infer(load_stacks(str(tmp_path)))
+    assert [(a.id, a.region) for a in arch.accounts.values()] == [(None, "us-east-1")]
+    assert any("region unknown" in u for u in report.unresolved) and any("AWS::AccountId stays symbolic" in u for u in report.unresolved)
+
+
+def test_the_catalogue_is_the_mapping() -> None:
+    prim = primary_types()
+    assert prim["AWS::S3::Bucket"] == "s3_bucket" and prim["AWS::EC2::NatGateway"] == "nat_gateway"
+    assert "AWS::S3::BucketPolicy" not in prim  # a bucket's policy folds into its bucket
+
+
+@pytest.mark.parametrize("name", ["vpc.yaml", "serverless.yaml", "cdk.out", "db-exposed.yaml"])
+def test_at_least_nine_in_ten_typeable_resources_are_typed(name: str) -> None:
+    _arch, report = imported(name)
+    stacks = load_stacks(str(CORPUS / name))
+    prim = primary_types()
+    assert report.typeable == sum(1 for s in stacks for d in s.template.resources.values() if d.type in prim) > 0
+    assert report.typeable_share() >= 0.9, report.notes
+
+
+# -- lint on imports ----------------------------------------------------------------------------
+
+
+def test_lint_reports_a_database_open_to_the_internet() -> None:
+    arch, _ = imported("db-exposed.yaml")
+    found = {(f.code, f.path[1] if len(f.path) > 1 else None) for f in run_rules(arch)}
+    assert ("ARC301", "Db") in found
+    assert arch.resources["DbSg"].ingress[0].cidr == "0.0.0.0/0"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", ["vpc.yaml", "serverless.yaml", "cdk.out"])
+def test_lint_runs_on_every_import(name: str) -> None:
+    arch, _ = imported(name)
+    codes = {f.code for f in run_rules(arch)}
+    assert "ARC301" not in codes  # nothing there reaches data from the outside
+
+
+# -- round trips --------------------------------------------------------------------------------
+
+
+def build_files(arch: Architecture, out: Path) -> None:
+    from archc.compiler.build import compile_model
+
+    for name, text in compile_model(arch).files().items():
+        (out / name).write_text(text)
+
+
+def relations(arch: Architecture) -> set[tuple[str, str, str]]:
+    from archc.model.references import iter_refs
+
+    return {(rid, site.field, site.target) for rid, res in arch.resources.items() for site in iter_refs(res)}
+
+
+def test_sagebrush_survives_build_and_import(tmp_path: Path, example_model: Any) -> None:
+    original = example_model.architecture
+    build_files(original, tmp_path)
+    back, report = infer(load_stacks(str(tmp_path)))
+    load_text(model_yaml(back), "back.yaml")
+    # every resource the build emits comes back with its id and type; what the build has no
+    # CloudFormation for (metrics, the people and services outside) cannot
+    missing = {rid for rid in original.resources if rid not in back.resources}
+    assert missing == {"CW_METRICS", "USERS", "API_CLIENTS", "PAGERDUTY"}
+    assert all(back.resources[rid].type == res.type for rid, res in original.resources.items() if rid in back.resources)
+    assert {(k, a.id, a.region) for k, a in back.accounts.items()} == {(k, a.id, a.region) for k, a in original.accounts.items()}
+    # relations: all but those passed between stacks as deploy parameters (CloudFront's us-east-1
+    # certificate and web ACL, the validation zone of that certificate, the delegation's zone)
+    lost = {(a, f, t) for a, f, t in relations(original) - relations(back) if t in back.resources}
+    assert lost == {("CDN", "certificate", "ACM_CERT_CDN"), ("CDN", "web_acl", "WAF_CDN"), ("MGMT_R53", "zone", "R53_ZONE"),
+                    ("ACM_CERT_CDN", "zone", "R53_ZONE")}
+    # connections between resources that came back: most exactly, none invented across accounts
+    want = {c for c in conns(original) if c[0] in back.resources and c[1] in back.resources}
+    got = conns(back)
+    assert len(want & got) / len(want) >= 0.85, sorted(want - got)
+    assert sum(report.typed.values()) == len(back.resources) - 1  # all typed but the PagerDuty-like subscriber
+
+
+_MEMORY = st.sampled_from([128, 256, 512, 1024, 2048])
+_RETENTION = st.sampled_from([1, 7, 14, 30, 90, 365])
+
+
+@st.composite
+def small_models(draw: st.DrawFn) -> str:
+    n_fn = draw(st.integers(1, 3))
+    n_bucket = draw(st.integers(0, 2))
+    n_queue = draw(st.integers(0, 2))
+    lines = ["archc: 1", "name: gen", "accounts:", "  prod: {id: \"123456789012\", name: Prod, region: eu-west-1}",
+             "defaults: {account: prod}", "resources:", "  key: {type: kms_key}"]
+    conns_: list[str] = []
+    for i in range(n_fn):
+        mem, timeout = draw(_MEMORY), draw(st.integers(1, 900))
+        # one role per function: a role shared by several functions grants each what any needs,
+        # and the import cannot tell whose need it was
+        lines.append(f"  role{i}: {{type: iam_role}}")
+        lines.append(f"  fn{i}: {{type: lambda_function, role: role{i}, memory_mb: {mem}, timeout_seconds: {timeout}, runtime: python3.12}}")
+        lines.append(f"  logs{i}: {{type: log_group, retention_days: {draw(_RETENTION)}}}")
+        conns_.append(f"  - {{from: fn{i}, to: logs{i}, verb: logs}}")
+    for i in range(n_bucket):
+        lines.append(f"  bucket{i}: {{type: s3_bucket, versioning: {str(draw(st.booleans())).lower()}, kms_key: key}}")
+        verb = draw(st.sampled_from(["read", "write", "read_write"]))
+        conns_.append(f"  - {{from: fn{draw(st.integers(0, n_fn - 1))}, to: bucket{i}, verb: {verb}}}")
+    for i in range(n_queue):
+        lines.append(f"  queue{i}: {{type: sqs_queue, kms_key: key, visibility_timeout_seconds: {draw(st.integers(900, 43200))}}}")
+        conns_.append(f"  - {{from: queue{i}, to: fn{draw(st.integers(0, n_fn - 1))}, verb: trigger}}")
+    return "\n".join([*lines, "connections:", *conns_]) + "\n"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(small_models())
+def test_generated_models_survive_build_and_import(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    original = load_text(text, "gen.yaml").architecture
+    out = tmp_path_factory.mktemp("build")
+    build_files(original, out)
+    back, _ = infer(load_stacks(str(out)))
+    assert {k: v.type for k, v in back.resources.items()} == {k: v.type for k, v in original.resources.items()}
+    fields = ("memory_mb", "timeout_seconds", "runtime", "role", "retention_days", "versioning", "kms_key", "visibility_timeout_seconds")
+    for rid, res in original.resources.items():
+        for f in fields:
+            if hasattr(res, f):
+                assert getattr(back.resources[rid], f) == getattr(res, f), (rid, f)
+    assert relations(back) == relations(original)
+    assert conns(back) == conns(original)
