@@ -10,6 +10,7 @@ the rest of archc sees one representation. Every syntax problem is one `Template
 from __future__ import annotations
 
 import bisect
+import json
 import json.decoder
 import re
 from typing import Any, cast
@@ -64,6 +65,26 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _WORDS = {"true": True, "false": False, "null": None}
 
 
+class _Mark:
+    """Where a JSON node starts: an offset, turned into line and column only when asked
+    (`SourceMap` reads ``mark.line`` and ``mark.column``, 0-based, as for a libyaml mark)."""
+
+    __slots__ = ("index", "lines")
+
+    def __init__(self, lines: list[int], index: int) -> None:
+        self.lines = lines
+        self.index = index
+
+    @property
+    def line(self) -> int:
+        return bisect.bisect_right(self.lines, self.index)
+
+    @property
+    def column(self) -> int:
+        line = bisect.bisect_right(self.lines, self.index)
+        return self.index - (self.lines[line - 1] if line else 0)
+
+
 class _Json:
     def __init__(self, text: str, file: str, source: SourceMap) -> None:
         self.text = text
@@ -76,6 +97,9 @@ class _Json:
         start = self.lines[line - 1] if line else 0
         return Position(self.file, line + 1, index - start + 1)
 
+    def mark(self, index: int) -> tuple[str, _Mark]:
+        return (self.file, _Mark(self.lines, index))
+
     def fail(self, index: int, what: str) -> TemplateError:
         if index >= len(self.text):
             return TemplateError(f"JSON ends early: expected {what}", self.position(len(self.text)))
@@ -85,7 +109,7 @@ class _Json:
         text = self.text
         i = _WS.match(text, i).end()  # type: ignore[union-attr]
         ch = text[i : i + 1]
-        self.pmap[path] = self.position(i)
+        self.pmap[path] = self.mark(i)
         if ch == "{":
             return self.obj(i + 1, path)
         if ch == "[":
@@ -125,7 +149,7 @@ class _Json:
                 raise TemplateError(f"duplicate key {key!r}", self.position(key_at))
             child = (*path, key)
             out[key], i = self.value(i + 1, child)
-            self.pmap[child] = self.position(key_at)  # a mapping value points at its key
+            self.pmap[child] = self.mark(key_at)  # a mapping value points at its key
             i = _WS.match(text, i).end()  # type: ignore[union-attr]
             ch = text[i : i + 1]
             if ch == "}":
@@ -152,15 +176,100 @@ class _Json:
             i += 1
 
 
-def read_json(text: str, file: str) -> tuple[Any, SourceMap]:
-    source = SourceMap(default_file=file)
-    reader = _Json(text, file, source)
+class _Duplicate(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Duplicate
+    return out
+
+
+def _parse_positions(text: str, source: SourceMap) -> Any:
+    """The data of *text*, filling *source* with the position of every node; `TemplateError` at
+    the first problem."""
+    reader = _Json(text, source.default_file, source)
     start = len(text) - len(text.lstrip("\ufeff"))
     data, end = reader.value(start, ())
     end = _WS.match(text, end).end()  # type: ignore[union-attr]
     if end != len(text):
         raise reader.fail(end, "the end of the file")
-    return data, source
+    return data
+
+
+class _LazyJsonSource(SourceMap):
+    """Positions of a valid JSON template, found on demand: the data comes from the C parser; a
+    position is found by walking the text along the path, skipping the siblings with the C
+    scanner and remembering where each child of a visited container starts."""
+
+    __slots__ = ("_children", "_decoder", "_lines", "_text")
+
+    def __init__(self, text: str, file: str) -> None:
+        super().__init__(default_file=file)
+        self._text = text
+        self._lines = [m.end() for m in re.finditer("\n", text)]
+        self._children: dict[Path, dict[Any, tuple[int, int]]] = {}
+        self._decoder = json.JSONDecoder()
+
+    def _ws(self, i: int) -> int:
+        return _WS.match(self._text, i).end()  # type: ignore[union-attr]
+
+    def _scan(self, start: int) -> dict[Any, tuple[int, int]]:
+        """Child → (where it is pointed at, where its value starts) of the container at *start*."""
+        text = self._text
+        out: dict[Any, tuple[int, int]] = {}
+        is_object = text[start] == "{"
+        i, n = self._ws(start + 1), 0
+        if text[i] in "}]":
+            return out
+        while True:
+            if is_object:
+                key_at = i
+                key, i = _scanstring(text, i + 1, True)
+                i = self._ws(self._ws(i) + 1)  # past ':'
+                out[key] = (key_at, i)
+            else:
+                out[n] = (i, i)
+                n += 1
+            i = self._ws(self._decoder.raw_decode(text, i)[1])
+            if text[i] in "}]":
+                return out
+            i = self._ws(i + 1)
+
+    def _offset(self, path: Path) -> int | None:
+        node = self._ws(len(self._text) - len(self._text.lstrip("\ufeff")))
+        at = node
+        for depth, part in enumerate(path):
+            if self._text[node] not in "{[":
+                return None
+            children = self._children.get(path[:depth])
+            if children is None:
+                children = self._children[path[:depth]] = self._scan(node)
+            if part not in children:
+                return None
+            at, node = children[part]
+        return at
+
+    def get(self, path: Path) -> Position | None:
+        index = self._offset(tuple(path))
+        if index is None:
+            return None
+        line = bisect.bisect_right(self._lines, index)
+        return Position(self.default_file, line + 1, index - (self._lines[line - 1] if line else 0) + 1)
+
+    def get_key(self, path: Path) -> Position | None:
+        return self.get(path)
+
+
+def read_json(text: str, file: str) -> tuple[Any, SourceMap]:
+    try:
+        data = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_no_duplicates)
+    except (ValueError, _Duplicate, RecursionError):  # the positional pass says where and what
+        source = SourceMap(default_file=file)
+        return _parse_positions(text, source), source
+    return data, _LazyJsonSource(text, file)
 
 
 # -- YAML ---------------------------------------------------------------------------------------

@@ -53,13 +53,15 @@ def verb_for(actions: list[str], target_type: str | None) -> str | None:
     return "write" if writes else "read" if reads else None
 
 
-def _users(ctx: Context, resources: dict[str, Any], role: str) -> list[str]:
-    out = []
+def _role_users(resources: dict[str, Any]) -> dict[str, list[str]]:
+    """Role id → the resources that run with it (a function's role, a task's roles)."""
+    out: dict[str, list[str]] = {}
     for rid, res in resources.items():
         for f in ("role", "task_role", "execution_role"):
-            if getattr(res, f, None) == role:
-                out.append(rid)
-    return sorted(set(out))
+            role = getattr(res, f, None) if f in type(res).model_fields else None
+            if isinstance(role, str) and rid not in out.get(role, ()):
+                out.setdefault(role, []).append(rid)
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def _statements(item: Item, path: tuple[Any, ...], ctx: Context) -> list[dict[str, Any]]:
@@ -70,10 +72,11 @@ def _statements(item: Item, path: tuple[Any, ...], ctx: Context) -> list[dict[st
 
 
 def apply_policies(ctx: Context, resources: dict[str, Any]) -> None:
+    users = _role_users(resources)
     for item, path, roles in ctx.policies:
         sources: list[str] = []
         for role in roles:
-            sources.extend(_users(ctx, resources, role) or [role])
+            sources.extend(users.get(role) or [role])
         sources = list(dict.fromkeys(sources))
         for i, st in enumerate(_statements(item, path, ctx)):
             if item.resolver.resolve(st.get("Effect")) != "Allow":

@@ -130,3 +130,16 @@ def test_json_reader_agrees_with_json(value: object) -> None:
     if not text.lstrip().startswith(("{", "[")):
         text = json.dumps([value])
     assert read_json(text, "f")[0] == json.loads(text)
+
+
+def test_json_positions_on_demand_agree_with_the_positional_pass() -> None:
+    from archc.cloudformation.reader import _parse_positions
+    from archc.diagnostics import SourceMap
+
+    text = '\ufeff{ "A": {"B": [1, {"C": "x"}, [2, 3]], "D": {}},\n\t"E": [ ],\n "F": "\\"}"}\n'
+    data, lazy = read_json(text, "f")
+    eager = SourceMap(default_file="f")
+    assert _parse_positions(text, eager) == data
+    for path in list(eager.positions):
+        assert lazy.get(path) == eager.get(path), path
+    assert lazy.get(("A", "nope")) is None and lazy.get(("F", 0)) is None
