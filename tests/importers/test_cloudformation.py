@@ -251,3 +251,54 @@ def test_generated_models_survive_build_and_import(tmp_path_factory: pytest.Temp
                 assert getattr(back.resources[rid], f) == getattr(res, f), (rid, f)
     assert relations(back) == relations(original)
     assert conns(back) == conns(original)
+
+
+# properties archc models, compared between a template and the build of its import
+MODELLED: dict[str, tuple[str, ...]] = {
+    "AWS::EC2::VPC": ("CidrBlock",), "AWS::EC2::Subnet": ("CidrBlock", "AvailabilityZone"),
+    "AWS::Lambda::Function": ("Runtime", "Handler", "MemorySize", "Timeout", "Architectures", "ReservedConcurrentExecutions"),
+    "AWS::RDS::DBCluster": ("EngineVersion", "StorageEncrypted", "ServerlessV2ScalingConfiguration"),
+    "AWS::SQS::Queue": ("VisibilityTimeout", "MessageRetentionPeriod"), "AWS::Logs::LogGroup": ("RetentionInDays",),
+    "AWS::S3::Bucket": ("VersioningConfiguration",), "AWS::KMS::Key": ("EnableKeyRotation",),
+    "AWS::ECS::TaskDefinition": ("Cpu", "Memory"),
+}
+
+
+@pytest.mark.parametrize(("name", "resources", "properties"), [("vpc.yaml", 1.0, 0.9), ("serverless.yaml", 0.85, 0.9), ("cdk.out", 0.85, 0.9)])
+def test_build_of_an_import_keeps_the_templates_resources(name: str, resources: float, properties: float) -> None:
+    from collections import Counter
+
+    from archc.cloudformation.intrinsics import Resolver
+    from archc.compiler.build import compile_model
+
+    stacks = load_stacks(str(CORPUS / name))
+    arch, _ = infer(stacks, "111111111111", "eu-west-1")
+    built = compile_model(load_text(model_yaml(arch), "m.yaml").architecture).templates()
+    out = [r for t in built.values() for r in t["Resources"].values()]
+    have = Counter(r["Type"] for r in out)
+    want = Counter(d.type for s in stacks for d in s.template.resources.values())
+    kept = sum(min(n, have[t]) for t, n in want.items()) / sum(want.values())
+    same = total = 0
+    for s in stacks:
+        tpl = s.template
+        resolver = Resolver(tpl.parameters, tpl.mappings, tpl.conditions, tpl.resources, {"AWS::Region": "eu-west-1"})
+        for lid, decl in tpl.resources.items():
+            mine = [r for r in out if r["Type"] == decl.type and r.get("Metadata", {}).get("archc", {}).get("node") in (lid, lid[:-8])]
+            for prop in MODELLED.get(decl.type, ()):
+                value = resolver.resolve(decl.properties.get(prop))
+                if value is not None and "Unresolved" not in repr(value) and mine:  # a value the template fixes
+                    total += 1
+                    same += any(_same(value, r.get("Properties", {}).get(prop)) for r in mine)
+    print(f"{name}: {kept:.0%} of the resources and {same}/{total} modelled properties kept")
+    assert kept >= resources and total and same / total >= properties
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a == b or str(a).lower() == str(b).lower() or (isinstance(a, (int, float, str)) and isinstance(b, (int, float, str)) and _num(a) == _num(b))
+
+
+def _num(v: Any) -> float | None:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
