@@ -302,3 +302,61 @@ def _num(v: Any) -> float | None:
         return float(v)
     except (TypeError, ValueError):
         return None
+
+
+_TYPES = sorted({*primary_types(), "AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation", "AWS::IAM::Policy", "AWS::Lambda::Permission",
+                 "AWS::Lambda::EventSourceMapping", "AWS::SNS::Subscription", "AWS::EC2::SecurityGroupIngress", "AWS::KMS::Alias",
+                 "AWS::ElasticLoadBalancingV2::Listener", "AWS::Events::Rule", "AWS::Glue::Job", "AWS::EC2::FlowLog"})
+_PROPS = ["VpcId", "SubnetId", "SubnetIds", "CidrBlock", "AvailabilityZone", "Role", "FunctionName", "EventSourceArn", "TopicArn",
+          "Endpoint", "Protocol", "GroupId", "SecurityGroupIngress", "PolicyDocument", "Roles", "Policies", "AssumeRolePolicyDocument",
+          "RouteTableId", "GatewayId", "NatGatewayId", "DestinationCidrBlock", "MemorySize", "Timeout", "Runtime", "Dimensions",
+          "AlarmActions", "LoadBalancerArn", "DefaultActions", "Port", "TargetKeyId", "AliasName", "RetentionInDays", "Name", "Cpu",
+          "Memory", "ContainerDefinitions", "ReplicationConfiguration", "RedrivePolicy", "Targets", "ResourceId", "DistributionConfig",
+          "BucketEncryption", "LifecycleConfiguration", "ServerlessV2ScalingConfiguration", "Engine", "ClusterSettings"]
+
+
+@st.composite
+def odd_templates(draw: st.DrawFn) -> dict[str, Any]:
+    ids = draw(st.lists(st.from_regex(r"[A-Z][a-z]{1,5}", fullmatch=True), min_size=1, max_size=6, unique=True))
+    params = ["P"]
+
+    def value(depth: int) -> Any:
+        leaf = st.one_of(
+            st.none(), st.booleans(), st.integers(-5, 100000), st.sampled_from(["0.0.0.0/0", "10.0.0.0/16", "eu-west-1a", "*", "x", "Allow", "tcp"]),
+            st.sampled_from(ids).map(lambda i: {"Ref": i}), st.sampled_from(ids).map(lambda i: {"Fn::GetAtt": [i, "Arn"]}),
+            st.just({"Ref": "P"}), st.just({"Ref": "AWS::AccountId"}), st.sampled_from(ids).map(lambda i: {"Fn::Sub": "arn:${AWS::Partition}:${" + i + "}"}),
+            st.just({"Fn::ImportValue": "elsewhere"}), st.just({"Fn::Select": [0, {"Fn::GetAZs": ""}]}),
+        )
+        if depth > 2:
+            return draw(leaf)
+        return draw(st.one_of(leaf, st.lists(st.deferred(lambda: st.just(None)).map(lambda _: value(depth + 1)), max_size=3),
+                              st.dictionaries(st.sampled_from([*_PROPS, "Statement", "Effect", "Action", "Resource", "Principal", "AWS",
+                                                               "Key", "Value", "FromPort", "SourceSecurityGroupId", "CidrIp", "Type",
+                                                               "TargetGroupArn", "Status"]),
+                                              st.deferred(lambda: st.just(None)).map(lambda _: value(depth + 1)), max_size=4)))
+
+    resources = {}
+    for i in ids:
+        props = {p: value(0) for p in draw(st.lists(st.sampled_from(_PROPS), max_size=6, unique=True))}
+        resources[i] = {"Type": draw(st.sampled_from(_TYPES)), "Properties": props}
+    return {"Parameters": {p: {"Type": "String"} for p in params}, "Resources": resources}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(odd_templates())
+def test_any_template_imports_into_a_model_that_loads_or_is_refused_clearly(data: dict[str, Any]) -> None:
+    from archc.cloudformation.assembly import Stack
+    from archc.cloudformation.errors import TemplateError
+    from archc.cloudformation.reader import read_json
+
+    text = json.dumps(data)
+    try:
+        from archc.cloudformation.template import parse_template
+
+        parsed, source = read_json(text, "t.json")
+        tpl = parse_template(parsed, source, "t.json")
+    except TemplateError:
+        return  # a circular reference, say: refused with a position (tested elsewhere)
+    arch, report = infer([Stack("t", tpl)], None, "eu-west-1")
+    load_text(model_yaml(arch), "imported.yaml")
+    report.text()
