@@ -33,6 +33,7 @@ class Declaration:
     condition: str | None
     depends_on: list[str]
     path: Path
+    origin: str | None = None  # the type as written, when a transform reads it as another (SAM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class Template:
     conditions: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
     transform: list[str] = field(default_factory=list)
+    globals: dict[str, Any] = field(default_factory=dict)  # SAM's Globals section
     edges: list[Edge] = field(default_factory=list)
     unknown_refs: list[tuple[str, str, Path]] = field(default_factory=list)  # (source, name, path) a Transform may supply
 
@@ -104,6 +106,7 @@ def parse_template(data: Any, source: SourceMap, file: str) -> Template:
         conditions=_section(data, "Conditions", source),
         outputs=_section(data, "Outputs", source),
         transform=transforms,
+        globals=_section(data, "Globals", source),
     )
     for lid, body in data["Resources"].items():
         path: Path = ("Resources", str(lid))

@@ -314,6 +314,17 @@ class Context:
             return self._names.get(resource.rsplit(":", 1)[-1].rsplit("/", 1)[-1])
         return self._names.get(value.rstrip("."))
 
+    def implicit_api(self, item: Item, logical_id: str) -> str:
+        """The API SAM creates for a function's ``Api`` event without ``RestApiId``."""
+        mid = model_id(logical_id)
+        if mid not in self.extra and mid not in self.members:
+            kind = "http" if logical_id == "ServerlessHttpApi" else "rest"
+            self.extra[mid] = RESOURCE_CLASSES["api_gateway"].model_validate(
+                {"type": "api_gateway", "account": self.stack_account[item.stack.name], "kind": kind, "tracing": False})
+            self.kind[mid] = "api_gateway"
+            self.report.notes.append(f"{mid}: the API the SAM transform creates for the functions' Api events")
+        return mid
+
     def internet(self, account: str) -> str:
         """The `external` resource that stands for 0.0.0.0/0."""
         return self.external("internet", account, "internet", None, "Internet")
@@ -567,6 +578,11 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
     from archc.importers.cloudformation_readers import CONNECTORS, READERS
 
     ctx = Context(stacks, region, account)
+    for stack in stacks:
+        if any(t.startswith("AWS::Serverless") for t in stack.template.transform):
+            from archc.importers.cloudformation_sam import expand
+
+            ctx.report.notes += expand(stack.template, stack.template.globals)
     accounts = _accounts(ctx)
     _exports(ctx)
     for stack in stacks:
@@ -593,7 +609,7 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
     ctx.report.total = len(ctx.items) + len(ctx.report.skipped)
     _group(ctx)
     for item in ctx.items.values():
-        connector = CONNECTORS.get(item.decl.type)
+        connector = CONNECTORS.get(item.decl.origin or item.decl.type)
         if connector is not None:
             connector(ctx, item)
     resources: dict[str, Any] = {}

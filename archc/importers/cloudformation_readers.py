@@ -605,4 +605,13 @@ CONNECTORS: dict[str, Connector] = {
     "AWS::ApplicationAutoScaling::ScalableTarget": scalable_target,
     "AWS::ApiGateway::Method": api_method,
 }
-"""CloudFormation type → what it adds to the resource it belongs to, or the connections it makes."""
+"""CloudFormation type (or SAM type) → what it adds to the resource it belongs to, or the connections it makes."""
+
+
+def _sam_function(ctx: Context, it: Item) -> None:
+    from archc.importers.cloudformation_sam import function_events
+
+    function_events(ctx, it)
+
+
+CONNECTORS["AWS::Serverless::Function"] = _sam_function

@@ -141,10 +141,10 @@ def test_the_catalogue_is_the_mapping() -> None:
     assert "AWS::S3::BucketPolicy" not in prim  # a bucket's policy folds into its bucket
 
 
-@pytest.mark.parametrize("name", ["vpc.yaml", "serverless.yaml", "cdk.out", "db-exposed.yaml"])
+@pytest.mark.parametrize("name", ["vpc.yaml", "serverless.yaml", "sam.yaml", "cdk.out", "db-exposed.yaml"])
 def test_at_least_nine_in_ten_typeable_resources_are_typed(name: str) -> None:
-    _arch, report = imported(name)
     stacks = load_stacks(str(CORPUS / name))
+    _arch, report = infer(stacks, "111111111111", "eu-west-1")  # reads SAM's types as what the transform makes
     prim = primary_types()
     assert report.typeable == sum(1 for s in stacks for d in s.template.resources.values() if d.type in prim) > 0
     assert report.typeable_share() >= 0.9, report.notes
@@ -360,3 +360,24 @@ def test_any_template_imports_into_a_model_that_loads_or_is_refused_clearly(data
     arch, report = infer([Stack("t", tpl)], None, "eu-west-1")
     load_text(model_yaml(arch), "imported.yaml")
     report.text()
+
+
+def test_sam_functions_roles_events_and_policy_templates() -> None:
+    arch, report = imported("sam.yaml")
+    r = arch.resources
+    assert {k: v.type for k, v in r.items() if v.type != "AWS::DynamoDB::Table"} == {
+        "ApiFunction": "lambda_function", "ApiFunctionRole": "iam_role", "WorkerFunction": "lambda_function",
+        "WorkerFunctionRole": "iam_role", "NightlyFunction": "lambda_function", "NightlyRole": "iam_role",
+        "OrderQueue": "sqs_queue", "Receipts": "s3_bucket", "ServerlessRestApi": "api_gateway",
+    }
+    api, worker, nightly = r["ApiFunction"], r["WorkerFunction"], r["NightlyFunction"]
+    # Globals.Function gives defaults; the function's own properties win
+    assert (api.runtime, api.memory_mb, api.timeout_seconds, api.architecture, api.role) == ("python3.12", 256, 15, "arm64", "ApiFunctionRole")  # type: ignore[union-attr]
+    assert (worker.timeout_seconds, worker.role) == (100, "WorkerFunctionRole")  # type: ignore[union-attr]
+    assert (nightly.role, nightly.schedule) == ("NightlyRole", "cron(0 3 * * ? *)")  # type: ignore[union-attr]
+    assert conns(arch) == {
+        ("ApiFunction", "OrderQueue", "send"), ("ApiFunction", "Orders", "relates"), ("OrderQueue", "WorkerFunction", "trigger"),
+        ("ServerlessRestApi", "ApiFunction", "invoke"), ("WorkerFunction", "Receipts", "write"),
+    }
+    assert not report.unresolved, report.unresolved
+    assert report.typeable_share() == 1.0
