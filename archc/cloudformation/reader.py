@@ -268,7 +268,10 @@ def read_json(text: str, file: str) -> tuple[Any, SourceMap]:
         data = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_no_duplicates)
     except (ValueError, _Duplicate, RecursionError):  # the positional pass says where and what
         source = SourceMap(default_file=file)
-        return _parse_positions(text, source), source
+        try:
+            return _parse_positions(text, source), source
+        except RecursionError:
+            raise TemplateError("the JSON is nested too deeply to be a template", Position(file, 1, 1)) from None
     return data, _LazyJsonSource(text, file)
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
@@ -744,7 +744,7 @@ def is_cloudformation_source(path: str) -> bool:
     return os.path.isfile(path) and looks_like_template_file(path)
 
 
-def import_source(path: str, account: str | None, region: str | None, fail: Any) -> tuple[Architecture, Report]:
+def import_source(path: str, account: str | None, region: str | None, fail: Callable[[str], NoReturn]) -> tuple[Architecture, Report]:
     """The architecture of the templates at *path*; *fail(message)* for bad input (never returns)."""
     from archc.cloudformation.assembly import load_stacks
     from archc.cloudformation.errors import TemplateError
@@ -756,6 +756,8 @@ def import_source(path: str, account: str | None, region: str | None, fail: Any)
         fail(f"--region {region}: expected an AWS region like us-west-2")
     try:
         stacks = load_stacks(path)
+        return infer(stacks, account, region)
     except TemplateError as exc:
         fail(str(exc))
-    return infer(stacks, account, region)
+    except RecursionError:
+        fail(f"{path}: a value is nested too deeply to be a template")

@@ -90,3 +90,10 @@ def test_bad_options(tmp_path: Path) -> None:
     assert code == 2 and "12-digit account id" in err
     code, _, err = run("import", str(CORPUS / "vpc.yaml"), "-o", str(tmp_path / "m.yaml"), "--region", "mars-1")
     assert code == 2 and "expected an AWS region" in err
+
+
+def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    src = tmp_path / "deep.json"
+    src.write_text('{"Resources": {"A": {"Type": "X", "Properties": {"P": ' + "[" * 100000 + "]" * 100000 + "}}}}")
+    code, _, err = run("import", str(src), "-o", str(tmp_path / "m.yaml"))
+    assert code == 2 and "nested too deeply" in err and "internal error" not in err
