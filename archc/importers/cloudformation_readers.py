@@ -157,7 +157,7 @@ def _ingress_rule(ctx: Context, it: Item, rule: Any, sg: str | None) -> dict[str
 
 def security_group(ctx: Context, it: Item) -> dict[str, Any]:
     mid = ctx.owner[it.key]
-    rules = [r for r in (_ingress_rule(ctx, it, x, mid) for x in (ctx.raw(it, "SecurityGroupIngress") or [])) if r]
+    rules = [r for r in (_ingress_rule(ctx, it, x, mid) for x in _seq(ctx.raw(it, "SecurityGroupIngress"))) if r]
     return {"vpc": ctx.ref(it, "VpcId"), "ingress": rules + ctx.patches.get(mid, {}).pop("ingress", [])}
 
 
@@ -172,7 +172,7 @@ def sg_ingress(ctx: Context, it: Item) -> None:
 
 
 def ecs_cluster(ctx: Context, it: Item) -> dict[str, Any]:
-    settings = ctx.value(it, "ClusterSettings") or []
+    settings = _seq(ctx.value(it, "ClusterSettings"))
     insights = any(isinstance(s, dict) and s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced") for s in settings)
     return {"cluster_name": ctx.value(it, "ClusterName"), "container_insights": insights}
 
@@ -193,10 +193,10 @@ def ecs_task_definition(ctx: Context, it: Item) -> dict[str, Any]:
             container: dict[str, Any] = {}
             if isinstance(c.get("Name"), str):
                 container["name"] = c["Name"]
-            ports = c.get("PortMappings") or []
+            ports = _seq(c.get("PortMappings"))
             if isinstance(ports, list) and ports and isinstance(ports[0], dict) and _int(ports[0].get("ContainerPort")):
                 container["port"] = _int(ports[0]["ContainerPort"])
-            env = c.get("Environment") or []
+            env = _seq(c.get("Environment"))
             container["environment"] = {str(e["Name"]): str(e["Value"]) for e in env
                                         if isinstance(e, dict) and isinstance(e.get("Name"), str) and isinstance(e.get("Value"), (str, int, float))}
             out["container"] = container
@@ -227,7 +227,7 @@ def ecs_service(ctx: Context, it: Item) -> dict[str, Any]:
 
 
 def lambda_function(ctx: Context, it: Item) -> dict[str, Any]:
-    archs = ctx.value(it, "Architectures") or []
+    archs = _seq(ctx.value(it, "Architectures"))
     env = ctx.value(it, "Environment", "Variables", quiet=True)
     out: dict[str, Any] = {
         "runtime": ctx.value(it, "Runtime"), "handler": ctx.value(it, "Handler"),
@@ -245,7 +245,7 @@ def lambda_function(ctx: Context, it: Item) -> dict[str, Any]:
 
 
 def load_balancer(ctx: Context, it: Item) -> dict[str, Any]:
-    attrs = ctx.value(it, "LoadBalancerAttributes", quiet=True) or []
+    attrs = _seq(ctx.value(it, "LoadBalancerAttributes", quiet=True))
     protect = any(isinstance(a, dict) and a.get("Key") == "deletion_protection.enabled" and str(a.get("Value")).lower() == "true" for a in attrs)
     kind = ctx.value(it, "Type")
     return {
@@ -259,7 +259,7 @@ def listener(ctx: Context, it: Item) -> None:
     lb = ctx.ref(it, "LoadBalancerArn")
     if ctx.type_of(lb) != "load_balancer":
         return
-    actions = ctx.value(it, "DefaultActions", quiet=True) or []
+    actions = _seq(ctx.value(it, "DefaultActions", quiet=True))
     action = actions[0] if actions and isinstance(actions[0], dict) else {}
     proto = ctx.value(it, "Protocol")
     data: dict[str, Any] = {"port": _int(ctx.value(it, "Port")) or (443 if proto == "HTTPS" else 80),
@@ -293,7 +293,7 @@ def target_group(ctx: Context, it: Item) -> dict[str, Any]:
 
 
 def api_gateway(ctx: Context, it: Item) -> dict[str, Any]:
-    types = ctx.value(it, "EndpointConfiguration", "Types") or []
+    types = _seq(ctx.value(it, "EndpointConfiguration", "Types"))
     return {"endpoint": str(types[0]).lower() if types else "edge", "tracing": False}
 
 
@@ -304,7 +304,7 @@ def web_acl(ctx: Context, it: Item) -> dict[str, Any]:
 def cloudfront(ctx: Context, it: Item) -> dict[str, Any]:
     cfg = ("DistributionConfig",)
     mid = ctx.owner[it.key]
-    for i, _o in enumerate(ctx.raw(it, *cfg, "Origins") or []):
+    for i, _o in enumerate(_seq(ctx.raw(it, *cfg, "Origins"))):
         domain = ctx.value(it, *cfg, "Origins", i, "DomainName", quiet=True)
         for target in [*ctx.all_refs(it, *cfg, "Origins", i, "DomainName"), ctx.named(domain) or ""]:
             if ctx.type_of(target) in ("load_balancer", "s3_bucket", "api_gateway"):
@@ -342,7 +342,7 @@ def record_set(ctx: Context, it: Item) -> None:
 
 def acm_certificate(ctx: Context, it: Item) -> dict[str, Any]:
     method = ctx.value(it, "ValidationMethod")
-    opts = ctx.value(it, "DomainValidationOptions", quiet=True) or []
+    opts = _seq(ctx.value(it, "DomainValidationOptions", quiet=True))
     zone = ctx.ref(it, "DomainValidationOptions", 0, "HostedZoneId") if opts else None
     return {"domain": ctx.value(it, "DomainName"), "alternative_names": ctx.value(it, "SubjectAlternativeNames") or [],
             "validation": "email" if method == "EMAIL" else "dns", "zone": zone}
@@ -368,6 +368,11 @@ def aurora_cluster(ctx: Context, it: Item) -> dict[str, Any]:
     return out
 
 
+def _seq(v: Any) -> list[Any]:
+    """*v* when it is a list (what a property of list type holds), else nothing to iterate."""
+    return v if isinstance(v, list) else []
+
+
 def _str(v: Any) -> str | None:
     return None if v is None else str(v)
 
@@ -387,20 +392,20 @@ def s3_bucket(ctx: Context, it: Item) -> dict[str, Any]:
     public = isinstance(block, dict) and not any(_bool(block.get(k)) for k in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"))
     mid = ctx.owner[it.key]
     lifecycle = []
-    for rule in ctx.value(it, "LifecycleConfiguration", "Rules", quiet=True) or []:
+    for rule in _seq(ctx.value(it, "LifecycleConfiguration", "Rules", quiet=True)):
         if not isinstance(rule, dict):
             continue
-        for t in rule.get("NoncurrentVersionTransitions") or []:
+        for t in _seq(rule.get("NoncurrentVersionTransitions")):
             if isinstance(t, dict):
                 lifecycle.append({"applies_to": "noncurrent", "after_days": _int(t.get("TransitionInDays")), "action": t.get("StorageClass")})
-        for t in rule.get("Transitions") or []:
+        for t in _seq(rule.get("Transitions")):
             if isinstance(t, dict):
                 lifecycle.append({"applies_to": "current", "after_days": _int(t.get("TransitionInDays")), "action": t.get("StorageClass")})
         if _int(rule.get("NoncurrentVersionExpirationInDays")) is not None:
             lifecycle.append({"applies_to": "noncurrent", "after_days": _int(rule["NoncurrentVersionExpirationInDays"]), "action": "expire"})
         if _int(rule.get("ExpirationInDays")) is not None:
             lifecycle.append({"applies_to": "current", "after_days": _int(rule["ExpirationInDays"]), "action": "expire"})
-    for i, _r in enumerate(ctx.raw(it, "ReplicationConfiguration", "Rules") or []):
+    for i, _r in enumerate(_seq(ctx.raw(it, "ReplicationConfiguration", "Rules"))):
         dest = ctx.value(it, "ReplicationConfiguration", "Rules", i, "Destination", "Bucket", quiet=True)
         targets = ctx.all_refs(it, "ReplicationConfiguration", "Rules", i, "Destination", "Bucket") + [ctx.named(dest) or ""]
         for target in targets:
@@ -475,7 +480,7 @@ def alarm(ctx: Context, it: Item) -> dict[str, Any]:
         for target in ctx.all_refs(member, "AlarmActions") + ctx.all_refs(member, "OKActions"):
             ctx.connect(mid, target, "notify")
         monitors += [m for m in ctx.all_refs(member, "Dimensions") + ctx.all_refs(member, "Metrics") if m != mid]
-        for dim in ctx.value(member, "Dimensions", quiet=True) or []:  # a dimension may name its resource by name
+        for dim in _seq(ctx.value(member, "Dimensions", quiet=True)):  # a dimension may name its resource by name
             named = ctx.named(dim.get("Value")) if isinstance(dim, dict) else None
             if named is not None and named != mid:
                 monitors.append(named)
@@ -494,7 +499,7 @@ def iam_role(ctx: Context, it: Item) -> dict[str, Any]:
     from archc.importers.cloudformation_access import trust
 
     mid = ctx.owner[it.key]
-    for i, _p in enumerate(ctx.raw(it, "Policies") or []):
+    for i, _p in enumerate(_seq(ctx.raw(it, "Policies"))):
         ctx.policies.append((it, ("Policies", i, "PolicyDocument"), [mid]))
     hours = _int(ctx.value(it, "MaxSessionDuration"))
     return {"role_name": ctx.value(it, "RoleName", quiet=True), "assumable_by": trust(ctx, it),
@@ -538,7 +543,7 @@ def subscription(ctx: Context, it: Item) -> None:
 
 def events_rule(ctx: Context, it: Item) -> None:
     schedule = ctx.value(it, "ScheduleExpression", quiet=True)
-    for i, _t in enumerate(ctx.raw(it, "Targets") or []):
+    for i, _t in enumerate(_seq(ctx.raw(it, "Targets"))):
         for target in ctx.all_refs(it, "Targets", i, "Arn"):
             if isinstance(schedule, str) and ctx.type_of(target) == "lambda_function":
                 ctx.patch(target, schedule=schedule)

@@ -49,7 +49,8 @@ def expand(tpl: Template, globals_: dict[str, Any]) -> list[str]:
         decl.properties = props
         if "Role" not in props:
             role_id = f"{lid}Role"
-            statements = [p for p in props.get("Policies") or [] if isinstance(p, dict) and "Statement" in p]
+            listed = props.get("Policies")
+            statements = [p for p in (listed if isinstance(listed, list) else []) if isinstance(p, dict) and "Statement" in p]
             role_props: dict[str, Any] = {"AssumeRolePolicyDocument": {"Statement": [
                 {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}
             if statements:
@@ -82,7 +83,8 @@ def function_events(ctx: Context, it: Item) -> None:
             schedule = ctx.value(it, "Events", name, "Properties", "Schedule" if kind == "Schedule" else "ScheduleExpression", quiet=True)
             if isinstance(schedule, str):
                 ctx.patch(fn, schedule=schedule)
-    for i, policy in enumerate(ctx.raw(it, "Policies") or []):
+    policies = ctx.raw(it, "Policies")
+    for i, policy in enumerate(policies if isinstance(policies, list) else []):
         if not isinstance(policy, dict) or "Statement" in policy:
             continue
         for template_name in policy:
