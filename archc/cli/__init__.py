@@ -48,7 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "deploy-plan": ("archc.cli.deploy:deploy_plan", "Print the AWS CLI commands that deploy a build, in order."),
     "diagram": ("archc.cli.diagram:diagram", "Draw a model as Mermaid, PNG, SVG or DOT."),
     "docs": ("archc.cli.docs:docs", "Render Markdown documentation pages for a model."),
-    "import": ("archc.cli.diagram:import_", "Read a Mermaid flowchart into a model file."),
+    "import": ("archc.cli.diagram:import_", "Read a Mermaid flowchart, CloudFormation templates or cdk.out into a model file."),
     "sync": ("archc.cli.diagram:sync", "Apply an edited diagram to an existing model file."),
     "diff": ("archc.cli.diagram:diff", "Show the semantic difference between two models or diagrams."),
 }

@@ -200,33 +200,41 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
 
 
 @click.command(name="import")
-@click.argument("diagram_path", metavar="DIAGRAM", type=click.Path(dir_okay=False))
+@click.argument("diagram_path", metavar="SOURCE", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="the model file to write ('-': stdout)")
 @click.option("--block", type=BLOCK, help="which ```mermaid block of a Markdown file (1-based; default: the first)")
-@click.option("--account", help="account key for nodes outside every account subgraph")
+@click.option("--account", help="account key for nodes outside every account subgraph; for CloudFormation, the 12-digit account id")
+@click.option("--region", help="CloudFormation: the region of stacks whose environment does not say")
 @click.option("-q", "--quiet", is_flag=True, help="do not print the inference report")
-def import_(diagram_path: str, output: str, block: int | None, account: str | None, quiet: bool) -> None:
-    """Read a Mermaid flowchart into a model file.
+def import_(diagram_path: str, output: str, block: int | None, account: str | None, region: str | None, quiet: bool) -> None:
+    """Read a Mermaid flowchart, a CloudFormation template (or a directory of them) or a CDK
+    cloud assembly (cdk.out) into a model file.
 
     \b
     Examples:
       archc import architecture.md -o model.yaml            # the first ```mermaid block
       archc import page.md --block 2 -o model.yaml
       archc import system.mmd -o model.yaml --account prod
+      archc import stack.yaml -o model.yaml --account 123456789012 --region eu-west-1
+      archc import cdk.out -o model.yaml                    # every stack of a CDK app
     """
     from archc.diagnostics import ModelError
+    from archc.importers.cloudformation import import_source, is_cloudformation_source
     from archc.importers.model_yaml import model_yaml
     from archc.model.loader import load_text
 
-    if account is not None:
-        from archc.model.fields import ID_PATTERN
-
-        if not re.fullmatch(ID_PATTERN, account):
-            fail(f"--account {account!r}: an account key may use only letters, digits, '_', '-' and '.', starting with a letter or digit")
     note_input(diagram_path)
     if output != "-":
         refuse_inputs(output)  # before any work or report
-    arch, report = import_diagram(diagram_path, block, account)
+    if is_cloudformation_source(diagram_path):
+        arch, report = import_source(diagram_path, account, region, fail)
+    else:
+        if account is not None:
+            from archc.model.fields import ID_PATTERN
+
+            if not re.fullmatch(ID_PATTERN, account):
+                fail(f"--account {account!r}: an account key may use only letters, digits, '_', '-' and '.', starting with a letter or digit")
+        arch, report = import_diagram(diagram_path, block, account)
     text = model_yaml(arch, header=f"Imported from {os.path.basename(diagram_path)} by `archc import`; edit freely.")
     try:
         load_text(text, output)
