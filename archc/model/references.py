@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from archc.diagnostics import Diagnostic, Path, did_you_mean
 from archc.model.fields import RefTo
+from archc.model.resources import CfnResource
 
 
 class RefSite(NamedTuple):
@@ -80,6 +81,34 @@ def iter_refs(obj: BaseModel, base: Path = ()) -> Iterator[RefSite]:
                     yield RefSite((*base, name, key, i), name, item, ref.kinds)
         else:
             yield RefSite((*base, name), name, value, ref.kinds)
+    if isinstance(obj, CfnResource):
+        for path, target in property_refs(obj.properties, (*base, "properties")):
+            where = [str(p) for p in path[len(base) + 1:] if p not in ("Ref", "Fn::GetAtt") and not isinstance(p, int)]
+            yield RefSite(path, ".".join(["properties", *where]), target, ())
+
+
+def property_refs(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    """The model ids an escape hatch's properties name, with the path of each name:
+    ``{Ref: id}`` (not a pseudo parameter such as ``AWS::Region``), ``{Fn::GetAtt: [id, Attr]}`` and
+    ``{Fn::GetAtt: id.Attr}`` (``!Ref id`` and ``!GetAtt id.Attr`` load as these)."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((key, arg),) = value.items()
+            if key == "Ref" and isinstance(arg, str):
+                if not arg.startswith("AWS::"):
+                    yield (*path, "Ref"), arg
+                return
+            if key == "Fn::GetAtt":
+                if isinstance(arg, list) and arg and isinstance(arg[0], str):
+                    yield (*path, "Fn::GetAtt", 0), arg[0]
+                elif isinstance(arg, str) and "." in arg:
+                    yield (*path, "Fn::GetAtt"), arg.split(".", 1)[0]
+                return
+        for k, v in value.items():
+            yield from property_refs(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from property_refs(v, (*path, i))
 
 
 def iter_raw_refs(cls: type[BaseModel], raw: dict[str, Any]) -> Iterator[RefSite]:
