@@ -41,6 +41,7 @@ class PropertyProblem:
     path: tuple[str | int, ...]
     message: str
     help: str | None = None
+    at_key: bool = False  # the problem is the key itself (an unknown property), not its value
 
 
 def is_intrinsic(value: Any) -> bool:
@@ -206,7 +207,7 @@ def validate(cfn_type: str, properties: dict[str, Any], region: str = DEFAULT_RE
 
 
 def _where(path: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in path) or "properties"
+    return ".".join(["properties", *(str(p) for p in path)])
 
 
 def _problems(error: Any, root: Any) -> list[PropertyProblem]:
@@ -216,7 +217,7 @@ def _problems(error: Any, root: Any) -> list[PropertyProblem]:
         patterns = list(error.schema.get("patternProperties", {}))
         extra = [k for k in error.instance if k not in known and not any(re.search(p, k) for p in patterns)]
         return [PropertyProblem((*path, k), f"{_where((*path, k))}: unknown property{did_you_mean(k, known)}",
-                                f"{_where(path)} takes: {', '.join(sorted(known))}" if known else None) for k in extra]
+                                f"{_where(path)} takes: {', '.join(sorted(known))}" if known else None, at_key=True) for k in extra]
     if error.validator == "required":
         missing = re.match(r"'([^']+)'", error.message)
         name = missing.group(1) if missing else "?"
