@@ -14,12 +14,14 @@ model role its role property names (`acting_roles`), trusted by the type's servi
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from troposphere import AWSObject, Sub
 
 from archc.compiler.context import Context, Statement
 from archc.compiler.naming import camel
+from archc.model.references import SUB_VARIABLE
 from archc.model.resources import CfnResource, IamRole
 
 
@@ -64,10 +66,33 @@ def translate(ctx: Context, value: Any) -> Any:
             if (key == "Fn::GetAtt" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)
                     and arg[0] in ctx.arch.resources and isinstance(arg[1], str)):
                 return ctx.ref(arg[0], arg[1])
+            if key == "Fn::Sub":
+                return _sub(ctx, arg)
         return {k: translate(ctx, v) for k, v in value.items()}
     if isinstance(value, list):
         return [translate(ctx, v) for v in value]
     return value
+
+
+def _sub(ctx: Context, arg: Any) -> Any:
+    """An ``Fn::Sub`` whose ``${id}``/``${id.Attr}`` naming model resources become variables bound to
+    cross-stack-aware references (``${raw}`` → ``${Raw}`` with ``Raw: {Ref: Raw}``)."""
+    text, local = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (arg, {})
+    if not isinstance(text, str) or not isinstance(local, dict):
+        return {"Fn::Sub": translate(ctx, arg)}
+    bound: dict[str, Any] = {k: translate(ctx, v) for k, v in local.items()}
+
+    def bind(match: re.Match[str]) -> str:
+        name = match.group(1)
+        rid, _, attr = name.partition(".")
+        if name in local or rid not in ctx.arch.resources:
+            return match.group(0)
+        var = re.sub(r"[^A-Za-z0-9]", "", camel(rid) + (camel(attr) if attr else ""))
+        bound[var] = ctx.ref(rid, attr or None)
+        return "${" + var + "}"
+
+    text = SUB_VARIABLE.sub(bind, text)
+    return {"Fn::Sub": [text, bound] if bound else text}
 
 
 def compile_cloudformation(ctx: Context, rid: str, res: CfnResource) -> None:
