@@ -11,6 +11,7 @@ import yaml
 
 from archc.compiler.build import Build, compile_model
 from archc.compiler.context import CompileError
+from archc.diagnostics import Diagnostic
 from archc.rules.engine import run_rules
 from tests.compiler.helpers import ACCOUNT_ID, all_resources, compile_yaml, statements
 from tests.rules.support import CASES, load_snippet
@@ -134,3 +135,33 @@ def test_lint_clean_means_build_ok(model: str) -> None:
         assert lint_errors, f"build refused what lint passed: {[d.message for d in exc.diagnostics]}"
     else:
         assert not [d for d in lint_errors if d.code == "ARC117"], "lint reported an escape-hatch connection build accepts"
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "escape-hatch.md"
+
+
+def _blocks(lang: str) -> list[str]:
+    import re
+
+    return re.findall(rf"```{lang}\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_the_docs_worked_example_lints_without_errors_and_builds_cfn_lint_clean() -> None:
+    from cfnlint.api import lint
+    from cfnlint.config import ManualArgs
+
+    from archc.model.loader import load_text
+
+    arch = load_text(_blocks("yaml")[0], "model.yaml").architecture
+    assert [d.message for d in run_rules(arch) if d.severity == "error"] == []
+    built = compile_model(arch)
+    assert [m.message for st in built.stacks for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))] == []
+
+
+def test_the_docs_lint_output_is_what_lint_prints() -> None:
+    from archc.model.loader import load_text
+    from archc.rules.report import format_text
+
+    loaded = load_text(_blocks("yaml")[1], "model.yaml")
+    found = sorted((d.locate(loaded.source) for d in run_rules(loaded.architecture, select={"ARC116", "ARC117"})), key=Diagnostic.sort_key)
+    assert format_text(found, ".").strip() == _blocks("text")[0].strip()
