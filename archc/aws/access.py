@@ -29,6 +29,11 @@ VERB_LEVELS: dict[str, tuple[Level, ...]] = {
     "read_write": ("Read", "Write"),
     "list": ("List",),
 }
+# The verbs by which an escape hatch acts on something through its role (archc.compiler.connections'
+# IAM_VERBS and invoke); `tcp` needs a security group, which archc cannot see in an escape hatch.
+ACTING_VERBS = frozenset({"read", "write", "read_write", "list", "describe", "query", "publish", "send", "logs", "metrics", "traces",
+                          "assume_role", "invoke"})
+NO_MEANING = frozenset({"tcp"})
 ROLE_PROPERTY = re.compile(r"^(Service|Execution|Task|Job|Data)?Role(Arn|ARN)?$|^ServiceRole(Arn|ARN)?$")
 
 

@@ -120,7 +120,7 @@ def compile_connection(ctx: Context, ask: AsksBuilder, i: int) -> None:
     if verb == "invoke":
         if st == "api_gateway":
             return  # the API's integration (archc.compiler.edge)
-        if principal_roles(ctx, s, verb) is None:
+        if principal_roles(ctx, s, verb) is None and not isinstance(ctx.arch.resources[s], CfnResource):
             _no_meaning(ctx, i, "only code (a function, a task) or an API gateway invokes a function; "
                                 "put an api_gateway between external callers and the function")
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from archc.catalog import CFN_TYPE_PREFIXES, ESCAPE_HATCH, VERBS
+from archc.catalog import CFN_TYPE_PREFIXES, VERBS
 from archc.model import queries
 from archc.rules.base import Finding, Rule, RuleContext, describe, resource_path
 
@@ -75,7 +75,8 @@ def cloudformation_access(ctx: RuleContext) -> Iterator[Finding]:
         service and resource type, can write its ARN (an `Arn` attribute, or an ARN made of its
         `Ref`), and IAM has actions at that access level on it. A data verb from an escape hatch:
         the type has a role property (`Role`, `ServiceRole`, `RoleArn`…) that names a model
-        `iam_role`, the role it acts as.
+        `iam_role`, the role it acts as. `tcp` to or from an escape hatch: archc knows no security
+        group of it.
 
     Why it matters:
         `archc build` refuses these connections: a grant without an ARN would be `*`, and a
@@ -107,7 +108,12 @@ def cloudformation_access(ctx: RuleContext) -> Iterator[Finding]:
         if not queries.verb_fits(info, src.type, dst.type):
             continue  # ARC110
         where = ("connections", i)
-        if s in hatch_ids and ESCAPE_HATCH in info.sources:
+        if conn.verb in access.NO_MEANING:
+            yield Finding(f"connection #{i + 1}: `{conn.verb}` between {describe(ctx, s)} and {describe(ctx, t)} means nothing archc can build: "
+                          "an escape hatch has no security group archc knows of", where,
+                          "open the network in the escape hatch's own properties, or use a data verb")
+            continue
+        if s in hatch_ids and conn.verb in access.ACTING_VERBS:
             acts = access.acting_roles(src.type, src.properties, _region(ctx, s), roles)
             if isinstance(acts, str):
                 yield Finding(f"connection #{i + 1}: {describe(ctx, s)}: {acts}", where,

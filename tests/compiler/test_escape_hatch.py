@@ -49,6 +49,15 @@ CONNECTIONS = """\
 """
 
 
+def grants(build: Build, role: str) -> dict[str, dict[str, Any]]:
+    """Sid → statement of every policy of *role*: inline, and the separate policies attached to it."""
+    out = statements(build, role)
+    for res in all_resources(build).values():
+        if res["Type"] == "AWS::IAM::Policy" and {"Ref": role} in res["Properties"]["Roles"]:
+            out.update({s["Sid"]: s for s in res["Properties"]["PolicyDocument"]["Statement"]})
+    return out
+
+
 @pytest.fixture(scope="module")
 def build() -> Build:
     return compile_yaml(RESOURCES, CONNECTIONS)
@@ -66,7 +75,7 @@ def test_the_resource_is_as_written_with_policies_and_references_translated(buil
 
 
 def test_compute_gets_the_exact_actions_on_the_escape_hatch_arn(build: Build) -> None:
-    st = statements(build, "FnRole")
+    st = grants(build, "FnRole")
     assert st["JobWrite"]["Resource"] == {"Fn::Sub": [f"arn:${{AWS::Partition}}:glue:us-west-2:{ACCOUNT_ID}:job/${{JobName}}",
                                                       {"JobName": {"Ref": "Job"}}]}
     assert "glue:StartJobRun" in st["JobWrite"]["Action"] and "glue:GetJob" not in st["JobWrite"]["Action"]
@@ -84,17 +93,17 @@ def test_every_star_is_forced_by_aws_and_named_with_its_reason(build: Build) -> 
     for lid, res in all_resources(build).items():
         if res["Type"] != "AWS::IAM::Role":
             continue
-        stars = {s["Sid"] for s in statements(build, lid).values() if s["Resource"] == "*"}
+        stars = {s["Sid"] for s in grants(build, lid).values() if s["Resource"] == "*"}
         noted = {n["sid"]: n["reason"] for n in res["Metadata"]["archc"].get("wildcards", [])}
         assert stars == set(noted), lid
         assert all("no resource-level permissions" in r for r in noted.values())
-        assert not any("*" in a for s in statements(build, lid).values() for a in s["Action"])
+        assert not any("*" in a for s in grants(build, lid).values() for a in s["Action"])
 
 
 def test_an_escape_hatch_acts_as_its_role_trusted_by_its_service(build: Build) -> None:
     role = all_resources(build)["EtlRole"]
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "glue.amazonaws.com"}
-    st = statements(build, "EtlRole")
+    st = grants(build, "EtlRole")
     assert st["RawReadObjects"]["Action"] == ["s3:GetObject"]
 
 
@@ -165,3 +174,76 @@ def test_the_docs_lint_output_is_what_lint_prints() -> None:
     loaded = load_text(_blocks("yaml")[1], "model.yaml")
     found = sorted((d.locate(loaded.source) for d in run_rules(loaded.architecture, select={"ARC116", "ARC117"})), key=Diagnostic.sort_key)
     assert format_text(found, ".").strip() == _blocks("text")[0].strip()
+
+
+def test_references_inside_properties_work_across_accounts_and_regions() -> None:
+    from tests.compiler.helpers import compile_texts, model_text
+
+    main = model_text("  data: {type: s3_bucket}\n")
+    other = ("archc: 1\ndefaults: {account: other}\nresources:\n"
+             "  where:\n    type: AWS::SSM::Parameter\n    region: eu-west-1\n"
+             "    properties: {Type: String, Value: !GetAtt data.Arn, Description: !Sub \"bucket ${data}\"}\n")
+    built = compile_texts(("main.yaml", main), ("other.yaml", other))
+    (stack,) = [st for st in built.stacks if st.region == "eu-west-1"]
+    props = stack.template["Resources"]["Where"]["Properties"]
+    arn, name = props["Value"]["Ref"], props["Description"]["Fn::Sub"][1]["Data"]["Ref"]
+    assert {arn, name} <= set(stack.template["Parameters"])  # taken from the producing stack's outputs by the manifest
+    assert built.order.index(stack.name) > built.order.index(next(st.name for st in built.stacks if st.account == "main"))
+
+
+def test_the_acting_verbs_are_the_compilers_iam_verbs_and_invoke() -> None:
+    from archc.aws.access import ACTING_VERBS
+    from archc.compiler.connections import IAM_VERBS
+
+    assert ACTING_VERBS == IAM_VERBS | {"invoke"}
+
+
+def test_a_role_acting_on_its_own_escape_hatch_gets_a_separate_policy() -> None:
+    built = compile_yaml("  etl_role: {type: iam_role}\n"
+                         "  job: {type: AWS::Glue::Job, properties: {Role: !GetAtt etl_role.Arn, Command: {Name: glueetl}}}\n",
+                         "  - {from: etl_role, to: job, verb: read}\n")
+    res = all_resources(built)
+    assert "Policies" not in res["EtlRole"]["Properties"]  # inline, it would make a cycle with the job naming the role
+    (sid,) = {s["Sid"] for s in res["EtlRoleUsersPolicy"]["Properties"]["PolicyDocument"]["Statement"]}
+    assert sid == "JobRead"
+
+
+def test_an_escape_hatch_invokes_a_function_as_its_role() -> None:
+    built = compile_yaml("  etl_role: {type: iam_role}\n  fn_role: {type: iam_role}\n"
+                         "  fn: {type: lambda_function, role: fn_role, runtime: python3.12, handler: a.b}\n"
+                         "  job: {type: AWS::Glue::Job, properties: {Role: !GetAtt etl_role.Arn, Command: {Name: glueetl}}}\n",
+                         "  - {from: job, to: fn, verb: invoke}\n")
+    assert grants(built, "EtlRole")["FnInvoke"]["Action"] == ["lambda:InvokeFunction"]
+
+
+PAIRS = [("job", "raw"), ("job", "fn"), ("job", "q"), ("job", "topic"), ("job", "logs"), ("job", "stream"), ("job", "etl_role"),
+         ("fn", "stream"), ("fn", "job"), ("stream", "fn"), ("etl_role", "job"), ("q", "job"), ("topic", "job"), ("vpce", "fn"),
+         ("fn", "vpce")]
+PAIR_MODEL = """resources:
+  etl_role: {type: iam_role}
+  fn_role: {type: iam_role}
+  fn: {type: lambda_function, role: fn_role, runtime: python3.12, handler: a.b}
+  logs: {type: log_group, retention_days: 7}
+  raw: {type: s3_bucket}
+  q: {type: sqs_queue}
+  topic: {type: sns_topic}
+  job: {type: AWS::Glue::Job, properties: {Role: !GetAtt etl_role.Arn, Command: {Name: glueetl}}}
+  stream: {type: AWS::Kinesis::Stream}
+  vpce: {type: AWS::EC2::VPCEndpoint, properties: {VpcId: vpc-1, ServiceName: com.amazonaws.us-west-2.s3}}
+connections:
+  - {from: fn, to: logs, verb: logs}
+"""
+
+
+@pytest.mark.parametrize("verb", sorted(v for v in __import__("archc.catalog").catalog.VERBS if v != "relates"))
+def test_lint_clean_means_build_ok_for_every_verb_to_and_from_an_escape_hatch(verb: str) -> None:
+    refused = []
+    for s, t in PAIRS:
+        arch = load_snippet(PAIR_MODEL + f"  - {{from: {s}, to: {t}, verb: {verb}}}\n").architecture
+        if [d for d in run_rules(arch) if d.severity == "error" and d.code.startswith("ARC1")]:
+            continue
+        try:
+            compile_model(arch)
+        except CompileError as exc:
+            refused.append((s, t, [d.message for d in exc.diagnostics]))
+    assert refused == []
