@@ -7,15 +7,20 @@ They read AWS's own data (`archc.aws`) and import it only when the model has an 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
-from archc.catalog import CFN_TYPE_PREFIXES, VERBS
+from archc.catalog import VERBS
 from archc.model import queries
 from archc.rules.base import Finding, Rule, RuleContext, describe, resource_path
 
+if TYPE_CHECKING:
+    from archc.model.resources import CfnResource
 
-def _hatches(ctx: RuleContext) -> list[tuple[str, Any]]:
-    return [(rid, res) for rid, res in sorted(ctx.resources.items()) if res.type.startswith(CFN_TYPE_PREFIXES)]
+
+def _hatches(ctx: RuleContext) -> dict[str, CfnResource]:
+    from archc.model.resources import CfnResource  # the model classes load with the model, not with `archc rules`
+
+    return {rid: res for rid, res in sorted(ctx.resources.items()) if isinstance(res, CfnResource)}
 
 
 def _region(ctx: RuleContext, rid: str) -> str:
@@ -55,7 +60,7 @@ def cloudformation_properties(ctx: RuleContext) -> Iterator[Finding]:
         return
     from archc.aws import cfn_schemas
 
-    for rid, res in hatches:
+    for rid, res in hatches.items():
         region = _region(ctx, rid)
         why = cfn_schemas.type_problem(res.type, region)
         if why:
@@ -93,19 +98,18 @@ def cloudformation_access(ctx: RuleContext) -> Iterator[Finding]:
         Set the escape hatch's role property to a model role (`Role: {Fn::GetAtt: [etl_role, Arn]}`);
         for a type archc cannot name the ARN of, grant the access in a role's own policy instead.
     """
-    hatch_ids = {rid for rid, _ in _hatches(ctx)}
-    if not hatch_ids:
+    hatches = _hatches(ctx)
+    if not hatches:
         return
     from archc.aws import access
 
-    roles = [rid for rid, _ in ctx.of_type("iam_role")]
+    roles = sorted(rid for rid, res in ctx.resources.items() if res.type == "iam_role")
     for i, conn in enumerate(ctx.arch.connections):
         s, t = conn.source, conn.target
-        if s not in hatch_ids and t not in hatch_ids:
+        if s not in hatches and t not in hatches:
             continue
-        src, dst = ctx.resources[s], ctx.resources[t]
         info = VERBS[conn.verb]
-        if not queries.verb_fits(info, src.type, dst.type):
+        if not queries.verb_fits(info, ctx.resources[s].type, ctx.resources[t].type):
             continue  # ARC110
         where = ("connections", i)
         if conn.verb in access.NO_MEANING:
@@ -113,13 +117,13 @@ def cloudformation_access(ctx: RuleContext) -> Iterator[Finding]:
                           "an escape hatch has no security group archc knows of", where,
                           "open the network in the escape hatch's own properties, or use a data verb")
             continue
-        if s in hatch_ids and conn.verb in access.ACTING_VERBS:
-            acts = access.acting_roles(src.type, src.properties, _region(ctx, s), roles)
+        if s in hatches and conn.verb in access.ACTING_VERBS:
+            acts = access.acting_roles(hatches[s].type, hatches[s].properties, _region(ctx, s), roles)
             if isinstance(acts, str):
                 yield Finding(f"connection #{i + 1}: {describe(ctx, s)}: {acts}", where,
                               "a role property set to {Fn::GetAtt: [role_id, Arn]} names the role")
-        if t in hatch_ids and conn.verb in access.VERB_LEVELS:
-            plan = access.plan(dst.type, conn.verb, _region(ctx, t))
+        if t in hatches and conn.verb in access.VERB_LEVELS:
+            plan = access.plan(hatches[t].type, conn.verb, _region(ctx, t))
             if isinstance(plan, str):
                 yield Finding(f"connection #{i + 1}: {describe(ctx, s)} cannot `{conn.verb}` {describe(ctx, t)}: {plan}", where,
                               "grant the access in a model role's own statements, or use a verb IAM has actions for")
