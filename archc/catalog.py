@@ -135,7 +135,7 @@ class VerbInfo:
 
 
 _COMPUTE = ("lambda_function", "ecs_task_definition", "ecs_service")
-_PRINCIPALS = (*_COMPUTE, "iam_role")
+_PRINCIPALS = (*_COMPUTE, "iam_role", ESCAPE_HATCH)  # an escape hatch acts as the role its properties name
 
 VERBS: dict[str, VerbInfo] = {
     v.verb: v
@@ -159,12 +159,13 @@ VERBS: dict[str, VerbInfo] = {
                  targets=("lambda_function", "alarm"), words=("trigger", "triggers", "event", "events")),
         VerbInfo("query", "Query", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers"),
                  words=("query", "queries", "sql", "read replica")),
-        VerbInfo("read", "Read", "data", sources=_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster"),
+        VerbInfo("read", "Read", "data", sources=_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster", ESCAPE_HATCH),
                  words=("read", "reads", "get", "fetch secrets", "fetch", "fetches")),
-        VerbInfo("write", "Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret"),
+        VerbInfo("write", "Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret", ESCAPE_HATCH),
                  words=("write", "writes", "put", "upload", "store"), writes=True),
-        VerbInfo("read_write", "Read/Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret"),
+        VerbInfo("read_write", "Read/Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret", ESCAPE_HATCH),
                  words=("read/write", "read write", "rw", "read & write"), writes=True),
+        VerbInfo("list", "List", "data", sources=_PRINCIPALS, targets=(ESCAPE_HATCH,), words=("list", "lists")),
         VerbInfo("describe", "Describe", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "ecs_service", "lambda_function"),
                  words=("describe", "describes", "inspect")),
         VerbInfo("replicate", "Replicate", "data", sources=("s3_bucket",), targets=("s3_bucket",), line="dotted",

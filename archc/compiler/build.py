@@ -25,7 +25,7 @@ from archc.compiler.stacks import Stack, prepare
 from archc.model.architecture import Architecture
 from archc.model.completeness import missing_to_build
 from archc.model.references import iter_refs
-from archc.model.resources import Generic
+from archc.model.resources import CfnResource, Generic
 
 # Typed references that may cross accounts, and those that may cross regions (IAM and DNS are global).
 CROSS_ACCOUNT = {("iam_role", "assumable_by"), ("dns_delegation", "zone")}
@@ -102,6 +102,8 @@ def _check(ctx: Context) -> None:
             other = arch.resources.get(site.target)
             if other is None or not TYPES[other.type].account_scoped:
                 continue
+            if isinstance(res, CfnResource):
+                continue  # an escape hatch's properties hold values: a stack parameter carries them across accounts and regions
             there = ctx.placement(site.target)
             key = (res.type, site.field)
             if there.account != here.account and key not in CROSS_ACCOUNT:

@@ -27,6 +27,7 @@ from archc.compiler.network import cloudfront_prefix_list, ingress
 from archc.model.queries import verb_fits
 from archc.model.resources import (
     AuroraReaders,
+    CfnResource,
     EcsService,
     EcsTaskDefinition,
     External,
@@ -37,7 +38,7 @@ from archc.model.resources import (
     SqsQueue,
 )
 
-IAM_VERBS = {"read", "write", "read_write", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"}
+IAM_VERBS = {"read", "write", "read_write", "list", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"}
 
 
 def env_name(rid: str) -> str:
@@ -119,7 +120,7 @@ def compile_connection(ctx: Context, ask: AsksBuilder, i: int) -> None:
     if verb == "invoke":
         if st == "api_gateway":
             return  # the API's integration (archc.compiler.edge)
-        if principal_roles(ctx, s, verb) is None:
+        if principal_roles(ctx, s, verb) is None and not isinstance(ctx.arch.resources[s], CfnResource):
             _no_meaning(ctx, i, "only code (a function, a task) or an API gateway invokes a function; "
                                 "put an api_gateway between external callers and the function")
             return
@@ -166,6 +167,36 @@ def _traffic(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) 
     # replicate: the source bucket's replication configuration (archc.compiler.data)
 
 
+def _escape_hatch_grant(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) -> None:
+    """A connection from or to an escape hatch (`archc.compiler.escape_hatch`; ARC117 reports the same refusals)."""
+    from archc.compiler import escape_hatch
+
+    roles: list[str] | str | None = (escape_hatch.acting_roles(ctx, s) if isinstance(ctx.arch.resources[s], CfnResource)
+                                     else principal_roles(ctx, s, verb))
+    if roles is None:
+        _no_meaning(ctx, i, "only functions, tasks, services, roles and escape hatches with a role act on other resources")
+        return
+    if isinstance(roles, str):
+        ctx.error(("connections", i), f"{ctx.who(s)}: {roles}", help="a Role property set to {Fn::GetAtt: [role_id, Arn]} names the role")
+        return
+    if not roles:
+        ctx.error(("connections", i), f"{ctx.who(s)} needs a task_role to {verb} '{t}'",
+                  help=f"give '{s}' a task_role: the permissions for its connections go on it")
+        return
+    stmts = escape_hatch.statements(ctx, verb, t) if isinstance(ctx.arch.resources[t], CfnResource) else access(ctx, verb, t)
+    if isinstance(stmts, str):
+        ctx.error(("connections", i), f"connection {s} → {t}: {stmts}")
+        return
+    if stmts is None:
+        _no_meaning(ctx, i)
+        return
+    for role in roles:
+        for stmt in stmts:
+            ask.grant(role, stmt)
+        if verb == "assume_role":
+            ask.trust_roles[t].setdefault(role, ("connections", i))
+
+
 def _to_load_balancer(ctx: Context, ask: AsksBuilder, path: tuple[str, int], s: str, t: str, verb: str) -> None:
     """HTTP(S) into a load balancer: from the internet on its listener ports, or from a caller's security group."""
     lb = ctx.get(t, LoadBalancer)
@@ -182,6 +213,9 @@ def _to_load_balancer(ctx: Context, ask: AsksBuilder, path: tuple[str, int], s: 
 
 
 def _grant(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) -> None:
+    if isinstance(ctx.arch.resources[s], CfnResource) or isinstance(ctx.arch.resources[t], CfnResource):
+        _escape_hatch_grant(ctx, ask, i, s, t, verb)
+        return
     roles = principal_roles(ctx, s, verb)
     if roles is None:
         _no_meaning(ctx, i, "only functions, tasks, services and roles act on other resources")

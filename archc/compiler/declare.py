@@ -7,6 +7,7 @@ resources other resources name: Lambda aliases, compute log groups, listeners, g
 
 from __future__ import annotations
 
+from archc.compiler import escape_hatch
 from archc.compiler.context import Context, SgSpec, need
 from archc.compiler.iam import RUNS_AS
 from archc.model.queries import roles_of
@@ -32,6 +33,7 @@ def declare(ctx: Context) -> None:
         res = ctx.arch.resources[rid]
         for role in roles_of(res):
             ctx.declared.trust_services[role].add(RUNS_AS[res.type])
+    escape_hatch.trusts(ctx)
     for rid, gw in ctx.of_type(InternetGateway):
         ctx.declared.attachment[rid] = ctx.declared.igw_attachment[need(gw.vpc)] = ctx.new_id(rid, "Attachment")
     for rid, lb in ctx.of_type(LoadBalancer):

@@ -19,6 +19,7 @@ from archc.model.queries import roles_of
 from archc.model.resources import (
     AuroraCluster,
     AuroraReaders,
+    CfnResource,
     EcsService,
     EcsTaskDefinition,
     IamRole,
@@ -321,7 +322,10 @@ def compile_role(ctx: Context, rid: str, res: IamRole) -> None:
     statements = list(ctx.asks.grants.get(rid, ()))
     # Statements naming the role's own users (a function describing or invoking another function of
     # the same role) cannot be inline: the users depend on the role. They go into a policy of their own.
-    users = _users(ctx, rid)
+    # So do statements naming an escape hatch: it may name roles in its properties, and a cycle
+    # through them (a role granted on a Glue job whose role is granted on this role's function) is
+    # broken only when the grant is not part of the role.
+    users = _users(ctx, rid) | {ctx.main[h] for h, _ in ctx.of_type(CfnResource)}
     names_user = [_names_any(ctx, st, users) for st in statements]
     inline = [st for st, named in zip(statements, names_user, strict=True) if not named]
     deferred = [st for st, named in zip(statements, names_user, strict=True) if named]
@@ -345,6 +349,12 @@ def _users(ctx: Context, role: str) -> set[str]:
     for rid in ctx.index.role_users.get(role, set()):
         nodes.add(rid)
         nodes.update(ctx.index.services_of.get(rid, []))
+    for hatch, _ in ctx.of_type(CfnResource):  # an escape hatch that acts as the role names it in its properties
+        from archc.compiler.escape_hatch import acting_roles
+
+        acts = acting_roles(ctx, hatch)
+        if isinstance(acts, list) and role in acts:
+            nodes.add(hatch)
     alias = ctx.declared.alias
     return {ctx.main[n] for n in nodes} | {alias[n] for n in nodes if n in alias}
 

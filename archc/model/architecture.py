@@ -12,7 +12,7 @@ Verb = Literal[
     # traffic
     "https", "http", "tcp", "origin", "forward", "route", "run", "invoke", "trigger",
     # data
-    "query", "read", "write", "read_write", "describe", "replicate", "publish", "send", "notify",
+    "query", "read", "write", "read_write", "list", "describe", "replicate", "publish", "send", "notify",
     # operations
     "logs", "metrics", "traces",
     # identity

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from archc.catalog import FIELD_RELATIONS, VERBS, VerbInfo
+from archc.catalog import CFN_TYPE_PREFIXES, ESCAPE_HATCH, FIELD_RELATIONS, VERBS, VerbInfo
 
 if TYPE_CHECKING:
     from archc.model.architecture import Connection
@@ -65,7 +65,13 @@ def roles_of(res: Any) -> list[str]:
 def verb_fits(verb: str | VerbInfo, source_type: str, target_type: str) -> bool:
     """Whether *verb* may go from a *source_type* to a *target_type* (empty catalogue lists: any)."""
     info = VERBS[verb] if isinstance(verb, str) else verb
+    source_type, target_type = _tag(source_type), _tag(target_type)
     return (not info.sources or source_type in info.sources) and (not info.targets or target_type in info.targets)
+
+
+def _tag(rtype: str) -> str:
+    """The catalogue row of a resource type: ``cloudformation`` for any ``AWS::…`` type."""
+    return ESCAPE_HATCH if rtype.startswith(CFN_TYPE_PREFIXES) else rtype
 
 
 def fitting_verbs(source_type: str, target_type: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 
 from archc.diagnostics import Diagnostic, Path, did_you_mean
 from archc.model.fields import RefTo
+from archc.model.resources import CfnResource
 
 
 class RefSite(NamedTuple):
@@ -80,6 +82,52 @@ def iter_refs(obj: BaseModel, base: Path = ()) -> Iterator[RefSite]:
                     yield RefSite((*base, name, key, i), name, item, ref.kinds)
         else:
             yield RefSite((*base, name), name, value, ref.kinds)
+    if isinstance(obj, CfnResource):
+        for path, target in property_refs(obj.properties, (*base, "properties")):
+            where = [str(p) for p in path[len(base) + 1:] if p not in ("Ref", "Fn::GetAtt", "Fn::Sub") and not isinstance(p, int)]
+            yield RefSite(path, ".".join(["properties", *where]), target, ())
+
+
+SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
+
+
+def sub_names(text: str) -> list[str]:
+    """The resource ids an ``Fn::Sub`` string names (``${id}``, ``${id.Attr}``; not ``${AWS::Region}`` or ``${!literal}``)."""
+    return [v.split(".", 1)[0] for v in SUB_VARIABLE.findall(text) if not v.startswith("AWS::")]
+
+
+def property_refs(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    """The model ids an escape hatch's properties name, with the path of each name:
+    ``{Ref: id}`` (not a pseudo parameter such as ``AWS::Region``), ``{Fn::GetAtt: [id, Attr]}`` and
+    ``{Fn::GetAtt: id.Attr}`` (``!Ref id`` and ``!GetAtt id.Attr`` load as these) and the
+    ``${id}``/``${id.Attr}`` of an ``Fn::Sub`` that are not its own variables."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((key, arg),) = value.items()
+            if key == "Ref" and isinstance(arg, str):
+                if not arg.startswith("AWS::"):
+                    yield (*path, "Ref"), arg
+                return
+            if key == "Fn::GetAtt":
+                if isinstance(arg, list) and arg and isinstance(arg[0], str):
+                    yield (*path, "Fn::GetAtt", 0), arg[0]
+                elif isinstance(arg, str) and "." in arg:
+                    yield (*path, "Fn::GetAtt"), arg.split(".", 1)[0]
+                return
+            if key == "Fn::Sub":
+                text, local = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (arg, {})
+                if isinstance(text, str) and isinstance(local, dict):
+                    where = (*path, "Fn::Sub", 0) if isinstance(arg, list) else (*path, "Fn::Sub")
+                    for name in sub_names(text):
+                        if name not in local:
+                            yield where, name
+                    yield from property_refs(local, (*path, "Fn::Sub", 1))
+                    return
+        for k, v in value.items():
+            yield from property_refs(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from property_refs(v, (*path, i))
 
 
 def iter_raw_refs(cls: type[BaseModel], raw: dict[str, Any]) -> Iterator[RefSite]:

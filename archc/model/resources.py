@@ -472,6 +472,10 @@ class CfnResource(ResourceBase):
             description="a CloudFormation resource type, e.g. AWS::Glue::Job"
         )
     properties: dict[str, Any] = Field(default_factory=empty_dict, description="the resource's CloudFormation Properties")
+    deletion_policy: Literal["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"] | None = Field(
+        None, description="the resource's DeletionPolicy (default: CloudFormation's, Delete for most types)")
+    update_replace_policy: Literal["Delete", "Retain", "Snapshot"] | None = Field(
+        None, description="the resource's UpdateReplacePolicy (default: CloudFormation's, Delete)")
 
 
 def resource_tag(value: Any) -> str | None:

@@ -91,7 +91,17 @@ def _resolve(event: Any) -> Any:
         return event.value in _TRUE
     if tag == "tag:yaml.org,2002:null":
         return None
+    if tag in _SHORT_FORMS:  # CloudFormation's short forms, for an escape hatch's properties
+        return _SHORT_FORMS[tag](event.value)
     raise _Unsupported(event, f"unsupported YAML tag {tag!r}")
+
+
+_SHORT_FORMS: dict[str, Any] = {
+    "!Ref": lambda v: {"Ref": v},
+    "!GetAtt": lambda v: {"Fn::GetAtt": v.split(".", 1) if "." in v else v},
+    "!Sub": lambda v: {"Fn::Sub": v},
+    "!ImportValue": lambda v: {"Fn::ImportValue": v},
+}
 
 
 class _Unsupported(Exception):

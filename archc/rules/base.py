@@ -55,6 +55,7 @@ class Finding:
     help: str | None = None
     related: tuple[Path, ...] = ()
     severity: Severity | None = None  # None: the rule's default
+    at_key: bool = False  # point at the key of `path` rather than its value (an unknown key)
 
 
 Check = Callable[["RuleContext"], Iterable[Finding]]

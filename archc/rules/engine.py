@@ -68,5 +68,5 @@ def _suppressions(ctx: RuleContext) -> set[tuple[Path, str]]:
 
 
 def _diagnostic(rule: Rule, f: Finding) -> Diagnostic:
-    return Diagnostic(rule.code, f.message, f.path, f.severity or rule.severity, f.help, rule.name, related=f.related)
+    return Diagnostic(rule.code, f.message, f.path, f.severity or rule.severity, f.help, rule.name, related=f.related, at_key=f.at_key)
 

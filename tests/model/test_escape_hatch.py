@@ -65,3 +65,58 @@ def test_the_escape_hatch_builds_as_written_with_model_references_resolved() -> 
     assert body["Metadata"]["archc"]["node"] == "param"
     assert body["Properties"] == {"Type": "String", "Value": {"Ref": "Data"}, "Description": {"Fn::GetAtt": ["Data", "Arn"]},
                                   "Tier": {"Ref": "AWS::Region"}}
+
+
+def test_short_forms_load_as_intrinsic_functions() -> None:
+    arch = load_text(HEAD + "  data: {type: s3_bucket}\n  param:\n    type: AWS::SSM::Parameter\n    properties:\n"
+                     "      Type: String\n      Value: !Ref data\n      Description: !GetAtt data.Arn\n"
+                     "      Name: !Sub \"/${AWS::StackName}/x\"\n", "m.yaml").architecture
+    res = arch.resources["param"]
+    assert isinstance(res, CfnResource)
+    assert res.properties["Value"] == {"Ref": "data"}
+    assert res.properties["Description"] == {"Fn::GetAtt": ["data", "Arn"]}
+    assert res.properties["Name"] == {"Fn::Sub": "/${AWS::StackName}/x"}
+
+
+@pytest.mark.parametrize(("value", "line", "col"), [
+    ("{Ref: dta}", 10, 20),
+    ("!Ref dta", 10, 14),
+    ("{Fn::GetAtt: [dta, Arn]}", 10, 28),
+    ("!GetAtt dta.Arn", 10, 14),
+    ("{Fn::Sub: \"arn:${dta.Arn}/x\"}", 10, 24),
+    ("{Fn::Sub: [\"${dta}-${local}\", {local: {Ref: dta}}]}", 10, 25),
+])
+def test_a_reference_inside_properties_to_no_resource_is_an_error_at_its_place(value: str, line: int, col: int) -> None:
+    with pytest.raises(ModelError) as info:
+        load_text(HEAD + "  data: {type: s3_bucket}\n  param:\n    type: AWS::SSM::Parameter\n    properties:\n"
+                  f"      Type: String\n      Value: {value}\n", "m.yaml")
+    found = {(d.code, d.position.line, d.message) for d in info.value.diagnostics}  # type: ignore[union-attr]
+    message = "resource 'param' (AWS::SSM::Parameter): properties.Value refers to 'dta', which is not a resource (did you mean 'data'?)"
+    assert any(code == "ARC104" and at == line and m.startswith(message) for code, at, m in found), found
+    assert any(d.position.col == col for d in info.value.diagnostics)  # type: ignore[union-attr]
+
+
+def test_pseudo_parameters_and_sub_variables_are_not_model_references() -> None:
+    load_text(HEAD + "  param:\n    type: AWS::SSM::Parameter\n    properties:\n      Type: String\n"
+              "      Value: {Fn::Sub: [\"${AWS::Region}-${x}-${!Literal}\", {x: {Ref: AWS::AccountId}}]}\n", "m.yaml")
+
+
+def test_references_inside_properties_are_graph_edges() -> None:
+    from archc.model.graph import build_graph
+
+    arch = load_text(HEAD + "  data: {type: s3_bucket}\n  role: {type: iam_role}\n  param:\n    type: AWS::Glue::Job\n    properties:\n"
+                     "      Role: !GetAtt role.Arn\n      Command: {Name: glueetl, ScriptLocation: !Sub \"s3://${data}/k.py\"}\n",
+                     "m.yaml").architecture
+    edges = sorted((u, v, d["kind"], d["field"]) for u, v, d in build_graph(arch).edges(data=True) if u == "param")
+    assert edges == [("param", "data", "reference", "properties.Command.ScriptLocation"), ("param", "role", "reference", "properties.Role")]
+
+
+def test_deletion_and_update_replace_policies() -> None:
+    arch = load_text(HEAD + "  t:\n    type: AWS::Kinesis::Stream\n    deletion_policy: Retain\n    update_replace_policy: Snapshot\n",
+                     "m.yaml").architecture
+    res = arch.resources["t"]
+    assert isinstance(res, CfnResource) and (res.deletion_policy, res.update_replace_policy) == ("Retain", "Snapshot")
+    with pytest.raises(ModelError) as info:
+        load_text(HEAD + "  t:\n    type: AWS::Kinesis::Stream\n    deletion_policy: Keep\n", "m.yaml")
+    (d,) = info.value.diagnostics
+    assert (d.position.line, d.position.col) == (7, 22)  # type: ignore[union-attr]

@@ -75,7 +75,7 @@ connections:
         "11:20: ARC104 connection #1: 'to' refers to 'nothere', which is not a resource",
         (
             "11:35: ARC103 connection #1: verb: expected 'https', 'http', 'tcp', 'origin', 'forward', 'route', 'run', 'invoke', 'trigger', "
-            "'query', 'read', 'write', 'read_write', 'describe', 'replicate', 'publish', 'send', 'notify', 'logs', 'metrics', 'traces', "
+            "'query', 'read', 'write', 'read_write', 'list', 'describe', 'replicate', 'publish', 'send', 'notify', 'logs', 'metrics', 'traces', "
             "'assume_role' or 'relates', got 'quer' (did you mean 'query'?)"
         ),
     ]
