@@ -1,6 +1,6 @@
 """What connections to and from an escape hatch mean in IAM, decided from AWS's data alone.
 
-Both `archc lint` (rule ARC117) and `archc build` (`archc.compiler.escape_hatch`) ask these
+Both `archc lint` (rule ARC122) and `archc build` (`archc.compiler.escape_hatch`) ask these
 functions, so lint reports exactly what build would refuse.
 
 - **Into** an escape hatch (``read``, ``write``, ``read_write``, ``list``): the actions of the

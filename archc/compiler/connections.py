@@ -168,7 +168,7 @@ def _traffic(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) 
 
 
 def _escape_hatch_grant(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) -> None:
-    """A connection from or to an escape hatch (`archc.compiler.escape_hatch`; ARC117 reports the same refusals)."""
+    """A connection from or to an escape hatch (`archc.compiler.escape_hatch`; ARC122 reports the same refusals)."""
     from archc.compiler import escape_hatch
 
     roles: list[str] | str | None = (escape_hatch.acting_roles(ctx, s) if isinstance(ctx.arch.resources[s], CfnResource)

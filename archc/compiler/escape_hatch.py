@@ -33,7 +33,7 @@ class _Resource(AWSObject):  # type: ignore[misc]
     def __init__(self, title: str, resource_type: str, properties: dict[str, Any], policies: dict[str, str]) -> None:
         self.resource_type = resource_type
         super().__init__(title)
-        self.properties = properties  # troposphere has no schema for an arbitrary type: lint validates them (ARC116)
+        self.properties = properties  # troposphere has no schema for an arbitrary type: lint validates them (ARC121)
         object.__setattr__(self, "_policies", policies)  # troposphere's __setattr__ takes only its own attributes
 
     def to_dict(self, validation: bool = True) -> dict[str, Any]:

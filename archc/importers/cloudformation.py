@@ -23,9 +23,9 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
-from archc.catalog import TYPES, VERBS
+from archc.catalog import CFN_TYPE_PREFIXES, TYPES, VERBS
 from archc.cloudformation.assembly import Stack
-from archc.cloudformation.intrinsics import Resolver, ResourceRef, Unresolved, references
+from archc.cloudformation.intrinsics import PSEUDO, Resolver, ResourceRef, Unresolved, function_of, references
 from archc.cloudformation.template import Declaration
 from archc.model.architecture import Account, Architecture, Connection
 from archc.model.resources import RESOURCE_CLASSES, CfnResource
@@ -712,7 +712,97 @@ def _resource(ctx: Context, mid: str, main: Item, readers: dict[str, Any]) -> An
             ctx.report.typed[kind] = ctx.report.typed.get(kind, 0) + 1
             return res
     ctx.report.kept[main.decl.type] = ctx.report.kept.get(main.decl.type, 0) + 1
-    return CfnResource.model_validate({"type": main.decl.type, **base, "properties": _plain(main.decl.properties)})
+    return CfnResource.model_validate({"type": main.decl.type, **base, "properties": _plain(_model_properties(ctx, main))})
+
+
+class _Unfixed(Exception):
+    """A property value that depends on what the template does not fix (or on what the model does not have)."""
+
+
+def _model_properties(ctx: Context, item: Item) -> dict[str, Any]:
+    """An escape hatch's properties in the model's words: a reference to a template resource becomes
+    a reference to the model resource it became; parameters, mappings and conditions are resolved;
+    pseudo parameters stay. A property that depends on anything else is left out and reported, so
+    the model never names what it does not have."""
+    out: dict[str, Any] = {}
+    for key, value in item.decl.properties.items():
+        try:
+            out[str(key)] = _model_value(ctx, item, value)
+        except _Unfixed as exc:
+            ctx.report.unresolved.append(f"{item.where(key)}: {item.decl.logical_id}.{key} left out of the model: {exc}")
+    return out
+
+
+def _model_ref(ctx: Context, item: Item, lid: str) -> str:
+    """The model id whose main resource is template resource *lid*."""
+    mid = ctx.owner.get((item.stack.name, lid))
+    if mid is None:
+        raise _Unfixed(f"{lid} is not in the model")
+    target = ctx.items.get((item.stack.name, lid))
+    kind = ctx.type_of(mid)
+    if target is not None and kind is not None and kind in TYPES and TYPES[kind].cfn_types[:1] != (target.decl.type,) \
+            and not kind.startswith(CFN_TYPE_PREFIXES):
+        raise _Unfixed(f"{lid} ({target.decl.type}) became part of {mid} ({kind}), which has no resource of its own to name")
+    return mid
+
+
+def _fixed(value: Any) -> bool:
+    if isinstance(value, (Unresolved, ResourceRef)):
+        return False
+    if isinstance(value, dict):
+        return all(_fixed(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_fixed(v) for v in value)
+    return True
+
+
+def _model_value(ctx: Context, item: Item, value: Any) -> Any:
+    if isinstance(value, list):
+        return [_model_value(ctx, item, v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    fn = function_of(value)
+    if fn is None:
+        return {k: _model_value(ctx, item, v) for k, v in value.items()}
+    arg = value[fn]
+    if fn == "Ref" and isinstance(arg, str):
+        if arg in PSEUDO:
+            return value
+        if arg in item.stack.template.resources:
+            return {"Ref": _model_ref(ctx, item, arg)}
+    elif fn == "Fn::GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg) \
+            and arg[0] in item.stack.template.resources:
+        return {"Fn::GetAtt": [_model_ref(ctx, item, arg[0]), arg[1]]}
+    elif fn == "Fn::Sub":
+        text, local = (arg[0], arg[1] if len(arg) > 1 else {}) if isinstance(arg, list) and arg else (arg, {})
+        if isinstance(text, str) and isinstance(local, dict):
+            return _model_sub(ctx, item, text, local)
+    resolved = item.resolver.resolve(value)
+    if _fixed(resolved):
+        return resolved
+    raise _Unfixed(f"{fn} depends on {resolved}" if isinstance(resolved, Unresolved) else f"{fn} cannot be fixed statically")
+
+
+def _model_sub(ctx: Context, item: Item, text: str, local: dict[str, Any]) -> Any:
+    """A ``Fn::Sub`` with template resources renamed to model ids and parameters filled in."""
+    def name(m: re.Match[str]) -> str:
+        var = m.group(1)
+        head, dot, attr = var.partition(".")
+        head = head.strip()
+        if head in local or head in PSEUDO:
+            return m.group(0)
+        if head in item.stack.template.resources:
+            return "${" + _model_ref(ctx, item, head) + dot + attr + "}"
+        resolved = item.resolver.resolve({"Ref": head})
+        if not dot and isinstance(resolved, (str, int, float)) and not isinstance(resolved, bool):
+            return str(resolved).replace("${", "${!")
+        raise _Unfixed(f"${{{var}}} depends on {resolved}" if isinstance(resolved, Unresolved) else f"${{{var}}} cannot be fixed statically")
+
+    body = re.sub(r"\$\{(?!!)([^}]+)\}", name, text)
+    fixed_local = {k: _model_value(ctx, item, v) for k, v in local.items()}
+    if not fixed_local and not re.search(r"\$\{(?!!)", body):  # nothing left to substitute: plain text
+        return body.replace("${!", "${")
+    return {"Fn::Sub": [body, fixed_local] if fixed_local else body}
 
 
 def _plain(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Escape-hatch rules (ARC116–ARC117): a CloudFormation-typed resource's properties are valid, and
+"""Escape-hatch rules (ARC121–ARC122): a CloudFormation-typed resource's properties are valid, and
 its connections mean something archc can build.
 
 They read AWS's own data (`archc.aws`) and import it only when the model has an escape hatch.
@@ -130,6 +130,6 @@ def cloudformation_access(ctx: RuleContext) -> Iterator[Finding]:
 
 
 RULES: list[Rule] = [
-    Rule("ARC116", "model.cloudformation-properties", "error", cloudformation_properties),
-    Rule("ARC117", "model.cloudformation-access", "error", cloudformation_access),
+    Rule("ARC121", "model.cloudformation-properties", "error", cloudformation_properties),
+    Rule("ARC122", "model.cloudformation-access", "error", cloudformation_access),
 ]

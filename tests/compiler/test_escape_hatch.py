@@ -126,7 +126,7 @@ def test_build_refuses_what_lint_reports() -> None:
 
 def _escape_hatch_cases() -> list[Any]:
     out = []
-    for code in ("ARC116", "ARC117"):
+    for code in ("ARC121", "ARC122"):
         doc = yaml.safe_load((Path(CASES) / f"{code}.yaml").read_text(encoding="utf-8"))
         out += [pytest.param(case["model"], id=f"{code}-{case['name']}") for case in doc["cases"]]
     out.append(pytest.param("resources:\n" + RESOURCES.replace("ScriptLocation: !Sub \"s3://${raw}/etl.py\"", "ScriptLocation: s3://b/k")
@@ -143,7 +143,7 @@ def test_lint_clean_means_build_ok(model: str) -> None:
     except CompileError as exc:
         assert lint_errors, f"build refused what lint passed: {[d.message for d in exc.diagnostics]}"
     else:
-        assert not [d for d in lint_errors if d.code == "ARC117"], "lint reported an escape-hatch connection build accepts"
+        assert not [d for d in lint_errors if d.code == "ARC122"], "lint reported an escape-hatch connection build accepts"
 
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "escape-hatch.md"
@@ -172,7 +172,7 @@ def test_the_docs_lint_output_is_what_lint_prints() -> None:
     from archc.rules.report import format_text
 
     loaded = load_text(_blocks("yaml")[1], "model.yaml")
-    found = sorted((d.locate(loaded.source) for d in run_rules(loaded.architecture, select={"ARC116", "ARC117"})), key=Diagnostic.sort_key)
+    found = sorted((d.locate(loaded.source) for d in run_rules(loaded.architecture, select={"ARC121", "ARC122"})), key=Diagnostic.sort_key)
     assert format_text(found, ".").strip() == _blocks("text")[0].strip()
 
 

@@ -100,7 +100,8 @@ def test_serverless_functions_queues_buckets_and_their_connections() -> None:
     # the escape hatch keeps what archc has no type for, with its properties
     glue = r["NightlyJob"]
     assert isinstance(glue, CfnResource) and glue.type == "AWS::Glue::Job"
-    assert glue.properties["Command"] == {"Name": "glueetl", "ScriptLocation": {"Fn::Sub": "s3://${CodeBucket}/nightly.py"}}
+    # … in the model's words: the parameter's default filled in (a model has no template parameters)
+    assert glue.properties["Command"] == {"Name": "glueetl", "ScriptLocation": "s3://my-artifacts/nightly.py"}
     # a wildcard is a finding, never an edge
     assert [f for f in report.findings if "dynamodb:* on *" in f] and all("Table" not in c for c in map(str, conns(arch)))
     assert any("AlertEmail" in u for u in report.unresolved) is False  # the endpoint is optional data, not a guess
@@ -382,3 +383,42 @@ def test_sam_functions_roles_events_and_policy_templates() -> None:
     }
     assert not report.unresolved, report.unresolved
     assert report.typeable_share() == 1.0
+
+
+def test_escape_hatch_properties_name_model_resources_and_leave_out_what_the_template_does_not_fix(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text("""AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Stage: {Type: String, Default: prod}
+  Secret: {Type: String}
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+  Param:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Name: !Sub "/${Stage}/${AWS::Region}/bucket"
+      Value: !Ref Data
+      Description: !GetAtt Data.Arn
+      Tier: !Ref Secret
+      AllowedPattern: !Sub ["${Arn}-x", {Arn: !GetAtt Data.Arn}]
+""")
+    arch, report = infer(load_stacks(str(template)), "111111111111", "eu-west-1")
+    (pid,) = [k for k, r in arch.resources.items() if isinstance(r, CfnResource)]
+    (did,) = [k for k, r in arch.resources.items() if r.type == "s3_bucket"]
+    props = arch.resources[pid].properties  # type: ignore[union-attr]
+    assert props["Name"] == {"Fn::Sub": "/prod/${AWS::Region}/bucket"}
+    assert props["Value"] == {"Ref": did}
+    assert props["Description"] == {"Fn::GetAtt": [did, "Arn"]}
+    assert props["AllowedPattern"] == {"Fn::Sub": ["${Arn}-x", {"Arn": {"Fn::GetAtt": [did, "Arn"]}}]}
+    assert "Tier" not in props  # a parameter without a default: not fixed by the template
+    assert [u for u in report.unresolved if "Param.Tier left out of the model" in u]
+    # and the imported model loads, lints and builds with the references resolved
+    from archc.compiler.build import compile_model
+
+    text = model_yaml(arch)
+    (stack,) = compile_model(load_text(text, "m.yaml").architecture).stacks
+    built = next(r for r in stack.template["Resources"].values() if r["Type"] == "AWS::SSM::Parameter")
+    target = stack.template["Resources"][built["Properties"]["Value"]["Ref"]]
+    assert target["Type"] == "AWS::S3::Bucket" and target["Metadata"]["archc"]["node"] == did
