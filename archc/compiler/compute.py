@@ -15,14 +15,12 @@ from archc.compiler.network import https_egress
 from archc.compiler.scaling import cpu_target_tracking
 from archc.model.resources import EcsCluster, EcsService, EcsTaskDefinition, LambdaFunction, SqsQueue
 
-DEFAULT_LOG_RETENTION_DAYS = 365
-
 
 def _log_group(ctx: Context, rid: str) -> str:
     """The log group *rid* writes to (declared in phase 1); made here when the build generates it."""
     lid = ctx.declared.log_group[rid]
     if rid in ctx.declared.generated_log_group:
-        unit = ctx.add(logs.LogGroup(lid, RetentionInDays=DEFAULT_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
+        unit = ctx.add(logs.LogGroup(lid, RetentionInDays=ctx.log_retention_days(rid), DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
         unit.skip("CKV_AWS_158", "encrypted with the CloudWatch Logs service key; the model names no KMS key for these logs")
     return lid
 

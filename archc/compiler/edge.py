@@ -15,7 +15,6 @@ from archc.compiler.naming import camel
 from archc.model.resources import ApiGateway, CloudFrontDistribution, LoadBalancer, TargetGroup, WebAcl
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-ACCESS_LOG_RETENTION_DAYS = 365
 # AWS-managed CloudFront policies (fixed ids published by AWS)
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -102,7 +101,7 @@ def _api_cloudwatch_account(ctx: Context, rid: str) -> str:
 
 def _access_log_group(ctx: Context, rid: str) -> str:
     lid = ctx.new_id(rid, "AccessLogs")
-    unit = ctx.add(logs.LogGroup(lid, RetentionInDays=ACCESS_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
+    unit = ctx.add(logs.LogGroup(lid, RetentionInDays=ctx.log_retention_days(rid), DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
     unit.skip("CKV_AWS_158", "access logs are encrypted with the CloudWatch Logs service key; the model names no KMS key for the API")
     return lid
 
@@ -256,7 +255,7 @@ def compile_web_acl(ctx: Context, rid: str, res: WebAcl) -> None:
     # WAF logs: the log group's name must start with aws-waf-logs-
     group = ctx.new_id(rid, "Logs")
     log_name = f"aws-waf-logs-{ctx.arch.name}-{rid}".lower().replace("_", "-")[:512]
-    gunit = ctx.add(logs.LogGroup(group, LogGroupName=log_name, RetentionInDays=ACCESS_LOG_RETENTION_DAYS,
+    gunit = ctx.add(logs.LogGroup(group, LogGroupName=log_name, RetentionInDays=ctx.log_retention_days(rid),
                                   DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
     gunit.skip("CKV_AWS_158", "WAF logs are encrypted with the CloudWatch Logs service key; the model names no KMS key for them")
     ctx.add(wafv2.LoggingConfiguration(ctx.new_id(rid, "LoggingConfiguration"), ResourceArn=ctx.ref(rid, "Arn"),

@@ -317,6 +317,8 @@ class AuroraCluster(ResourceBase):
     deletion_protection: bool = True
     iam_auth: bool = True
     multi_az: bool = True
+    require_tls: bool = Field(True, description="refuse connections without TLS (a cluster parameter group with rds.force_ssl "
+                                                "or require_secure_transport)")
 
     @model_validator(mode="after")
     def _acu(self) -> "AuroraCluster":
@@ -358,6 +360,8 @@ class S3Bucket(ResourceBase):
     encryption: Literal["kms", "s3"] = "kms"
     kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/s3 key when omitted")
     lifecycle: list[LifecycleRule] = Field(default_factory=empty_list)
+    replication_rpo_minutes: int | None = Field(None, ge=1, description="recovery point objective of the replicas this bucket "
+                                                "replicates into: 15 or more compiles into S3 Replication Time Control (15 minutes)")
 
 
 class KmsKey(ResourceBase):

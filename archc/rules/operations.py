@@ -15,6 +15,14 @@ def _compute(ctx: RuleContext) -> Iterator[tuple[str, Any]]:
             yield from ctx.of_type(rtype)
 
 
+def _keeps_forever(ctx: RuleContext, group: str) -> bool:
+    """A log group with no retention of its own, in an account that states no default."""
+    if ctx.resources[group].retention_days is not None:
+        return False
+    account = ctx.arch.accounts.get(ctx.account(group) or "")
+    return account is None or account.log_retention_days is None
+
+
 def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
     """Every compute resource writes logs to a log group with a retention.
 
@@ -48,7 +56,7 @@ def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
         if not groups:
             yield Finding(f"compute resource '{rid}' writes no logs", resource_path(rid),
                           "connect it to a log group with `verb: logs`")
-        elif all(res[g].retention_days is None for g in groups):
+        elif all(_keeps_forever(ctx, g) for g in groups):
             yield Finding(f"compute resource '{rid}' logs only to log groups without retention ({', '.join(groups)})",
                           resource_path(rid), "set `retention_days` on the log group",
                           tuple(resource_path(g) for g in groups))
@@ -121,7 +129,8 @@ def log_retention(ctx: RuleContext) -> Iterator[Finding]:
     """Log groups have a retention period.
 
     What it checks:
-        `retention_days` is set on every `log_group`.
+        `retention_days` is set on every `log_group`, or its account sets a default
+        (`log_retention_days`).
 
     Why it matters:
         CloudWatch keeps logs forever by default, and charges for them forever.
@@ -131,10 +140,10 @@ def log_retention(ctx: RuleContext) -> Iterator[Finding]:
           logs: {type: log_group}
 
     Fix:
-        Set `retention_days` (for example 30).
+        Set `retention_days` (for example 30), or `log_retention_days: 30` on the account.
     """
-    for rid, group in ctx.of_type("log_group"):
-        if group.retention_days is None:
+    for rid, _group in ctx.of_type("log_group"):
+        if _keeps_forever(ctx, rid):
             yield Finding(f"log group '{rid}' keeps logs forever", resource_path(rid), "set `retention_days`, for example 30")
 
 

@@ -54,3 +54,93 @@ def test_the_version_logical_id_changes_with_the_configuration() -> None:
     assert before.startswith("LambdaApiVersion") and after.startswith("LambdaApiVersion")
     again, _ = _version(build_of(set_field("LAMBDA_API", "memory_mb", 1024)))
     assert again == before, "the same configuration keeps its id (deterministic)"
+
+
+# --- 5. every log group archc creates or causes keeps logs as long as the model says -----------
+
+
+def test_every_generated_log_group_has_the_models_retention() -> None:
+    """The page: 'CloudWatch Logs: 30-day retention'. The model says it once, as the model-wide default."""
+    build = seed()
+    groups = of_type(build, "AWS::Logs::LogGroup")
+    assert len(groups) >= 5
+    assert {lid: g["Properties"].get("RetentionInDays") for lid, g in groups.items()} == {lid: 30 for lid in groups}
+
+
+def test_aurora_exported_logs_go_to_a_log_group_with_retention() -> None:
+    """RDS creates /aws/rds/cluster/<id>/postgresql itself, without retention, unless it exists first."""
+    build = seed()
+    groups = of_type(build, "AWS::Logs::LogGroup")
+    exported = [lid for lid, g in groups.items() if "/aws/rds/cluster/" in str(g["Properties"].get("LogGroupName"))]
+    assert len(exported) == 1, sorted(groups)
+    resources = all_resources(build)
+    for lid, r in resources.items():
+        if r["Type"] == "AWS::RDS::DBInstance":
+            assert exported[0] in r.get("DependsOn", []), f"{lid} starts exporting before its log group exists"
+
+
+def test_a_log_group_resource_overrides_the_default() -> None:
+    build = build_of(set_field("CW_LOGS", "retention_days", 90))
+    assert of_type(build, "AWS::Logs::LogGroup")["CwLogs"]["Properties"]["RetentionInDays"] == 90
+
+
+# --- 4. TLS to the database is enforced ----------------------------------------------------------
+
+
+def test_the_cluster_refuses_connections_without_tls() -> None:
+    """The page: 'Encryption: ... in-transit (SSL/TLS)'. Without a parameter group rds.force_ssl stays 0."""
+    build = seed()
+    cluster = of_type(build, "AWS::RDS::DBCluster")["Rds"]
+    groups = of_type(build, "AWS::RDS::DBClusterParameterGroup")
+    assert cluster["Properties"]["DBClusterParameterGroupName"] == {"Ref": "RdsParameterGroup"}
+    assert groups["RdsParameterGroup"]["Properties"]["Parameters"] == {"rds.force_ssl": "1"}
+    assert groups["RdsParameterGroup"]["Properties"]["Family"] == "aurora-postgresql15"
+
+
+def test_a_cluster_that_does_not_require_tls_has_no_parameter_group() -> None:
+    build = build_of(set_field("RDS", "require_tls", False))
+    assert not of_type(build, "AWS::RDS::DBClusterParameterGroup")
+    assert "DBClusterParameterGroupName" not in of_type(build, "AWS::RDS::DBCluster")["Rds"]["Properties"]
+
+
+def test_parameter_group_families() -> None:
+    from archc.compiler.data import parameter_group_family
+
+    assert parameter_group_family("postgres", "15") == "aurora-postgresql15"
+    assert parameter_group_family("postgres", "16.4") == "aurora-postgresql16"
+    assert parameter_group_family("mysql", "8.0.mysql_aurora.3.05.2") == "aurora-mysql8.0"
+
+
+# --- 6. smaller: the writer first ----------------------------------------------------------------
+
+
+def test_the_readers_wait_for_the_writer() -> None:
+    """Aurora makes the first instance up the writer: readers created in parallel could win."""
+    instances = of_type(seed(), "AWS::RDS::DBInstance")
+    writers = [lid for lid, r in instances.items() if r["Properties"]["PromotionTier"] == 0]
+    assert writers == ["RdsWriter"]
+    readers = [lid for lid in instances if lid not in writers]
+    assert readers
+    for lid in readers:
+        assert "RdsWriter" in instances[lid]["DependsOn"], lid
+
+
+# --- 6. the RPO the page states is compiled into Replication Time Control ------------------------
+
+
+def test_replication_from_uploads_and_backups_has_replication_time_control() -> None:
+    """The page: 'recovery point objective <15 minutes'. Plain replication promises no time at all."""
+    buckets = of_type(seed(), "AWS::S3::Bucket")
+    replicating = {lid: b for lid, b in buckets.items() if "ReplicationConfiguration" in b["Properties"]}
+    assert sorted(replicating) == ["S3Backups", "S3Uploads"]
+    for lid, bucket in replicating.items():
+        for rule in bucket["Properties"]["ReplicationConfiguration"]["Rules"]:
+            dest = rule["Destination"]
+            assert dest["ReplicationTime"] == {"Status": "Enabled", "Time": {"Minutes": 15}}, lid
+            assert dest["Metrics"] == {"EventThreshold": {"Minutes": 15}, "Status": "Enabled"}, lid
+
+
+def test_no_rpo_no_replication_time_control() -> None:
+    build = build_of(set_field("S3_UPLOADS", "replication_rpo_minutes", None))
+    rules = of_type(build, "AWS::S3::Bucket")["S3Uploads"]["Properties"]["ReplicationConfiguration"]["Rules"]
+    assert all("ReplicationTime" not in r["Destination"] for r in rules)

@@ -1,0 +1,86 @@
+"""Deployability rules: what a real deploy would refuse or quietly get wrong, and what cfn-lint and
+checkov cannot see in the templates (issue #14). Codes follow their area (2 network, 4 data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archc.rules.base import Finding, Rule, RuleContext, resource_path
+
+RTC_MINUTES = 15  # S3 Replication Time Control: 99.99% of objects within 15 minutes
+
+
+def transit_encryption(ctx: RuleContext) -> Iterator[Finding]:
+    """Databases refuse connections without TLS.
+
+    What it checks:
+        Each `aurora_cluster` keeps `require_tls` on (the default), which compiles into a cluster
+        parameter group with `rds.force_ssl = 1` (PostgreSQL) or `require_secure_transport = ON`
+        (MySQL).
+
+    Why it matters:
+        Aurora's default parameter group accepts unencrypted connections (`rds.force_ssl` is 0):
+        a client that does not ask for TLS sends credentials and rows in clear text, whatever the
+        storage encryption says. Neither cfn-lint nor checkov looks at the parameter group.
+
+    Example:
+        resources:
+          subnet_a: {type: subnet, vpc: vpc, tier: private, cidr: 10.0.0.0/24, az: us-west-2a}
+          subnet_b: {type: subnet, vpc: vpc, tier: private, cidr: 10.0.1.0/24, az: us-west-2b}
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          dbs: {type: db_subnet_group, subnets: [subnet_a, subnet_b]}
+          db: {type: aurora_cluster, engine_version: "15", subnet_group: dbs, require_tls: false}
+
+    Fix:
+        Remove `require_tls: false` (or set it to true) and connect with `sslmode=verify-full`.
+    """
+    for rid, db in ctx.of_type("aurora_cluster"):
+        if not db.require_tls:
+            yield Finding(f"database '{rid}' accepts connections without TLS", resource_path(rid, "require_tls"),
+                          "remove `require_tls: false`: the build then emits a parameter group that forces TLS")
+
+
+def replication_rpo(ctx: RuleContext) -> Iterator[Finding]:
+    """A bucket's replication RPO is one S3 can keep.
+
+    What it checks:
+        A bucket with `replication_rpo_minutes` replicates somewhere (a `replicate` connection),
+        and the RPO is at least 15 minutes, the time S3 Replication Time Control guarantees
+        (which the build turns on for it).
+
+    Why it matters:
+        Plain S3 replication is asynchronous with no time bound: most objects arrive in seconds,
+        some in hours. Only Replication Time Control promises a time (99.99% of objects within 15
+        minutes) and publishes the metrics to alarm on when it is late. A stated RPO below that is
+        a promise nobody can keep; an RPO on a bucket that replicates nowhere protects nothing.
+
+    Example:
+        resources:
+          data: {type: s3_bucket, replication_rpo_minutes: 5}
+          copy: {type: s3_bucket, region: us-east-1}
+        connections:
+          - {from: data, to: copy, verb: replicate}
+
+    Fix:
+        State an RPO of 15 minutes or more (S3's own bound), or protect the data another way
+        (AWS Backup, application-level writes to both regions).
+    """
+    for rid, bucket in ctx.of_type("s3_bucket"):
+        rpo = bucket.replication_rpo_minutes
+        if rpo is None:
+            continue
+        replicates = any(c.verb == "replicate" for _, c in ctx.connections_from.get(rid, []))
+        if not replicates:
+            yield Finding(f"bucket '{rid}' states a replication RPO of {rpo} minutes but replicates nowhere",
+                          resource_path(rid, "replication_rpo_minutes"),
+                          f"connect '{rid}' to a bucket in another region with `verb: replicate`, or remove the RPO")
+        elif rpo < RTC_MINUTES:
+            yield Finding(f"bucket '{rid}' states a replication RPO of {rpo} minutes; S3 guarantees {RTC_MINUTES} at best "
+                          "(Replication Time Control)", resource_path(rid, "replication_rpo_minutes"),
+                          f"set replication_rpo_minutes to {RTC_MINUTES} or more")
+
+
+RULES: list[Rule] = [
+    Rule("ARC408", "data.transit-encryption", "error", transit_encryption),
+    Rule("ARC409", "data.replication-rpo", "error", replication_rpo),
+]
