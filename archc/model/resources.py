@@ -286,7 +286,14 @@ class Route53Zone(ResourceBase):
 class DnsDelegation(ResourceBase):
     type: Literal["dns_delegation"]
     zone: Annotated[str, RefTo("route53_zone")] | None = needed("the delegated hosted zone (usually in another account)")
-    parent_zone_id: str | None = Field(None, description="hosted zone id of the parent domain; a deploy parameter when omitted")
+    via: Literal["parent_zone", "registrar"] = Field(
+        "parent_zone", description="how the zone is delegated: an NS record in the parent domain's hosted zone (a subdomain), or "
+                                   "the name servers of the domain's registration with Route 53 Domains in this account (a "
+                                   "registered domain, whose only parent is its TLD)")
+    parent_zone: Annotated[str, RefTo("route53_zone")] | None = Field(None, description="the parent domain's hosted zone, when the "
+                                                                                         "model has it (via: parent_zone)")
+    parent_zone_id: str | None = Field(None, description="hosted zone id of the parent domain (via: parent_zone, no parent_zone); "
+                                                         "a deploy parameter when omitted")
 
 
 class AcmCertificate(ResourceBase):

@@ -10,6 +10,58 @@ from archc.rules.base import Finding, Rule, RuleContext, resource_path
 RTC_MINUTES = 15  # S3 Replication Time Control: 99.99% of objects within 15 minutes
 
 
+def _domain(name: str) -> str:
+    return name.rstrip(".").lower()
+
+
+def dns_delegation_parent(ctx: RuleContext) -> Iterator[Finding]:
+    """A DNS delegation writes its NS record where DNS will look for it.
+
+    What it checks:
+        A `dns_delegation` with `via: parent_zone` (the default) delegates a strict subdomain of
+        its `parent_zone`: not the parent zone's own name (an NS record at the apex of a zone of
+        the same name) and not a name outside it. Without a `parent_zone` in the model, the
+        delegated domain must not be a registered domain (two labels, `example.com`): its only
+        parent is its TLD's registry, reached through the registration (`via: registrar`).
+
+    Why it matters:
+        Route 53 refuses a second NS record set at a zone's apex, and a zone rejects names outside
+        its domain; an NS record for a registered domain in some other zone is never asked for.
+        The delegation then never takes effect, ACM's DNS validation never succeeds and every
+        stack with a certificate waits for hours before it fails.
+
+    Example:
+        resources:
+          zone: {type: route53_zone, domain: example.com}
+          parent: {type: route53_zone, domain: example.com}
+          delegation: {type: dns_delegation, zone: zone, parent_zone: parent}
+
+    Fix:
+        For a registered domain set `via: registrar` (the registration in this account gets the
+        zone's name servers); for a subdomain name the parent domain's zone in `parent_zone`.
+    """
+    res = ctx.resources
+    for rid, deleg in ctx.of_type("dns_delegation"):
+        if deleg.via != "parent_zone" or deleg.zone not in res:
+            continue
+        domain = _domain(res[deleg.zone].domain)
+        if deleg.parent_zone in res:
+            parent = _domain(res[deleg.parent_zone].domain)
+            if domain == parent:
+                yield Finding(f"delegation '{rid}' puts an NS record for {domain} at the apex of zone '{deleg.parent_zone}', "
+                              "which has the same name; Route 53 refuses it", resource_path(rid, "parent_zone"),
+                              "a registered domain is delegated by its registration: set `via: registrar`",
+                              (resource_path(deleg.zone), resource_path(deleg.parent_zone)))
+            elif not domain.endswith("." + parent):
+                yield Finding(f"delegation '{rid}' puts an NS record for {domain} into zone '{deleg.parent_zone}' ({parent}), "
+                              "which does not contain that name", resource_path(rid, "parent_zone"),
+                              f"name the hosted zone of a parent domain of {domain}")
+        elif domain.count(".") == 1:
+            yield Finding(f"delegation '{rid}' delegates {domain}, a registered domain, through a parent zone; its only "
+                          "parent is the TLD's registry", resource_path(rid),
+                          "set `via: registrar`: the domain's registration gets the zone's name servers")
+
+
 def transit_encryption(ctx: RuleContext) -> Iterator[Finding]:
     """Databases refuse connections without TLS.
 
@@ -81,6 +133,7 @@ def replication_rpo(ctx: RuleContext) -> Iterator[Finding]:
 
 
 RULES: list[Rule] = [
+    Rule("ARC209", "network.dns-delegation-parent", "error", dns_delegation_parent),
     Rule("ARC408", "data.transit-encryption", "error", transit_encryption),
     Rule("ARC409", "data.replication-rpo", "error", replication_rpo),
 ]

@@ -144,3 +144,48 @@ def test_no_rpo_no_replication_time_control() -> None:
     build = build_of(set_field("S3_UPLOADS", "replication_rpo_minutes", None))
     rules = of_type(build, "AWS::S3::Bucket")["S3Uploads"]["Properties"]["ReplicationConfiguration"]["Rules"]
     assert all("ReplicationTime" not in r["Destination"] for r in rules)
+
+
+# --- 1. DNS delegation as it really works: the registration's name servers ----------------------
+
+
+def _stack(build: Build, name_part: str) -> Any:
+    (st,) = [s for s in build.stacks if name_part in s.name]
+    return st
+
+
+def test_management_delegates_through_the_domain_registration() -> None:
+    """sagebrush.services is a registered apex: its only parent is the TLD. No NS record set anywhere."""
+    mgmt = _stack(seed(), "management")
+    resources = mgmt.template["Resources"]
+    assert not [lid for lid, r in resources.items() if r["Type"] == "AWS::Route53::RecordSet"]
+    (custom,) = [r for r in resources.values() if r["Type"] == "AWS::CloudFormation::CustomResource"]
+    props = custom["Properties"]
+    assert props["DomainName"] == "sagebrush.services"
+    assert props["NameServers"] == {"Ref": "R53ZoneNameServers"}
+    assert mgmt.sources["R53ZoneNameServers"] == {"stack": _stack(seed(), "us-west-2-1").name, "output": "R53ZoneNameServers"}
+    fn = resources[props["ServiceToken"]["Fn::GetAtt"][0]]
+    assert "update_domain_nameservers" in fn["Properties"]["Code"]["ZipFile"]
+    role = resources[fn["Properties"]["Role"]["Fn::GetAtt"][0]]
+    actions = {a for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"] for a in s["Action"]}
+    assert "route53domains:UpdateDomainNameservers" in actions
+    assert not mgmt.parameters.get("MgmtR53ParentZoneId"), "no parent zone id to ask the operator for"
+
+
+def test_both_certificate_stacks_wait_for_the_delegation() -> None:
+    """ACM validates through public DNS: only after the delegation does the validation record resolve."""
+    build = seed()
+    mgmt = _stack(build, "management").name
+    for st in build.stacks:
+        if any(r["Type"] == "AWS::CertificateManager::Certificate" for r in st.template["Resources"].values()):
+            assert mgmt in st.depends_on, st.name
+    order = build.order
+    assert order.index(mgmt) < order.index(_stack(build, "us-east-1").name)
+
+
+def test_lint_rejects_the_old_delegation_of_the_seed() -> None:
+    """What the seed did before: an NS record for the registered apex in an operator-supplied parent zone."""
+    from tests.rules.support import lint, summary
+
+    loaded = load_example(set_field("MGMT_R53", "via", "parent_zone"))
+    assert summary(lint(loaded, select={"ARC209"})) == [("ARC209", "resources.MGMT_R53")]

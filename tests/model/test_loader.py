@@ -170,6 +170,6 @@ def test_files_merge_in_order_and_defaults_apply() -> None:
 
 def test_log_retention_per_account() -> None:
     accounts = load(str(EXAMPLE)).architecture.accounts
-    assert {k: a.log_retention_days for k, a in accounts.items()} == {"production": 30, "management": None, "housekeeping": 30}
+    assert {k: a.log_retention_days for k, a in accounts.items()} == {"production": 30, "management": 30, "housekeeping": 30}
     (bad,) = errors(HEAD.replace("region: us-west-2}", "region: us-west-2, log_retention_days: 31}") + "resources: {}\n")
     assert "log_retention_days must be one of CloudWatch's values" in bad and bad.startswith("3:"), bad
