@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
@@ -81,6 +82,21 @@ def compile_target_group(ctx: Context, rid: str, res: TargetGroup) -> None:
 # --- API Gateway -------------------------------------------------------------------------------
 
 
+# Errors API Gateway returns itself (WAF blocks, throttling, a failed integration) as JSON with the
+# request id, like the Lambda proxy's own errors, instead of API Gateway's bare default.
+GATEWAY_ERROR_BODY = '{"message": $context.error.messageString, "requestId": "$context.requestId"}'
+
+
+def _gateway_responses(ctx: Context, rid: str) -> list[str]:
+    out = []
+    for kind in ("4XX", "5XX"):
+        lid = ctx.new_id(rid, f"Default{kind}Response")
+        ctx.add(apigateway.GatewayResponse(lid, RestApiId=ctx.ref(rid), ResponseType=f"DEFAULT_{kind}",
+                                           ResponseTemplates={"application/json": GATEWAY_ERROR_BODY}), rid)
+        out.append(lid)
+    return out
+
+
 def _invoke_targets(ctx: Context, rid: str) -> list[tuple[int, str]]:
     return [(i, c.target) for i, c in ctx.out.get(rid, []) if c.verb == "invoke" and ctx.type_of(c.target) == "lambda_function"]
 
@@ -128,6 +144,7 @@ def compile_api_gateway(ctx: Context, rid: str, res: ApiGateway) -> None:
     ctx.add(apigateway.RestApi(lid, Name=f"{ctx.arch.name}-{rid}", Description=res.description or f"{rid} (archc)",
                                EndpointConfiguration=apigateway.EndpointConfiguration(Types=[res.endpoint.upper()])), rid)
     methods: list[str] = []
+    api_units: list[str] = [lid]  # what a deployment snapshots
 
     def method(suffix: str, resource_id: Any, fn: str) -> None:
         mlid = ctx.new_id(rid, suffix)
@@ -145,17 +162,23 @@ def compile_api_gateway(ctx: Context, rid: str, res: ApiGateway) -> None:
             part = ctx.new_id(rid, f"{camel(fn)}Resource")
             ctx.add(apigateway.Resource(part, RestApiId=ctx.ref(rid), ParentId=ctx.ref(rid, "RootResourceId"),
                                         PathPart=fn.lower().replace("_", "-")), rid)
+            api_units.append(part)
             parent = ctx.ref(part)
             method(f"{camel(fn)}Method", parent, fn)
         proxy = ctx.new_id(rid, f"{camel(fn)}Proxy" if len(targets) > 1 else "ProxyResource")
         ctx.add(apigateway.Resource(proxy, RestApiId=ctx.ref(rid), ParentId=parent, PathPart="{proxy+}"), rid)
+        api_units.append(proxy)
         method(f"{camel(fn)}ProxyMethod" if len(targets) > 1 else "ProxyMethod", ctx.ref(proxy), fn)
         ctx.add(awslambda.Permission(ctx.new_id(rid, f"Invoke{camel(fn)}Permission"), Action="lambda:InvokeFunction",
                                      FunctionName=invoke_arn(ctx, fn), Principal="apigateway.amazonaws.com",
                                      SourceArn=Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*", Api=ctx.ref(rid))), rid)
-    deployment = ctx.new_id(rid, "Deployment")
+    responses = _gateway_responses(ctx, rid)
+    # A deployment is a snapshot of the API taken when it is created: a new logical id (a hash of
+    # everything it snapshots) whenever the API changes, or the stage keeps serving the old one.
+    snapshot = json.dumps([ctx.units[u].resource.to_dict() for u in [*api_units, *methods, *responses]], sort_keys=True, default=str)
+    deployment = ctx.new_id(rid, f"Deployment{hashlib.sha256(snapshot.encode()).hexdigest()[:10].upper()}")
     dunit = ctx.add(apigateway.Deployment(deployment, RestApiId=ctx.ref(rid), Description=f"{rid} deployment"), rid)
-    dunit.after.update(methods)
+    dunit.after.update(methods + responses)
     account = _api_cloudwatch_account(ctx, rid)
     access = _access_log_group(ctx, rid)
     setting: dict[str, Any] = {"ResourcePath": "/*", "HttpMethod": "*", "LoggingLevel": "ERROR", "MetricsEnabled": True, "DataTraceEnabled": False}

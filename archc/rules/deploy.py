@@ -132,8 +132,44 @@ def replication_rpo(ctx: RuleContext) -> Iterator[Finding]:
                           f"set replication_rpo_minutes to {RTC_MINUTES} or more")
 
 
+def tracing(ctx: RuleContext) -> Iterator[Finding]:
+    """Where the model traces with X-Ray, every function and task traces.
+
+    What it checks:
+        In an account with an `xray` resource, each `lambda_function` and `ecs_task_definition`
+        has a `traces` connection to it (which turns on Lambda active tracing, or adds the X-Ray
+        daemon to the task).
+
+    Why it matters:
+        A distributed trace breaks at the first component that does not trace: the request that
+        went through API Gateway, a queue and a worker shows only its first hop, and the slow or
+        failing part stays invisible exactly where it is needed.
+
+    Example:
+        resources:
+          traces: {type: xray}
+          role: {type: iam_role}
+          api_fn: {type: lambda_function, role: role}
+          worker: {type: lambda_function, role: role}
+        connections:
+          - {from: api_fn, to: traces, verb: traces}
+
+    Fix:
+        Connect the resource to the account's X-Ray: `{from: <function>, to: <xray>, verb: traces}`.
+    """
+    tracers = {ctx.account(rid): rid for rid, _ in ctx.of_type("xray")}
+    for rid, _res in ctx.of_type("lambda_function", "ecs_task_definition"):
+        xray = tracers.get(ctx.account(rid))
+        if xray is None:
+            continue
+        if not any(c.verb == "traces" for _, c in ctx.connections_from.get(rid, [])):
+            yield Finding(f"'{rid}' does not trace to '{xray}', which its account's other components trace to", resource_path(rid),
+                          f"add a connection {{from: {rid}, to: {xray}, verb: traces}}")
+
+
 RULES: list[Rule] = [
     Rule("ARC209", "network.dns-delegation-parent", "error", dns_delegation_parent),
     Rule("ARC408", "data.transit-encryption", "error", transit_encryption),
     Rule("ARC409", "data.replication-rpo", "error", replication_rpo),
+    Rule("ARC505", "operations.tracing", "warning", tracing),
 ]

@@ -189,3 +189,36 @@ def test_lint_rejects_the_old_delegation_of_the_seed() -> None:
 
     loaded = load_example(set_field("MGMT_R53", "via", "parent_zone"))
     assert summary(lint(loaded, select={"ARC209"})) == [("ARC209", "resources.MGMT_R53")]
+
+
+# --- 6. gateway responses, and an API deployment that follows the API -----------------------------
+
+
+def test_the_rest_api_answers_errors_in_json() -> None:
+    """The page: 'Lambda proxy integration with error handling'. Errors API Gateway itself returns
+    (WAF blocks, throttling, a failed integration) get a JSON body with the request id."""
+    responses = of_type(seed(), "AWS::ApiGateway::GatewayResponse")
+    assert sorted(r["Properties"]["ResponseType"] for r in responses.values()) == ["DEFAULT_4XX", "DEFAULT_5XX"]
+    for r in responses.values():
+        body = r["Properties"]["ResponseTemplates"]["application/json"]
+        assert "$context.requestId" in body and "$context.error.messageString" in body
+    (deployment,) = of_type(seed(), "AWS::ApiGateway::Deployment").values()
+    assert set(responses) <= set(deployment["DependsOn"])
+
+
+def test_the_api_deployment_id_changes_with_the_api() -> None:
+    """A Deployment is a snapshot: CloudFormation takes a new one only for a new logical id."""
+    (before,) = of_type(seed(), "AWS::ApiGateway::Deployment")
+    (after,) = of_type(build_of(set_field("APIGW", "endpoint", "edge")), "AWS::ApiGateway::Deployment")
+    assert before != after and before.startswith("ApigwDeployment")
+
+
+# --- 6. the page traces every function -----------------------------------------------------------
+
+
+def test_every_production_function_traces() -> None:
+    functions = of_type(seed(), "AWS::Lambda::Function")
+    production = {lid: f for lid, f in functions.items() if lid.startswith("Lambda")}
+    assert sorted(production) == ["LambdaApi", "LambdaScheduler", "LambdaWorker"]
+    for lid, fn in production.items():
+        assert fn["Properties"].get("TracingConfig") == {"Mode": "Active"}, lid
