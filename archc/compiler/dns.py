@@ -122,7 +122,6 @@ def _registrar_delegation(ctx: Context, rid: str, zone_id: str, zone: Route53Zon
     unit.skip("CKV_AWS_115", "called only by CloudFormation, once per change of the delegated zone's name servers")
     unit.skip("CKV_AWS_116", "called synchronously by CloudFormation, which receives every failure")
     unit.skip("CKV_AWS_117", "calls only the Route 53 Domains API; it has nothing to reach inside a VPC")
-    unit.skip("CKV_AWS_173", "no environment variables")
     ctx.add(cloudformation.CustomResource(lid, ServiceToken=ctx.ref(handler, "Arn"), DomainName=zone.domain.rstrip("."),
                                           NameServers=ctx.ref(zone_id, "NameServers", is_list=True)), rid)
 

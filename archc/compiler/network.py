@@ -92,8 +92,9 @@ def compile_subnet(ctx: Context, rid: str, res: Subnet) -> None:
 
 
 def ingress(ctx: Context, ask: AsksBuilder, target: str, port: int, description: str, *, source: str | None = None, cidr: str | None = None,
-            prefix_list: Any = None, node: str | None = None) -> None:
-    """An ingress rule into *target*'s group on *port* from *source*'s group, a CIDR or a prefix list."""
+            prefix_list: Any = None, node: str | None = None, skips: dict[str, str] | None = None) -> None:
+    """An ingress rule into *target*'s group on *port* from *source*'s group, a CIDR or a prefix list
+    (*skips*: checkov check id → why the rule is what the model asks for)."""
     sg = ctx.sg.get(target)
     if sg is None:
         return
@@ -115,7 +116,9 @@ def ingress(ctx: Context, ask: AsksBuilder, target: str, port: int, description:
         props["SourcePrefixListId"] = prefix_list
         suffix = f"FromPrefixListPort{port}"
     owner = ctx.declared.groups[sg].owner
-    ctx.add(ec2.SecurityGroupIngress(ctx.new_id(owner, suffix), **props), node or owner, ctx.placement(owner))
+    unit = ctx.add(ec2.SecurityGroupIngress(ctx.new_id(owner, suffix), **props), node or owner, ctx.placement(owner))
+    for check, reason in (skips or {}).items():
+        unit.skip(check, reason)
 
 
 def cloudfront_prefix_list(ctx: Context) -> Any:

@@ -62,6 +62,75 @@ def dns_delegation_parent(ctx: RuleContext) -> Iterator[Finding]:
                           "set `via: registrar`: the domain's registration gets the zone's name servers")
 
 
+def dns_reachable(ctx: RuleContext) -> Iterator[Finding]:
+    """A DNS name leads somewhere its callers can reach.
+
+    What it checks:
+        A record of a `route53_zone` is a public name: callers on the internet resolve it. When
+        it points at a `load_balancer`, some `external` caller connects to that load balancer
+        (`https` or `http`): that is what opens its security group to the internet on the
+        listener ports. And each of its listeners receives traffic: for an HTTP listener (the
+        redirect to HTTPS, say) an `http` connection from the internet, for an HTTPS listener an
+        `https` one (or CloudFront's `origin`).
+
+    Why it matters:
+        The build admits into a load balancer only the callers the model connects to it. A
+        load balancer that is CloudFront's origin admits only CloudFront's addresses: a record
+        pointing at it resolves, and every connection to it times out. A redirect listener no
+        caller may reach redirects nobody.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          igw: {type: internet_gateway, vpc: vpc}
+          a: {type: subnet, vpc: vpc, tier: public, cidr: 10.0.0.0/24, az: us-west-2a, default_route: igw}
+          b: {type: subnet, vpc: vpc, tier: public, cidr: 10.0.1.0/24, az: us-west-2b, default_route: igw}
+          cert: {type: acm_certificate, domain: "*.example.com", zone: zone}
+          tg: {type: target_group, vpc: vpc, port: 8080}
+          users: {type: external, kind: users}
+          lb: {type: load_balancer, subnets: [a, b], listeners: [{port: 443, protocol: HTTPS, certificate: cert, target_group: tg}]}
+          cdn: {type: cloudfront_distribution, aliases: [cdn.example.com]}
+          zone: {type: route53_zone, domain: example.com, records: [{name: www.example.com, target: lb}]}
+        connections:
+          - {from: users, to: cdn, verb: https}
+          - {from: cdn, to: lb, verb: origin}
+
+    Fix:
+        Connect the callers who use the name to the load balancer
+        (`{from: users, to: lb, verb: https}`, and `verb: http` for a redirect listener), or
+        point the record at what they do connect to (the CloudFront distribution).
+    """
+    res = ctx.resources
+    for zid, zone in ctx.of_type("route53_zone"):
+        reported: set[str] = set()
+        for i, rec in enumerate(zone.records):
+            lb = res.get(rec.target)
+            if lb is None or lb.type != "load_balancer" or lb.scheme != "internet-facing":
+                continue
+            into = ctx.connections_to.get(rec.target, [])
+            public = {c.verb for _, c in into if res[c.source].type == "external" and c.verb in ("http", "https")}
+            if not public:
+                admitted = sorted({c.source for _, c in into if c.verb in ("http", "https", "origin")})
+                who = f"only {', '.join(repr(a) for a in admitted)}" if admitted else "no caller"
+                yield Finding(f"record {rec.name} points at load balancer '{rec.target}', which admits {who}: callers on the internet "
+                              "who resolve it cannot connect", resource_path(zid, "records", i),
+                              f"connect the callers to '{rec.target}' (`{{from: <users>, to: {rec.target}, verb: https}}`) or point "
+                              "the record at what they connect to", (resource_path(rec.target),))
+                continue
+            if rec.target in reported:
+                continue
+            reported.add(rec.target)
+            origin = any(c.verb == "origin" for _, c in into)
+            for j, listener in enumerate(lb.listeners):
+                verb = listener.protocol.lower()
+                if verb not in public and not (verb == "https" and origin):
+                    what = "redirect" if listener.action == "redirect_https" else "listener"
+                    yield Finding(f"the {listener.protocol} {what} on port {listener.port} of '{rec.target}' (behind {rec.name}) "
+                                  f"receives no traffic: no caller on the internet connects with `{verb}`",
+                                  resource_path(rec.target, "listeners", j),
+                                  f"connect the callers with `verb: {verb}`, or remove the listener", (resource_path(zid, "records", i),))
+
+
 def transit_encryption(ctx: RuleContext) -> Iterator[Finding]:
     """Databases refuse connections without TLS.
 
@@ -169,6 +238,7 @@ def tracing(ctx: RuleContext) -> Iterator[Finding]:
 
 RULES: list[Rule] = [
     Rule("ARC209", "network.dns-delegation-parent", "error", dns_delegation_parent),
+    Rule("ARC210", "network.dns-reachable", "error", dns_reachable),
     Rule("ARC408", "data.transit-encryption", "error", transit_encryption),
     Rule("ARC409", "data.replication-rpo", "error", replication_rpo),
     Rule("ARC505", "operations.tracing", "warning", tracing),

@@ -222,3 +222,30 @@ def test_every_production_function_traces() -> None:
     assert sorted(production) == ["LambdaApi", "LambdaScheduler", "LambdaWorker"]
     for lid, fn in production.items():
         assert fn["Properties"].get("TracingConfig") == {"Mode": "Active"}, lid
+
+
+# --- 2. www.sagebrush.services reaches the ALB ------------------------------------------------------
+
+
+def test_the_alb_admits_internet_users_on_both_listeners() -> None:
+    """The www A record points at the ALB: its group must admit the internet on 443 and on 80 (the redirect)."""
+    resources = all_resources(seed())
+    alb_group = resources["Alb"]["Properties"]["SecurityGroups"][0]["Fn::GetAtt"][0]
+    rules = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::EC2::SecurityGroupIngress"
+             and r["Properties"]["GroupId"] == {"Fn::GetAtt": [alb_group, "GroupId"]}]
+    rules += resources[alb_group]["Properties"].get("SecurityGroupIngress", [])
+    from_anywhere = sorted(r["FromPort"] for r in rules if r.get("CidrIp") == "0.0.0.0/0")
+    assert from_anywhere == [80, 443]
+    assert any("SourcePrefixListId" in r for r in rules), "CloudFront still reaches its origin"
+
+
+def test_lint_finds_the_unreachable_www_of_the_old_seed() -> None:
+    from tests.rules.support import connection_index, lint, remove_connection, summary
+
+    def without_users(data: dict[str, Any]) -> None:
+        remove_connection("USERS", "ALB")(data)
+        remove_connection("USERS", "ALB")(data)
+
+    assert connection_index("USERS", "ALB") >= 0
+    found = summary(lint(load_example(without_users), select={"ARC210"}))
+    assert found == [("ARC210", "resources.R53_ZONE.records[0]")]
