@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from troposphere import Join, Sub, awslambda, ecs, events, logs
@@ -13,14 +15,12 @@ from archc.compiler.network import https_egress
 from archc.compiler.scaling import cpu_target_tracking
 from archc.model.resources import EcsCluster, EcsService, EcsTaskDefinition, LambdaFunction, SqsQueue
 
-DEFAULT_LOG_RETENTION_DAYS = 365
-
 
 def _log_group(ctx: Context, rid: str) -> str:
     """The log group *rid* writes to (declared in phase 1); made here when the build generates it."""
     lid = ctx.declared.log_group[rid]
     if rid in ctx.declared.generated_log_group:
-        unit = ctx.add(logs.LogGroup(lid, RetentionInDays=DEFAULT_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
+        unit = ctx.add(logs.LogGroup(lid, RetentionInDays=ctx.log_retention_days(rid), DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
         unit.skip("CKV_AWS_158", "encrypted with the CloudWatch Logs service key; the model names no KMS key for these logs")
     return lid
 
@@ -196,7 +196,8 @@ def compile_lambda_function(ctx: Context, rid: str, res: LambdaFunction) -> None
     if res.subnets:
         sgs = [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]]
         props["VpcConfig"] = awslambda.VPCConfig(SubnetIds=[ctx.ref(s) for s in res.subnets], SecurityGroupIds=sgs)
-    unit = ctx.add(awslambda.Function(lid, **props), rid)
+    function = awslambda.Function(lid, **props)
+    unit = ctx.add(function, rid)
     if res.reserved_concurrency is None:
         unit.skip("CKV_AWS_115", "the model sets no reserved concurrency for this function; the account's unreserved pool applies")
     unit.skip("CKV_AWS_116", _dlq_reason(ctx, rid, res))
@@ -206,12 +207,26 @@ def compile_lambda_function(ctx: Context, rid: str, res: LambdaFunction) -> None
         unit.skip("CKV_AWS_173", "archc puts only resource names, URLs and ARNs in the environment (secrets are read from Secrets Manager)"
                   + ("; the model's own environment entries must hold no secrets either" if res.environment else ""))
     if res.provisioned_concurrency:
-        version = ctx.new_id(rid, "Version")
-        ctx.add(awslambda.Version(version, FunctionName=ctx.ref(rid)), rid)
-        ctx.add(awslambda.Alias(ctx.declared.alias[rid], FunctionName=ctx.ref(rid), FunctionVersion=ctx.ref(version, "Version"), Name="live",
-                                ProvisionedConcurrencyConfig=awslambda.ProvisionedConcurrencyConfiguration(
-                                    ProvisionedConcurrentExecutions=res.provisioned_concurrency)), rid)
+        _version_and_alias(ctx, rid, res, function, key)
     _schedule(ctx, rid, res)
+
+
+def _version_and_alias(ctx: Context, rid: str, res: LambdaFunction, function: awslambda.Function, key: Any) -> None:
+    """The `live` alias and the version it serves, published anew whenever code or configuration change.
+
+    CloudFormation publishes a version only when the `AWS::Lambda::Version` resource is created or
+    replaced. Its logical id carries a hash of the function's configuration (a new id is a new
+    resource), and its Description names the code's S3 key (a deploy parameter, which cannot reach
+    a logical id; every Version property forces a replacement), so either change publishes.
+    """
+    config = json.dumps(function.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(config.encode()).hexdigest()[:10].upper()
+    version = ctx.new_id(rid, f"Version{digest}")
+    ctx.add(awslambda.Version(version, FunctionName=ctx.ref(rid),
+                              Description=Join("", [f"{rid} configuration {digest}, code ", key])), rid)
+    ctx.add(awslambda.Alias(ctx.declared.alias[rid], FunctionName=ctx.ref(rid), FunctionVersion=ctx.ref(version, "Version"), Name="live",
+                            ProvisionedConcurrencyConfig=awslambda.ProvisionedConcurrencyConfiguration(
+                                ProvisionedConcurrentExecutions=res.provisioned_concurrency)), rid)
 
 
 def _schedule(ctx: Context, rid: str, res: LambdaFunction) -> None:

@@ -205,7 +205,9 @@ def _to_load_balancer(ctx: Context, ask: AsksBuilder, path: tuple[str, int], s: 
         ctx.error(path, f"{ctx.who(t)} has no {verb.upper()} listener for {s} to connect to")
     for port in ports:
         if ctx.type_of(s) == "external":
-            ingress(ctx, ask, t, port, f"{s} ({verb.upper()})", cidr="0.0.0.0/0", node=t)
+            redirect = all(x.action == "redirect_https" for x in lb.listeners if x.port == port)
+            skips = {"CKV_AWS_260": f"port {port} only redirects to HTTPS (the listener's action is redirect_https)"} if redirect else None
+            ingress(ctx, ask, t, port, f"{s} ({verb.upper()})", cidr="0.0.0.0/0", node=t, skips=skips)
         else:
             for holder in sg_holders(ctx, s):
                 ask.egress(holder, SgRule(f"to {t} ({verb.upper()})", port, dest_sg=ctx.ref(ctx.sg[t], "GroupId")))

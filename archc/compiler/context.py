@@ -33,6 +33,7 @@ from archc.model.queries import ConnectionIndex, connections_from, connections_t
 from archc.model.resources import RESOURCE_CLASSES, IamRole, ResourceBase
 
 XREF_KEY = "__archc_xref__"
+DEFAULT_LOG_RETENTION_DAYS = 365  # a year, when the model states no retention
 PARAM_KEY = "__archc_param__"
 R = TypeVar("R", bound=ResourceBase)
 T = TypeVar("T")
@@ -251,6 +252,8 @@ class Declared:
     tg_listeners: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # target group → listener ids
     attachment: dict[str, str] = field(default_factory=dict)  # internet gateway → logical id of its VPC attachment
     igw_attachment: dict[str, str] = field(default_factory=dict)  # vpc → logical id of its gateway attachment
+    writer: dict[str, str] = field(default_factory=dict)  # aurora cluster → logical id of its writer instance
+    db_log_groups: dict[str, list[str]] = field(default_factory=dict)  # aurora cluster → log groups of its exported logs
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +350,15 @@ class Context:
         self.singletons: dict[str, str] = {}  # one-per-account/region things already made (key → logical id)
 
     # --- model lookups -----------------------------------------------------------------------
+
+    def stated_log_retention(self, rid: str) -> int | None:
+        """The `log_retention_days` of *rid*'s account, if the model states one."""
+        account = self.arch.accounts.get(self.placement(rid).account)
+        return account.log_retention_days if account else None
+
+    def log_retention_days(self, rid: str) -> int:
+        """Days the log groups archc creates or causes for *rid* keep their logs: its account's `log_retention_days`."""
+        return self.stated_log_retention(rid) or DEFAULT_LOG_RETENTION_DAYS
 
     def get(self, rid: str, cls: type[R]) -> R:
         """Resource *rid*, typed: it must be a *cls* (the build's check and the loader make sure of it)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from troposphere import Sub, kms, rds, s3, secretsmanager
+from troposphere import Sub, kms, logs, rds, s3, secretsmanager
 
 from archc.compiler.context import AsksBuilder, Context, Statement, need
 from archc.compiler.iam import bucket_arn, db_cluster, service_role
@@ -22,6 +22,7 @@ RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 ENGINES = {"postgres": ("aurora-postgresql", 5432, "postgres", ["postgresql"]),
            "mysql": ("aurora-mysql", 3306, "admin", ["audit", "error", "general", "slowquery"])}
 ABORT_MULTIPART_DAYS = 7
+RTC_MINUTES = 15  # S3 Replication Time Control's one setting
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
@@ -43,6 +44,11 @@ def _monitoring_role(ctx: Context, rid: str) -> str:
 
 
 def _instance(ctx: Context, cluster: str, lid: str, node: str, tier: int) -> None:
+    """A DB instance of *cluster*: after the log groups its logs are exported to and, unless it is the writer, after the writer.
+
+    Aurora makes the first instance to come up the writer; a reader created in parallel may win.
+    RDS creates the export log groups itself (keeping logs forever) unless they exist first.
+    """
     res = ctx.get(cluster, AuroraCluster)
     engine = ENGINES[res.engine][0]
     props: dict[str, Any] = {
@@ -53,7 +59,10 @@ def _instance(ctx: Context, cluster: str, lid: str, node: str, tier: int) -> Non
     }
     if res.kms_key:
         props["PerformanceInsightsKMSKeyId"] = ctx.ref(res.kms_key, "Arn")
-    ctx.add(rds.DBInstance(lid, **props), node)
+    unit = ctx.add(rds.DBInstance(lid, **props), node)
+    unit.after.update(ctx.declared.db_log_groups[cluster])
+    if lid != ctx.declared.writer[cluster]:
+        unit.after.add(ctx.declared.writer[cluster])
 
 
 def compile_aurora_cluster(ctx: Context, rid: str, res: AuroraCluster) -> None:
@@ -78,11 +87,36 @@ def compile_aurora_cluster(ctx: Context, rid: str, res: AuroraCluster) -> None:
         props["MasterUserSecret"] = rds.MasterUserSecret(KmsKeyId=ctx.ref(res.kms_key, "Arn"))
     if res.serverless_v2:
         props["ServerlessV2ScalingConfiguration"] = rds.ServerlessV2ScalingConfiguration(MinCapacity=res.min_acu, MaxCapacity=res.max_acu)
+    if res.require_tls:
+        props["DBClusterParameterGroupName"] = ctx.ref(_parameter_group(ctx, rid, res))
     ctx.add(rds.DBCluster(lid, **props), rid)
-    _instance(ctx, rid, ctx.new_id(rid, "Writer"), rid, 0)
+    for log_type, group in zip(log_types, ctx.declared.db_log_groups[rid], strict=True):
+        unit = ctx.add(logs.LogGroup(group, LogGroupName=Sub(f"/aws/rds/cluster/${{Cluster}}/{log_type}", Cluster=ctx.ref(rid)),
+                                     RetentionInDays=ctx.log_retention_days(rid), **RETAIN), rid)
+        unit.skip("CKV_AWS_158", "the database's exported logs are encrypted with the CloudWatch Logs service key; "
+                                 "the model names no KMS key for them")
+    _instance(ctx, rid, ctx.declared.writer[rid], rid, 0)
     has_readers = bool(ctx.index.readers_of.get(rid))
     if res.multi_az and not has_readers:
         _instance(ctx, rid, ctx.new_id(rid, "Reader"), rid, 1)  # a second instance in another AZ for failover
+
+
+TLS_PARAMETERS = {"postgres": {"rds.force_ssl": "1"}, "mysql": {"require_secure_transport": "ON"}}
+
+
+def parameter_group_family(engine: str, version: str) -> str:
+    """`aurora-postgresql15` for postgres 15.x, `aurora-mysql8.0` for mysql 8.0.x."""
+    parts = version.split(".")
+    return f"{ENGINES[engine][0]}{parts[0] if engine == 'postgres' else '.'.join(parts[:2])}"
+
+
+def _parameter_group(ctx: Context, rid: str, res: AuroraCluster) -> str:
+    """The cluster parameter group that refuses connections without TLS (the model's `require_tls`)."""
+    lid = ctx.new_id(rid, "ParameterGroup")
+    ctx.add(rds.DBClusterParameterGroup(lid, Family=parameter_group_family(res.engine, need(res.engine_version)),
+                                        Description=f"{rid} ({ctx.arch.name}): TLS required for every connection"[:255],
+                                        Parameters=TLS_PARAMETERS[res.engine]), rid)
+    return lid
 
 
 def compile_aurora_readers(ctx: Context, rid: str, res: AuroraReaders) -> None:
@@ -168,6 +202,10 @@ def _replication(ctx: Context, rid: str, res: S3Bucket) -> s3.ReplicationConfigu
                 ctx.error(("connections", i), f"replication from '{rid}' to '{dest}' needs versioning, which {ctx.who(who)} turns off",
                           help=f"set versioning: true on '{who}'")
         destination: dict[str, Any] = {"Bucket": bucket_arn(ctx, dest)}
+        if res.replication_rpo_minutes is not None and res.replication_rpo_minutes >= RTC_MINUTES:
+            # Replication Time Control: 99.99% of objects within 15 minutes, and metrics to alarm on when late
+            destination["ReplicationTime"] = s3.ReplicationTime(Status="Enabled", Time=s3.ReplicationTimeValue(Minutes=RTC_MINUTES))
+            destination["Metrics"] = s3.Metrics(Status="Enabled", EventThreshold=s3.ReplicationTimeValue(Minutes=RTC_MINUTES))
         statements.append(Statement(f"Replicate{camel(dest)}", ("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"),
                                     [bucket_arn(ctx, dest, objects=True)]))
         if dres.encryption == "kms" and dres.kms_key:

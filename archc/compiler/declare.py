@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from archc.compiler import escape_hatch
 from archc.compiler.context import Context, SgSpec, need
+from archc.compiler.data import ENGINES
 from archc.compiler.iam import RUNS_AS
 from archc.model.queries import roles_of
 from archc.model.resources import (
@@ -49,6 +50,9 @@ def declare(ctx: Context) -> None:
     for rid, fn in ctx.of_type(LambdaFunction):
         if fn.provisioned_concurrency:
             ctx.declared.alias[rid] = ctx.new_id(rid, "Alias")
+    for rid, db in ctx.of_type(AuroraCluster):
+        ctx.declared.writer[rid] = ctx.new_id(rid, "Writer")
+        ctx.declared.db_log_groups[rid] = [ctx.new_id(rid, f"{log_type.capitalize()}LogGroup") for log_type in ENGINES[db.engine][3]]
 
 
 def _security_groups(ctx: Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
@@ -15,7 +16,6 @@ from archc.compiler.naming import camel
 from archc.model.resources import ApiGateway, CloudFrontDistribution, LoadBalancer, TargetGroup, WebAcl
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-ACCESS_LOG_RETENTION_DAYS = 365
 # AWS-managed CloudFront policies (fixed ids published by AWS)
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -82,6 +82,21 @@ def compile_target_group(ctx: Context, rid: str, res: TargetGroup) -> None:
 # --- API Gateway -------------------------------------------------------------------------------
 
 
+# Errors API Gateway returns itself (WAF blocks, throttling, a failed integration) as JSON with the
+# request id, like the Lambda proxy's own errors, instead of API Gateway's bare default.
+GATEWAY_ERROR_BODY = '{"message": $context.error.messageString, "requestId": "$context.requestId"}'
+
+
+def _gateway_responses(ctx: Context, rid: str) -> list[str]:
+    out = []
+    for kind in ("4XX", "5XX"):
+        lid = ctx.new_id(rid, f"Default{kind}Response")
+        ctx.add(apigateway.GatewayResponse(lid, RestApiId=ctx.ref(rid), ResponseType=f"DEFAULT_{kind}",
+                                           ResponseTemplates={"application/json": GATEWAY_ERROR_BODY}), rid)
+        out.append(lid)
+    return out
+
+
 def _invoke_targets(ctx: Context, rid: str) -> list[tuple[int, str]]:
     return [(i, c.target) for i, c in ctx.out.get(rid, []) if c.verb == "invoke" and ctx.type_of(c.target) == "lambda_function"]
 
@@ -102,7 +117,7 @@ def _api_cloudwatch_account(ctx: Context, rid: str) -> str:
 
 def _access_log_group(ctx: Context, rid: str) -> str:
     lid = ctx.new_id(rid, "AccessLogs")
-    unit = ctx.add(logs.LogGroup(lid, RetentionInDays=ACCESS_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
+    unit = ctx.add(logs.LogGroup(lid, RetentionInDays=ctx.log_retention_days(rid), DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
     unit.skip("CKV_AWS_158", "access logs are encrypted with the CloudWatch Logs service key; the model names no KMS key for the API")
     return lid
 
@@ -129,6 +144,7 @@ def compile_api_gateway(ctx: Context, rid: str, res: ApiGateway) -> None:
     ctx.add(apigateway.RestApi(lid, Name=f"{ctx.arch.name}-{rid}", Description=res.description or f"{rid} (archc)",
                                EndpointConfiguration=apigateway.EndpointConfiguration(Types=[res.endpoint.upper()])), rid)
     methods: list[str] = []
+    api_units: list[str] = [lid]  # what a deployment snapshots
 
     def method(suffix: str, resource_id: Any, fn: str) -> None:
         mlid = ctx.new_id(rid, suffix)
@@ -146,17 +162,23 @@ def compile_api_gateway(ctx: Context, rid: str, res: ApiGateway) -> None:
             part = ctx.new_id(rid, f"{camel(fn)}Resource")
             ctx.add(apigateway.Resource(part, RestApiId=ctx.ref(rid), ParentId=ctx.ref(rid, "RootResourceId"),
                                         PathPart=fn.lower().replace("_", "-")), rid)
+            api_units.append(part)
             parent = ctx.ref(part)
             method(f"{camel(fn)}Method", parent, fn)
         proxy = ctx.new_id(rid, f"{camel(fn)}Proxy" if len(targets) > 1 else "ProxyResource")
         ctx.add(apigateway.Resource(proxy, RestApiId=ctx.ref(rid), ParentId=parent, PathPart="{proxy+}"), rid)
+        api_units.append(proxy)
         method(f"{camel(fn)}ProxyMethod" if len(targets) > 1 else "ProxyMethod", ctx.ref(proxy), fn)
         ctx.add(awslambda.Permission(ctx.new_id(rid, f"Invoke{camel(fn)}Permission"), Action="lambda:InvokeFunction",
                                      FunctionName=invoke_arn(ctx, fn), Principal="apigateway.amazonaws.com",
                                      SourceArn=Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*", Api=ctx.ref(rid))), rid)
-    deployment = ctx.new_id(rid, "Deployment")
+    responses = _gateway_responses(ctx, rid)
+    # A deployment is a snapshot of the API taken when it is created: a new logical id (a hash of
+    # everything it snapshots) whenever the API changes, or the stage keeps serving the old one.
+    snapshot = json.dumps([ctx.units[u].resource.to_dict() for u in [*api_units, *methods, *responses]], sort_keys=True, default=str)
+    deployment = ctx.new_id(rid, f"Deployment{hashlib.sha256(snapshot.encode()).hexdigest()[:10].upper()}")
     dunit = ctx.add(apigateway.Deployment(deployment, RestApiId=ctx.ref(rid), Description=f"{rid} deployment"), rid)
-    dunit.after.update(methods)
+    dunit.after.update(methods + responses)
     account = _api_cloudwatch_account(ctx, rid)
     access = _access_log_group(ctx, rid)
     setting: dict[str, Any] = {"ResourcePath": "/*", "HttpMethod": "*", "LoggingLevel": "ERROR", "MetricsEnabled": True, "DataTraceEnabled": False}
@@ -256,7 +278,7 @@ def compile_web_acl(ctx: Context, rid: str, res: WebAcl) -> None:
     # WAF logs: the log group's name must start with aws-waf-logs-
     group = ctx.new_id(rid, "Logs")
     log_name = f"aws-waf-logs-{ctx.arch.name}-{rid}".lower().replace("_", "-")[:512]
-    gunit = ctx.add(logs.LogGroup(group, LogGroupName=log_name, RetentionInDays=ACCESS_LOG_RETENTION_DAYS,
+    gunit = ctx.add(logs.LogGroup(group, LogGroupName=log_name, RetentionInDays=ctx.log_retention_days(rid),
                                   DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
     gunit.skip("CKV_AWS_158", "WAF logs are encrypted with the CloudWatch Logs service key; the model names no KMS key for them")
     ctx.add(wafv2.LoggingConfiguration(ctx.new_id(rid, "LoggingConfiguration"), ResourceArn=ctx.ref(rid, "Arn"),

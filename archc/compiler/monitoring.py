@@ -32,8 +32,9 @@ def contribute_log_group(ctx: Context, ask: AsksBuilder, rid: str, res: LogGroup
 
 def compile_log_group(ctx: Context, rid: str, res: LogGroup) -> None:
     props: dict[str, Any] = dict(RETAIN)
-    if res.retention_days is not None:
-        props["RetentionInDays"] = res.retention_days
+    retention = res.retention_days if res.retention_days is not None else ctx.stated_log_retention(rid)
+    if retention is not None:
+        props["RetentionInDays"] = retention
     if res.kms_key:
         props["KmsKeyId"] = ctx.ref(res.kms_key, "Arn")
     unit = ctx.add(logs.LogGroup(ctx.main[rid], **props), rid)

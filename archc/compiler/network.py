@@ -18,8 +18,6 @@ from archc.compiler.iam import service_role
 from archc.compiler.naming import camel
 from archc.model.resources import InternetGateway, NatGateway, ResourceBase, Subnet, Vpc
 
-FLOW_LOG_RETENTION_DAYS = 365
-
 
 def _tags(rid: str, res: ResourceBase) -> Tags:
     return Tags({"Name": rid, **res.tags})
@@ -30,7 +28,7 @@ def compile_vpc(ctx: Context, rid: str, res: Vpc) -> None:
     ctx.add(ec2.VPC(lid, CidrBlock=res.cidr, EnableDnsHostnames=True, EnableDnsSupport=True, Tags=_tags(rid, res)), rid)
     if res.flow_logs:
         group = ctx.new_id(rid, "FlowLogGroup")
-        unit = ctx.add(logs.LogGroup(group, RetentionInDays=FLOW_LOG_RETENTION_DAYS, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
+        unit = ctx.add(logs.LogGroup(group, RetentionInDays=ctx.log_retention_days(rid), DeletionPolicy="Retain", UpdateReplacePolicy="Retain"), rid)
         unit.skip("CKV_AWS_158", "flow logs are encrypted with the CloudWatch Logs service key; the model names no KMS key for the VPC")
         role = service_role(ctx, rid, "FlowLogRole", "vpc-flow-logs.amazonaws.com", [
             Statement("WriteFlowLogs", ("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"), [ctx.ref(group, "Arn")]),
@@ -94,8 +92,9 @@ def compile_subnet(ctx: Context, rid: str, res: Subnet) -> None:
 
 
 def ingress(ctx: Context, ask: AsksBuilder, target: str, port: int, description: str, *, source: str | None = None, cidr: str | None = None,
-            prefix_list: Any = None, node: str | None = None) -> None:
-    """An ingress rule into *target*'s group on *port* from *source*'s group, a CIDR or a prefix list."""
+            prefix_list: Any = None, node: str | None = None, skips: dict[str, str] | None = None) -> None:
+    """An ingress rule into *target*'s group on *port* from *source*'s group, a CIDR or a prefix list
+    (*skips*: checkov check id → why the rule is what the model asks for)."""
     sg = ctx.sg.get(target)
     if sg is None:
         return
@@ -117,7 +116,9 @@ def ingress(ctx: Context, ask: AsksBuilder, target: str, port: int, description:
         props["SourcePrefixListId"] = prefix_list
         suffix = f"FromPrefixListPort{port}"
     owner = ctx.declared.groups[sg].owner
-    ctx.add(ec2.SecurityGroupIngress(ctx.new_id(owner, suffix), **props), node or owner, ctx.placement(owner))
+    unit = ctx.add(ec2.SecurityGroupIngress(ctx.new_id(owner, suffix), **props), node or owner, ctx.placement(owner))
+    for check, reason in (skips or {}).items():
+        unit.skip(check, reason)
 
 
 def cloudfront_prefix_list(ctx: Context) -> Any:

@@ -459,10 +459,11 @@ def _group(ctx: Context) -> None:
         ctx.members[mid] = [item]
     # the main declaration of each group and its type
     for mid, items in ctx.members.items():
+        stated = [i for i in items if _archc_type(i) in RESOURCE_CLASSES]  # archc's own word for what it built
         typed = [i for i in items if i.decl.type in primaries]
-        main = min(typed, key=lambda i: (len(i.decl.logical_id), i.decl.logical_id)) if typed else items[0]
+        main = stated[0] if stated else min(typed, key=lambda i: (len(i.decl.logical_id), i.decl.logical_id)) if typed else items[0]
         ctx.primary[mid] = main
-        ctx.kind[mid] = primaries.get(main.decl.type, main.decl.type)
+        ctx.kind[mid] = str(_archc_type(main)) if stated else primaries.get(main.decl.type, main.decl.type)
     # helpers fold into what they name (or what names them); route tables through their associations
     by_stack_refs: dict[tuple[str, str], list[tuple[str, str]]] = {}  # target → [source] (within a stack)
     for stack in ctx.stacks:
@@ -488,6 +489,13 @@ def _group(ctx: Context) -> None:
         ctx.members[mid] = [item]
         ctx.primary[mid] = item
         ctx.kind[mid] = item.decl.type
+
+
+def _archc_type(item: Item) -> str | None:
+    """The model type a generated resource states (``Metadata.archc.type``), where its own type does not say it."""
+    meta = item.decl.metadata.get("archc")
+    value = meta.get("type") if isinstance(meta, dict) else None
+    return value if isinstance(value, str) else None
 
 
 _CDK_HASH = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9]*?)[0-9A-F]{8}$")

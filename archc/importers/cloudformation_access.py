@@ -71,6 +71,19 @@ def _statements(item: Item, path: tuple[Any, ...], ctx: Context) -> list[dict[st
     return [s for s in _list(doc.get("Statement")) if isinstance(s, dict)]
 
 
+TRACING_ACTIONS = frozenset({  # what tracing needs; AWS takes these on resource "*" only
+    "xray:puttracesegments", "xray:puttelemetryrecords", "xray:getsamplingrules", "xray:getsamplingtargets"})
+
+
+def _tracing_of(resources: dict[str, Any], source: str) -> str | None:
+    """The one X-Ray resource in *source*'s account and region, if the model has exactly one."""
+    res = resources.get(source)
+    if res is None:
+        return None
+    here = [rid for rid, r in resources.items() if r.type == "xray" and r.account == res.account and r.region == res.region]
+    return here[0] if len(here) == 1 else None
+
+
 def apply_policies(ctx: Context, resources: dict[str, Any]) -> None:
     users = _role_users(resources)
     for item, path, roles in ctx.policies:
@@ -94,6 +107,11 @@ def apply_policies(ctx: Context, resources: dict[str, Any]) -> None:
                 if mid is not None:
                     targets.append(mid)
             where = item.where("Properties", *path, "Statement", i)
+            if resolved == ["*"] and actions and all(a.lower() in TRACING_ACTIONS for a in actions):
+                # AWS takes these only on "*": not a wildcard by choice; they reach the account's X-Ray
+                for source in sources:
+                    ctx.connect(source, _tracing_of(resources, source), "traces", derived=True)
+                continue
             if "*" in resolved or any(a == "*" or a.endswith(":*") for a in actions):
                 ctx.report.findings.append(
                     f"{where}: {item.decl.logical_id} allows {', '.join(actions) or '?'} on "

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from archc.catalog import Head, LineStyle
 from archc.model.fields import AccountId, RefTo, Region, empty_dict, empty_list
@@ -22,6 +22,9 @@ Verb = Literal[
 ]
 
 
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+
+
 class Account(Strict):
     id: AccountId | None = Field(None, description="12-digit AWS account id; needed to build, not to lint or draw")
     name: str
@@ -34,6 +37,16 @@ class Account(Strict):
     label: str | None = Field(None, description="diagram title; default '<name> Account (<id>)'")
     subgraph: bool = Field(True, description="draw the account as a subgraph (False for a diagram that draws no accounts)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = Field(None, description="direction inside the account's subgraph")
+    log_retention_days: int | None = Field(
+        None, description="days every log group archc creates or causes in this account keeps its logs (function, task, API "
+                          "access, WAF, flow and database logs, and log_group resources without retention_days); default 365")
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, days: int | None) -> int | None:
+        if days is not None and days not in LOG_RETENTION_DAYS:
+            raise ValueError(f"log_retention_days must be one of CloudWatch's values {list(LOG_RETENTION_DAYS)}, not {days}")
+        return days
 
 
 class EdgeStyle(Strict):

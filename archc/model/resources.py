@@ -286,7 +286,14 @@ class Route53Zone(ResourceBase):
 class DnsDelegation(ResourceBase):
     type: Literal["dns_delegation"]
     zone: Annotated[str, RefTo("route53_zone")] | None = needed("the delegated hosted zone (usually in another account)")
-    parent_zone_id: str | None = Field(None, description="hosted zone id of the parent domain; a deploy parameter when omitted")
+    via: Literal["parent_zone", "registrar"] = Field(
+        "parent_zone", description="how the zone is delegated: an NS record in the parent domain's hosted zone (a subdomain), or "
+                                   "the name servers of the domain's registration with Route 53 Domains in this account (a "
+                                   "registered domain, whose only parent is its TLD)")
+    parent_zone: Annotated[str, RefTo("route53_zone")] | None = Field(None, description="the parent domain's hosted zone, when the "
+                                                                                         "model has it (via: parent_zone)")
+    parent_zone_id: str | None = Field(None, description="hosted zone id of the parent domain (via: parent_zone, no parent_zone); "
+                                                         "a deploy parameter when omitted")
 
 
 class AcmCertificate(ResourceBase):
@@ -317,6 +324,8 @@ class AuroraCluster(ResourceBase):
     deletion_protection: bool = True
     iam_auth: bool = True
     multi_az: bool = True
+    require_tls: bool = Field(True, description="refuse connections without TLS (a cluster parameter group with rds.force_ssl "
+                                                "or require_secure_transport)")
 
     @model_validator(mode="after")
     def _acu(self) -> "AuroraCluster":
@@ -358,6 +367,8 @@ class S3Bucket(ResourceBase):
     encryption: Literal["kms", "s3"] = "kms"
     kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/s3 key when omitted")
     lifecycle: list[LifecycleRule] = Field(default_factory=empty_list)
+    replication_rpo_minutes: int | None = Field(None, ge=1, description="recovery point objective of the replicas this bucket "
+                                                "replicates into: 15 or more compiles into S3 Replication Time Control (15 minutes)")
 
 
 class KmsKey(ResourceBase):

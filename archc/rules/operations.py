@@ -21,6 +21,16 @@ def _compute(ctx: RuleContext) -> Iterator[tuple[str, ResourceBase]]:
             yield from ctx.of_type(RESOURCE_CLASSES[rtype])
 
 
+def _keeps_forever(ctx: RuleContext, group: str) -> bool:
+    """A log group with no retention of its own, in an account that states no default."""
+    from archc.model.resources import LogGroup
+
+    if ctx.get(group, LogGroup).retention_days is not None:
+        return False
+    account = ctx.arch.accounts.get(ctx.account(group) or "")
+    return account is None or account.log_retention_days is None
+
+
 def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
     """Every compute resource writes logs to a log group with a retention.
 
@@ -42,7 +52,7 @@ def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
         Add a `log_group` with `retention_days` and a connection
         `{from: <compute>, to: <log group>, verb: logs}`.
     """
-    from archc.model.resources import EcsService, LogGroup
+    from archc.model.resources import EcsService
 
     res = ctx.resources
 
@@ -56,7 +66,7 @@ def compute_logs(ctx: RuleContext) -> Iterator[Finding]:
         if not groups:
             yield Finding(f"compute resource '{rid}' writes no logs", resource_path(rid),
                           "connect it to a log group with `verb: logs`")
-        elif all(ctx.get(g, LogGroup).retention_days is None for g in groups):
+        elif all(_keeps_forever(ctx, g) for g in groups):
             yield Finding(f"compute resource '{rid}' logs only to log groups without retention ({', '.join(groups)})",
                           resource_path(rid), "set `retention_days` on the log group",
                           tuple(resource_path(g) for g in groups))
@@ -133,7 +143,8 @@ def log_retention(ctx: RuleContext) -> Iterator[Finding]:
     """Log groups have a retention period.
 
     What it checks:
-        `retention_days` is set on every `log_group`.
+        `retention_days` is set on every `log_group`, or its account sets a default
+        (`log_retention_days`).
 
     Why it matters:
         CloudWatch keeps logs forever by default, and charges for them forever.
@@ -143,12 +154,12 @@ def log_retention(ctx: RuleContext) -> Iterator[Finding]:
           logs: {type: log_group}
 
     Fix:
-        Set `retention_days` (for example 30).
+        Set `retention_days` (for example 30), or `log_retention_days: 30` on the account.
     """
     from archc.model.resources import LogGroup
 
-    for rid, group in ctx.of_type(LogGroup):
-        if group.retention_days is None:
+    for rid, _group in ctx.of_type(LogGroup):
+        if _keeps_forever(ctx, rid):
             yield Finding(f"log group '{rid}' keeps logs forever", resource_path(rid), "set `retention_days`, for example 30")
 
 

@@ -85,7 +85,8 @@ def test_seed_stacks_and_deploy_order() -> None:
     mgmt = {p["name"]: p for p in by_name["sagebrush-management-us-west-2"]["parameters"]}
     assert mgmt["R53ZoneNameServers"]["source"] == {"stack": "sagebrush-production-us-west-2-1", "output": "R53ZoneNameServers"}
     assert mgmt["R53ZoneNameServers"]["type"] == "CommaDelimitedList"
-    assert mgmt["MgmtR53ParentZoneId"]["source"] == "operator"
+    assert "MgmtR53ParentZoneId" not in mgmt  # delegated through the registration (via: registrar), no parent zone
+    assert "sagebrush-management-us-west-2" in east["depends_on"]  # the certificates validate once the delegation is live
     west = {p["name"]: p for p in by_name["sagebrush-production-us-west-2-2"]["parameters"]}
     assert west["AcmCertCdnRef"]["source"] == {"stack": "sagebrush-production-us-east-1", "output": "AcmCertCdnRef"}
     assert west["WafCdnArn"]["source"] == {"stack": "sagebrush-production-us-east-1", "output": "WafCdnArn"}

@@ -300,3 +300,10 @@ def test_many_errors_in_one_element_are_capped() -> None:
 def test_a_subgraph_id_that_is_not_a_plain_word_is_an_error(subgraph: str) -> None:
     messages = errors(HEAD + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\ndiagram:\n  account_ids: {prod: " + subgraph + "}\n")
     assert len(messages) == 1 and messages[0].startswith("7:") and "subgraph id" in messages[0]
+
+def test_log_retention_per_account() -> None:
+    accounts = load(str(EXAMPLE)).architecture.accounts
+    assert {k: a.log_retention_days for k, a in accounts.items()} == {"production": 30, "management": 30, "housekeeping": 30}
+    (bad,) = errors(HEAD.replace("region: us-west-2}", "region: us-west-2, log_retention_days: 31}")
+                    + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n")
+    assert "log_retention_days must be one of CloudWatch's values" in bad and bad.startswith("3:"), bad

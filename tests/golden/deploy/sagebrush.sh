@@ -12,7 +12,6 @@
 #   ARCHC_HOUSEKEEPING_US_WEST_2__HkBackupCodeKey: S3 key of the deployment package (.zip) of Lambda function HK_BACKUP in LambdaCodeBucket
 #   ARCHC_HOUSEKEEPING_US_WEST_2__HkLambdaCodeKey: S3 key of the deployment package (.zip) of Lambda function HK_LAMBDA in LambdaCodeBucket
 #   ARCHC_HOUSEKEEPING_US_WEST_2__LambdaCodeBucket: S3 bucket, in this stack's region, that holds the Lambda deployment packages
-#   ARCHC_MANAGEMENT_US_WEST_2__MgmtR53ParentZoneId: Id of the parent hosted zone (in account 'management') in which MGMT_R53 delegates sagebrush.services
 #   ARCHC_PRODUCTION_US_WEST_2__CloudFrontOriginFacingPrefixListId: Id of the AWS-managed prefix list com.amazonaws.global.cloudfront.origin-facing in this region (aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing)
 #   ARCHC_PRODUCTION_US_WEST_2__EcsTaskImage: Container image of container 'web' in task definition ECS_TASK: an image URI with a tag or digest
 #   ARCHC_PRODUCTION_US_WEST_2__LambdaApiCodeKey: S3 key of the deployment package (.zip) of Lambda function LAMBDA_API in LambdaCodeBucket
@@ -43,7 +42,6 @@ check_account() {  # PROFILE ACCOUNT_ID REGION
 [ -n "${ARCHC_HOUSEKEEPING_US_WEST_2__HkBackupCodeKey:-}" ] || fail "set ARCHC_HOUSEKEEPING_US_WEST_2__HkBackupCodeKey (see the top of this script)"
 [ -n "${ARCHC_HOUSEKEEPING_US_WEST_2__HkLambdaCodeKey:-}" ] || fail "set ARCHC_HOUSEKEEPING_US_WEST_2__HkLambdaCodeKey (see the top of this script)"
 [ -n "${ARCHC_HOUSEKEEPING_US_WEST_2__LambdaCodeBucket:-}" ] || fail "set ARCHC_HOUSEKEEPING_US_WEST_2__LambdaCodeBucket (see the top of this script)"
-[ -n "${ARCHC_MANAGEMENT_US_WEST_2__MgmtR53ParentZoneId:-}" ] || fail "set ARCHC_MANAGEMENT_US_WEST_2__MgmtR53ParentZoneId (see the top of this script)"
 [ -n "${ARCHC_PRODUCTION_US_WEST_2__CloudFrontOriginFacingPrefixListId:-}" ] || fail "set ARCHC_PRODUCTION_US_WEST_2__CloudFrontOriginFacingPrefixListId (see the top of this script)"
 [ -n "${ARCHC_PRODUCTION_US_WEST_2__EcsTaskImage:-}" ] || fail "set ARCHC_PRODUCTION_US_WEST_2__EcsTaskImage (see the top of this script)"
 [ -n "${ARCHC_PRODUCTION_US_WEST_2__LambdaApiCodeKey:-}" ] || fail "set ARCHC_PRODUCTION_US_WEST_2__LambdaApiCodeKey (see the top of this script)"
@@ -82,7 +80,6 @@ aws cloudformation deploy --profile "$ARCHC_PROFILE_PRODUCTION" --region us-west
 set --
 value=$(output "$ARCHC_PROFILE_PRODUCTION" us-west-2 sagebrush-production-us-west-2-1 R53ZoneNameServers)
 set -- "$@" "R53ZoneNameServers=$value"
-set -- "$@" "MgmtR53ParentZoneId=$ARCHC_MANAGEMENT_US_WEST_2__MgmtR53ParentZoneId"
 [ $# -eq 0 ] || set -- --parameter-overrides "$@"
 aws cloudformation deploy --profile "$ARCHC_PROFILE_MANAGEMENT" --region us-west-2 --stack-name sagebrush-management-us-west-2 \
   --template-file "$TEMPLATE_DIR"/sagebrush-management-us-west-2.json \
