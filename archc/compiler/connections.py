@@ -21,6 +21,7 @@ from archc.compiler.edge import associate_web_acl
 from archc.compiler.iam import access, principal_roles
 from archc.compiler.naming import camel
 from archc.compiler.network import cloudfront_prefix_list, ingress
+from archc.compiler.services import WIRING_ENV
 
 IAM_VERBS = {"read", "write", "read_write", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"}
 
@@ -67,6 +68,8 @@ def wiring_env(ctx: Context, rid: str) -> dict[str, Any]:
                 env[f"{name}_NAMESPACE"] = ctx.res(t).namespace
             elif tt == "iam_role" and verb == "assume_role":
                 env[f"{name}_ROLE_ARN"] = ctx.role_arn(t)
+            elif tt in WIRING_ENV and verb != "trigger":
+                env.update(WIRING_ENV[tt](ctx, t, name))
     return env
 
 
@@ -105,7 +108,7 @@ def compile_connection(ctx: Context, i: int) -> None:
     path = ("connections", i)
     if verb in IAM_VERBS and not (verb == "publish" and st == "alarm"):
         _grant(ctx, i, s, t, verb)
-        if verb == "query" or (verb == "read" and tt == "aurora_cluster"):
+        if (verb == "query" and tt in ("aurora_cluster", "aurora_readers")) or (verb == "read" and tt == "aurora_cluster"):
             _database_access(ctx, i, s, t)
         return
     if verb == "invoke":

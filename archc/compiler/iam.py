@@ -13,6 +13,7 @@ from typing import Any
 
 from troposphere import Sub, encode_to_dict, iam
 
+from archc.compiler import services
 from archc.compiler.context import Context, Placement, Statement, XRef
 from archc.compiler.naming import bucket_name, bucket_stem, camel
 
@@ -169,6 +170,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("metrics", "metric_namespace"): _metrics,
     ("traces", "xray"): _traces,
     ("assume_role", "iam_role"): _assume,
+    **services.ACCESS,
 }
 
 

@@ -390,6 +390,65 @@ class Secret(ResourceBase):
     rotation_days: int | None = Field(None, ge=1, le=1000)
 
 
+class TableKey(Strict):
+    name: str = Field(min_length=1, max_length=255, description="attribute name")
+    type: Literal["S", "N", "B"] = Field("S", description="S (string), N (number) or B (binary)")
+
+
+class TableIndex(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,255}$", description="index name")
+    partition_key: TableKey
+    sort_key: TableKey | None = None
+    projection: Literal["all", "keys_only"] = "all"
+    read_capacity: int | None = Field(None, ge=1, description="provisioned billing only")
+    write_capacity: int | None = Field(None, ge=1, description="provisioned billing only")
+
+
+class DynamoDbTable(ResourceBase):
+    type: Literal["dynamodb_table"]
+    table_name: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]{3,255}$", description="fixed table name; CloudFormation names it when omitted")
+    partition_key: TableKey | None = needed("the partition (hash) key, e.g. {name: pk, type: S}")
+    sort_key: TableKey | None = None
+    billing_mode: Literal["on_demand", "provisioned"] = "on_demand"
+    read_capacity: int | None = Field(None, ge=1, description="read capacity units (provisioned billing only)")
+    write_capacity: int | None = Field(None, ge=1, description="write capacity units (provisioned billing only)")
+    point_in_time_recovery: bool = Field(True, description="continuous backups: restore to any second of the last 35 days")
+    ttl_attribute: str | None = Field(None, min_length=1, max_length=255, description="attribute holding each item's expiry (epoch seconds)")
+    stream: Literal["new_image", "old_image", "new_and_old_images", "keys_only"] | None = Field(
+        None, description="DynamoDB Streams view; a `trigger` connection out of the table turns on new_and_old_images when unset")
+    indexes: list[TableIndex] = Field(default_factory=empty_list, description="global secondary indexes")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/dynamodb key when omitted")
+    deletion_protection: bool = True
+    table_class: Literal["standard", "standard_infrequent_access"] = "standard"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "DynamoDbTable":
+        provisioned = self.billing_mode == "provisioned"
+        capacities = [("", self.read_capacity, self.write_capacity)] + [
+            (f"index '{ix.name}': ", ix.read_capacity, ix.write_capacity) for ix in self.indexes]
+        for where, read, write in capacities:
+            if provisioned and (read is None or write is None):
+                raise ValueError(f"{where}provisioned billing needs read_capacity and write_capacity")
+            if not provisioned and (read is not None or write is not None):
+                raise ValueError(f"{where}read_capacity and write_capacity apply to billing_mode: provisioned only")
+        names = [ix.name for ix in self.indexes]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"index names must be unique: {', '.join(twice)}")
+        if len(names) > 20:
+            raise ValueError(f"a table has at most 20 global secondary indexes, not {len(names)}")
+        types: dict[str, str] = {}
+        keys = [self.partition_key, self.sort_key] + [k for ix in self.indexes for k in (ix.partition_key, ix.sort_key)]
+        for key in keys:
+            if key is None:
+                continue
+            if types.setdefault(key.name, key.type) != key.type:
+                raise ValueError(f"key attribute '{key.name}' is declared both {types[key.name]} and {key.type}")
+        if self.sort_key is not None and self.partition_key is not None and self.sort_key.name == self.partition_key.name:
+            raise ValueError("sort_key must be a different attribute from partition_key")
+        return self
+
+
 # --- operations ------------------------------------------------------------------------------
 
 
@@ -490,6 +549,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution,
     Route53Zone, DnsDelegation, AcmCertificate,
     AuroraCluster, AuroraReaders, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    DynamoDbTable,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
 )
@@ -518,7 +578,7 @@ Resource = Annotated[
     | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]
     | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
-    | Annotated[Secret, Tag("secret")]
+    | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
     | Annotated[LogGroup, Tag("log_group")] | Annotated[MetricNamespace, Tag("metric_namespace")]
     | Annotated[Alarm, Tag("alarm")] | Annotated[Tracing, Tag("xray")]
     | Annotated[IamRole, Tag("iam_role")] | Annotated[External, Tag("external")] | Annotated[Generic, Tag("generic")]
