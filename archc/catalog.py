@@ -97,6 +97,12 @@ TYPES: dict[str, TypeInfo] = _Types({
                  words=("secrets manager", "secret", "credentials")),
         TypeInfo("dynamodb_table", "DynamoDB Table", "database", ("AWS::DynamoDB::Table",), "diagrams.aws.database.DynamodbTable",
                  shape="cylinder", words=("dynamodb", "dynamo db", "dynamo table", "ddb table"), data_store=True),
+        TypeInfo("eventbridge_bus", "EventBridge Event Bus", "messaging", ("AWS::Events::EventBus", "AWS::Events::Archive"),
+                 "diagrams.aws.integration.EventbridgeCustomEventBusResource", words=("eventbridge bus", "event bus")),
+        TypeInfo("eventbridge_rule", "EventBridge Rule", "messaging", ("AWS::Events::Rule",), "diagrams.aws.integration.EventbridgeRule",
+                 words=("eventbridge rule", "event rule")),
+        TypeInfo("eventbridge_schedule", "EventBridge Scheduler", "messaging", ("AWS::Scheduler::Schedule", "AWS::IAM::Role"),
+                 "diagrams.aws.integration.EventbridgeScheduler", words=("eventbridge scheduler", "eventbridge schedule", "scheduler")),
         TypeInfo("log_group", "CloudWatch Logs", "monitoring", ("AWS::Logs::LogGroup",), "diagrams.aws.management.CloudwatchLogs",
                  words=("cloudwatch logs", "log group", "logs")),
         TypeInfo("metric_namespace", "CloudWatch Metrics", "monitoring", (), "diagrams.aws.management.Cloudwatch",
@@ -150,8 +156,9 @@ VERBS: dict[str, VerbInfo] = {
                  words=("route", "routes")),
         VerbInfo("run", "Run", "traffic", sources=("ecs_service",), targets=("ecs_task_definition",), words=("run", "runs")),
         VerbInfo("invoke", "Invoke", "traffic", targets=("lambda_function",), words=("invoke", "invokes", "calls", "call")),
-        VerbInfo("trigger", "Trigger", "traffic", sources=("sqs_queue", "metric_namespace", "s3_bucket", "sns_topic", "dynamodb_table"),
-                 targets=("lambda_function", "alarm"), words=("trigger", "triggers", "event", "events")),
+        VerbInfo("trigger", "Trigger", "traffic", sources=("sqs_queue", "metric_namespace", "s3_bucket", "sns_topic", "dynamodb_table",
+                                                      "eventbridge_rule", "eventbridge_schedule"),
+                 targets=("lambda_function", "alarm", "sqs_queue"), words=("trigger", "triggers", "event", "events")),
         VerbInfo("query", "Query", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "dynamodb_table"),
                  words=("query", "queries", "sql", "read replica")),
         VerbInfo("read", "Read", "data", sources=_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster", "dynamodb_table"),
@@ -164,7 +171,7 @@ VERBS: dict[str, VerbInfo] = {
                  words=("describe", "describes", "inspect")),
         VerbInfo("replicate", "Replicate", "data", sources=("s3_bucket",), targets=("s3_bucket",), line="dotted",
                  words=("replicate", "replication", "replicates", "copy"), writes=True),
-        VerbInfo("publish", "Publish", "data", sources=(*_PRINCIPALS, "alarm"), targets=("sns_topic",), words=("publish", "publishes"), writes=True),
+        VerbInfo("publish", "Publish", "data", sources=(*_PRINCIPALS, "alarm"), targets=("sns_topic", "eventbridge_bus"), words=("publish", "publishes"), writes=True),
         VerbInfo("send", "Send", "data", sources=_PRINCIPALS, targets=("sqs_queue",), words=("send", "sends", "enqueue"), writes=True),
         VerbInfo("notify", "Notify", "data", sources=("alarm", "sns_topic"), targets=("sns_topic", "external", "lambda_function", "sqs_queue"),
                  words=("notify", "notifies", "alert", "alerts", "page", "sns notifications")),
@@ -175,6 +182,19 @@ VERBS: dict[str, VerbInfo] = {
                  words=("assumerole", "assume role", "sts assumerole", "sts assume role", "assumes")),
         VerbInfo("relates", "", "other"),
     )
+}
+
+# Verbs whose meaning depends on the pair of types at their ends: verb → source type → the target
+# types that source may reach with it (a source not listed is bound by `VERBS` alone). Lint
+# (ARC116) and the compiler read it.
+PAIRS: dict[str, dict[str, tuple[str, ...]]] = {
+    "trigger": {
+        "sqs_queue": ("lambda_function",), "s3_bucket": ("lambda_function",), "sns_topic": ("lambda_function",),
+        "dynamodb_table": ("lambda_function",), "metric_namespace": ("alarm",),
+        "eventbridge_rule": ("lambda_function", "sqs_queue"), "eventbridge_schedule": ("lambda_function", "sqs_queue"),
+    },
+    "invoke": {"eventbridge_rule": ("lambda_function",), "eventbridge_schedule": ("lambda_function",)},
+    "publish": {"alarm": ("sns_topic",)},
 }
 
 # Relations that come from typed fields, not connections: their edge kind in the graph, and how

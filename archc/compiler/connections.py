@@ -21,7 +21,7 @@ from archc.compiler.edge import associate_web_acl
 from archc.compiler.iam import access, principal_roles
 from archc.compiler.naming import camel
 from archc.compiler.network import cloudfront_prefix_list, ingress
-from archc.compiler.services import WIRING_ENV
+from archc.compiler.services import WIRING_ENV, service_connection
 
 IAM_VERBS = {"read", "write", "read_write", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"}
 
@@ -105,6 +105,8 @@ def compile_connection(ctx: Context, i: int) -> None:
     if (info.sources and st not in info.sources) or (info.targets and tt not in info.targets):
         _no_meaning(ctx, i, f"'{verb}' goes from {', '.join(info.sources) or 'anything'} to {', '.join(info.targets) or 'anything'}")
         return
+    if service_connection(ctx, i):
+        return  # refused, or built by a service module (archc.compiler.services)
     path = ("connections", i)
     if verb in IAM_VERBS and not (verb == "publish" and st == "alarm"):
         _grant(ctx, i, s, t, verb)

@@ -1,20 +1,44 @@
-"""The service families compiled in their own modules (DynamoDB, …), seen from the shared compiler
-code as data: the IAM statements of their verbs and the environment their callers are given."""
+"""The service families compiled in their own modules (DynamoDB, EventBridge, …), seen from the
+shared compiler code as data: the IAM statements of their verbs, the environment their callers are
+given, and which connections they build themselves."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from archc.compiler import dynamodb
+from archc.catalog import PAIRS
+from archc.compiler import dynamodb, events
 from archc.compiler.context import Context, Statement
 
 # (verb, target type) → statements; merged into archc.compiler.iam.ACCESS.
 ACCESS: dict[tuple[str, str], Callable[[Context, str, str], list[Statement]]] = {
     **dynamodb.ACCESS,
+    **events.ACCESS,
 }
 
 # target type → (ctx, target, ENV_NAME stem) → environment variables for code connected to it.
 WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
     "dynamodb_table": dynamodb.wiring_env,
+    "eventbridge_bus": events.wiring_env,
 }
+
+# (verb, source type) of the connections the source's own compile function builds.
+BUILT_BY_SOURCE: set[tuple[str, str]] = {
+    ("trigger", "dynamodb_table"),
+    ("trigger", "eventbridge_rule"), ("invoke", "eventbridge_rule"),
+    ("trigger", "eventbridge_schedule"), ("invoke", "eventbridge_schedule"),
+}
+
+
+def service_connection(ctx: Context, i: int) -> bool:
+    """True when connection *i* is settled here: refused (its types do not pair, `catalog.PAIRS`)
+    or built by its source's compile function."""
+    conn = ctx.arch.connections[i]
+    st, tt = ctx.type_of(conn.source), ctx.type_of(conn.target)
+    allowed = PAIRS.get(conn.verb, {}).get(st)
+    if allowed is not None and tt not in allowed:
+        ctx.error(("connections", i, "verb"), f"connection {conn.source} → {conn.target}: '{conn.verb}' from {st} goes to "
+                  f"{', '.join(allowed)}, not {tt}", help="`archc lint` reports this as ARC116")
+        return True
+    return (conn.verb, st) in BUILT_BY_SOURCE

@@ -449,6 +449,45 @@ class DynamoDbTable(ResourceBase):
         return self
 
 
+# --- events ------------------------------------------------------------------------------------
+
+
+class EventBridgeBus(ResourceBase):
+    type: Literal["eventbridge_bus"]
+    bus_name: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]{1,256}$", description="the bus name; '<model name>-<id>' when omitted")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key for events at rest; an AWS-owned key when omitted")
+    archive_days: int | None = Field(None, ge=0, description="archive every event for replay, for this many days (0 keeps forever)")
+
+
+class EventBridgeRule(ResourceBase):
+    type: Literal["eventbridge_rule"]
+    bus: Annotated[str, RefTo("eventbridge_bus")] | None = Field(None, description="the bus it listens on; the account's default bus when omitted")
+    event_pattern: dict[str, Any] | None = needed("the EventBridge event pattern it matches, e.g. {source: [orders], detail-type: [OrderPlaced]}")
+    enabled: bool = True
+    dead_letter_queue: Annotated[str, RefTo("sqs_queue")] | None = Field(None, description="where events that cannot be delivered to a target go")
+    retry_attempts: int = Field(185, ge=0, le=185)
+    max_event_age_seconds: int = Field(86400, ge=60, le=86400)
+
+
+class EventBridgeSchedule(ResourceBase):
+    type: Literal["eventbridge_schedule"]
+    expression: str | None = needed("when it runs: cron(...), rate(...) or at(yyyy-mm-ddThh:mm:ss)")
+    timezone: str = Field("UTC", description="IANA time zone of a cron or at expression, e.g. Europe/Paris")
+    flexible_window_minutes: int | None = Field(None, ge=1, le=1440, description="let Scheduler run it any time within this window (spreads load)")
+    enabled: bool = True
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key for the schedule's target input")
+    dead_letter_queue: Annotated[str, RefTo("sqs_queue")] | None = Field(None, description="where runs that cannot reach the target go")
+    retry_attempts: int = Field(185, ge=0, le=185)
+    max_event_age_seconds: int = Field(86400, ge=60, le=86400)
+
+    @model_validator(mode="after")
+    def _expression(self) -> "EventBridgeSchedule":
+        e = self.expression
+        if e is not None and not (e.startswith(("cron(", "rate(", "at(")) and e.endswith(")")):
+            raise ValueError(f"expression must be 'cron(...)', 'rate(...)' or 'at(...)', not {e!r}")
+        return self
+
+
 # --- operations ------------------------------------------------------------------------------
 
 
@@ -549,7 +588,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution,
     Route53Zone, DnsDelegation, AcmCertificate,
     AuroraCluster, AuroraReaders, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
-    DynamoDbTable,
+    DynamoDbTable, EventBridgeBus, EventBridgeRule, EventBridgeSchedule,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
 )
@@ -579,6 +618,8 @@ Resource = Annotated[
     | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
     | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
+    | Annotated[EventBridgeBus, Tag("eventbridge_bus")] | Annotated[EventBridgeRule, Tag("eventbridge_rule")]
+    | Annotated[EventBridgeSchedule, Tag("eventbridge_schedule")]
     | Annotated[LogGroup, Tag("log_group")] | Annotated[MetricNamespace, Tag("metric_namespace")]
     | Annotated[Alarm, Tag("alarm")] | Annotated[Tracing, Tag("xray")]
     | Annotated[IamRole, Tag("iam_role")] | Annotated[External, Tag("external")] | Annotated[Generic, Tag("generic")]

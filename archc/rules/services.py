@@ -5,7 +5,72 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archc.catalog import PAIRS
 from archc.rules.base import Finding, Rule, RuleContext, resource_path
+
+
+def connection_pair(ctx: RuleContext) -> Iterator[Finding]:
+    """A trigger, invoke or publish connection joins a pair of types that work together.
+
+    What it checks:
+        Connections whose verb means something only between certain pairs of types (the
+        catalogue's `PAIRS`): a queue, bucket, topic or table stream triggers a function; an
+        EventBridge rule or schedule triggers (or invokes) a function or a queue; metrics
+        trigger an alarm; an alarm publishes to an SNS topic. ARC110 checks each end alone;
+        this rule checks the two together.
+
+    Why it matters:
+        Each end can be right while the pair is not: a queue "triggering" another queue or an
+        alarm has no AWS mechanism behind it, so the build has nothing to make of it.
+
+    Example:
+        resources:
+          jobs: {type: sqs_queue}
+          more: {type: sqs_queue}
+        connections:
+          - {from: jobs, to: more, verb: trigger}
+
+    Fix:
+        Point the connection at a type the finding lists, or put the missing piece between
+        them (a function that reads one queue and sends to the other).
+    """
+    res = ctx.resources
+    for i, conn in enumerate(ctx.arch.connections):
+        allowed = PAIRS.get(conn.verb, {}).get(res[conn.source].type)
+        target_type = res[conn.target].type
+        if allowed is None or target_type in allowed or target_type == "generic":
+            continue
+        yield Finding(f"'{conn.verb}' from {res[conn.source].type} '{conn.source}' goes to {' or '.join(allowed)}, not to {target_type} "
+                      f"'{conn.target}'", ("connections", i, "verb"), f"connect '{conn.source}' to a {' or '.join(allowed)}",
+                      (resource_path(conn.source), ("connections", i), resource_path(conn.target)))
+
+
+def schedule_target(ctx: RuleContext) -> Iterator[Finding]:
+    """An EventBridge schedule has exactly one target.
+
+    What it checks:
+        Each `eventbridge_schedule` has one `trigger` or `invoke` connection to a function or a
+        queue.
+
+    Why it matters:
+        EventBridge Scheduler runs one target per schedule. With none the schedule does nothing;
+        with several only one could be built, and the diagram would promise the others.
+
+    Example:
+        resources:
+          nightly: {type: eventbridge_schedule, expression: "cron(0 3 * * ? *)"}
+
+    Fix:
+        Connect the schedule to its one target (`verb: trigger`); to fan out, trigger a queue or
+        a function that fans out, or use an `eventbridge_rule` with several targets.
+    """
+    allowed = PAIRS["trigger"]["eventbridge_schedule"]
+    for rid, _schedule in ctx.of_type("eventbridge_schedule"):
+        found = [c.target for _, c in ctx.connections_from.get(rid, []) if c.verb in ("trigger", "invoke")
+                 and ctx.resources[c.target].type in allowed]
+        if len(found) != 1:
+            yield Finding(f"schedule '{rid}' has {len(found)} targets" + (f" ({', '.join(found)})" if found else ""), resource_path(rid),
+                          "connect it to exactly one function or queue with verb: trigger")
 
 
 def table_point_in_time_recovery(ctx: RuleContext) -> Iterator[Finding]:
@@ -59,6 +124,8 @@ def table_deletion_protection(ctx: RuleContext) -> Iterator[Finding]:
 
 
 RULES: list[Rule] = [
+    Rule("ARC116", "model.connection-pair", "error", connection_pair),
+    Rule("ARC117", "model.schedule-target", "error", schedule_target),
     Rule("ARC408", "data.table-point-in-time-recovery", "warning", table_point_in_time_recovery),
     Rule("ARC409", "data.table-deletion-protection", "warning", table_deletion_protection),
 ]
