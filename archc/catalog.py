@@ -102,7 +102,9 @@ TYPES: dict[str, TypeInfo] = _Types({
         TypeInfo("eventbridge_rule", "EventBridge Rule", "messaging", ("AWS::Events::Rule",), "diagrams.aws.integration.EventbridgeRule",
                  words=("eventbridge rule", "event rule")),
         TypeInfo("eventbridge_schedule", "EventBridge Scheduler", "messaging", ("AWS::Scheduler::Schedule", "AWS::IAM::Role"),
-                 "diagrams.aws.integration.EventbridgeScheduler", words=("eventbridge scheduler", "eventbridge schedule", "scheduler")),
+                 "diagrams.aws.integration.EventbridgeScheduler", words=("eventbridge scheduler", "eventbridge schedule")),
+        TypeInfo("state_machine", "Step Functions", "compute", ("AWS::StepFunctions::StateMachine", "AWS::IAM::Role"),
+                 "diagrams.aws.integration.StepFunctions", words=("step functions", "step function", "state machine", "sfn")),
         TypeInfo("log_group", "CloudWatch Logs", "monitoring", ("AWS::Logs::LogGroup",), "diagrams.aws.management.CloudwatchLogs",
                  words=("cloudwatch logs", "log group", "logs")),
         TypeInfo("metric_namespace", "CloudWatch Metrics", "monitoring", (), "diagrams.aws.management.Cloudwatch",
@@ -137,6 +139,7 @@ class VerbInfo:
 
 _COMPUTE = ("lambda_function", "ecs_task_definition", "ecs_service")
 _PRINCIPALS = (*_COMPUTE, "iam_role")
+_WORKFLOW_PRINCIPALS = (*_PRINCIPALS, "state_machine")  # a state machine acts through the role archc makes for it
 
 VERBS: dict[str, VerbInfo] = {
     v.verb: v
@@ -155,24 +158,24 @@ VERBS: dict[str, VerbInfo] = {
         VerbInfo("route", "Route", "traffic", sources=("target_group", "load_balancer"), targets=("ecs_service", "lambda_function"),
                  words=("route", "routes")),
         VerbInfo("run", "Run", "traffic", sources=("ecs_service",), targets=("ecs_task_definition",), words=("run", "runs")),
-        VerbInfo("invoke", "Invoke", "traffic", targets=("lambda_function",), words=("invoke", "invokes", "calls", "call")),
+        VerbInfo("invoke", "Invoke", "traffic", targets=("lambda_function", "state_machine"), words=("invoke", "invokes", "calls", "call")),
         VerbInfo("trigger", "Trigger", "traffic", sources=("sqs_queue", "metric_namespace", "s3_bucket", "sns_topic", "dynamodb_table",
                                                       "eventbridge_rule", "eventbridge_schedule"),
-                 targets=("lambda_function", "alarm", "sqs_queue"), words=("trigger", "triggers", "event", "events")),
+                 targets=("lambda_function", "alarm", "sqs_queue", "state_machine"), words=("trigger", "triggers", "event", "events")),
         VerbInfo("query", "Query", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "dynamodb_table"),
                  words=("query", "queries", "sql", "read replica")),
-        VerbInfo("read", "Read", "data", sources=_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster", "dynamodb_table"),
+        VerbInfo("read", "Read", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster", "dynamodb_table"),
                  words=("read", "reads", "get", "fetch secrets", "fetch", "fetches")),
-        VerbInfo("write", "Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret", "dynamodb_table"),
+        VerbInfo("write", "Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret", "dynamodb_table"),
                  words=("write", "writes", "put", "upload", "store"), writes=True),
-        VerbInfo("read_write", "Read/Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret", "dynamodb_table"),
+        VerbInfo("read_write", "Read/Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret", "dynamodb_table"),
                  words=("read/write", "read write", "rw", "read & write"), writes=True),
         VerbInfo("describe", "Describe", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "ecs_service", "lambda_function"),
                  words=("describe", "describes", "inspect")),
         VerbInfo("replicate", "Replicate", "data", sources=("s3_bucket",), targets=("s3_bucket",), line="dotted",
                  words=("replicate", "replication", "replicates", "copy"), writes=True),
-        VerbInfo("publish", "Publish", "data", sources=(*_PRINCIPALS, "alarm"), targets=("sns_topic", "eventbridge_bus"), words=("publish", "publishes"), writes=True),
-        VerbInfo("send", "Send", "data", sources=_PRINCIPALS, targets=("sqs_queue",), words=("send", "sends", "enqueue"), writes=True),
+        VerbInfo("publish", "Publish", "data", sources=(*_WORKFLOW_PRINCIPALS, "alarm"), targets=("sns_topic", "eventbridge_bus"), words=("publish", "publishes"), writes=True),
+        VerbInfo("send", "Send", "data", sources=_WORKFLOW_PRINCIPALS, targets=("sqs_queue",), words=("send", "sends", "enqueue"), writes=True),
         VerbInfo("notify", "Notify", "data", sources=("alarm", "sns_topic"), targets=("sns_topic", "external", "lambda_function", "sqs_queue"),
                  words=("notify", "notifies", "alert", "alerts", "page", "sns notifications")),
         VerbInfo("logs", "Logs", "operations", targets=("log_group",), words=("logs", "log", "logging"), writes=True),
@@ -191,10 +194,13 @@ PAIRS: dict[str, dict[str, tuple[str, ...]]] = {
     "trigger": {
         "sqs_queue": ("lambda_function",), "s3_bucket": ("lambda_function",), "sns_topic": ("lambda_function",),
         "dynamodb_table": ("lambda_function",), "metric_namespace": ("alarm",),
-        "eventbridge_rule": ("lambda_function", "sqs_queue"), "eventbridge_schedule": ("lambda_function", "sqs_queue"),
+        "eventbridge_rule": ("lambda_function", "sqs_queue", "state_machine"),
+        "eventbridge_schedule": ("lambda_function", "sqs_queue", "state_machine"),
     },
-    "invoke": {"eventbridge_rule": ("lambda_function",), "eventbridge_schedule": ("lambda_function",)},
+    "invoke": {"eventbridge_rule": ("lambda_function", "state_machine"), "eventbridge_schedule": ("lambda_function", "state_machine"),
+               "api_gateway": ("lambda_function",)},
     "publish": {"alarm": ("sns_topic",)},
+    "read": {"state_machine": ("s3_bucket", "secret", "log_group", "sqs_queue", "dynamodb_table")},  # no network path to a database
 }
 
 # Relations that come from typed fields, not connections: their edge kind in the graph, and how

@@ -90,6 +90,14 @@ def compile_eventbridge_rule(ctx: Context, rid: str) -> None:
     rule_arn = ctx.ref(rid, "Arn")
     retry = events.RetryPolicy(MaximumRetryAttempts=res.retry_attempts, MaximumEventAgeInSeconds=res.max_event_age_seconds)
     built: list[events.Target] = []
+    machines = [t for _, t in targets(ctx, rid) if ctx.type_of(t) == "state_machine"]
+    role = None
+    if machines:  # EventBridge starts executions with a role (a state machine has no resource policy)
+        from archc.compiler.iam import service_role
+        from archc.compiler.stepfunctions import ACCESS as START
+
+        stmts = [s for m in machines for s in START[("invoke", "state_machine")](ctx, m, f"Start{camel(m)}")]
+        role = service_role(ctx, rid, "TargetsRole", "events.amazonaws.com", stmts)
     for i, target in targets(ctx, rid):
         if not _same_place(ctx, i, rid, target):
             continue
@@ -100,6 +108,9 @@ def compile_eventbridge_rule(ctx: Context, rid: str) -> None:
             kwargs["Arn"] = invoke_arn(ctx, target)
             ctx.add(awslambda.Permission(ctx.new_id(target, f"{camel(rid)}Permission"), Action="lambda:InvokeFunction",
                                          FunctionName=invoke_arn(ctx, target), Principal="events.amazonaws.com", SourceArn=rule_arn), target)
+        elif ctx.type_of(target) == "state_machine":
+            kwargs["Arn"] = ctx.ref(target)
+            kwargs["RoleArn"] = ctx.ref(role, "Arn") if role else None
         else:  # sqs_queue
             kwargs["Arn"] = ctx.ref(target, "Arn")
             if ctx.res(target).fifo:
@@ -134,10 +145,17 @@ def _send_statements(ctx: Context, target: str, sid: str) -> list[Statement]:
     return out
 
 
+def _start_statements(ctx: Context, target: str, sid: str) -> list[Statement]:
+    from archc.compiler.stepfunctions import ACCESS as START
+
+    return START[("invoke", "state_machine")](ctx, target, sid)
+
+
 # target type → the statements the schedule's role needs to reach it
 SCHEDULE_ACCESS: dict[str, Callable[[Context, str, str], list[Statement]]] = {
     "lambda_function": _invoke_statements,
     "sqs_queue": _send_statements,
+    "state_machine": _start_statements,
 }
 
 
@@ -162,7 +180,8 @@ def compile_eventbridge_schedule(ctx: Context, rid: str) -> None:
         stmts.append(Statement("ScheduleKey", ("kms:Decrypt",), [ctx.ref(res.kms_key, "Arn")]))
     role = service_role(ctx, rid, "Role", "scheduler.amazonaws.com", stmts)
     kwargs: dict[str, Any] = {
-        "Arn": invoke_arn(ctx, target) if tt == "lambda_function" else ctx.ref(target, "Arn"), "RoleArn": ctx.ref(role, "Arn"),
+        "Arn": invoke_arn(ctx, target) if tt == "lambda_function" else ctx.ref(target) if tt == "state_machine" else ctx.ref(target, "Arn"),
+        "RoleArn": ctx.ref(role, "Arn"),
         "RetryPolicy": scheduler.RetryPolicy(MaximumRetryAttempts=res.retry_attempts, MaximumEventAgeInSeconds=res.max_event_age_seconds),
     }
     if res.dead_letter_queue:

@@ -488,6 +488,30 @@ class EventBridgeSchedule(ResourceBase):
         return self
 
 
+# --- workflows ---------------------------------------------------------------------------------
+
+
+class StateMachine(ResourceBase):
+    type: Literal["state_machine"]
+    kind: Literal["standard", "express"] = "standard"
+    definition: dict[str, Any] | None = Field(None, description="the Amazon States Language definition, inline; "
+                                              "${ID} names a connected resource (its ARN, URL or name)")
+    definition_file: str | None = Field(None, description="the definition's file (JSON), uploaded to the definitions bucket at deploy time; "
+                                        "its key is a deploy parameter defaulting to this path")
+    log_level: Literal["ALL", "ERROR", "FATAL"] = Field("ERROR", description="what execution history goes to CloudWatch Logs")
+    log_execution_data: bool = Field(False, description="include inputs and outputs in the logs (they may hold personal data)")
+    tracing: bool = Field(True, description="X-Ray tracing of executions")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key for execution data; an AWS-owned key when omitted")
+
+    @model_validator(mode="after")
+    def _one_definition(self) -> "StateMachine":
+        if self.definition is not None and self.definition_file is not None:
+            raise ValueError("give definition or definition_file, not both")
+        if self.definition is not None and "States" not in self.definition:
+            raise ValueError("definition must be Amazon States Language: a mapping with StartAt and States")
+        return self
+
+
 # --- operations ------------------------------------------------------------------------------
 
 
@@ -588,7 +612,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution,
     Route53Zone, DnsDelegation, AcmCertificate,
     AuroraCluster, AuroraReaders, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
-    DynamoDbTable, EventBridgeBus, EventBridgeRule, EventBridgeSchedule,
+    DynamoDbTable, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
 )
@@ -619,7 +643,7 @@ Resource = Annotated[
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
     | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
     | Annotated[EventBridgeBus, Tag("eventbridge_bus")] | Annotated[EventBridgeRule, Tag("eventbridge_rule")]
-    | Annotated[EventBridgeSchedule, Tag("eventbridge_schedule")]
+    | Annotated[EventBridgeSchedule, Tag("eventbridge_schedule")] | Annotated[StateMachine, Tag("state_machine")]
     | Annotated[LogGroup, Tag("log_group")] | Annotated[MetricNamespace, Tag("metric_namespace")]
     | Annotated[Alarm, Tag("alarm")] | Annotated[Tracing, Tag("xray")]
     | Annotated[IamRole, Tag("iam_role")] | Annotated[External, Tag("external")] | Annotated[Generic, Tag("generic")]

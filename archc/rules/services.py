@@ -49,8 +49,8 @@ def schedule_target(ctx: RuleContext) -> Iterator[Finding]:
     """An EventBridge schedule has exactly one target.
 
     What it checks:
-        Each `eventbridge_schedule` has one `trigger` or `invoke` connection to a function or a
-        queue.
+        Each `eventbridge_schedule` has one `trigger` or `invoke` connection to a function, a
+        queue or a state machine.
 
     Why it matters:
         EventBridge Scheduler runs one target per schedule. With none the schedule does nothing;
@@ -70,7 +70,31 @@ def schedule_target(ctx: RuleContext) -> Iterator[Finding]:
                  and ctx.resources[c.target].type in allowed]
         if len(found) != 1:
             yield Finding(f"schedule '{rid}' has {len(found)} targets" + (f" ({', '.join(found)})" if found else ""), resource_path(rid),
-                          "connect it to exactly one function or queue with verb: trigger")
+                          "connect it to exactly one function, queue or state machine with verb: trigger")
+
+
+def state_machine_definition(ctx: RuleContext) -> Iterator[Finding]:
+    """A state machine has a definition.
+
+    What it checks:
+        Each `state_machine` has `definition` (inline Amazon States Language) or
+        `definition_file` (a file uploaded at deploy time).
+
+    Why it matters:
+        A state machine is its definition; without one there is nothing to build. A sketch
+        imported from a diagram often lacks it.
+
+    Example:
+        resources:
+          checkout: {type: state_machine}
+
+    Fix:
+        Add `definition: {StartAt: ..., States: {...}}` or `definition_file: workflows/checkout.asl.json`.
+    """
+    for rid, machine in ctx.of_type("state_machine"):
+        if machine.definition is None and machine.definition_file is None:
+            yield Finding(f"state machine '{rid}' has no definition", resource_path(rid),
+                          "give it definition: {StartAt: ..., States: {...}} or definition_file: PATH")
 
 
 def table_point_in_time_recovery(ctx: RuleContext) -> Iterator[Finding]:
@@ -126,6 +150,7 @@ def table_deletion_protection(ctx: RuleContext) -> Iterator[Finding]:
 RULES: list[Rule] = [
     Rule("ARC116", "model.connection-pair", "error", connection_pair),
     Rule("ARC117", "model.schedule-target", "error", schedule_target),
+    Rule("ARC118", "model.state-machine-definition", "error", state_machine_definition),
     Rule("ARC408", "data.table-point-in-time-recovery", "warning", table_point_in_time_recovery),
     Rule("ARC409", "data.table-deletion-protection", "warning", table_deletion_protection),
 ]
