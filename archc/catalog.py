@@ -55,6 +55,8 @@ TYPES: dict[str, TypeInfo] = _Types({
                  words=("nat gateway", "nat gw", "nat")),
         TypeInfo("security_group", "Security Group", "network", ("AWS::EC2::SecurityGroup",), "diagrams.aws.network.Nacl",
                  words=("security group", "sg")),
+        TypeInfo("vpc_endpoint", "VPC Endpoint", "network", ("AWS::EC2::VPCEndpoint", "AWS::EC2::SecurityGroup"), "diagrams.aws.network.Endpoint",
+                 words=("vpc endpoint", "gateway endpoint", "interface endpoint", "privatelink")),
         TypeInfo("ecs_cluster", "ECS Cluster", "compute", ("AWS::ECS::Cluster",), "diagrams.aws.compute.ECS", words=("ecs cluster", "cluster")),
         TypeInfo("ecs_task_definition", "Task Definition", "compute", ("AWS::ECS::TaskDefinition",),
                  "diagrams.aws.compute.ElasticContainerServiceContainer", words=("task definition", "ecs task", "task def", "fargate task"),
@@ -203,6 +205,17 @@ PAIRS: dict[str, dict[str, tuple[str, ...]]] = {
     "read": {"state_machine": ("s3_bucket", "secret", "log_group", "sqs_queue", "dynamodb_table")},  # no network path to a database
 }
 
+# The AWS service (its endpoint name) that code calls when it is connected to each type: what a
+# subnet without internet egress needs VPC endpoints for (ARC209).
+SERVICE_ENDPOINTS: dict[str, str] = {
+    "s3_bucket": "s3", "dynamodb_table": "dynamodb", "sqs_queue": "sqs", "sns_topic": "sns", "secret": "secretsmanager",
+    "log_group": "logs", "lambda_function": "lambda", "state_machine": "states", "eventbridge_bus": "events",
+    "metric_namespace": "monitoring", "xray": "xray", "iam_role": "sts", "kms_key": "kms",
+}
+# What running each compute type needs of AWS from its own subnets, whatever its connections
+# (Fargate pulls its image from ECR, whose layers are in S3, and ships logs with awslogs).
+RUNTIME_ENDPOINTS: dict[str, tuple[str, ...]] = {"ecs_service": ("ecr.api", "ecr.dkr", "logs", "s3")}
+
 # Relations that come from typed fields, not connections: their edge kind in the graph, and how
 # a diagram draws them (label, line style, direction: "forward" = from holder to target).
 RelationDirection = Literal["forward", "reverse"]
@@ -249,6 +262,8 @@ FIELD_RELATIONS: dict[tuple[str, str], str] = {
     ("subnet", "vpc"): "contains",
     ("internet_gateway", "vpc"): "contains",
     ("security_group", "vpc"): "contains",
+    ("vpc_endpoint", "vpc"): "contains",
+    ("vpc_endpoint", "subnets"): "placement",
     ("target_group", "vpc"): "contains",
     ("nat_gateway", "subnet"): "placement",
     ("subnet", "default_route"): "default_route",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archc.catalog import TYPES
-from archc.compiler import compute, data, dns, dynamodb, edge, events, messaging, monitoring, network, stepfunctions
+from archc.compiler import compute, data, dns, dynamodb, edge, endpoints, events, messaging, monitoring, network, stepfunctions
 from archc.compiler.connections import compile_connections
 from archc.compiler.context import CompileError, Context
 from archc.compiler.iam import compile_role
@@ -32,6 +32,7 @@ EARLY: list[tuple[str, Compile]] = [
     ("subnet", network.compile_subnet),
     ("nat_gateway", network.compile_nat_gateway),
     ("security_group", network.compile_security_group),
+    ("vpc_endpoint", endpoints.compile_vpc_endpoint),  # after subnets: a gateway endpoint routes in their tables
     ("db_subnet_group", data.compile_db_subnet_group),
     ("log_group", monitoring.compile_log_group),
     ("xray", monitoring.compile_xray),

@@ -95,6 +95,44 @@ class SecurityGroup(ResourceBase):
     ingress: list[IngressRule] = Field(default_factory=empty_list, description="extra ingress beyond what connections imply")
 
 
+class VpcEndpoint(ResourceBase):
+    type: Literal["vpc_endpoint"]
+    vpc: Annotated[str, RefTo("vpc")] | None = needed("the VPC it serves")
+    service: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")] | None = needed(
+        "the AWS service: s3, dynamodb, sqs, secretsmanager, logs, ecr.api, ecr.dkr, sts, kms, states, events, lambda, sns, monitoring, xray…")
+    kind: Literal["gateway", "interface"] | None = Field(None, description="gateway (s3, dynamodb: routes, free) or interface (a network "
+                                                         "interface per subnet); gateway for s3 and dynamodb when omitted, else interface")
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed("gateway: the subnets whose route tables get the route; interface: one subnet per "
+                                                            "availability zone for its network interfaces", many=True)
+    policy: Literal["account", "open"] = Field("account", description="account: only principals of this account may use it; open: the AWS default "
+                                               "(any principal, any resource)")
+    private_dns: bool = Field(True, description="interface: the service's public name resolves to the endpoint inside the VPC")
+
+    @model_validator(mode="after")
+    def _kind(self) -> "VpcEndpoint":
+        if self.kind == "gateway" and self.service is not None and self.service not in ("s3", "dynamodb"):
+            raise ValueError(f"only s3 and dynamodb have gateway endpoints, not {self.service}")
+        return self
+
+    @property
+    def endpoint_kind(self) -> str:
+        return self.kind or ("gateway" if self.service in ("s3", "dynamodb") else "interface")
+
+
+def endpoint_placement_problems(kind: str, vpc: str, subnets: list[tuple[str, str, str]]) -> list[str]:
+    """What is wrong with where an endpoint's subnets are: (subnet id, its vpc, its az) each.
+
+    Shared by lint (ARC210) and the compiler, so both say the same."""
+    out = [f"subnet '{s}' is in VPC '{v}', not '{vpc}'" for s, v, _ in subnets if v != vpc]
+    if kind == "interface":
+        seen: dict[str, str] = {}
+        for s, _, az in subnets:
+            if az in seen:
+                out.append(f"subnets '{seen[az]}' and '{s}' are both in {az} (an interface endpoint takes one subnet per availability zone)")
+            seen.setdefault(az, s)
+    return out
+
+
 # --- compute ---------------------------------------------------------------------------------
 
 
@@ -607,7 +645,7 @@ def resource_tag(value: Any) -> str | None:
 
 
 _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
-    Vpc, Subnet, InternetGateway, NatGateway, SecurityGroup,
+    Vpc, Subnet, InternetGateway, NatGateway, SecurityGroup, VpcEndpoint,
     EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution,
     Route53Zone, DnsDelegation, AcmCertificate,
@@ -631,6 +669,7 @@ RESOURCE_CLASSES: dict[str, type[ResourceBase]] = {_tag_of(c): c for c in _ALL}
 Resource = Annotated[
     Annotated[Vpc, Tag("vpc")] | Annotated[Subnet, Tag("subnet")] | Annotated[InternetGateway, Tag("internet_gateway")]
     | Annotated[NatGateway, Tag("nat_gateway")] | Annotated[SecurityGroup, Tag("security_group")]
+    | Annotated[VpcEndpoint, Tag("vpc_endpoint")]
     | Annotated[EcsCluster, Tag("ecs_cluster")] | Annotated[EcsTaskDefinition, Tag("ecs_task_definition")]
     | Annotated[EcsService, Tag("ecs_service")] | Annotated[LambdaFunction, Tag("lambda_function")]
     | Annotated[LoadBalancer, Tag("load_balancer")] | Annotated[TargetGroup, Tag("target_group")]

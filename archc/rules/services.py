@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archc.catalog import PAIRS
+from archc.catalog import PAIRS, RUNTIME_ENDPOINTS, SERVICE_ENDPOINTS
+from archc.model.resources import endpoint_placement_problems
 from archc.rules.base import Finding, Rule, RuleContext, resource_path
 
 
@@ -147,10 +148,143 @@ def table_deletion_protection(ctx: RuleContext) -> Iterator[Finding]:
                           "set `deletion_protection: true`")
 
 
+def _needs(ctx: RuleContext, rid: str) -> set[str]:
+    """The AWS services compute *rid* calls from its subnets (endpoint names)."""
+    node = ctx.resources[rid]
+    actors = [rid]
+    if node.type == "ecs_service" and node.task_definition:
+        actors.append(node.task_definition)
+    out = set(RUNTIME_ENDPOINTS.get(node.type, ()))
+    for actor in actors:
+        for _, conn in ctx.connections_from.get(actor, []):
+            if conn.verb in ("trigger", "relates") or (conn.verb == "logs" and node.type == "lambda_function"):
+                continue  # driven by the service, or written by Lambda itself
+            service = SERVICE_ENDPOINTS.get(ctx.resources[conn.target].type)
+            if service:
+                out.add(service)
+    return out
+
+
+def _served(ctx: RuleContext, subnet: str) -> set[str]:
+    """The services VPC endpoints serve in *subnet*: gateway endpoints routed there, interface endpoints of its VPC."""
+    vpc = ctx.resources[subnet].vpc
+    out: set[str] = set()
+    for _, ep in ctx.of_type("vpc_endpoint"):
+        if ep.vpc != vpc or ep.service is None:
+            continue
+        if (ep.endpoint_kind == "gateway" and subnet in ep.subnets) or (ep.endpoint_kind == "interface" and ep.private_dns):
+            out.add(ep.service)
+    return out
+
+
+def endpoint_reachability(ctx: RuleContext) -> Iterator[Finding]:
+    """Code in an isolated subnet reaches the AWS services it uses through VPC endpoints.
+
+    What it checks:
+        For each function or ECS service with a subnet of `tier: isolated` (no route to the
+        internet), the AWS services it calls — from its connections (a table → dynamodb, a
+        queue → sqs, a secret → secretsmanager, a role it assumes → sts, …) and, for ECS,
+        from running at all (ecr.api, ecr.dkr, s3 for image layers, logs) — each have a VPC
+        endpoint serving that subnet: a gateway endpoint listing it, or an interface endpoint
+        of its VPC with private DNS.
+
+    Why it matters:
+        A subnet with neither a NAT gateway nor the right endpoint gives the code no path to
+        the service: calls time out at run time, and an ECS task never starts because it
+        cannot pull its image. A private subnet whose needs are all served by endpoints needs
+        no NAT gateway at all: model it `tier: isolated` and let this rule check it.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          iso_a: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          role: {type: iam_role}
+          fn: {type: lambda_function, role: role, subnets: [iso_a]}
+          orders: {type: dynamodb_table, partition_key: {name: pk}}
+        connections:
+          - {from: fn, to: orders, verb: read}
+
+    Fix:
+        Add the missing endpoints (`{type: vpc_endpoint, vpc: vpc, service: dynamodb, subnets:
+        [iso_a]}`), or give the subnet `tier: private` with a NAT gateway route.
+    """
+    for rid, node in ctx.of_type("lambda_function", "ecs_service"):
+        isolated = [s for s in node.subnets if ctx.resources[s].type == "subnet" and ctx.resources[s].tier == "isolated"]
+        if not isolated:
+            continue
+        needs = _needs(ctx, rid)
+        for subnet in isolated:
+            missing = sorted(needs - _served(ctx, subnet))
+            if missing:
+                yield Finding(f"'{rid}' runs in isolated subnet '{subnet}', where no VPC endpoint serves {', '.join(missing)}",
+                              resource_path(rid, "subnets", node.subnets.index(subnet)),
+                              f"add a vpc_endpoint for {', '.join(missing)} serving '{subnet}', or route the subnet through a NAT gateway",
+                              (resource_path(rid), resource_path(subnet)))
+
+
+def endpoint_placement(ctx: RuleContext) -> Iterator[Finding]:
+    """A VPC endpoint's subnets are in its VPC, and an interface endpoint's in distinct zones.
+
+    What it checks:
+        Every subnet a `vpc_endpoint` lists belongs to the endpoint's `vpc`; an interface
+        endpoint lists at most one subnet per availability zone.
+
+    Why it matters:
+        AWS refuses both at deploy time: an endpoint lives in one VPC, and an interface
+        endpoint places one network interface per zone.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          a1: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          a2: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.11.0/24, az: us-west-2a}
+          sqs: {type: vpc_endpoint, vpc: vpc, service: sqs, subnets: [a1, a2]}
+
+    Fix:
+        List one subnet per zone, all in the endpoint's VPC.
+    """
+    res = ctx.resources
+    for rid, ep in ctx.of_type("vpc_endpoint"):
+        if ep.vpc is None or ep.service is None:
+            continue
+        subnets = [(s, res[s].vpc, res[s].az) for s in ep.subnets if res[s].type == "subnet"]
+        for problem in endpoint_placement_problems(ep.endpoint_kind, ep.vpc, subnets):
+            yield Finding(f"endpoint '{rid}': {problem}", resource_path(rid, "subnets"), "list one subnet per zone, in the endpoint's VPC")
+
+
+def endpoint_policy(ctx: RuleContext) -> Iterator[Finding]:
+    """VPC endpoints keep a policy that admits only their own account.
+
+    What it checks:
+        Every `vpc_endpoint` with `policy: open`.
+
+    Why it matters:
+        An open endpoint lets any credentials — another account's, stolen ones — use the
+        private path out of the VPC, which is how data leaves a network that has no internet
+        route. The default policy admits only principals of the endpoint's own account.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          a: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          s3: {type: vpc_endpoint, vpc: vpc, service: s3, subnets: [a], policy: open}
+
+    Fix:
+        Remove `policy: open`, or suppress ARC306 on the endpoint with the reason other
+        accounts' principals must use it.
+    """
+    for rid, ep in ctx.of_type("vpc_endpoint"):
+        if ep.policy == "open":
+            yield Finding(f"endpoint '{rid}' admits any principal", resource_path(rid, "policy"), "remove `policy: open`")
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.connection-pair", "error", connection_pair),
     Rule("ARC117", "model.schedule-target", "error", schedule_target),
     Rule("ARC118", "model.state-machine-definition", "error", state_machine_definition),
+    Rule("ARC209", "network.endpoint-reachability", "error", endpoint_reachability),
+    Rule("ARC210", "network.endpoint-placement", "error", endpoint_placement),
+    Rule("ARC306", "access.endpoint-policy", "warning", endpoint_policy),
     Rule("ARC408", "data.table-point-in-time-recovery", "warning", table_point_in_time_recovery),
     Rule("ARC409", "data.table-deletion-protection", "warning", table_deletion_protection),
 ]
