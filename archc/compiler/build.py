@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archc.catalog import TYPES
-from archc.compiler import compute, data, dns, dynamodb, edge, endpoints, events, messaging, monitoring, network, stepfunctions
+from archc.compiler import cognito, compute, data, dns, dynamodb, edge, endpoints, events, messaging, monitoring, network, stepfunctions
 from archc.compiler.connections import compile_connections
 from archc.compiler.context import CompileError, Context
 from archc.compiler.iam import compile_role
@@ -53,6 +53,8 @@ EARLY: list[tuple[str, Compile]] = [
     ("ecs_service", compute.compile_ecs_service),
     ("aurora_cluster", data.compile_aurora_cluster),
     ("aurora_readers", data.compile_aurora_readers),
+    ("cognito_user_pool", cognito.compile_cognito_user_pool),
+    ("cognito_user_pool_client", cognito.compile_cognito_user_pool_client),
     ("api_gateway", edge.compile_api_gateway),
     ("cloudfront_distribution", edge.compile_cloudfront_distribution),
     ("route53_zone", dns.compile_route53_zone),

@@ -305,6 +305,43 @@ class CloudFrontDistribution(ResourceBase):
     default_root_object: str | None = None
 
 
+class CognitoUserPool(ResourceBase):
+    type: Literal["cognito_user_pool"]
+    sign_in: Literal["email", "phone", "username"] = Field("email", description="what users sign in with")
+    self_sign_up: bool = Field(False, description="anyone may create an account; otherwise only administrators create users")
+    mfa: Literal["required", "optional", "off"] = Field("required", description="TOTP (authenticator app) multi-factor authentication")
+    password_min_length: int = Field(12, ge=8, le=99)
+    deletion_protection: bool = True
+    domain_prefix: str | None = Field(None, pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+                                      description="hosted sign-in at https://<prefix>.auth.<region>.amazoncognito.com")
+
+
+OAuthScope = Literal["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"]
+
+
+class CognitoUserPoolClient(ResourceBase):
+    type: Literal["cognito_user_pool_client"]
+    user_pool: Annotated[str, RefTo("cognito_user_pool")] | None = needed("the user pool it signs users in to")
+    callback_urls: list[str] = Field(default_factory=empty_list, description="where the hosted sign-in returns (OAuth code flow); none: SRP sign-in only")
+    logout_urls: list[str] = Field(default_factory=empty_list)
+    scopes: list[OAuthScope] = Field(default_factory=lambda: list[OAuthScope](["openid", "email"]), description="OAuth scopes it may ask for")
+    generate_secret: bool = Field(False, description="a confidential client (a server); browser and mobile apps keep no secret")
+    access_token_minutes: int = Field(60, ge=5, le=1440)
+    id_token_minutes: int = Field(60, ge=5, le=1440)
+    refresh_token_days: int = Field(30, ge=1, le=3650)
+    apis: list[Annotated[str, RefTo("api_gateway")]] = Field(default_factory=empty_list,
+                                                              description="APIs whose routes accept only this client's tokens (a Cognito/JWT authorizer)")
+
+    @model_validator(mode="after")
+    def _urls(self) -> "CognitoUserPoolClient":
+        for url in [*self.callback_urls, *self.logout_urls]:
+            if not url.startswith(("https://", "http://localhost")):
+                raise ValueError(f"callback and logout URLs must be https:// (or http://localhost for development), not {url!r}")
+        if self.logout_urls and not self.callback_urls:
+            raise ValueError("logout_urls need callback_urls (the hosted sign-in)")
+        return self
+
+
 # --- DNS and certificates --------------------------------------------------------------------
 
 
@@ -647,7 +684,7 @@ def resource_tag(value: Any) -> str | None:
 _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     Vpc, Subnet, InternetGateway, NatGateway, SecurityGroup, VpcEndpoint,
     EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
-    LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution,
+    LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution, CognitoUserPool, CognitoUserPoolClient,
     Route53Zone, DnsDelegation, AcmCertificate,
     AuroraCluster, AuroraReaders, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
     DynamoDbTable, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
@@ -675,6 +712,7 @@ Resource = Annotated[
     | Annotated[LoadBalancer, Tag("load_balancer")] | Annotated[TargetGroup, Tag("target_group")]
     | Annotated[ApiGateway, Tag("api_gateway")] | Annotated[WebAcl, Tag("web_acl")]
     | Annotated[CloudFrontDistribution, Tag("cloudfront_distribution")]
+    | Annotated[CognitoUserPool, Tag("cognito_user_pool")] | Annotated[CognitoUserPoolClient, Tag("cognito_user_pool_client")]
     | Annotated[Route53Zone, Tag("route53_zone")] | Annotated[DnsDelegation, Tag("dns_delegation")]
     | Annotated[AcmCertificate, Tag("acm_certificate")]
     | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]

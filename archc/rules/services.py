@@ -278,13 +278,76 @@ def endpoint_policy(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(f"endpoint '{rid}' admits any principal", resource_path(rid, "policy"), "remove `policy: open`")
 
 
+def api_authorizer_pool(ctx: RuleContext) -> Iterator[Finding]:
+    """An HTTP API accepts tokens of one user pool.
+
+    What it checks:
+        For each `api_gateway` with `kind: http`, the `cognito_user_pool_client`s naming it in
+        `apis` all belong to one user pool.
+
+    Why it matters:
+        An HTTP API's JWT authorizer trusts one issuer (one pool); tokens from a client of
+        another pool would all be refused. (A REST API's Cognito authorizer takes several pools.)
+
+    Example:
+        resources:
+          role: {type: iam_role}
+          fn: {type: lambda_function, role: role}
+          api: {type: api_gateway, kind: http}
+          staff: {type: cognito_user_pool}
+          customers: {type: cognito_user_pool}
+          staff_app: {type: cognito_user_pool_client, user_pool: staff, apis: [api]}
+          shop_app: {type: cognito_user_pool_client, user_pool: customers, apis: [api]}
+        connections:
+          - {from: api, to: fn, verb: invoke}
+
+    Fix:
+        Give each pool its own HTTP API, or use `kind: rest`.
+    """
+    res = ctx.resources
+    pools: dict[str, set[str]] = {}
+    for cid, client in ctx.of_type("cognito_user_pool_client"):
+        for api in client.apis:
+            if res[api].type == "api_gateway" and res[api].kind == "http" and client.user_pool:
+                pools.setdefault(api, set()).add(client.user_pool)
+    for api, found in sorted(pools.items()):
+        if len(found) > 1:
+            yield Finding(f"HTTP API '{api}' is named by clients of {len(found)} user pools ({', '.join(sorted(found))})", resource_path(api),
+                          "an HTTP API's JWT authorizer trusts one pool: split the API or use kind: rest")
+
+
+def user_pool_mfa(ctx: RuleContext) -> Iterator[Finding]:
+    """User pools require multi-factor authentication.
+
+    What it checks:
+        Every `cognito_user_pool` whose `mfa` is `off` or `optional`.
+
+    Why it matters:
+        Passwords leak and get reused; a second factor is what stops a stolen password from
+        becoming a stolen account. Optional MFA protects only the users who opt in.
+
+    Example:
+        resources:
+          users: {type: cognito_user_pool, mfa: "off"}
+
+    Fix:
+        Remove `mfa:` (required is the default), or suppress ARC307 with the reason (e.g. MFA is
+        enforced by a federated identity provider).
+    """
+    for rid, pool in ctx.of_type("cognito_user_pool"):
+        if pool.mfa != "required":
+            yield Finding(f"user pool '{rid}' does not require MFA (mfa: {pool.mfa})", resource_path(rid, "mfa"), "set `mfa: required`")
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.connection-pair", "error", connection_pair),
     Rule("ARC117", "model.schedule-target", "error", schedule_target),
     Rule("ARC118", "model.state-machine-definition", "error", state_machine_definition),
+    Rule("ARC119", "model.api-authorizer-pool", "error", api_authorizer_pool),
     Rule("ARC209", "network.endpoint-reachability", "error", endpoint_reachability),
     Rule("ARC210", "network.endpoint-placement", "error", endpoint_placement),
     Rule("ARC306", "access.endpoint-policy", "warning", endpoint_policy),
+    Rule("ARC307", "access.user-pool-mfa", "warning", user_pool_mfa),
     Rule("ARC408", "data.table-point-in-time-recovery", "warning", table_point_in_time_recovery),
     Rule("ARC409", "data.table-deletion-protection", "warning", table_deletion_protection),
 ]
