@@ -103,6 +103,10 @@ TYPES: dict[str, TypeInfo] = _Types({
                  words=("secrets manager", "secret", "credentials")),
         TypeInfo("dynamodb_table", "DynamoDB Table", "database", ("AWS::DynamoDB::Table",), "diagrams.aws.database.DynamodbTable",
                  shape="cylinder", words=("dynamodb", "dynamo db", "dynamo table", "ddb table"), data_store=True),
+        TypeInfo("kinesis_stream", "Kinesis Data Stream", "messaging", ("AWS::Kinesis::Stream",), "diagrams.aws.analytics.KinesisDataStreams",
+                 words=("kinesis data stream", "kinesis stream", "kinesis"), data_store=True),
+        TypeInfo("ecr_repository", "ECR Repository", "storage", ("AWS::ECR::Repository",), "diagrams.aws.compute.EC2ContainerRegistry",
+                 words=("ecr repository", "ecr repo", "ecr", "container registry")),
         TypeInfo("eventbridge_bus", "EventBridge Event Bus", "messaging", ("AWS::Events::EventBus", "AWS::Events::Archive"),
                  "diagrams.aws.integration.EventbridgeCustomEventBusResource", words=("eventbridge bus", "event bus")),
         TypeInfo("eventbridge_rule", "EventBridge Rule", "messaging", ("AWS::Events::Rule",), "diagrams.aws.integration.EventbridgeRule",
@@ -165,14 +169,14 @@ VERBS: dict[str, VerbInfo] = {
                  words=("route", "routes")),
         VerbInfo("run", "Run", "traffic", sources=("ecs_service",), targets=("ecs_task_definition",), words=("run", "runs")),
         VerbInfo("invoke", "Invoke", "traffic", targets=("lambda_function", "state_machine"), words=("invoke", "invokes", "calls", "call")),
-        VerbInfo("trigger", "Trigger", "traffic", sources=("sqs_queue", "metric_namespace", "s3_bucket", "sns_topic", "dynamodb_table",
+        VerbInfo("trigger", "Trigger", "traffic", sources=("sqs_queue", "metric_namespace", "s3_bucket", "sns_topic", "dynamodb_table", "kinesis_stream",
                                                       "eventbridge_rule", "eventbridge_schedule"),
                  targets=("lambda_function", "alarm", "sqs_queue", "state_machine"), words=("trigger", "triggers", "event", "events")),
         VerbInfo("query", "Query", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "dynamodb_table"),
                  words=("query", "queries", "sql", "read replica")),
-        VerbInfo("read", "Read", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster", "dynamodb_table"),
+        VerbInfo("read", "Read", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster", "dynamodb_table", "kinesis_stream", "ecr_repository"),
                  words=("read", "reads", "get", "fetch secrets", "fetch", "fetches")),
-        VerbInfo("write", "Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret", "dynamodb_table"),
+        VerbInfo("write", "Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret", "dynamodb_table", "kinesis_stream", "ecr_repository"),
                  words=("write", "writes", "put", "upload", "store"), writes=True),
         VerbInfo("read_write", "Read/Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret", "dynamodb_table"),
                  words=("read/write", "read write", "rw", "read & write"), writes=True),
@@ -199,14 +203,14 @@ VERBS: dict[str, VerbInfo] = {
 PAIRS: dict[str, dict[str, tuple[str, ...]]] = {
     "trigger": {
         "sqs_queue": ("lambda_function",), "s3_bucket": ("lambda_function",), "sns_topic": ("lambda_function",),
-        "dynamodb_table": ("lambda_function",), "metric_namespace": ("alarm",),
+        "dynamodb_table": ("lambda_function",), "kinesis_stream": ("lambda_function",), "metric_namespace": ("alarm",),
         "eventbridge_rule": ("lambda_function", "sqs_queue", "state_machine"),
         "eventbridge_schedule": ("lambda_function", "sqs_queue", "state_machine"),
     },
     "invoke": {"eventbridge_rule": ("lambda_function", "state_machine"), "eventbridge_schedule": ("lambda_function", "state_machine"),
                "api_gateway": ("lambda_function",)},
     "publish": {"alarm": ("sns_topic",)},
-    "read": {"state_machine": ("s3_bucket", "secret", "log_group", "sqs_queue", "dynamodb_table")},  # no network path to a database
+    "read": {"state_machine": ("s3_bucket", "secret", "log_group", "sqs_queue", "dynamodb_table", "kinesis_stream")},  # no network path to a database
 }
 
 # The AWS service (its endpoint name) that code calls when it is connected to each type: what a
@@ -214,7 +218,8 @@ PAIRS: dict[str, dict[str, tuple[str, ...]]] = {
 SERVICE_ENDPOINTS: dict[str, str] = {
     "s3_bucket": "s3", "dynamodb_table": "dynamodb", "sqs_queue": "sqs", "sns_topic": "sns", "secret": "secretsmanager",
     "log_group": "logs", "lambda_function": "lambda", "state_machine": "states", "eventbridge_bus": "events",
-    "metric_namespace": "monitoring", "xray": "xray", "iam_role": "sts", "kms_key": "kms",
+    "metric_namespace": "monitoring", "xray": "xray", "iam_role": "sts", "kms_key": "kms", "kinesis_stream": "kinesis-streams",
+    "ecr_repository": "ecr.api",
 }
 # What running each compute type needs of AWS from its own subnets, whatever its connections
 # (Fargate pulls its image from ECR, whose layers are in S3, and ships logs with awslogs).

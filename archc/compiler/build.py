@@ -13,7 +13,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from archc.catalog import TYPES
-from archc.compiler import cognito, compute, data, dns, dynamodb, edge, endpoints, events, messaging, monitoring, network, stepfunctions
+from archc.compiler import (
+    cognito,
+    compute,
+    data,
+    dns,
+    dynamodb,
+    edge,
+    endpoints,
+    events,
+    messaging,
+    monitoring,
+    network,
+    stepfunctions,
+    streams,
+)
 from archc.compiler.connections import compile_connections
 from archc.compiler.context import CompileError, Context
 from archc.compiler.iam import compile_role
@@ -46,6 +60,8 @@ EARLY: list[tuple[str, Compile]] = [
     ("ecs_task_definition", compute.compile_ecs_task_definition),
     ("lambda_function", compute.compile_lambda_function),
     ("dynamodb_table", dynamodb.compile_dynamodb_table),  # after functions: its stream triggers invoke them
+    ("kinesis_stream", streams.compile_kinesis_stream),  # after functions: its triggers invoke them
+    ("ecr_repository", streams.compile_ecr_repository),
     ("state_machine", stepfunctions.compile_state_machine),  # after functions: it invokes them
     ("eventbridge_bus", events.compile_eventbridge_bus),
     ("eventbridge_rule", events.compile_eventbridge_rule),  # after functions: they are its targets

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archc.catalog import PAIRS
-from archc.compiler import dynamodb, events, stepfunctions
+from archc.compiler import dynamodb, events, stepfunctions, streams
 from archc.compiler.context import Context, Statement
 
 # (verb, target type) → statements; merged into archc.compiler.iam.ACCESS.
@@ -16,6 +16,7 @@ ACCESS: dict[tuple[str, str], Callable[[Context, str, str], list[Statement]]] = 
     **dynamodb.ACCESS,
     **events.ACCESS,
     **stepfunctions.ACCESS,
+    **streams.ACCESS,
 }
 
 # target type → (ctx, target, ENV_NAME stem) → environment variables for code connected to it.
@@ -23,11 +24,13 @@ WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
     "dynamodb_table": dynamodb.wiring_env,
     "eventbridge_bus": events.wiring_env,
     "state_machine": stepfunctions.wiring_env,
+    "kinesis_stream": streams.stream_env,
+    "ecr_repository": streams.repository_env,
 }
 
 # (verb, source type) of the connections the source's own compile function builds.
 BUILT_BY_SOURCE: set[tuple[str, str]] = {
-    ("trigger", "dynamodb_table"),
+    ("trigger", "dynamodb_table"), ("trigger", "kinesis_stream"),
     ("trigger", "eventbridge_rule"), ("invoke", "eventbridge_rule"),
     ("trigger", "eventbridge_schedule"), ("invoke", "eventbridge_schedule"),
     *((verb, "state_machine") for verb in (*stepfunctions.ACTING_VERBS, "logs")),

@@ -524,6 +524,31 @@ class DynamoDbTable(ResourceBase):
         return self
 
 
+class KinesisStream(ResourceBase):
+    type: Literal["kinesis_stream"]
+    mode: Literal["on_demand", "provisioned"] = "on_demand"
+    shards: int | None = Field(None, ge=1, description="provisioned mode only")
+    retention_hours: int = Field(24, ge=24, le=8760)
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/kinesis key when omitted")
+
+    @model_validator(mode="after")
+    def _shards(self) -> "KinesisStream":
+        if self.mode == "provisioned" and self.shards is None:
+            raise ValueError("provisioned mode needs shards")
+        if self.mode == "on_demand" and self.shards is not None:
+            raise ValueError("shards apply to mode: provisioned only")
+        return self
+
+
+class EcrRepository(ResourceBase):
+    type: Literal["ecr_repository"]
+    repository_name: str | None = Field(None, pattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$", max_length=256)
+    immutable_tags: bool = Field(True, description="a pushed tag can never point at another image")
+    scan_on_push: bool = True
+    keep_images: int | None = Field(50, ge=1, le=10000, description="expire all but the newest N images; None keeps every image")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/ecr key when omitted")
+
+
 # --- events ------------------------------------------------------------------------------------
 
 
@@ -687,7 +712,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution, CognitoUserPool, CognitoUserPoolClient,
     Route53Zone, DnsDelegation, AcmCertificate,
     AuroraCluster, AuroraReaders, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
-    DynamoDbTable, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
+    DynamoDbTable, KinesisStream, EcrRepository, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
 )
@@ -719,6 +744,7 @@ Resource = Annotated[
     | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
     | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
+    | Annotated[KinesisStream, Tag("kinesis_stream")] | Annotated[EcrRepository, Tag("ecr_repository")]
     | Annotated[EventBridgeBus, Tag("eventbridge_bus")] | Annotated[EventBridgeRule, Tag("eventbridge_rule")]
     | Annotated[EventBridgeSchedule, Tag("eventbridge_schedule")] | Annotated[StateMachine, Tag("state_machine")]
     | Annotated[LogGroup, Tag("log_group")] | Annotated[MetricNamespace, Tag("metric_namespace")]
