@@ -15,7 +15,7 @@ from typing import Any
 from troposphere import AWSObject, Sub, Tags, ec2
 
 from archc.compiler.context import NO_EGRESS, Context
-from archc.model.resources import endpoint_placement_problems
+from archc.model.placement import endpoint_placement_problems
 
 HTTPS = 443
 

@@ -27,6 +27,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, str_strip_whitespace=False)
 
 
+# The types added after the seed's build their validators on first use, not at import: a model that
+# does not use them (most models use a handful of types) does not pay for them at start-up.
+DEFERRED = ConfigDict(defer_build=True)
+
+
 class LintSettings(Strict):
     ignore: dict[str, str] = Field(
         default_factory=empty_dict,
@@ -96,6 +101,7 @@ class SecurityGroup(ResourceBase):
 
 
 class VpcEndpoint(ResourceBase):
+    model_config = DEFERRED
     type: Literal["vpc_endpoint"]
     vpc: Annotated[str, RefTo("vpc")] | None = needed("the VPC it serves")
     service: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")] | None = needed(
@@ -117,20 +123,6 @@ class VpcEndpoint(ResourceBase):
     @property
     def endpoint_kind(self) -> str:
         return self.kind or ("gateway" if self.service in ("s3", "dynamodb") else "interface")
-
-
-def endpoint_placement_problems(kind: str, vpc: str, subnets: list[tuple[str, str, str]]) -> list[str]:
-    """What is wrong with where an endpoint's subnets are: (subnet id, its vpc, its az) each.
-
-    Shared by lint (ARC210) and the compiler, so both say the same."""
-    out = [f"subnet '{s}' is in VPC '{v}', not '{vpc}'" for s, v, _ in subnets if v != vpc]
-    if kind == "interface":
-        seen: dict[str, str] = {}
-        for s, _, az in subnets:
-            if az in seen:
-                out.append(f"subnets '{seen[az]}' and '{s}' are both in {az} (an interface endpoint takes one subnet per availability zone)")
-            seen.setdefault(az, s)
-    return out
 
 
 # --- compute ---------------------------------------------------------------------------------
@@ -306,6 +298,7 @@ class CloudFrontDistribution(ResourceBase):
 
 
 class CognitoUserPool(ResourceBase):
+    model_config = DEFERRED
     type: Literal["cognito_user_pool"]
     sign_in: Literal["email", "phone", "username"] = Field("email", description="what users sign in with")
     self_sign_up: bool = Field(False, description="anyone may create an account; otherwise only administrators create users")
@@ -320,6 +313,7 @@ OAuthScope = Literal["openid", "email", "profile", "phone", "aws.cognito.signin.
 
 
 class CognitoUserPoolClient(ResourceBase):
+    model_config = DEFERRED
     type: Literal["cognito_user_pool_client"]
     user_pool: Annotated[str, RefTo("cognito_user_pool")] | None = needed("the user pool it signs users in to")
     callback_urls: list[str] = Field(default_factory=empty_list, description="where the hosted sign-in returns (OAuth code flow); none: SRP sign-in only")
@@ -466,11 +460,13 @@ class Secret(ResourceBase):
 
 
 class TableKey(Strict):
+    model_config = DEFERRED
     name: str = Field(min_length=1, max_length=255, description="attribute name")
     type: Literal["S", "N", "B"] = Field("S", description="S (string), N (number) or B (binary)")
 
 
 class TableIndex(Strict):
+    model_config = DEFERRED
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,255}$", description="index name")
     partition_key: TableKey
     sort_key: TableKey | None = None
@@ -480,6 +476,7 @@ class TableIndex(Strict):
 
 
 class DynamoDbTable(ResourceBase):
+    model_config = DEFERRED
     type: Literal["dynamodb_table"]
     table_name: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]{3,255}$", description="fixed table name; CloudFormation names it when omitted")
     partition_key: TableKey | None = needed("the partition (hash) key, e.g. {name: pk, type: S}")
@@ -525,6 +522,7 @@ class DynamoDbTable(ResourceBase):
 
 
 class KinesisStream(ResourceBase):
+    model_config = DEFERRED
     type: Literal["kinesis_stream"]
     mode: Literal["on_demand", "provisioned"] = "on_demand"
     shards: int | None = Field(None, ge=1, description="provisioned mode only")
@@ -541,6 +539,7 @@ class KinesisStream(ResourceBase):
 
 
 class EcrRepository(ResourceBase):
+    model_config = DEFERRED
     type: Literal["ecr_repository"]
     repository_name: str | None = Field(None, pattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$", max_length=256)
     immutable_tags: bool = Field(True, description="a pushed tag can never point at another image")
@@ -553,6 +552,7 @@ class EcrRepository(ResourceBase):
 
 
 class EventBridgeBus(ResourceBase):
+    model_config = DEFERRED
     type: Literal["eventbridge_bus"]
     bus_name: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]{1,256}$", description="the bus name; '<model name>-<id>' when omitted")
     kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key for events at rest; an AWS-owned key when omitted")
@@ -560,6 +560,7 @@ class EventBridgeBus(ResourceBase):
 
 
 class EventBridgeRule(ResourceBase):
+    model_config = DEFERRED
     type: Literal["eventbridge_rule"]
     bus: Annotated[str, RefTo("eventbridge_bus")] | None = Field(None, description="the bus it listens on; the account's default bus when omitted")
     event_pattern: dict[str, Any] | None = needed("the EventBridge event pattern it matches, e.g. {source: [orders], detail-type: [OrderPlaced]}")
@@ -570,6 +571,7 @@ class EventBridgeRule(ResourceBase):
 
 
 class EventBridgeSchedule(ResourceBase):
+    model_config = DEFERRED
     type: Literal["eventbridge_schedule"]
     expression: str | None = needed("when it runs: cron(...), rate(...) or at(yyyy-mm-ddThh:mm:ss)")
     timezone: str = Field("UTC", description="IANA time zone of a cron or at expression, e.g. Europe/Paris")
@@ -592,6 +594,7 @@ class EventBridgeSchedule(ResourceBase):
 
 
 class StateMachine(ResourceBase):
+    model_config = DEFERRED
     type: Literal["state_machine"]
     kind: Literal["standard", "express"] = "standard"
     definition: dict[str, Any] | None = Field(None, description="the Amazon States Language definition, inline; "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archc.catalog import PAIRS, RUNTIME_ENDPOINTS, SERVICE_ENDPOINTS
-from archc.model.resources import endpoint_placement_problems
+from archc.model.placement import endpoint_placement_problems
 from archc.rules.base import Finding, Rule, RuleContext, resource_path
 
 
