@@ -225,6 +225,19 @@ SERVICE_ENDPOINTS: dict[str, str] = {
 # (Fargate pulls its image from ECR, whose layers are in S3, and ships logs with awslogs).
 RUNTIME_ENDPOINTS: dict[str, tuple[str, ...]] = {"ecs_service": ("ecr.api", "ecr.dkr", "logs", "s3")}
 
+# The types archc can alarm on, and the signals each offers (archc.compiler.monitoring builds them;
+# an ECS service behind a load balancer's target group also offers its targets' 5xx, errors and
+# latency). Lint (ARC505) reads it so that an alarm lint passes is an alarm the build can make.
+ALARM_SIGNALS: dict[str, tuple[str, ...]] = {
+    "lambda_function": ("errors", "latency", "throttles"),
+    "ecs_service": ("cpu", "memory"),
+    "load_balancer": ("5xx", "errors", "latency"),
+    "api_gateway": ("5xx", "errors", "latency"),
+    "aurora_cluster": ("cpu", "memory"),
+    "sqs_queue": ("errors", "queue_age"),
+}
+TARGET_GROUP_SIGNALS: tuple[str, ...] = ("5xx", "errors", "latency")
+
 # Relations that come from typed fields, not connections: their edge kind in the graph, and how
 # a diagram draws them (label, line style, direction: "forward" = from holder to target).
 RelationDirection = Literal["forward", "reverse"]
