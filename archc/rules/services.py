@@ -387,11 +387,51 @@ def alarm_monitors(ctx: RuleContext) -> Iterator[Finding]:
                               "remove the signal or monitor a resource that offers it")
 
 
+# Sources whose targets archc builds beside them (event source mappings, rule and schedule targets).
+_LOCAL_SOURCES = ("dynamodb_table", "kinesis_stream", "eventbridge_rule", "eventbridge_schedule")
+
+
+def trigger_placement(ctx: RuleContext) -> Iterator[Finding]:
+    """A stream, rule or schedule triggers targets of its own account and region.
+
+    What it checks:
+        Each `trigger` or `invoke` connection out of a `dynamodb_table`, `kinesis_stream`,
+        `eventbridge_rule` or `eventbridge_schedule` ends at a resource of the same account and
+        region.
+
+    Why it matters:
+        A Lambda event source mapping reads a stream of its own region and account, and archc
+        builds rule and schedule targets beside them: the build cannot make these connections
+        across accounts or regions.
+
+    Example:
+        resources:
+          role: {type: iam_role}
+          fn: {type: lambda_function, role: role, region: us-east-1}
+          orders: {type: dynamodb_table, partition_key: {name: pk}}
+        connections:
+          - {from: orders, to: fn, verb: trigger}
+
+    Fix:
+        Move the target beside its source, or put an event bus between the two accounts.
+    """
+    res = ctx.resources
+    for rid, _source in ctx.of_type(*_LOCAL_SOURCES):
+        for i, conn in ctx.connections_from.get(rid, []):
+            if conn.verb not in ("trigger", "invoke") or res[conn.target].type in ("generic", "external"):
+                continue
+            if res[conn.target].account != res[rid].account or ctx.arch.region_of(conn.target) != ctx.arch.region_of(rid):
+                yield Finding(f"'{rid}' triggers '{conn.target}' in another account or region", ("connections", i),
+                              f"put '{conn.target}' in the account and region of '{rid}'",
+                              (resource_path(rid), ("connections", i), resource_path(conn.target)))
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.connection-pair", "error", connection_pair),
     Rule("ARC117", "model.schedule-target", "error", schedule_target),
     Rule("ARC118", "model.state-machine-definition", "error", state_machine_definition),
     Rule("ARC119", "model.api-authorizer-pool", "error", api_authorizer_pool),
+    Rule("ARC120", "model.trigger-placement", "error", trigger_placement),
     Rule("ARC209", "network.endpoint-reachability", "error", endpoint_reachability),
     Rule("ARC210", "network.endpoint-placement", "error", endpoint_placement),
     Rule("ARC306", "access.endpoint-policy", "warning", endpoint_policy),
