@@ -25,6 +25,7 @@ from archc.compiler import (
     messaging,
     monitoring,
     network,
+    rds,
     stepfunctions,
     streams,
 )
@@ -69,6 +70,7 @@ EARLY: list[tuple[str, Compile]] = [
     ("ecs_service", compute.compile_ecs_service),
     ("aurora_cluster", data.compile_aurora_cluster),
     ("aurora_readers", data.compile_aurora_readers),
+    ("rds_instance", rds.compile_rds_instance),
     ("cognito_user_pool", cognito.compile_cognito_user_pool),
     ("cognito_user_pool_client", cognito.compile_cognito_user_pool_client),
     ("api_gateway", edge.compile_api_gateway),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archc.catalog import PAIRS
-from archc.compiler import dynamodb, events, stepfunctions, streams
+from archc.compiler import dynamodb, events, rds, stepfunctions, streams
 from archc.compiler.context import Context, Statement
 
 # (verb, target type) → statements; merged into archc.compiler.iam.ACCESS.
@@ -17,6 +17,7 @@ ACCESS: dict[tuple[str, str], Callable[[Context, str, str], list[Statement]]] = 
     **events.ACCESS,
     **stepfunctions.ACCESS,
     **streams.ACCESS,
+    **rds.ACCESS,
 }
 
 # target type → (ctx, target, ENV_NAME stem) → environment variables for code connected to it.
@@ -26,6 +27,7 @@ WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
     "state_machine": stepfunctions.wiring_env,
     "kinesis_stream": streams.stream_env,
     "ecr_repository": streams.repository_env,
+    "rds_instance": rds.wiring_env,
 }
 
 # (verb, source type) of the connections the source's own compile function builds.
@@ -34,6 +36,11 @@ BUILT_BY_SOURCE: set[tuple[str, str]] = {
     ("trigger", "eventbridge_rule"), ("invoke", "eventbridge_rule"),
     ("trigger", "eventbridge_schedule"), ("invoke", "eventbridge_schedule"),
     *((verb, "state_machine") for verb in (*stepfunctions.ACTING_VERBS, "logs")),
+}
+
+# (verb, target type) → the function that builds the connection, in the target's module.
+BUILT_BY_TARGET: dict[tuple[str, str], Callable[[Context, int], None]] = {
+    ("query", "rds_instance"): rds.connect, ("read", "rds_instance"): rds.connect, ("tcp", "rds_instance"): rds.connect,
 }
 
 
@@ -46,5 +53,9 @@ def service_connection(ctx: Context, i: int) -> bool:
     if allowed is not None and tt not in allowed:
         ctx.error(("connections", i, "verb"), f"connection {conn.source} → {conn.target}: '{conn.verb}' from {st} goes to "
                   f"{', '.join(allowed)}, not {tt}", help="`archc lint` reports this as ARC116")
+        return True
+    build = BUILT_BY_TARGET.get((conn.verb, tt))
+    if build is not None:
+        build(ctx, i)
         return True
     return (conn.verb, st) in BUILT_BY_SOURCE

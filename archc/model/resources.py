@@ -408,6 +408,35 @@ class AuroraReaders(ResourceBase):
         return self
 
 
+class RdsInstance(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["rds_instance"]
+    engine: Literal["postgres", "mysql"] = "postgres"
+    engine_version: str | None = needed("major or major.minor, e.g. '16' or '16.4'")
+    instance_class: str = Field("db.t4g.medium", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")
+    storage_gb: int = Field(20, ge=20, le=65536)
+    max_storage_gb: int | None = Field(None, ge=21, le=65536, description="storage autoscaling ceiling")
+    subnet_group: Annotated[str, RefTo("db_subnet_group")] | None = needed("the DB subnet group it is placed in")
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
+    database_name: str = Field("app", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+    port: int | None = Field(None, ge=1150, le=65535)
+    storage_encrypted: bool = True
+    kms_key: Annotated[str, RefTo("kms_key")] | None = None
+    backup_retention_days: int = Field(7, ge=1, le=35)
+    deletion_protection: bool = True
+    iam_auth: bool = True
+    multi_az: bool = True
+
+    @model_validator(mode="after")
+    def _storage(self) -> "RdsInstance":
+        v = self.engine_version
+        if self.engine == "mysql" and v is not None and v.isdigit():  # MySQL names its major versions major.minor (8.0, 8.4)
+            raise ValueError(f"MySQL engine versions are major.minor or longer, e.g. 8.0 or 8.4, not {v}")
+        if self.max_storage_gb is not None and self.max_storage_gb <= self.storage_gb:
+            raise ValueError(f"max_storage_gb ({self.max_storage_gb}) must be more than storage_gb ({self.storage_gb})")
+        return self
+
+
 class DbSubnetGroup(ResourceBase):
     type: Literal["db_subnet_group"]
     subnets: list[Annotated[str, RefTo("subnet")]] = needed("its subnets (two AZs at least)", many=True)
@@ -714,7 +743,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution, CognitoUserPool, CognitoUserPoolClient,
     Route53Zone, DnsDelegation, AcmCertificate,
-    AuroraCluster, AuroraReaders, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
     DynamoDbTable, KinesisStream, EcrRepository, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
@@ -744,7 +773,7 @@ Resource = Annotated[
     | Annotated[Route53Zone, Tag("route53_zone")] | Annotated[DnsDelegation, Tag("dns_delegation")]
     | Annotated[AcmCertificate, Tag("acm_certificate")]
     | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]
-    | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
+    | Annotated[RdsInstance, Tag("rds_instance")] | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
     | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
     | Annotated[KinesisStream, Tag("kinesis_stream")] | Annotated[EcrRepository, Tag("ecr_repository")]

@@ -426,6 +426,60 @@ def trigger_placement(ctx: RuleContext) -> Iterator[Finding]:
                               (resource_path(rid), ("connections", i), resource_path(conn.target)))
 
 
+def instance_encryption(ctx: RuleContext) -> Iterator[Finding]:
+    """RDS instances are encrypted at rest.
+
+    What it checks:
+        Every `rds_instance` with `storage_encrypted: false`.
+
+    Why it matters:
+        Unencrypted storage exposes data in snapshots, backups and retired disks, and an RDS
+        instance cannot be encrypted after it is created (only restored, encrypted, from a copy).
+
+    Example:
+        resources:
+          db: {type: rds_instance, engine_version: "16", storage_encrypted: false}
+
+    Fix:
+        Remove `storage_encrypted: false` (encryption is the default), ideally with a `kms_key`.
+    """
+    for rid, db in ctx.of_type("rds_instance"):
+        if not db.storage_encrypted:
+            yield Finding(f"database '{rid}' is not encrypted at rest", resource_path(rid, "storage_encrypted"),
+                          "set `storage_encrypted: true` (it cannot be turned on after the instance exists)")
+
+
+def instance_resilience(ctx: RuleContext) -> Iterator[Finding]:
+    """RDS instances keep a week of backups, deletion protection and a standby.
+
+    What it checks:
+        Every `rds_instance` with `backup_retention_days` under 7, `deletion_protection: false`
+        or `multi_az: false` (one finding for each).
+
+    Why it matters:
+        Corruption is often noticed days later; a deleted instance takes its automated backups
+        with it; a single-AZ instance is down for the length of an AZ outage or a host failure.
+
+    Example:
+        resources:
+          db: {type: rds_instance, engine_version: "16", backup_retention_days: 1, multi_az: false}
+
+    Fix:
+        Keep the defaults (7 days, protected, Multi-AZ), or suppress ARC411 on a scratch
+        database with the reason.
+    """
+    for rid, db in ctx.of_type("rds_instance"):
+        if db.backup_retention_days < 7:
+            yield Finding(f"database '{rid}' keeps backups {db.backup_retention_days} days", resource_path(rid, "backup_retention_days"),
+                          "set `backup_retention_days: 7` or more")
+        if not db.deletion_protection:
+            yield Finding(f"database '{rid}' has no deletion protection", resource_path(rid, "deletion_protection"),
+                          "set `deletion_protection: true`")
+        if not db.multi_az:
+            yield Finding(f"database '{rid}' has no standby in another availability zone", resource_path(rid, "multi_az"),
+                          "set `multi_az: true`")
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.connection-pair", "error", connection_pair),
     Rule("ARC117", "model.schedule-target", "error", schedule_target),
@@ -439,4 +493,6 @@ RULES: list[Rule] = [
     Rule("ARC505", "operations.alarm-monitors", "error", alarm_monitors),
     Rule("ARC408", "data.table-point-in-time-recovery", "warning", table_point_in_time_recovery),
     Rule("ARC409", "data.table-deletion-protection", "warning", table_deletion_protection),
+    Rule("ARC410", "data.instance-encryption", "error", instance_encryption),
+    Rule("ARC411", "data.instance-resilience", "warning", instance_resilience),
 ]
