@@ -32,7 +32,9 @@ Adding a resource type:
 
 1. a pydantic class in `archc.model.resources` and its row in `archc.catalog`;
 2. a compile function ``compile_x(ctx, rid, res: X)`` in the family module (`compute`, `data`,
-   `edge`, `messaging`, `monitoring`, `network`, `dns`, `iam`) and one row in `registry.COMPILERS`
+   `edge`, `messaging`, `monitoring`, `network`, `dns`, `iam`; the newer families `dynamodb`,
+   `events`, `stepfunctions`, `endpoints`, `cognito`, `streams`, `rds`, whose IAM table entries
+   and caller environment `services` gathers) and one row in `registry.COMPILERS`
    (where it sits decides nothing but which of two colliding generated ids is claimed first);
 3. optionally, what it asks of others: a ``contribute_x(ctx, ask, rid, res: X)`` in the same row,
    a new field on `Asks`/`AsksBuilder` when a target must gather something new, entries in

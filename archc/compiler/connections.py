@@ -24,6 +24,7 @@ from archc.compiler.data import db_port, key_service_statement, s3_name
 from archc.compiler.iam import access, db_cluster, principal_roles
 from archc.compiler.naming import camel
 from archc.compiler.network import cloudfront_prefix_list, ingress
+from archc.compiler.services import BUILT_BY_SOURCE, WIRING_ENV, refused
 from archc.model.queries import verb_fits
 from archc.model.resources import (
     AuroraReaders,
@@ -37,6 +38,7 @@ from archc.model.resources import (
     SqsQueue,
 )
 
+DATABASES = ("aurora_cluster", "aurora_readers", "rds_instance")  # reached through a security group (query, read, tcp)
 IAM_VERBS = {"read", "write", "read_write", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"}
 
 
@@ -81,6 +83,8 @@ def wiring_env(ctx: Context, rid: str) -> dict[str, Any]:
                 env[f"{name}_NAMESPACE"] = ctx.get(t, MetricNamespace).namespace
             elif tt == "iam_role" and verb == "assume_role":
                 env[f"{name}_ROLE_ARN"] = ctx.role_arn(t)
+            elif tt in WIRING_ENV and verb != "trigger":
+                env.update(WIRING_ENV[tt](ctx, t, name))
     return env
 
 
@@ -111,9 +115,11 @@ def compile_connection(ctx: Context, ask: AsksBuilder, i: int) -> None:
     if not verb_fits(info, st, tt):
         _no_meaning(ctx, i, f"'{verb}' goes from {', '.join(info.sources) or 'anything'} to {', '.join(info.targets) or 'anything'}")
         return
+    if refused(ctx, i) or (verb, st) in BUILT_BY_SOURCE:
+        return  # types that do not pair (ARC116), or built by the source (archc.compiler.services)
     if verb in IAM_VERBS and not (verb == "publish" and st == "alarm"):
         _grant(ctx, ask, i, s, t, verb)
-        if verb == "query" or (verb == "read" and tt == "aurora_cluster"):
+        if (verb == "query" and tt in DATABASES) or (verb == "read" and tt in ("aurora_cluster", "rds_instance")):
             _database_access(ctx, ask, i, s, t)
         return
     if verb == "invoke":
@@ -292,7 +298,7 @@ def _notify(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
 
 def _tcp(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     tt = ctx.type_of(t)
-    if tt in ("aurora_cluster", "aurora_readers"):
+    if tt in DATABASES:
         _database_access(ctx, ask, i, s, t)
         return
     ports: list[int] = []

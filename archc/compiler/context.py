@@ -251,6 +251,8 @@ class Declared:
     tg_listeners: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # target group → listener ids
     attachment: dict[str, str] = field(default_factory=dict)  # internet gateway → logical id of its VPC attachment
     igw_attachment: dict[str, str] = field(default_factory=dict)  # vpc → logical id of its gateway attachment
+    route_table: dict[str, str] = field(default_factory=dict)  # subnet → logical id of its route table
+    authorizer: dict[str, str] = field(default_factory=dict)  # api → logical id of its Cognito authorizer (clients name the api)
 
 
 @dataclass(frozen=True, slots=True)
