@@ -16,6 +16,7 @@ from archc.model.resources import (
     CognitoUserPoolClient,
     DbSubnetGroup,
     EcsService,
+    EfsFileSystem,
     InternetGateway,
     LambdaFunction,
     LoadBalancer,
@@ -85,6 +86,10 @@ def _security_groups(ctx: Context) -> None:
             db = ctx.get(rid, AuroraCluster)
             subnets = ctx.get(need(db.subnet_group), DbSubnetGroup).subnets
             _group(ctx, rid, ctx.get(subnets[0], Subnet).vpc, f"{rid} (database)", db.security_groups)
+        elif t == "efs_file_system":
+            fs = ctx.get(rid, EfsFileSystem)
+            if fs.subnets:
+                _group(ctx, rid, ctx.get(fs.subnets[0], Subnet).vpc, f"{rid} (EFS mount targets)", fs.security_groups)
         elif t == "rds_instance":
             inst = ctx.get(rid, RdsInstance)
             subnets = ctx.get(need(inst.subnet_group), DbSubnetGroup).subnets

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archc.catalog import PAIRS
-from archc.compiler import dynamodb, events, rds, stepfunctions, streams
+from archc.compiler import dynamodb, efs, events, rds, stepfunctions, streams
 from archc.compiler.context import Context, Statement
 
 # (verb, target type) → statements; merged into archc.compiler.iam.ACCESS.
@@ -18,6 +18,7 @@ ACCESS: dict[tuple[str, str], Callable[[Context, str, str], list[Statement]]] = 
     **stepfunctions.ACCESS,
     **streams.ACCESS,
     **rds.ACCESS,
+    **efs.ACCESS,
 }
 
 # target type → (ctx, target, ENV_NAME stem) → environment variables for code connected to it.
@@ -28,6 +29,7 @@ WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
     "kinesis_stream": streams.stream_env,
     "ecr_repository": streams.repository_env,
     "rds_instance": rds.wiring_env,
+    "efs_file_system": efs.wiring_env,
 }
 
 # (verb, source type) of the connections whose meaning the source's own functions build: a stream's

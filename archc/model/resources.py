@@ -437,6 +437,38 @@ class RdsInstance(ResourceBase):
         return self
 
 
+class EfsAccessPoint(Strict):
+    model_config = DEFERRED
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$", description="the access point's name (unique within the file system)")
+    path: str = Field(pattern=r"^/[A-Za-z0-9_./-]*$", description="the directory clients see as the root, created on first use")
+    uid: int = Field(1000, ge=0, le=4294967295, description="the POSIX user every client acts as")
+    gid: int = Field(1000, ge=0, le=4294967295, description="the POSIX group every client acts as")
+    permissions: str = Field("750", pattern=r"^[0-7]{3,4}$", description="octal mode of the root directory when EFS creates it")
+
+
+class EfsFileSystem(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["efs_file_system"]
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed("one subnet per availability zone for its mount targets", many=True)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
+    encrypted: bool = Field(True, description="encrypt data at rest (ARC413 requires it; it cannot be turned on later)")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/elasticfilesystem key when omitted")
+    performance_mode: Literal["general_purpose", "max_io"] = Field("general_purpose", description="general purpose (lowest latency) or max I/O")
+    throughput_mode: Literal["elastic", "bursting"] = Field("elastic", description="elastic (scales with the load, pay per use) or bursting (scales with the size)")
+    backup: bool = Field(True, description="daily AWS Backup of the file system (ARC414)")
+    infrequent_access_after_days: Literal[1, 7, 14, 30, 60, 90, 180, 270, 365] | None = Field(
+        None, description="move files not read for this many days to the infrequent-access class (back on first access)")
+    access_points: list[EfsAccessPoint] = Field(default_factory=list, description="entry points with a fixed POSIX user and root directory")
+
+    @model_validator(mode="after")
+    def _access_points(self) -> "EfsFileSystem":
+        names = [ap.name for ap in self.access_points]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"access point names must be unique: {', '.join(dup)}")
+        return self
+
+
 class DbSubnetGroup(ResourceBase):
     type: Literal["db_subnet_group"]
     subnets: list[Annotated[str, RefTo("subnet")]] = needed("its subnets (two AZs at least)", many=True)
@@ -743,7 +775,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution, CognitoUserPool, CognitoUserPoolClient,
     Route53Zone, DnsDelegation, AcmCertificate,
-    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
     DynamoDbTable, KinesisStream, EcrRepository, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
@@ -774,6 +806,7 @@ Resource = Annotated[
     | Annotated[AcmCertificate, Tag("acm_certificate")]
     | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]
     | Annotated[RdsInstance, Tag("rds_instance")] | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
+    | Annotated[EfsFileSystem, Tag("efs_file_system")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
     | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
     | Annotated[KinesisStream, Tag("kinesis_stream")] | Annotated[EcrRepository, Tag("ecr_repository")]

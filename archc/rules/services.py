@@ -504,6 +504,59 @@ def instance_resilience(ctx: RuleContext) -> Iterator[Finding]:
                           "set `multi_az: true`")
 
 
+def file_system_encryption(ctx: RuleContext) -> Iterator[Finding]:
+    """EFS file systems are encrypted at rest.
+
+    What it checks:
+        Every `efs_file_system` with `encrypted: false`.
+
+    Why it matters:
+        Files on an unencrypted file system are readable in its backups and on retired disks,
+        and encryption at rest cannot be turned on for an existing file system: the data has to
+        be copied to a new one.
+
+    Example:
+        resources:
+          shared: {type: efs_file_system, encrypted: false}
+
+    Fix:
+        Remove `encrypted: false` (encryption is the default), ideally with a `kms_key`.
+    """
+    from archc.model.resources import EfsFileSystem
+
+    for rid, fs in ctx.of_type(EfsFileSystem):
+        if not fs.encrypted:
+            yield Finding(f"file system '{rid}' is not encrypted at rest", resource_path(rid, "encrypted"),
+                          "set `encrypted: true` (it cannot be turned on after the file system exists)")
+
+
+def file_system_backup(ctx: RuleContext) -> Iterator[Finding]:
+    """EFS file systems are backed up.
+
+    What it checks:
+        Every `efs_file_system` with `backup: false`.
+
+    Why it matters:
+        A deleted or overwritten file on EFS is gone: there is no recycle bin and no snapshot
+        unless AWS Backup copies the file system. The automatic backup keeps daily copies for
+        35 days.
+
+    Example:
+        resources:
+          shared: {type: efs_file_system, backup: false}
+
+    Fix:
+        Remove `backup: false` (backups are on by default), or suppress ARC414 on a file system
+        that only holds data rebuilt from elsewhere (a cache), saying so.
+    """
+    from archc.model.resources import EfsFileSystem
+
+    for rid, fs in ctx.of_type(EfsFileSystem):
+        if not fs.backup:
+            yield Finding(f"file system '{rid}' is not backed up", resource_path(rid, "backup"), "set `backup: true`")
+
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.connection-pair", "error", connection_pair),
     Rule("ARC117", "model.schedule-target", "error", schedule_target),
@@ -519,4 +572,7 @@ RULES: list[Rule] = [
     Rule("ARC409", "data.table-deletion-protection", "warning", table_deletion_protection),
     Rule("ARC410", "data.instance-encryption", "error", instance_encryption),
     Rule("ARC411", "data.instance-resilience", "warning", instance_resilience),
+    # ARC412 stays free: a mistyped ARC4O2 would be as near to it as to ARC402 (the suggestion would change)
+    Rule("ARC413", "data.file-system-encryption", "error", file_system_encryption),
+    Rule("ARC414", "data.file-system-backup", "warning", file_system_backup),
 ]
