@@ -7,8 +7,9 @@ phases before it produced:
    accounts without ids, references across accounts or regions that AWS does not allow).
 1. **declare** (`declare.declare` → `Context.declared`): every logical id a later phase refers to
    — main resources, the security group that carries each resource's traffic, the services that
-   assume each role, and generated resources other resources name (Lambda aliases, compute log
-   groups, listeners, gateway attachments).
+   assume each role, and generated resources other resources name (Lambda aliases, compute and
+   state-machine log groups, listeners, gateway attachments, subnet route tables, Cognito
+   authorizers).
 2. **ask** (`asks.gather` → `Context.asks`, frozen): what resources and connections ask of other
    resources — IAM statements per role and trusted roles, security-group egress, key/queue/bucket
    policy statements, bucket notifications, alarm actions, web ACL associations. First each type's
