@@ -55,6 +55,8 @@ TYPES: dict[str, TypeInfo] = _Types({
                  words=("nat gateway", "nat gw", "nat")),
         TypeInfo("security_group", "Security Group", "network", ("AWS::EC2::SecurityGroup",), "diagrams.aws.network.Nacl",
                  words=("security group", "sg")),
+        TypeInfo("vpc_endpoint", "VPC Endpoint", "network", ("AWS::EC2::VPCEndpoint", "AWS::EC2::SecurityGroup"), "diagrams.aws.network.Endpoint",
+                 words=("vpc endpoint", "gateway endpoint", "interface endpoint", "privatelink")),
         TypeInfo("ecs_cluster", "ECS Cluster", "compute", ("AWS::ECS::Cluster",), "diagrams.aws.compute.ECS", words=("ecs cluster", "fargate cluster")),
         TypeInfo("ecs_task_definition", "Task Definition", "compute", ("AWS::ECS::TaskDefinition",),
                  "diagrams.aws.compute.ElasticContainerServiceContainer", words=("task definition", "ecs task", "task def", "fargate task"),
@@ -74,6 +76,10 @@ TYPES: dict[str, TypeInfo] = _Types({
                  entry_point=True),
         TypeInfo("cloudfront_distribution", "CloudFront", "edge", ("AWS::CloudFront::Distribution",), "diagrams.aws.network.CloudFront",
                  words=("cloudfront", "cdn", "cloudfront distribution"), entry_point=True),
+        TypeInfo("cognito_user_pool", "Cognito User Pool", "security", ("AWS::Cognito::UserPool", "AWS::Cognito::UserPoolDomain"),
+                 "diagrams.aws.security.Cognito", words=("cognito user pool", "user pool", "cognito")),
+        TypeInfo("cognito_user_pool_client", "Cognito App Client", "security", ("AWS::Cognito::UserPoolClient",), "diagrams.aws.security.Cognito",
+                 words=("cognito client", "app client", "user pool client")),
         TypeInfo("route53_zone", "Route53 Hosted Zone", "dns", ("AWS::Route53::HostedZone", "AWS::Route53::RecordSet"),
                  "diagrams.aws.network.Route53HostedZone", words=("hosted zone", "route53 zone", "route 53 zone", "dns zone")),
         TypeInfo("dns_delegation", "Route53 Delegation", "dns", ("AWS::Route53::RecordSet",), "diagrams.aws.network.Route53",
@@ -84,17 +90,36 @@ TYPES: dict[str, TypeInfo] = _Types({
                  shape="cylinder", words=("aurora", "rds", "postgres", "postgresql", "mysql"), data_store=True),
         TypeInfo("aurora_readers", "Aurora Readers", "database", ("AWS::RDS::DBInstance", "AWS::ApplicationAutoScaling::ScalableTarget"),
                  "diagrams.aws.database.AuroraInstance", shape="cylinder", words=("read replica", "reader", "replica")),
+        TypeInfo("rds_instance", "RDS Instance", "database", ("AWS::RDS::DBInstance",), "diagrams.aws.database.RDSInstance", shape="cylinder",
+                 words=("rds instance", "rds postgres", "rds mysql"), data_store=True),
         TypeInfo("db_subnet_group", "DB Subnet Group", "database", ("AWS::RDS::DBSubnetGroup",), "diagrams.aws.database.RDS",
                  words=("db subnet group", "subnet group")),
         TypeInfo("s3_bucket", "S3 Bucket", "storage", ("AWS::S3::Bucket", "AWS::S3::BucketPolicy"), "diagrams.aws.storage.SimpleStorageServiceS3Bucket",
                  words=("s3", "bucket"), data_store=True),
         TypeInfo("kms_key", "KMS Key", "security", ("AWS::KMS::Key", "AWS::KMS::Alias"), "diagrams.aws.security.KMS", words=("kms", "kms key", "cmk")),
+        TypeInfo("efs_file_system", "EFS File System", "storage", ("AWS::EFS::FileSystem", "AWS::EFS::MountTarget", "AWS::EFS::AccessPoint"),
+                 "diagrams.aws.storage.ElasticFileSystemEFS", shape="cylinder",
+                 words=("efs", "elastic file system", "amazon efs"), data_store=True),
         TypeInfo("sqs_queue", "SQS Queue", "messaging", ("AWS::SQS::Queue",), "diagrams.aws.integration.SimpleQueueServiceSqs",
                  words=("sqs", "queue"), data_store=True),
         TypeInfo("sns_topic", "SNS Topic", "messaging", ("AWS::SNS::Topic",), "diagrams.aws.integration.SimpleNotificationServiceSns",
                  words=("sns", "topic", "notifications"), data_store=True),
         TypeInfo("secret", "Secrets Manager", "security", ("AWS::SecretsManager::Secret",), "diagrams.aws.security.SecretsManager",
                  words=("secrets manager", "secret", "credentials")),
+        TypeInfo("dynamodb_table", "DynamoDB Table", "database", ("AWS::DynamoDB::Table",), "diagrams.aws.database.DynamodbTable",
+                 shape="cylinder", words=("dynamodb", "dynamo db", "dynamo table", "ddb table"), data_store=True),
+        TypeInfo("kinesis_stream", "Kinesis Data Stream", "messaging", ("AWS::Kinesis::Stream",), "diagrams.aws.analytics.KinesisDataStreams",
+                 words=("kinesis data stream", "kinesis stream", "kinesis"), data_store=True),
+        TypeInfo("ecr_repository", "ECR Repository", "storage", ("AWS::ECR::Repository",), "diagrams.aws.compute.EC2ContainerRegistry",
+                 words=("ecr repository", "ecr repo", "ecr", "container registry")),
+        TypeInfo("eventbridge_bus", "EventBridge Event Bus", "messaging", ("AWS::Events::EventBus", "AWS::Events::Archive"),
+                 "diagrams.aws.integration.EventbridgeCustomEventBusResource", words=("eventbridge bus", "event bridge bus", "event bus")),
+        TypeInfo("eventbridge_rule", "EventBridge Rule", "messaging", ("AWS::Events::Rule",), "diagrams.aws.integration.EventbridgeRule",
+                 words=("eventbridge rule", "event bridge rule", "event rule")),
+        TypeInfo("eventbridge_schedule", "EventBridge Scheduler", "messaging", ("AWS::Scheduler::Schedule", "AWS::IAM::Role"),
+                 "diagrams.aws.integration.EventbridgeScheduler", words=("eventbridge scheduler", "event bridge scheduler", "eventbridge schedule", "event bridge schedule")),
+        TypeInfo("state_machine", "Step Functions", "compute", ("AWS::StepFunctions::StateMachine", "AWS::IAM::Role"),
+                 "diagrams.aws.integration.StepFunctions", words=("step functions", "step function", "state machine", "sfn")),
         TypeInfo("log_group", "CloudWatch Logs", "monitoring", ("AWS::Logs::LogGroup",), "diagrams.aws.management.CloudwatchLogs",
                  words=("cloudwatch logs", "log group", "logs")),
         TypeInfo("metric_namespace", "CloudWatch Metrics", "monitoring", (), "diagrams.aws.management.Cloudwatch",
@@ -136,6 +161,7 @@ class VerbInfo:
 
 _COMPUTE = ("lambda_function", "ecs_task_definition", "ecs_service")
 _PRINCIPALS = (*_COMPUTE, "iam_role", ESCAPE_HATCH)  # an escape hatch acts as the role its properties name
+_WORKFLOW_PRINCIPALS = (*_PRINCIPALS, "state_machine")  # a state machine acts through the role archc makes for it
 
 VERBS: dict[str, VerbInfo] = {
     v.verb: v
@@ -154,24 +180,27 @@ VERBS: dict[str, VerbInfo] = {
         VerbInfo("route", "Route", "traffic", sources=("target_group", "load_balancer"), targets=("ecs_service", "lambda_function"),
                  words=("route", "routes")),
         VerbInfo("run", "Run", "traffic", sources=("ecs_service",), targets=("ecs_task_definition",), words=("run", "runs")),
-        VerbInfo("invoke", "Invoke", "traffic", targets=("lambda_function",), words=("invoke", "invokes", "calls", "call")),
-        VerbInfo("trigger", "Trigger", "traffic", sources=("sqs_queue", "metric_namespace", "s3_bucket", "sns_topic"),
-                 targets=("lambda_function", "alarm"), words=("trigger", "triggers", "event", "events")),
-        VerbInfo("query", "Query", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers"),
+        VerbInfo("invoke", "Invoke", "traffic", targets=("lambda_function", "state_machine"), words=("invoke", "invokes", "calls", "call")),
+        VerbInfo("trigger", "Trigger", "traffic", sources=("sqs_queue", "metric_namespace", "s3_bucket", "sns_topic", "dynamodb_table", "kinesis_stream",
+                                                      "eventbridge_rule", "eventbridge_schedule"),
+                 targets=("lambda_function", "alarm", "sqs_queue", "state_machine"), words=("trigger", "triggers", "event", "events")),
+        VerbInfo("query", "Query", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "dynamodb_table", "rds_instance"),
                  words=("query", "queries", "sql", "read replica")),
-        VerbInfo("read", "Read", "data", sources=_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster", ESCAPE_HATCH),
+        VerbInfo("read", "Read", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster", "dynamodb_table", "kinesis_stream", "ecr_repository",
+                                                                           "rds_instance", "efs_file_system", ESCAPE_HATCH),
                  words=("read", "reads", "get", "fetch secrets", "fetch", "fetches")),
-        VerbInfo("write", "Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret", ESCAPE_HATCH),
+        VerbInfo("write", "Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret", "dynamodb_table", "kinesis_stream", "ecr_repository",
+                                                                            "efs_file_system", ESCAPE_HATCH),
                  words=("write", "writes", "put", "upload", "store"), writes=True),
-        VerbInfo("read_write", "Read/Write", "data", sources=_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret", ESCAPE_HATCH),
+        VerbInfo("read_write", "Read/Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret", "dynamodb_table", "efs_file_system", ESCAPE_HATCH),
                  words=("read/write", "read write", "rw", "read & write"), writes=True),
         VerbInfo("list", "List", "data", sources=_PRINCIPALS, targets=(ESCAPE_HATCH,), words=("list", "lists")),
         VerbInfo("describe", "Describe", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "ecs_service", "lambda_function"),
                  words=("describe", "describes", "inspect")),
         VerbInfo("replicate", "Replicate", "data", sources=("s3_bucket",), targets=("s3_bucket",), line="dotted",
                  words=("replicate", "replication", "replicates", "copy"), writes=True),
-        VerbInfo("publish", "Publish", "data", sources=(*_PRINCIPALS, "alarm"), targets=("sns_topic",), words=("publish", "publishes"), writes=True),
-        VerbInfo("send", "Send", "data", sources=_PRINCIPALS, targets=("sqs_queue",), words=("send", "sends", "enqueue"), writes=True),
+        VerbInfo("publish", "Publish", "data", sources=(*_WORKFLOW_PRINCIPALS, "alarm"), targets=("sns_topic", "eventbridge_bus"), words=("publish", "publishes"), writes=True),
+        VerbInfo("send", "Send", "data", sources=_WORKFLOW_PRINCIPALS, targets=("sqs_queue",), words=("send", "sends", "enqueue"), writes=True),
         VerbInfo("notify", "Notify", "data", sources=("alarm", "sns_topic"), targets=("sns_topic", "external", "lambda_function", "sqs_queue"),
                  words=("notify", "notifies", "alert", "alerts", "page", "sns notifications")),
         VerbInfo("logs", "Logs", "operations", targets=("log_group",), words=("logs", "log", "logging"), writes=True),
@@ -182,6 +211,47 @@ VERBS: dict[str, VerbInfo] = {
         VerbInfo("relates", "", "other"),
     )
 }
+
+# Verbs whose meaning depends on the pair of types at their ends: verb → source type → the target
+# types that source may reach with it (a source not listed is bound by `VERBS` alone). Lint
+# (ARC116) and the compiler read it.
+PAIRS: dict[str, dict[str, tuple[str, ...]]] = {
+    "trigger": {
+        "sqs_queue": ("lambda_function",), "s3_bucket": ("lambda_function",), "sns_topic": ("lambda_function",),
+        "dynamodb_table": ("lambda_function",), "kinesis_stream": ("lambda_function",), "metric_namespace": ("alarm",),
+        "eventbridge_rule": ("lambda_function", "sqs_queue", "state_machine"),
+        "eventbridge_schedule": ("lambda_function", "sqs_queue", "state_machine"),
+    },
+    "invoke": {"eventbridge_rule": ("lambda_function", "state_machine"), "eventbridge_schedule": ("lambda_function", "state_machine"),
+               "api_gateway": ("lambda_function",)},
+    "publish": {"alarm": ("sns_topic",)},
+    "read": {"state_machine": ("s3_bucket", "secret", "log_group", "sqs_queue", "dynamodb_table", "kinesis_stream")},  # no network path to a database
+}
+
+# The AWS service (its endpoint name) that code calls when it is connected to each type: what a
+# subnet without internet egress needs VPC endpoints for (ARC209).
+SERVICE_ENDPOINTS: dict[str, str] = {
+    "s3_bucket": "s3", "dynamodb_table": "dynamodb", "sqs_queue": "sqs", "sns_topic": "sns", "secret": "secretsmanager",
+    "log_group": "logs", "lambda_function": "lambda", "state_machine": "states", "eventbridge_bus": "events",
+    "metric_namespace": "monitoring", "xray": "xray", "iam_role": "sts", "kms_key": "kms", "kinesis_stream": "kinesis-streams",
+    "ecr_repository": "ecr.api",
+}
+# What running each compute type needs of AWS from its own subnets, whatever its connections
+# (Fargate pulls its image from ECR, whose layers are in S3, and ships logs with awslogs).
+RUNTIME_ENDPOINTS: dict[str, tuple[str, ...]] = {"ecs_service": ("ecr.api", "ecr.dkr", "logs", "s3")}
+
+# The types archc can alarm on, and the signals each offers (archc.compiler.monitoring builds them;
+# an ECS service behind a load balancer's target group also offers its targets' 5xx, errors and
+# latency). Lint (ARC505) reads it so that an alarm lint passes is an alarm the build can make.
+ALARM_SIGNALS: dict[str, tuple[str, ...]] = {
+    "lambda_function": ("errors", "latency", "throttles"),
+    "ecs_service": ("cpu", "memory"),
+    "load_balancer": ("5xx", "errors", "latency"),
+    "api_gateway": ("5xx", "errors", "latency"),
+    "aurora_cluster": ("cpu", "memory"),
+    "sqs_queue": ("errors", "queue_age"),
+}
+TARGET_GROUP_SIGNALS: tuple[str, ...] = ("5xx", "errors", "latency")
 
 # Relations that come from typed fields, not connections: their edge kind in the graph, and how
 # a diagram draws them (label, line style, direction: "forward" = from holder to target).
@@ -229,6 +299,8 @@ FIELD_RELATIONS: dict[tuple[str, str], str] = {
     ("subnet", "vpc"): "contains",
     ("internet_gateway", "vpc"): "contains",
     ("security_group", "vpc"): "contains",
+    ("vpc_endpoint", "vpc"): "contains",
+    ("vpc_endpoint", "subnets"): "placement",
     ("target_group", "vpc"): "contains",
     ("nat_gateway", "subnet"): "placement",
     ("subnet", "default_route"): "default_route",

@@ -49,3 +49,21 @@ def test_inference_words_are_lower_case() -> None:
     for table in (TYPES, VERBS, RELATIONS):
         for row in table.values():
             assert all(w == w.lower() for w in row.words), row
+
+
+SERVICE_LABELS = [
+    ("Orders DynamoDB", "dynamodb_table"), ("Order Events EventBridge Bus", "eventbridge_bus"), ("EventBridge Rule", "eventbridge_rule"),
+    ("Nightly EventBridge Scheduler", "eventbridge_schedule"), ("Checkout Step Functions", "state_machine"),
+    ("S3 Gateway Endpoint", "vpc_endpoint"), ("Cognito User Pool", "cognito_user_pool"), ("Web App Client", "cognito_user_pool_client"),
+    ("Clickstream Kinesis", "kinesis_stream"), ("API ECR Repository", "ecr_repository"),
+    ("Scheduler", None),  # a bare "scheduler" is a function's name, not a schedule
+    ("Orders DB", None),  # "db" names no service: a wrong type is worse than none
+]
+
+
+def test_service_types_are_inferred_from_their_service_names_only() -> None:
+    from archc.importers.infer import _words_text, match_type
+
+    for label, rtype in SERVICE_LABELS:
+        found = match_type(_words_text(label))
+        assert (found[0] if found else None) == rtype, label

@@ -7,8 +7,9 @@ phases before it produced:
    accounts without ids, references across accounts or regions that AWS does not allow).
 1. **declare** (`declare.declare` → `Context.declared`): every logical id a later phase refers to
    — main resources, the security group that carries each resource's traffic, the services that
-   assume each role, and generated resources other resources name (Lambda aliases, compute log
-   groups, listeners, gateway attachments).
+   assume each role, and generated resources other resources name (Lambda aliases, compute and
+   state-machine log groups, listeners, gateway attachments, subnet route tables, Cognito
+   authorizers).
 2. **ask** (`asks.gather` → `Context.asks`, frozen): what resources and connections ask of other
    resources — IAM statements per role and trusted roles, security-group egress, key/queue/bucket
    policy statements, bucket notifications, alarm actions, web ACL associations. First each type's
@@ -32,7 +33,9 @@ Adding a resource type:
 
 1. a pydantic class in `archc.model.resources` and its row in `archc.catalog`;
 2. a compile function ``compile_x(ctx, rid, res: X)`` in the family module (`compute`, `data`,
-   `edge`, `messaging`, `monitoring`, `network`, `dns`, `iam`) and one row in `registry.COMPILERS`
+   `edge`, `messaging`, `monitoring`, `network`, `dns`, `iam`; the newer families `dynamodb`,
+   `events`, `stepfunctions`, `endpoints`, `cognito`, `streams`, `rds`, whose IAM table entries
+   and caller environment `services` gathers) and one row in `registry.COMPILERS`
    (where it sits decides nothing but which of two colliding generated ids is claimed first);
 3. optionally, what it asks of others: a ``contribute_x(ctx, ask, rid, res: X)`` in the same row,
    a new field on `Asks`/`AsksBuilder` when a target must gather something new, entries in

@@ -21,9 +21,11 @@ from troposphere import awslambda, s3, sns
 from archc.catalog import VERBS
 from archc.compiler.context import AsksBuilder, Context, SgRule, need
 from archc.compiler.data import db_port, key_service_statement, s3_name
+from archc.compiler.efs import NFS_PORT
 from archc.compiler.iam import access, db_cluster, principal_roles
 from archc.compiler.naming import camel
 from archc.compiler.network import cloudfront_prefix_list, ingress
+from archc.compiler.services import BUILT_BY_SOURCE, WIRING_ENV, refused
 from archc.model.queries import verb_fits
 from archc.model.resources import (
     AuroraReaders,
@@ -38,6 +40,7 @@ from archc.model.resources import (
     SqsQueue,
 )
 
+DATABASES = ("aurora_cluster", "aurora_readers", "rds_instance")  # reached through a security group (query, read, tcp)
 IAM_VERBS = {"read", "write", "read_write", "list", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"}
 
 
@@ -82,6 +85,8 @@ def wiring_env(ctx: Context, rid: str) -> dict[str, Any]:
                 env[f"{name}_NAMESPACE"] = ctx.get(t, MetricNamespace).namespace
             elif tt == "iam_role" and verb == "assume_role":
                 env[f"{name}_ROLE_ARN"] = ctx.role_arn(t)
+            elif tt in WIRING_ENV and verb != "trigger":
+                env.update(WIRING_ENV[tt](ctx, t, name))
     return env
 
 
@@ -112,9 +117,11 @@ def compile_connection(ctx: Context, ask: AsksBuilder, i: int) -> None:
     if not verb_fits(info, st, tt):
         _no_meaning(ctx, i, f"'{verb}' goes from {', '.join(info.sources) or 'anything'} to {', '.join(info.targets) or 'anything'}")
         return
+    if refused(ctx, i) or (verb, st) in BUILT_BY_SOURCE:
+        return  # types that do not pair (ARC116), or built by the source (archc.compiler.services)
     if verb in IAM_VERBS and not (verb == "publish" and st == "alarm"):
         _grant(ctx, ask, i, s, t, verb)
-        if verb == "query" or (verb == "read" and tt == "aurora_cluster"):
+        if (verb == "query" and tt in DATABASES) or (verb == "read" and tt in ("aurora_cluster", "rds_instance")) or tt == "efs_file_system":
             _database_access(ctx, ask, i, s, t)
         return
     if verb == "invoke":
@@ -241,16 +248,17 @@ def _database_access(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> 
     db = db_cluster(ctx, t)
     if ctx.type_of(s) == "iam_role":
         return  # a role holds no network position: the secret grant is all
+    nfs = ctx.type_of(db) == "efs_file_system"  # an EFS file system's mount targets: NFS (archc.compiler.efs)
     holders = sg_holders(ctx, s)
     if not holders:
         where = "no ecs_service runs it" if ctx.type_of(s) == "ecs_task_definition" else "it is attached to no subnets"
-        ctx.error(("connections", i), f"{ctx.who(s)} queries '{t}', which lives in a VPC, but {where}",
-                  help="attach the function to the database's VPC with subnets: [...] (private subnets)")
+        ctx.error(("connections", i), f"{ctx.who(s)} {'mounts' if nfs else 'queries'} '{t}', which lives in a VPC, but {where}",
+                  help=f"attach the function to the {'file system' if nfs else 'database'}'s VPC with subnets: [...] (private subnets)")
         return
-    port = db_port(ctx, db)
+    port = NFS_PORT if nfs else db_port(ctx, db)
     for holder in holders:
-        ask.egress(holder, SgRule(f"to {db} (database)", port, dest_sg=ctx.ref(ctx.sg[db], "GroupId")))
-        ingress(ctx, ask, db, port, f"{holder} queries {db}", source=holder, node=db)
+        ask.egress(holder, SgRule(f"to {db} ({'NFS' if nfs else 'database'})", port, dest_sg=ctx.ref(ctx.sg[db], "GroupId")))
+        ingress(ctx, ask, db, port, f"{holder} {'mounts' if nfs else 'queries'} {db}", source=holder, node=db)
 
 
 def _trigger(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
@@ -328,7 +336,7 @@ def _notify(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
 
 def _tcp(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     tt = ctx.type_of(t)
-    if tt in ("aurora_cluster", "aurora_readers"):
+    if tt in DATABASES:
         _database_access(ctx, ask, i, s, t)
         return
     ports: list[int] = []

@@ -254,6 +254,8 @@ class Declared:
     igw_attachment: dict[str, str] = field(default_factory=dict)  # vpc → logical id of its gateway attachment
     writer: dict[str, str] = field(default_factory=dict)  # aurora cluster → logical id of its writer instance
     db_log_groups: dict[str, list[str]] = field(default_factory=dict)  # aurora cluster → log groups of its exported logs
+    route_table: dict[str, str] = field(default_factory=dict)  # subnet → logical id of its route table
+    authorizer: dict[str, str] = field(default_factory=dict)  # api → logical id of its Cognito authorizer (clients name the api)
 
 
 @dataclass(frozen=True, slots=True)

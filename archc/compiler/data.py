@@ -27,6 +27,10 @@ _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def db_port(ctx: Context, rid: str) -> int:
+    if ctx.type_of(rid) == "rds_instance":
+        from archc.compiler.rds import instance_port
+
+        return instance_port(ctx, rid)
     res = ctx.get(db_cluster(ctx, rid), AuroraCluster)
     return int(res.port or ENGINES[res.engine][1])
 

@@ -15,11 +15,14 @@ from archc.model.queries import roles_of
 from archc.model.resources import (
     AuroraCluster,
     AuroraReaders,
+    CognitoUserPoolClient,
     DbSubnetGroup,
     EcsService,
+    EfsFileSystem,
     InternetGateway,
     LambdaFunction,
     LoadBalancer,
+    RdsInstance,
     SecurityGroup,
     Subnet,
 )
@@ -53,6 +56,21 @@ def declare(ctx: Context) -> None:
     for rid, db in ctx.of_type(AuroraCluster):
         ctx.declared.writer[rid] = ctx.new_id(rid, "Writer")
         ctx.declared.db_log_groups[rid] = [ctx.new_id(rid, f"{log_type.capitalize()}LogGroup") for log_type in ENGINES[db.engine][3]]
+    _breadth(ctx)
+
+
+def _breadth(ctx: Context) -> None:
+    """Ids of the newer types (issue #11) that other compile functions name: a subnet's route table
+    (gateway endpoints route in it), an API's Cognito authorizer (its methods or routes name it), a
+    state machine's log group."""
+    for rid, _ in ctx.of_type(Subnet):
+        ctx.declared.route_table[rid] = ctx.new_id(rid, "RouteTable")
+    apis = sorted({api for _, client in ctx.of_type(CognitoUserPoolClient) for api in client.apis})
+    for api in apis:
+        ctx.declared.authorizer[api] = ctx.new_id(api, "Authorizer")
+    for rid in sorted(ctx.arch.resources):
+        if ctx.type_of(rid) == "state_machine":
+            _log_group(ctx, rid)
 
 
 def _security_groups(ctx: Context) -> None:
@@ -74,6 +92,14 @@ def _security_groups(ctx: Context) -> None:
             db = ctx.get(rid, AuroraCluster)
             subnets = ctx.get(need(db.subnet_group), DbSubnetGroup).subnets
             _group(ctx, rid, ctx.get(subnets[0], Subnet).vpc, f"{rid} (database)", db.security_groups)
+        elif t == "efs_file_system":
+            fs = ctx.get(rid, EfsFileSystem)
+            if fs.subnets:
+                _group(ctx, rid, ctx.get(fs.subnets[0], Subnet).vpc, f"{rid} (EFS mount targets)", fs.security_groups)
+        elif t == "rds_instance":
+            inst = ctx.get(rid, RdsInstance)
+            subnets = ctx.get(need(inst.subnet_group), DbSubnetGroup).subnets
+            _group(ctx, rid, ctx.get(subnets[0], Subnet).vpc, f"{rid} (database)", inst.security_groups)
     for rid, readers in ctx.of_type(AuroraReaders):
         if readers.cluster in ctx.sg:
             ctx.sg[rid] = ctx.sg[readers.cluster]

@@ -10,6 +10,7 @@ from typing import Any
 from troposphere import Sub, apigateway, apigatewayv2, awslambda, cloudfront, logs, wafv2
 from troposphere import elasticloadbalancingv2 as elb
 
+from archc.compiler.cognito import authorization, authorizer_problems, compile_authorizer
 from archc.compiler.context import AsksBuilder, Context, need
 from archc.compiler.iam import service_role
 from archc.compiler.naming import camel
@@ -137,6 +138,9 @@ def compile_api_gateway(ctx: Context, rid: str, res: ApiGateway) -> None:
         ctx.error(ctx.path(rid), f"{ctx.who(rid)} invokes nothing",
                   help="connect it to a lambda_function with verb invoke: an API needs at least one integration")
         return
+    for problem in authorizer_problems(ctx, rid):
+        ctx.error(ctx.path(rid), f"{ctx.who(rid)}: {problem}")
+    compile_authorizer(ctx, rid, res)
     if res.kind == "http":
         _http_api(ctx, rid, res, targets)
         return
@@ -149,9 +153,11 @@ def compile_api_gateway(ctx: Context, rid: str, res: ApiGateway) -> None:
     def method(suffix: str, resource_id: Any, fn: str) -> None:
         mlid = ctx.new_id(rid, suffix)
         uri = Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn}/invocations", Fn=invoke_arn(ctx, fn))
-        unit = ctx.add(apigateway.Method(mlid, RestApiId=ctx.ref(rid), ResourceId=resource_id, HttpMethod="ANY", AuthorizationType="NONE",
+        auth = authorization(ctx, rid)  # a Cognito authorizer when an app client names this API (archc.compiler.cognito)
+        unit = ctx.add(apigateway.Method(mlid, RestApiId=ctx.ref(rid), ResourceId=resource_id, HttpMethod="ANY", **(auth or {"AuthorizationType": "NONE"}),
                                          Integration=apigateway.Integration(Type="AWS_PROXY", IntegrationHttpMethod="POST", Uri=uri)), rid)
-        unit.skip("CKV_AWS_59", "a public API by the model's design (API clients on the internet, behind WAF); the model defines no authorizer")
+        if not auth:
+            unit.skip("CKV_AWS_59", "a public API by the model's design (API clients on the internet, behind WAF); the model defines no authorizer")
         methods.append(mlid)
 
     for n, (_, fn) in enumerate(targets):
@@ -219,7 +225,7 @@ def _http_api(ctx: Context, rid: str, res: ApiGateway, targets: list[tuple[int, 
     ctx.add(apigatewayv2.Integration(integ, ApiId=ctx.ref(rid), IntegrationType="AWS_PROXY", IntegrationUri=invoke_arn(ctx, fn),
                                      PayloadFormatVersion="2.0"), rid)
     ctx.add(apigatewayv2.Route(ctx.new_id(rid, "DefaultRoute"), ApiId=ctx.ref(rid), RouteKey="$default",
-                               Target=Sub("integrations/${Integration}", Integration=ctx.ref(integ))), rid)
+                               Target=Sub("integrations/${Integration}", Integration=ctx.ref(integ)), **authorization(ctx, rid)), rid)
     access = _access_log_group(ctx, rid)
     route: dict[str, Any] = {"DetailedMetricsEnabled": True}
     if res.throttle_rate is not None:

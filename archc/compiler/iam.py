@@ -13,6 +13,7 @@ from typing import Any
 
 from troposphere import Sub, encode_to_dict, iam
 
+from archc.compiler import services
 from archc.compiler.context import Context, Placement, Statement, need
 from archc.compiler.naming import bucket_name, bucket_stem, camel
 from archc.model.queries import roles_of
@@ -193,6 +194,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("metrics", "metric_namespace"): _metrics,
     ("traces", "xray"): _traces,
     ("assume_role", "iam_role"): _assume,
+    **services.ACCESS,
 }
 
 

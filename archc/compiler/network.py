@@ -61,7 +61,7 @@ def compile_subnet(ctx: Context, rid: str, res: Subnet) -> None:
     unit = ctx.add(ec2.Subnet(ctx.main[rid], VpcId=ctx.ref(res.vpc), CidrBlock=res.cidr, AvailabilityZone=res.az,
                               MapPublicIpOnLaunch=False, Tags=_tags(rid, res)), rid)
     unit.lint_ignores["W3010"] = f"the model places this subnet in {res.az} on purpose"
-    table = ctx.new_id(rid, "RouteTable")
+    table = ctx.declared.route_table[rid]
     ctx.add(ec2.RouteTable(table, VpcId=ctx.ref(res.vpc), Tags=_tags(rid, res)), rid)
     ctx.add(ec2.SubnetRouteTableAssociation(ctx.new_id(rid, "RouteTableAssociation"), SubnetId=ctx.ref(rid), RouteTableId=ctx.ref(table)), rid)
     if res.default_route is None:

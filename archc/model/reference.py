@@ -42,6 +42,8 @@ EXAMPLE_EXTRAS: dict[str, dict[str, Any]] = {
     "log_group": {"retention_days": 30},
     "lambda_function": {"architecture": "arm64"},
     "ecs_task_definition": {"vcpu": 0.5, "memory_gib": 1},
+    "eventbridge_rule": {"event_pattern": {"source": ["my.app"], "detail-type": ["OrderPlaced"]}},
+    "eventbridge_schedule": {"expression": "rate(1 hour)"},
 }
 
 

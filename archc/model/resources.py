@@ -27,6 +27,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, str_strip_whitespace=False)
 
 
+# The types added after the seed's build their validators on first use, not at import: a model that
+# does not use them (most models use a handful of types) does not pay for them at start-up.
+DEFERRED = ConfigDict(defer_build=True)
+
+
 class LintSettings(Strict):
     ignore: dict[str, str] = Field(
         default_factory=empty_dict,
@@ -93,6 +98,31 @@ class SecurityGroup(ResourceBase):
     type: Literal["security_group"]
     vpc: Annotated[str, RefTo("vpc")] | None = needed("the VPC it belongs to")
     ingress: list[IngressRule] = Field(default_factory=empty_list, description="extra ingress beyond what connections imply")
+
+
+class VpcEndpoint(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["vpc_endpoint"]
+    vpc: Annotated[str, RefTo("vpc")] | None = needed("the VPC it serves")
+    service: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$")] | None = needed(
+        "the AWS service: s3, dynamodb, sqs, secretsmanager, logs, ecr.api, ecr.dkr, sts, kms, states, events, lambda, sns, monitoring, xray…")
+    kind: Literal["gateway", "interface"] | None = Field(None, description="gateway (s3, dynamodb: routes, free) or interface (a network "
+                                                         "interface per subnet); gateway for s3 and dynamodb when omitted, else interface")
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed("gateway: the subnets whose route tables get the route; interface: one subnet per "
+                                                            "availability zone for its network interfaces", many=True)
+    policy: Literal["account", "open"] = Field("account", description="account: only principals of this account may use it; open: the AWS default "
+                                               "(any principal, any resource)")
+    private_dns: bool = Field(True, description="interface: the service's public name resolves to the endpoint inside the VPC")
+
+    @model_validator(mode="after")
+    def _kind(self) -> "VpcEndpoint":
+        if self.kind == "gateway" and self.service is not None and self.service not in ("s3", "dynamodb"):
+            raise ValueError(f"only s3 and dynamodb have gateway endpoints, not {self.service}")
+        return self
+
+    @property
+    def endpoint_kind(self) -> str:
+        return self.kind or ("gateway" if self.service in ("s3", "dynamodb") else "interface")
 
 
 # --- compute ---------------------------------------------------------------------------------
@@ -267,6 +297,45 @@ class CloudFrontDistribution(ResourceBase):
     default_root_object: str | None = None
 
 
+class CognitoUserPool(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["cognito_user_pool"]
+    sign_in: Literal["email", "phone", "username"] = Field("email", description="what users sign in with")
+    self_sign_up: bool = Field(False, description="anyone may create an account; otherwise only administrators create users")
+    mfa: Literal["required", "optional", "off"] = Field("required", description="TOTP (authenticator app) multi-factor authentication")
+    password_min_length: int = Field(12, ge=8, le=99)
+    deletion_protection: bool = True
+    domain_prefix: str | None = Field(None, pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+                                      description="hosted sign-in at https://<prefix>.auth.<region>.amazoncognito.com")
+
+
+OAuthScope = Literal["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"]
+
+
+class CognitoUserPoolClient(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["cognito_user_pool_client"]
+    user_pool: Annotated[str, RefTo("cognito_user_pool")] | None = needed("the user pool it signs users in to")
+    callback_urls: list[str] = Field(default_factory=empty_list, description="where the hosted sign-in returns (OAuth code flow); none: SRP sign-in only")
+    logout_urls: list[str] = Field(default_factory=empty_list)
+    scopes: list[OAuthScope] = Field(default_factory=lambda: list[OAuthScope](["openid", "email"]), description="OAuth scopes it may ask for")
+    generate_secret: bool = Field(False, description="a confidential client (a server); browser and mobile apps keep no secret")
+    access_token_minutes: int = Field(60, ge=5, le=1440)
+    id_token_minutes: int = Field(60, ge=5, le=1440)
+    refresh_token_days: int = Field(30, ge=1, le=3650)
+    apis: list[Annotated[str, RefTo("api_gateway")]] = Field(default_factory=empty_list,
+                                                              description="APIs whose routes accept only this client's tokens (a Cognito/JWT authorizer)")
+
+    @model_validator(mode="after")
+    def _urls(self) -> "CognitoUserPoolClient":
+        for url in [*self.callback_urls, *self.logout_urls]:
+            if not url.startswith(("https://", "http://localhost")):
+                raise ValueError(f"callback and logout URLs must be https:// (or http://localhost for development), not {url!r}")
+        if self.logout_urls and not self.callback_urls:
+            raise ValueError("logout_urls need callback_urls (the hosted sign-in)")
+        return self
+
+
 # --- DNS and certificates --------------------------------------------------------------------
 
 
@@ -348,6 +417,67 @@ class AuroraReaders(ResourceBase):
         return self
 
 
+class RdsInstance(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["rds_instance"]
+    engine: Literal["postgres", "mysql"] = "postgres"
+    engine_version: str | None = needed("major or major.minor, e.g. '16' or '16.4'")
+    instance_class: str = Field("db.t4g.medium", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")
+    storage_gb: int = Field(20, ge=20, le=65536)
+    max_storage_gb: int | None = Field(None, ge=21, le=65536, description="storage autoscaling ceiling")
+    subnet_group: Annotated[str, RefTo("db_subnet_group")] | None = needed("the DB subnet group it is placed in")
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
+    database_name: str = Field("app", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+    port: int | None = Field(None, ge=1150, le=65535)
+    storage_encrypted: bool = True
+    kms_key: Annotated[str, RefTo("kms_key")] | None = None
+    backup_retention_days: int = Field(7, ge=1, le=35)
+    deletion_protection: bool = True
+    iam_auth: bool = True
+    multi_az: bool = True
+
+    @model_validator(mode="after")
+    def _storage(self) -> "RdsInstance":
+        v = self.engine_version
+        if self.engine == "mysql" and v is not None and v.isdigit():  # MySQL names its major versions major.minor (8.0, 8.4)
+            raise ValueError(f"MySQL engine versions are major.minor or longer, e.g. 8.0 or 8.4, not {v}")
+        if self.max_storage_gb is not None and self.max_storage_gb <= self.storage_gb:
+            raise ValueError(f"max_storage_gb ({self.max_storage_gb}) must be more than storage_gb ({self.storage_gb})")
+        return self
+
+
+class EfsAccessPoint(Strict):
+    model_config = DEFERRED
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$", description="the access point's name (unique within the file system)")
+    path: str = Field(pattern=r"^/[A-Za-z0-9_./-]*$", description="the directory clients see as the root, created on first use")
+    uid: int = Field(1000, ge=0, le=4294967295, description="the POSIX user every client acts as")
+    gid: int = Field(1000, ge=0, le=4294967295, description="the POSIX group every client acts as")
+    permissions: str = Field("750", pattern=r"^[0-7]{3,4}$", description="octal mode of the root directory when EFS creates it")
+
+
+class EfsFileSystem(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["efs_file_system"]
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed("one subnet per availability zone for its mount targets", many=True)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
+    encrypted: bool = Field(True, description="encrypt data at rest (ARC413 requires it; it cannot be turned on later)")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/elasticfilesystem key when omitted")
+    performance_mode: Literal["general_purpose", "max_io"] = Field("general_purpose", description="general purpose (lowest latency) or max I/O")
+    throughput_mode: Literal["elastic", "bursting"] = Field("elastic", description="elastic (scales with the load, pay per use) or bursting (scales with the size)")
+    backup: bool = Field(True, description="daily AWS Backup of the file system (ARC414)")
+    infrequent_access_after_days: Literal[1, 7, 14, 30, 60, 90, 180, 270, 365] | None = Field(
+        None, description="move files not read for this many days to the infrequent-access class (back on first access)")
+    access_points: list[EfsAccessPoint] = Field(default_factory=list, description="entry points with a fixed POSIX user and root directory")
+
+    @model_validator(mode="after")
+    def _access_points(self) -> "EfsFileSystem":
+        names = [ap.name for ap in self.access_points]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"access point names must be unique: {', '.join(dup)}")
+        return self
+
+
 class DbSubnetGroup(ResourceBase):
     type: Literal["db_subnet_group"]
     subnets: list[Annotated[str, RefTo("subnet")]] = needed("its subnets (two AZs at least)", many=True)
@@ -399,6 +529,162 @@ class Secret(ResourceBase):
     kms_key: Annotated[str, RefTo("kms_key")] | None = None
     generate: bool = Field(True, description="let Secrets Manager generate the value (no secret in the template)")
     rotation_days: int | None = Field(None, ge=1, le=1000)
+
+
+class TableKey(Strict):
+    model_config = DEFERRED
+    name: str = Field(min_length=1, max_length=255, description="attribute name")
+    type: Literal["S", "N", "B"] = Field("S", description="S (string), N (number) or B (binary)")
+
+
+class TableIndex(Strict):
+    model_config = DEFERRED
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,255}$", description="index name")
+    partition_key: TableKey
+    sort_key: TableKey | None = None
+    projection: Literal["all", "keys_only"] = "all"
+    read_capacity: int | None = Field(None, ge=1, description="provisioned billing only")
+    write_capacity: int | None = Field(None, ge=1, description="provisioned billing only")
+
+
+class DynamoDbTable(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["dynamodb_table"]
+    table_name: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]{3,255}$", description="fixed table name; CloudFormation names it when omitted")
+    partition_key: TableKey | None = needed("the partition (hash) key, e.g. {name: pk, type: S}")
+    sort_key: TableKey | None = None
+    billing_mode: Literal["on_demand", "provisioned"] = "on_demand"
+    read_capacity: int | None = Field(None, ge=1, description="read capacity units (provisioned billing only)")
+    write_capacity: int | None = Field(None, ge=1, description="write capacity units (provisioned billing only)")
+    point_in_time_recovery: bool = Field(True, description="continuous backups: restore to any second of the last 35 days")
+    ttl_attribute: str | None = Field(None, min_length=1, max_length=255, description="attribute holding each item's expiry (epoch seconds)")
+    stream: Literal["new_image", "old_image", "new_and_old_images", "keys_only"] | None = Field(
+        None, description="DynamoDB Streams view; a `trigger` connection out of the table turns on new_and_old_images when unset")
+    indexes: list[TableIndex] = Field(default_factory=empty_list, description="global secondary indexes")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/dynamodb key when omitted")
+    deletion_protection: bool = True
+    table_class: Literal["standard", "standard_infrequent_access"] = "standard"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "DynamoDbTable":
+        provisioned = self.billing_mode == "provisioned"
+        capacities = [("", self.read_capacity, self.write_capacity)] + [
+            (f"index '{ix.name}': ", ix.read_capacity, ix.write_capacity) for ix in self.indexes]
+        for where, read, write in capacities:
+            if provisioned and (read is None or write is None):
+                raise ValueError(f"{where}provisioned billing needs read_capacity and write_capacity")
+            if not provisioned and (read is not None or write is not None):
+                raise ValueError(f"{where}read_capacity and write_capacity apply to billing_mode: provisioned only")
+        names = [ix.name for ix in self.indexes]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"index names must be unique: {', '.join(twice)}")
+        if len(names) > 20:
+            raise ValueError(f"a table has at most 20 global secondary indexes, not {len(names)}")
+        types: dict[str, str] = {}
+        keys = [self.partition_key, self.sort_key] + [k for ix in self.indexes for k in (ix.partition_key, ix.sort_key)]
+        for key in keys:
+            if key is None:
+                continue
+            if types.setdefault(key.name, key.type) != key.type:
+                raise ValueError(f"key attribute '{key.name}' is declared both {types[key.name]} and {key.type}")
+        if self.sort_key is not None and self.partition_key is not None and self.sort_key.name == self.partition_key.name:
+            raise ValueError("sort_key must be a different attribute from partition_key")
+        return self
+
+
+class KinesisStream(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["kinesis_stream"]
+    mode: Literal["on_demand", "provisioned"] = "on_demand"
+    shards: int | None = Field(None, ge=1, description="provisioned mode only")
+    retention_hours: int = Field(24, ge=24, le=8760)
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/kinesis key when omitted")
+
+    @model_validator(mode="after")
+    def _shards(self) -> "KinesisStream":
+        if self.mode == "provisioned" and self.shards is None:
+            raise ValueError("provisioned mode needs shards")
+        if self.mode == "on_demand" and self.shards is not None:
+            raise ValueError("shards apply to mode: provisioned only")
+        return self
+
+
+class EcrRepository(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["ecr_repository"]
+    repository_name: str | None = Field(None, pattern=r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$", max_length=256)
+    immutable_tags: bool = Field(True, description="a pushed tag can never point at another image")
+    scan_on_push: bool = True
+    keep_images: int | None = Field(50, ge=1, le=10000, description="expire all but the newest N images; None keeps every image")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/ecr key when omitted")
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+class EventBridgeBus(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["eventbridge_bus"]
+    bus_name: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]{1,256}$", description="the bus name; '<model name>-<id>' when omitted")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key for events at rest; an AWS-owned key when omitted")
+    archive_days: int | None = Field(None, ge=0, description="archive every event for replay, for this many days (0 keeps forever)")
+
+
+class EventBridgeRule(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["eventbridge_rule"]
+    bus: Annotated[str, RefTo("eventbridge_bus")] | None = Field(None, description="the bus it listens on; the account's default bus when omitted")
+    event_pattern: dict[str, Any] | None = needed("the EventBridge event pattern it matches, e.g. {source: [orders], detail-type: [OrderPlaced]}")
+    enabled: bool = True
+    dead_letter_queue: Annotated[str, RefTo("sqs_queue")] | None = Field(None, description="where events that cannot be delivered to a target go")
+    retry_attempts: int = Field(185, ge=0, le=185)
+    max_event_age_seconds: int = Field(86400, ge=60, le=86400)
+
+
+class EventBridgeSchedule(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["eventbridge_schedule"]
+    expression: str | None = needed("when it runs: cron(...), rate(...) or at(yyyy-mm-ddThh:mm:ss)")
+    timezone: str = Field("UTC", description="IANA time zone of a cron or at expression, e.g. Europe/Paris")
+    flexible_window_minutes: int | None = Field(None, ge=1, le=1440, description="let Scheduler run it any time within this window (spreads load)")
+    enabled: bool = True
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key for the schedule's target input")
+    dead_letter_queue: Annotated[str, RefTo("sqs_queue")] | None = Field(None, description="where runs that cannot reach the target go")
+    retry_attempts: int = Field(185, ge=0, le=185)
+    max_event_age_seconds: int = Field(86400, ge=60, le=86400)
+
+    @model_validator(mode="after")
+    def _expression(self) -> "EventBridgeSchedule":
+        e = self.expression
+        if e is not None and not (e.startswith(("cron(", "rate(", "at(")) and e.endswith(")")):
+            raise ValueError(f"expression must be 'cron(...)', 'rate(...)' or 'at(...)', not {e!r}")
+        return self
+
+
+# --- workflows ---------------------------------------------------------------------------------
+
+
+class StateMachine(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["state_machine"]
+    kind: Literal["standard", "express"] = "standard"
+    definition: dict[str, Any] | None = Field(None, description="the Amazon States Language definition, inline; "
+                                              "${ID} names a connected resource (its ARN, URL or name)")
+    definition_file: str | None = Field(None, description="the definition's file (JSON), uploaded to the definitions bucket at deploy time; "
+                                        "its key is a deploy parameter defaulting to this path")
+    log_level: Literal["ALL", "ERROR", "FATAL"] = Field("ERROR", description="what execution history goes to CloudWatch Logs")
+    log_execution_data: bool = Field(False, description="include inputs and outputs in the logs (they may hold personal data)")
+    tracing: bool = Field(True, description="X-Ray tracing of executions")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key for execution data; an AWS-owned key when omitted")
+
+    @model_validator(mode="after")
+    def _one_definition(self) -> "StateMachine":
+        if self.definition is not None and self.definition_file is not None:
+            raise ValueError("give definition or definition_file, not both")
+        if self.definition is not None and "States" not in self.definition:
+            raise ValueError("definition must be Amazon States Language: a mapping with StartAt and States")
+        return self
 
 
 # --- operations ------------------------------------------------------------------------------
@@ -500,11 +786,12 @@ def resource_tag(value: Any) -> str | None:
 
 
 _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
-    Vpc, Subnet, InternetGateway, NatGateway, SecurityGroup,
+    Vpc, Subnet, InternetGateway, NatGateway, SecurityGroup, VpcEndpoint,
     EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
-    LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution,
+    LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution, CognitoUserPool, CognitoUserPoolClient,
     Route53Zone, DnsDelegation, AcmCertificate,
-    AuroraCluster, AuroraReaders, DbSubnetGroup, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    DynamoDbTable, KinesisStream, EcrRepository, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
 )
@@ -523,17 +810,23 @@ RESOURCE_CLASSES: dict[str, type[ResourceBase]] = {_tag_of(c): c for c in _ALL}
 Resource = Annotated[
     Annotated[Vpc, Tag("vpc")] | Annotated[Subnet, Tag("subnet")] | Annotated[InternetGateway, Tag("internet_gateway")]
     | Annotated[NatGateway, Tag("nat_gateway")] | Annotated[SecurityGroup, Tag("security_group")]
+    | Annotated[VpcEndpoint, Tag("vpc_endpoint")]
     | Annotated[EcsCluster, Tag("ecs_cluster")] | Annotated[EcsTaskDefinition, Tag("ecs_task_definition")]
     | Annotated[EcsService, Tag("ecs_service")] | Annotated[LambdaFunction, Tag("lambda_function")]
     | Annotated[LoadBalancer, Tag("load_balancer")] | Annotated[TargetGroup, Tag("target_group")]
     | Annotated[ApiGateway, Tag("api_gateway")] | Annotated[WebAcl, Tag("web_acl")]
     | Annotated[CloudFrontDistribution, Tag("cloudfront_distribution")]
+    | Annotated[CognitoUserPool, Tag("cognito_user_pool")] | Annotated[CognitoUserPoolClient, Tag("cognito_user_pool_client")]
     | Annotated[Route53Zone, Tag("route53_zone")] | Annotated[DnsDelegation, Tag("dns_delegation")]
     | Annotated[AcmCertificate, Tag("acm_certificate")]
     | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]
-    | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
+    | Annotated[RdsInstance, Tag("rds_instance")] | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
+    | Annotated[EfsFileSystem, Tag("efs_file_system")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
-    | Annotated[Secret, Tag("secret")]
+    | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
+    | Annotated[KinesisStream, Tag("kinesis_stream")] | Annotated[EcrRepository, Tag("ecr_repository")]
+    | Annotated[EventBridgeBus, Tag("eventbridge_bus")] | Annotated[EventBridgeRule, Tag("eventbridge_rule")]
+    | Annotated[EventBridgeSchedule, Tag("eventbridge_schedule")] | Annotated[StateMachine, Tag("state_machine")]
     | Annotated[LogGroup, Tag("log_group")] | Annotated[MetricNamespace, Tag("metric_namespace")]
     | Annotated[Alarm, Tag("alarm")] | Annotated[Tracing, Tag("xray")]
     | Annotated[IamRole, Tag("iam_role")] | Annotated[External, Tag("external")] | Annotated[Generic, Tag("generic")]

@@ -32,3 +32,28 @@ def test_contributions_then_connections() -> None:
     assert [r.description for r in asks.egress[ctx.sg["fn"]]] == ["HTTPS to AWS service endpoints"]
     assert len(asks.alarm_actions["alarm"]) == 1
     assert not ctx.errors
+
+
+STREAMS = model_text(
+    """\
+  role: {type: iam_role}
+  fn: {type: lambda_function, role: role}
+  jobs: {type: sqs_queue}
+  orders: {type: dynamodb_table, partition_key: {name: pk}}
+  clicks: {type: kinesis_stream}
+  nightly: {type: eventbridge_rule, event_pattern: {source: [shop]}}
+""",
+    "  - {from: fn, to: jobs, verb: send}\n  - {from: orders, to: fn, verb: trigger}\n  - {from: clicks, to: fn, verb: trigger}\n"
+    "  - {from: nightly, to: jobs, verb: trigger}\n",
+)
+
+
+def test_sources_of_the_newer_types_ask_through_contribute_before_connections() -> None:
+    ctx = Context(load_texts([("model.yaml", BASE), ("main.yaml", STREAMS)]).architecture)
+    declare(ctx)
+    asks = gather(ctx)
+    sids = [s.sid for s in asks.grants["role"]]
+    # the function's own, then what the table's and the stream's triggers ask (contribute), then its connections
+    assert sids.index("FnFromOrdersStream") < sids.index("FnFromClicks") < sids.index("JobsSend")
+    assert [s["Sid"] for s in asks.queue_statements["jobs"]] == ["FromNightly"]
+    assert not ctx.errors

@@ -370,8 +370,8 @@ def test_any_template_imports_into_a_model_that_loads_or_is_refused_clearly(data
 def test_sam_functions_roles_events_and_policy_templates() -> None:
     arch, report = imported("sam.yaml")
     r = arch.resources
-    assert {k: v.type for k, v in r.items() if v.type != "AWS::DynamoDB::Table"} == {
-        "ApiFunction": "lambda_function", "ApiFunctionRole": "iam_role", "WorkerFunction": "lambda_function",
+    assert {k: v.type for k, v in r.items()} == {
+        "Orders": "dynamodb_table", "ApiFunction": "lambda_function", "ApiFunctionRole": "iam_role", "WorkerFunction": "lambda_function",
         "WorkerFunctionRole": "iam_role", "NightlyFunction": "lambda_function", "NightlyRole": "iam_role",
         "OrderQueue": "sqs_queue", "Receipts": "s3_bucket", "ServerlessRestApi": "api_gateway",
     }
@@ -381,7 +381,7 @@ def test_sam_functions_roles_events_and_policy_templates() -> None:
     assert (worker.timeout_seconds, worker.role) == (100, "WorkerFunctionRole")  # type: ignore[union-attr]
     assert (nightly.role, nightly.schedule) == ("NightlyRole", "cron(0 3 * * ? *)")  # type: ignore[union-attr]
     assert conns(arch) == {
-        ("ApiFunction", "OrderQueue", "send"), ("ApiFunction", "Orders", "relates"), ("OrderQueue", "WorkerFunction", "trigger"),
+        ("ApiFunction", "OrderQueue", "send"), ("ApiFunction", "Orders", "read_write"), ("OrderQueue", "WorkerFunction", "trigger"),
         ("ServerlessRestApi", "ApiFunction", "invoke"), ("WorkerFunction", "Receipts", "write"),
     }
     assert not report.unresolved, report.unresolved

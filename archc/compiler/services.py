@@ -1,0 +1,55 @@
+"""The service families compiled in their own modules (DynamoDB, EventBridge, …), seen from the
+shared compiler code as data: the IAM statements of their verbs (merged into `iam.ACCESS`), the
+environment their callers are given, and which connections their source builds itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from archc.catalog import PAIRS
+from archc.compiler import dynamodb, efs, events, rds, stepfunctions, streams
+from archc.compiler.context import Context, Statement
+
+# (verb, target type) → statements; merged into archc.compiler.iam.ACCESS.
+ACCESS: dict[tuple[str, str], Callable[[Context, str, str], list[Statement]]] = {
+    **dynamodb.ACCESS,
+    **events.ACCESS,
+    **stepfunctions.ACCESS,
+    **streams.ACCESS,
+    **rds.ACCESS,
+    **efs.ACCESS,
+}
+
+# target type → (ctx, target, ENV_NAME stem) → environment variables for code connected to it.
+WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
+    "dynamodb_table": dynamodb.wiring_env,
+    "eventbridge_bus": events.wiring_env,
+    "state_machine": stepfunctions.wiring_env,
+    "kinesis_stream": streams.stream_env,
+    "ecr_repository": streams.repository_env,
+    "rds_instance": rds.wiring_env,
+    "efs_file_system": efs.wiring_env,
+}
+
+# (verb, source type) of the connections whose meaning the source's own functions build: a stream's
+# triggers (its `contribute_x` grants the stream permissions, its compile function adds the event source
+# mapping), a rule's or schedule's targets, a state machine's calls (its own role).
+BUILT_BY_SOURCE: frozenset[tuple[str, str]] = frozenset({
+    ("trigger", "dynamodb_table"), ("trigger", "kinesis_stream"),
+    ("trigger", "eventbridge_rule"), ("invoke", "eventbridge_rule"),
+    ("trigger", "eventbridge_schedule"), ("invoke", "eventbridge_schedule"),
+    *((verb, "state_machine") for verb in (*stepfunctions.ACTING_VERBS, "logs")),
+})
+
+
+def refused(ctx: Context, i: int) -> bool:
+    """True (and an error) when connection *i*'s types do not pair for its verb (`catalog.PAIRS`)."""
+    conn = ctx.arch.connections[i]
+    st, tt = ctx.type_of(conn.source), ctx.type_of(conn.target)
+    allowed = PAIRS.get(conn.verb, {}).get(st)
+    if allowed is not None and tt not in allowed:
+        ctx.error(("connections", i, "verb"), f"connection {conn.source} → {conn.target}: '{conn.verb}' from {st} goes to "
+                  f"{', '.join(allowed)}, not {tt}", help="`archc lint` reports this as ARC116")
+        return True
+    return False

@@ -1,0 +1,578 @@
+"""Rules for the service families beyond the seed's (DynamoDB, …): backups and protection of their
+data stores. Codes continue the areas' numbering (ARC4xx data protection)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archc.catalog import ALARM_SIGNALS, PAIRS, RUNTIME_ENDPOINTS, SERVICE_ENDPOINTS, TARGET_GROUP_SIGNALS
+from archc.model.placement import endpoint_placement_problems
+from archc.rules.base import Finding, Rule, RuleContext, resource_path
+
+
+def connection_pair(ctx: RuleContext) -> Iterator[Finding]:
+    """A trigger, invoke or publish connection joins a pair of types that work together.
+
+    What it checks:
+        Connections whose verb means something only between certain pairs of types (the
+        catalogue's `PAIRS`): a queue, bucket, topic or table stream triggers a function; an
+        EventBridge rule or schedule triggers (or invokes) a function or a queue; metrics
+        trigger an alarm; an alarm publishes to an SNS topic. ARC110 checks each end alone;
+        this rule checks the two together.
+
+    Why it matters:
+        Each end can be right while the pair is not: a queue "triggering" another queue or an
+        alarm has no AWS mechanism behind it, so the build has nothing to make of it.
+
+    Example:
+        resources:
+          jobs: {type: sqs_queue}
+          more: {type: sqs_queue}
+        connections:
+          - {from: jobs, to: more, verb: trigger}
+
+    Fix:
+        Point the connection at a type the finding lists, or put the missing piece between
+        them (a function that reads one queue and sends to the other).
+    """
+    res = ctx.resources
+    for i, conn in enumerate(ctx.arch.connections):
+        allowed = PAIRS.get(conn.verb, {}).get(res[conn.source].type)
+        target_type = res[conn.target].type
+        if allowed is None or target_type in allowed or target_type == "generic":
+            continue
+        yield Finding(f"'{conn.verb}' from {res[conn.source].type} '{conn.source}' goes to {' or '.join(allowed)}, not to {target_type} "
+                      f"'{conn.target}'", ("connections", i, "verb"), f"connect '{conn.source}' to a {' or '.join(allowed)}",
+                      (resource_path(conn.source), ("connections", i), resource_path(conn.target)))
+
+
+def schedule_target(ctx: RuleContext) -> Iterator[Finding]:
+    """An EventBridge schedule has exactly one target.
+
+    What it checks:
+        Each `eventbridge_schedule` has one `trigger` or `invoke` connection to a function, a
+        queue or a state machine.
+
+    Why it matters:
+        EventBridge Scheduler runs one target per schedule. With none the schedule does nothing;
+        with several only one could be built, and the diagram would promise the others.
+
+    Example:
+        resources:
+          nightly: {type: eventbridge_schedule, expression: "cron(0 3 * * ? *)"}
+
+    Fix:
+        Connect the schedule to its one target (`verb: trigger`); to fan out, trigger a queue or
+        a function that fans out, or use an `eventbridge_rule` with several targets.
+    """
+    from archc.model.resources import EventBridgeSchedule
+
+    allowed = PAIRS["trigger"]["eventbridge_schedule"]
+    for rid, _schedule in ctx.of_type(EventBridgeSchedule):
+        found = [c.target for _, c in ctx.connections_from.get(rid, []) if c.verb in ("trigger", "invoke")
+                 and ctx.resources[c.target].type in allowed]
+        if len(found) != 1:
+            yield Finding(f"schedule '{rid}' has {len(found)} targets" + (f" ({', '.join(found)})" if found else ""), resource_path(rid),
+                          "connect it to exactly one function, queue or state machine with verb: trigger")
+
+
+def state_machine_definition(ctx: RuleContext) -> Iterator[Finding]:
+    """A state machine has a definition.
+
+    What it checks:
+        Each `state_machine` has `definition` (inline Amazon States Language) or
+        `definition_file` (a file uploaded at deploy time).
+
+    Why it matters:
+        A state machine is its definition; without one there is nothing to build. A sketch
+        imported from a diagram often lacks it.
+
+    Example:
+        resources:
+          checkout: {type: state_machine}
+
+    Fix:
+        Add `definition: {StartAt: ..., States: {...}}` or `definition_file: workflows/checkout.asl.json`.
+    """
+    from archc.model.resources import StateMachine
+
+    for rid, machine in ctx.of_type(StateMachine):
+        if machine.definition is None and machine.definition_file is None:
+            yield Finding(f"state machine '{rid}' has no definition", resource_path(rid),
+                          "give it definition: {StartAt: ..., States: {...}} or definition_file: PATH")
+
+
+def table_point_in_time_recovery(ctx: RuleContext) -> Iterator[Finding]:
+    """DynamoDB tables keep point-in-time recovery on.
+
+    What it checks:
+        Every `dynamodb_table` with `point_in_time_recovery: false`.
+
+    Why it matters:
+        Point-in-time recovery is DynamoDB's continuous backup: a table can be restored to any
+        second of the last 35 days. Without it, an overwrite or a bad deploy that rewrites items
+        is unrecoverable unless someone took an on-demand backup just before.
+
+    Example:
+        resources:
+          orders: {type: dynamodb_table, partition_key: {name: pk}, point_in_time_recovery: false}
+
+    Fix:
+        Remove `point_in_time_recovery: false` (recovery is on by default), or suppress ARC408 on
+        a table that only holds data rebuilt from elsewhere (a cache, a projection), saying so.
+    """
+    from archc.model.resources import DynamoDbTable
+
+    for rid, table in ctx.of_type(DynamoDbTable):
+        if not table.point_in_time_recovery:
+            yield Finding(f"table '{rid}' has no point-in-time recovery", resource_path(rid, "point_in_time_recovery"),
+                          "set `point_in_time_recovery: true`")
+
+
+def table_deletion_protection(ctx: RuleContext) -> Iterator[Finding]:
+    """DynamoDB tables keep deletion protection on.
+
+    What it checks:
+        Every `dynamodb_table` with `deletion_protection: false`.
+
+    Why it matters:
+        A deleted table takes its items with it, and with them the point-in-time recovery
+        window's continuity. Deletion protection makes `DeleteTable` fail until someone turns it
+        off on purpose, so a console slip or a script cannot do it.
+
+    Example:
+        resources:
+          orders: {type: dynamodb_table, partition_key: {name: pk}, deletion_protection: false}
+
+    Fix:
+        Remove `deletion_protection: false` (it is on by default), or suppress ARC409 on a
+        scratch table with the reason.
+    """
+    from archc.model.resources import DynamoDbTable
+
+    for rid, table in ctx.of_type(DynamoDbTable):
+        if not table.deletion_protection:
+            yield Finding(f"table '{rid}' has no deletion protection", resource_path(rid, "deletion_protection"),
+                          "set `deletion_protection: true`")
+
+
+def _needs(ctx: RuleContext, rid: str) -> set[str]:
+    """The AWS services compute *rid* calls from its subnets (endpoint names)."""
+    node = ctx.resources[rid]
+    actors = [rid]
+    if node.type == "ecs_service" and node.task_definition:
+        actors.append(node.task_definition)
+    out = set(RUNTIME_ENDPOINTS.get(node.type, ()))
+    for actor in actors:
+        for _, conn in ctx.connections_from.get(actor, []):
+            if conn.verb in ("trigger", "relates") or (conn.verb == "logs" and node.type == "lambda_function"):
+                continue  # driven by the service, or written by Lambda itself
+            service = SERVICE_ENDPOINTS.get(ctx.resources[conn.target].type)
+            if service:
+                out.add(service)
+    return out
+
+
+def _served(ctx: RuleContext, subnet: str) -> set[str]:
+    """The services VPC endpoints serve in *subnet*: gateway endpoints routed there, interface endpoints of its VPC."""
+    from archc.model.resources import Subnet, VpcEndpoint
+
+    vpc = ctx.get(subnet, Subnet).vpc
+    out: set[str] = set()
+    for _, ep in ctx.of_type(VpcEndpoint):
+        if ep.vpc != vpc or ep.service is None:
+            continue
+        if (ep.endpoint_kind == "gateway" and subnet in ep.subnets) or (ep.endpoint_kind == "interface" and ep.private_dns):
+            out.add(ep.service)
+    return out
+
+
+def endpoint_reachability(ctx: RuleContext) -> Iterator[Finding]:
+    """Code in an isolated subnet reaches the AWS services it uses through VPC endpoints.
+
+    What it checks:
+        For each function or ECS service with a subnet of `tier: isolated` (no route to the
+        internet), the AWS services it calls — from its connections (a table → dynamodb, a
+        queue → sqs, a secret → secretsmanager, a role it assumes → sts, …) and, for ECS,
+        from running at all (ecr.api, ecr.dkr, s3 for image layers, logs) — each have a VPC
+        endpoint serving that subnet: a gateway endpoint listing it, or an interface endpoint
+        of its VPC with private DNS.
+
+    Why it matters:
+        A subnet with neither a NAT gateway nor the right endpoint gives the code no path to
+        the service: calls time out at run time, and an ECS task never starts because it
+        cannot pull its image. A private subnet whose needs are all served by endpoints needs
+        no NAT gateway at all: model it `tier: isolated` and let this rule check it.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          iso_a: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          role: {type: iam_role}
+          fn: {type: lambda_function, role: role, subnets: [iso_a]}
+          orders: {type: dynamodb_table, partition_key: {name: pk}}
+        connections:
+          - {from: fn, to: orders, verb: read}
+
+    Fix:
+        Add the missing endpoints (`{type: vpc_endpoint, vpc: vpc, service: dynamodb, subnets:
+        [iso_a]}`), or give the subnet `tier: private` with a NAT gateway route.
+    """
+    from archc.model.resources import EcsService, LambdaFunction, Subnet
+
+    for rid, node in ctx.of_type(LambdaFunction, EcsService):
+        isolated = [s for s in node.subnets if ctx.resources[s].type == "subnet" and ctx.get(s, Subnet).tier == "isolated"]
+        if not isolated:
+            continue
+        needs = _needs(ctx, rid)
+        for subnet in isolated:
+            missing = sorted(needs - _served(ctx, subnet))
+            if missing:
+                yield Finding(f"'{rid}' runs in isolated subnet '{subnet}', where no VPC endpoint serves {', '.join(missing)}",
+                              resource_path(rid, "subnets", node.subnets.index(subnet)),
+                              f"add a vpc_endpoint for {', '.join(missing)} serving '{subnet}', or route the subnet through a NAT gateway",
+                              (resource_path(rid), resource_path(subnet)))
+
+
+def endpoint_placement(ctx: RuleContext) -> Iterator[Finding]:
+    """A VPC endpoint's subnets are in its VPC, and an interface endpoint's in distinct zones.
+
+    What it checks:
+        Every subnet a `vpc_endpoint` lists belongs to the endpoint's `vpc`; an interface
+        endpoint lists at most one subnet per availability zone.
+
+    Why it matters:
+        AWS refuses both at deploy time: an endpoint lives in one VPC, and an interface
+        endpoint places one network interface per zone.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          a1: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          a2: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.11.0/24, az: us-west-2a}
+          sqs: {type: vpc_endpoint, vpc: vpc, service: sqs, subnets: [a1, a2]}
+
+    Fix:
+        List one subnet per zone, all in the endpoint's VPC.
+    """
+    from archc.model.resources import Subnet, VpcEndpoint
+
+    res = ctx.resources
+    for rid, ep in ctx.of_type(VpcEndpoint):
+        if ep.vpc is None or ep.service is None:
+            continue
+        subnets = [(s, ctx.get(s, Subnet).vpc, ctx.get(s, Subnet).az) for s in ep.subnets if res[s].type == "subnet"]
+        for problem in endpoint_placement_problems(ep.endpoint_kind, ep.vpc, subnets):
+            yield Finding(f"endpoint '{rid}': {problem}", resource_path(rid, "subnets"), "list one subnet per zone, in the endpoint's VPC")
+
+
+def endpoint_policy(ctx: RuleContext) -> Iterator[Finding]:
+    """VPC endpoints keep a policy that admits only their own account.
+
+    What it checks:
+        Every `vpc_endpoint` with `policy: open`.
+
+    Why it matters:
+        An open endpoint lets any credentials — another account's, stolen ones — use the
+        private path out of the VPC, which is how data leaves a network that has no internet
+        route. The default policy admits only principals of the endpoint's own account.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          a: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          s3: {type: vpc_endpoint, vpc: vpc, service: s3, subnets: [a], policy: open}
+
+    Fix:
+        Remove `policy: open`, or suppress ARC306 on the endpoint with the reason other
+        accounts' principals must use it.
+    """
+    from archc.model.resources import VpcEndpoint
+
+    for rid, ep in ctx.of_type(VpcEndpoint):
+        if ep.policy == "open":
+            yield Finding(f"endpoint '{rid}' admits any principal", resource_path(rid, "policy"), "remove `policy: open`")
+
+
+def api_authorizer_pool(ctx: RuleContext) -> Iterator[Finding]:
+    """An HTTP API accepts tokens of one user pool.
+
+    What it checks:
+        For each `api_gateway` with `kind: http`, the `cognito_user_pool_client`s naming it in
+        `apis` all belong to one user pool.
+
+    Why it matters:
+        An HTTP API's JWT authorizer trusts one issuer (one pool); tokens from a client of
+        another pool would all be refused. (A REST API's Cognito authorizer takes several pools.)
+
+    Example:
+        resources:
+          role: {type: iam_role}
+          fn: {type: lambda_function, role: role}
+          api: {type: api_gateway, kind: http}
+          staff: {type: cognito_user_pool}
+          customers: {type: cognito_user_pool}
+          staff_app: {type: cognito_user_pool_client, user_pool: staff, apis: [api]}
+          shop_app: {type: cognito_user_pool_client, user_pool: customers, apis: [api]}
+        connections:
+          - {from: api, to: fn, verb: invoke}
+
+    Fix:
+        Give each pool its own HTTP API, or use `kind: rest`.
+    """
+    from archc.model.resources import ApiGateway, CognitoUserPoolClient
+
+    res = ctx.resources
+    pools: dict[str, set[str]] = {}
+    for _cid, client in ctx.of_type(CognitoUserPoolClient):
+        for api in client.apis:
+            if res[api].type == "api_gateway" and ctx.get(api, ApiGateway).kind == "http" and client.user_pool:
+                pools.setdefault(api, set()).add(client.user_pool)
+    for api, found in sorted(pools.items()):
+        if len(found) > 1:
+            yield Finding(f"HTTP API '{api}' is named by clients of {len(found)} user pools ({', '.join(sorted(found))})", resource_path(api),
+                          "an HTTP API's JWT authorizer trusts one pool: split the API or use kind: rest")
+
+
+def user_pool_mfa(ctx: RuleContext) -> Iterator[Finding]:
+    """User pools require multi-factor authentication.
+
+    What it checks:
+        Every `cognito_user_pool` whose `mfa` is `off` or `optional`.
+
+    Why it matters:
+        Passwords leak and get reused; a second factor is what stops a stolen password from
+        becoming a stolen account. Optional MFA protects only the users who opt in.
+
+    Example:
+        resources:
+          users: {type: cognito_user_pool, mfa: "off"}
+
+    Fix:
+        Remove `mfa:` (required is the default), or suppress ARC307 with the reason (e.g. MFA is
+        enforced by a federated identity provider).
+    """
+    from archc.model.resources import CognitoUserPool
+
+    for rid, pool in ctx.of_type(CognitoUserPool):
+        if pool.mfa != "required":
+            yield Finding(f"user pool '{rid}' does not require MFA (mfa: {pool.mfa})", resource_path(rid, "mfa"), "set `mfa: required`")
+
+
+def alarm_monitors(ctx: RuleContext) -> Iterator[Finding]:
+    """Alarms monitor what archc has metrics for, with signals those resources offer.
+
+    What it checks:
+        Each resource in an alarm's `monitors` is a type archc can alarm on (functions, ECS
+        services, load balancers, API gateways, Aurora clusters, SQS queues) in the alarm's
+        own account and region, and each of the alarm's `signals` is offered by at least one
+        of them (a function offers errors, latency and throttles; a queue errors and queue_age…).
+
+    Why it matters:
+        An alarm on something with no metric behind it watches nothing, and the build refuses
+        it; a signal no monitored resource offers is an alert that can never fire.
+
+    Example:
+        resources:
+          orders: {type: dynamodb_table, partition_key: {name: pk}}
+          alarm: {type: alarm, monitors: [orders]}
+
+    Fix:
+        Monitor the code that uses the resource (the function reading the table), or drop the
+        signal no monitored resource offers.
+    """
+    from archc.model.resources import Alarm
+
+    res = ctx.resources
+    for rid, alarm in ctx.of_type(Alarm):
+        offered: set[str] = set()
+        for i, target in enumerate(alarm.monitors):
+            node = res[target]
+            signals = ALARM_SIGNALS.get(node.type)
+            if signals is None:
+                if node.type != "generic":
+                    yield Finding(f"alarm '{rid}' monitors {node.type} '{target}', which archc has no metrics for", resource_path(rid, "monitors", i),
+                                  f"monitor one of: {', '.join(ALARM_SIGNALS)}")
+                continue
+            if node.account != alarm.account or ctx.arch.region_of(target) != ctx.arch.region_of(rid):
+                yield Finding(f"alarm '{rid}' monitors '{target}' in another account or region", resource_path(rid, "monitors", i),
+                              "CloudWatch alarms watch metrics of their own account and region: put the alarm beside it")
+                continue
+            offered.update(signals)
+            if node.type == "ecs_service" and node.target_group:
+                offered.update(TARGET_GROUP_SIGNALS)
+        if not offered:
+            continue
+        for signal in alarm.signals:
+            if signal not in offered:
+                yield Finding(f"alarm '{rid}': none of the monitored resources has a '{signal}' signal", resource_path(rid, "signals"),
+                              "remove the signal or monitor a resource that offers it")
+
+
+def trigger_placement(ctx: RuleContext) -> Iterator[Finding]:
+    """A stream, rule or schedule triggers targets of its own account and region.
+
+    What it checks:
+        Each `trigger` or `invoke` connection out of a `dynamodb_table`, `kinesis_stream`,
+        `eventbridge_rule` or `eventbridge_schedule` ends at a resource of the same account and
+        region.
+
+    Why it matters:
+        A Lambda event source mapping reads a stream of its own region and account, and archc
+        builds rule and schedule targets beside them: the build cannot make these connections
+        across accounts or regions.
+
+    Example:
+        resources:
+          role: {type: iam_role}
+          fn: {type: lambda_function, role: role, region: us-east-1}
+          orders: {type: dynamodb_table, partition_key: {name: pk}}
+        connections:
+          - {from: orders, to: fn, verb: trigger}
+
+    Fix:
+        Move the target beside its source, or put an event bus between the two accounts.
+    """
+    from archc.model.resources import DynamoDbTable, EventBridgeRule, EventBridgeSchedule, KinesisStream
+
+    res = ctx.resources
+    for rid, _source in ctx.of_type(DynamoDbTable, KinesisStream, EventBridgeRule, EventBridgeSchedule):
+        for i, conn in ctx.connections_from.get(rid, []):
+            if conn.verb not in ("trigger", "invoke") or res[conn.target].type in ("generic", "external"):
+                continue
+            if res[conn.target].account != res[rid].account or ctx.arch.region_of(conn.target) != ctx.arch.region_of(rid):
+                yield Finding(f"'{rid}' triggers '{conn.target}' in another account or region", ("connections", i),
+                              f"put '{conn.target}' in the account and region of '{rid}'",
+                              (resource_path(rid), ("connections", i), resource_path(conn.target)))
+
+
+def instance_encryption(ctx: RuleContext) -> Iterator[Finding]:
+    """RDS instances are encrypted at rest.
+
+    What it checks:
+        Every `rds_instance` with `storage_encrypted: false`.
+
+    Why it matters:
+        Unencrypted storage exposes data in snapshots, backups and retired disks, and an RDS
+        instance cannot be encrypted after it is created (only restored, encrypted, from a copy).
+
+    Example:
+        resources:
+          db: {type: rds_instance, engine_version: "16", storage_encrypted: false}
+
+    Fix:
+        Remove `storage_encrypted: false` (encryption is the default), ideally with a `kms_key`.
+    """
+    from archc.model.resources import RdsInstance
+
+    for rid, db in ctx.of_type(RdsInstance):
+        if not db.storage_encrypted:
+            yield Finding(f"database '{rid}' is not encrypted at rest", resource_path(rid, "storage_encrypted"),
+                          "set `storage_encrypted: true` (it cannot be turned on after the instance exists)")
+
+
+def instance_resilience(ctx: RuleContext) -> Iterator[Finding]:
+    """RDS instances keep a week of backups, deletion protection and a standby.
+
+    What it checks:
+        Every `rds_instance` with `backup_retention_days` under 7, `deletion_protection: false`
+        or `multi_az: false` (one finding for each).
+
+    Why it matters:
+        Corruption is often noticed days later; a deleted instance takes its automated backups
+        with it; a single-AZ instance is down for the length of an AZ outage or a host failure.
+
+    Example:
+        resources:
+          db: {type: rds_instance, engine_version: "16", backup_retention_days: 1, multi_az: false}
+
+    Fix:
+        Keep the defaults (7 days, protected, Multi-AZ), or suppress ARC411 on a scratch
+        database with the reason.
+    """
+    from archc.model.resources import RdsInstance
+
+    for rid, db in ctx.of_type(RdsInstance):
+        if db.backup_retention_days < 7:
+            yield Finding(f"database '{rid}' keeps backups {db.backup_retention_days} days", resource_path(rid, "backup_retention_days"),
+                          "set `backup_retention_days: 7` or more")
+        if not db.deletion_protection:
+            yield Finding(f"database '{rid}' has no deletion protection", resource_path(rid, "deletion_protection"),
+                          "set `deletion_protection: true`")
+        if not db.multi_az:
+            yield Finding(f"database '{rid}' has no standby in another availability zone", resource_path(rid, "multi_az"),
+                          "set `multi_az: true`")
+
+
+def file_system_encryption(ctx: RuleContext) -> Iterator[Finding]:
+    """EFS file systems are encrypted at rest.
+
+    What it checks:
+        Every `efs_file_system` with `encrypted: false`.
+
+    Why it matters:
+        Files on an unencrypted file system are readable in its backups and on retired disks,
+        and encryption at rest cannot be turned on for an existing file system: the data has to
+        be copied to a new one.
+
+    Example:
+        resources:
+          shared: {type: efs_file_system, encrypted: false}
+
+    Fix:
+        Remove `encrypted: false` (encryption is the default), ideally with a `kms_key`.
+    """
+    from archc.model.resources import EfsFileSystem
+
+    for rid, fs in ctx.of_type(EfsFileSystem):
+        if not fs.encrypted:
+            yield Finding(f"file system '{rid}' is not encrypted at rest", resource_path(rid, "encrypted"),
+                          "set `encrypted: true` (it cannot be turned on after the file system exists)")
+
+
+def file_system_backup(ctx: RuleContext) -> Iterator[Finding]:
+    """EFS file systems are backed up.
+
+    What it checks:
+        Every `efs_file_system` with `backup: false`.
+
+    Why it matters:
+        A deleted or overwritten file on EFS is gone: there is no recycle bin and no snapshot
+        unless AWS Backup copies the file system. The automatic backup keeps daily copies for
+        35 days.
+
+    Example:
+        resources:
+          shared: {type: efs_file_system, backup: false}
+
+    Fix:
+        Remove `backup: false` (backups are on by default), or suppress ARC414 on a file system
+        that only holds data rebuilt from elsewhere (a cache), saying so.
+    """
+    from archc.model.resources import EfsFileSystem
+
+    for rid, fs in ctx.of_type(EfsFileSystem):
+        if not fs.backup:
+            yield Finding(f"file system '{rid}' is not backed up", resource_path(rid, "backup"), "set `backup: true`")
+
+
+
+RULES: list[Rule] = [
+    Rule("ARC116", "model.connection-pair", "error", connection_pair),
+    Rule("ARC117", "model.schedule-target", "error", schedule_target),
+    Rule("ARC118", "model.state-machine-definition", "error", state_machine_definition),
+    Rule("ARC119", "model.api-authorizer-pool", "error", api_authorizer_pool),
+    Rule("ARC120", "model.trigger-placement", "error", trigger_placement),
+    Rule("ARC209", "network.endpoint-reachability", "error", endpoint_reachability),
+    Rule("ARC210", "network.endpoint-placement", "error", endpoint_placement),
+    Rule("ARC306", "access.endpoint-policy", "warning", endpoint_policy),
+    Rule("ARC307", "access.user-pool-mfa", "warning", user_pool_mfa),
+    Rule("ARC505", "operations.alarm-monitors", "error", alarm_monitors),
+    Rule("ARC408", "data.table-point-in-time-recovery", "warning", table_point_in_time_recovery),
+    Rule("ARC409", "data.table-deletion-protection", "warning", table_deletion_protection),
+    Rule("ARC410", "data.instance-encryption", "error", instance_encryption),
+    Rule("ARC411", "data.instance-resilience", "warning", instance_resilience),
+    # ARC412 stays free: a mistyped ARC4O2 would be as near to it as to ARC402 (the suggestion would change)
+    Rule("ARC413", "data.file-system-encryption", "error", file_system_encryption),
+    Rule("ARC414", "data.file-system-backup", "warning", file_system_backup),
+]
