@@ -5,11 +5,11 @@ that module's ``RULES``; it is picked up here (and documented in ``docs/rules.md
 from __future__ import annotations
 
 from archc.diagnostics import did_you_mean
-from archc.rules import access, data, model, network, operations
+from archc.rules import access, buildable, data, model, network, operations
 from archc.rules.base import Rule
 
 RULES: list[Rule] = sorted(
-    [*model.RULES, *network.RULES, *access.RULES, *data.RULES, *operations.RULES],
+    [*model.RULES, *network.RULES, *access.RULES, *data.RULES, *operations.RULES, *buildable.RULES],
     key=lambda r: r.code,
 )
 

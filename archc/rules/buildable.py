@@ -1,0 +1,352 @@
+"""What `archc build` needs of a model, checked once, here: lint runs these rules, and the compiler
+runs the same rules (`BUILD_CODES`) before it builds anything (`archc.compiler.build._check`).
+
+A model that lints clean builds: each check the compiler would otherwise make while compiling is a
+rule in this module (or ARC111/ARC115 in `archc.rules.model`), so lint and build cannot drift.
+These rules cannot be suppressed: a suppression would hide a problem build still refuses.
+
+Everything here reads the model only (no troposphere, no graph): `archc lint` stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from archc.catalog import TYPES
+from archc.model.queries import roles_of
+from archc.model.references import iter_refs
+from archc.rules.base import Finding, Rule, RuleContext, describe, resource_path
+
+# Typed references that may cross accounts, and those that may cross regions (IAM and DNS are global).
+CROSS_ACCOUNT = {("iam_role", "assumable_by"), ("dns_delegation", "zone")}
+CROSS_REGION = CROSS_ACCOUNT | {
+    ("cloudfront_distribution", "certificate"), ("cloudfront_distribution", "web_acl"), ("acm_certificate", "zone"),
+    ("route53_zone", "target"), ("lambda_function", "role"), ("ecs_task_definition", "execution_role"),
+    ("ecs_task_definition", "task_role"), ("alarm", "monitors"),
+}
+
+# The health signals archc can alarm on, per monitored type (`archc.compiler.monitoring` has the
+# metrics behind each; a test keeps the two equal). An ECS service offers `LB_TARGET_SIGNALS` too
+# when a load balancer forwards to its target group.
+SIGNALS: dict[str, frozenset[str]] = {
+    "lambda_function": frozenset({"errors", "throttles", "latency"}),
+    "ecs_service": frozenset({"cpu", "memory"}),
+    "load_balancer": frozenset({"errors", "5xx", "latency"}),
+    "api_gateway": frozenset({"errors", "5xx", "latency"}),
+    "aurora_cluster": frozenset({"cpu", "memory"}),
+    "sqs_queue": frozenset({"queue_age", "errors"}),
+}
+LB_TARGET_SIGNALS = frozenset({"errors", "5xx", "latency"})
+
+
+def _account(ctx: RuleContext, rid: str) -> str | None:
+    res = ctx.resources[rid]
+    if not TYPES[res.type].account_scoped:
+        return None
+    account: str | None = res.account
+    return account
+
+
+def _placed(ctx: RuleContext, rid: str) -> bool:
+    """Whether *rid* is an AWS resource in a declared account (the other rules can place it)."""
+    account = _account(ctx, rid)
+    return account is not None and account in ctx.arch.accounts
+
+
+def account_placement(ctx: RuleContext) -> Iterator[Finding]:
+    """Every AWS resource belongs to an account with an id.
+
+    What it checks:
+        Each resource that lives in AWS (everything but `external` and `generic`) names an
+        account (its own `account:`, its file's `defaults.account`, or the only account), and
+        that account has its 12-digit `id`.
+
+    Why it matters:
+        The compiler writes one template per account and region, and account ids go into ARNs,
+        bucket names and trust policies: without them nothing can be built.
+
+    Example:
+        accounts:
+          prod: {name: Production, region: us-west-2}
+        resources:
+          uploads: {type: s3_bucket, account: prod}
+
+    Fix:
+        Give the account its id (`id: "123456789012"`), or the resource its `account:`.
+    """
+    reported: set[str] = set()
+    for rid, res in ctx.resources.items():
+        if not TYPES[res.type].account_scoped:
+            continue
+        if res.account not in ctx.arch.accounts:
+            yield Finding(f"{describe(ctx, rid)} belongs to no account", resource_path(rid),
+                          "set account: or defaults.account in its file")
+        elif not ctx.arch.accounts[res.account].id and res.account not in reported:
+            reported.add(res.account)
+            yield Finding(f"account '{res.account}' has no id; archc build needs it (ARNs, bucket names, trust policies)",
+                          ("accounts", res.account), "add the 12-digit AWS account id: id: \"123456789012\"")
+
+
+def cross_placement(ctx: RuleContext) -> Iterator[Finding]:
+    """A reference crosses accounts or regions only where AWS allows it.
+
+    What it checks:
+        Every typed reference (a bucket's `kms_key`, a function's `subnets`, a queue's
+        `dead_letter_queue`, …) names a resource in the same account and region, except where
+        AWS allows otherwise: `assumable_by` and DNS delegation cross accounts; IAM roles, DNS,
+        CloudFront's certificate and web ACL, and an alarm's `monitors` cross regions (an alarm
+        is checked for its own account and region by ARC505).
+
+    Why it matters:
+        KMS keys, subnets, security groups, queues and target groups are regional and belong
+        to one account; CloudFormation cannot point a resource at one elsewhere.
+
+    Example:
+        accounts:
+          a: {id: "111111111111", name: A, region: us-east-1}
+          b: {id: "222222222222", name: B, region: us-east-1}
+        resources:
+          key: {type: kms_key, account: b}
+          uploads: {type: s3_bucket, account: a, kms_key: key}
+
+    Fix:
+        Use a resource of the same account and region (or move one of them).
+    """
+    for rid, res in ctx.resources.items():
+        if not _placed(ctx, rid):
+            continue
+        here = (res.account, ctx.arch.region_of(rid))
+        for site in iter_refs(res):
+            if site.target not in ctx.resources or not _placed(ctx, site.target):
+                continue
+            there = (ctx.resources[site.target].account, ctx.arch.region_of(site.target))
+            key = (res.type, site.field)
+            if there[0] != here[0] and key not in CROSS_ACCOUNT:
+                yield Finding(f"{describe(ctx, rid)}: {site.field} names '{site.target}' of account '{there[0]}'; "
+                              f"it must be in the same account ('{here[0]}')", resource_path(rid, *site.path),
+                              f"name a {ctx.resources[site.target].type} of account '{here[0]}'")
+            elif there[1] != here[1] and key not in CROSS_REGION:
+                yield Finding(f"{describe(ctx, rid)}: {site.field} names '{site.target}' in {there[1]}; "
+                              f"it must be in the same region ({here[1]})", resource_path(rid, *site.path),
+                              "KMS keys, subnets, security groups and target groups are regional" if site.field == "kms_key"
+                              else f"name a {ctx.resources[site.target].type} in {here[1]}")
+
+
+# --- identity --------------------------------------------------------------------------------
+
+
+def principal_roles(resources: dict[str, Any], rid: str, verb: str) -> list[str] | None:
+    """The model roles that act for *rid* when it does *verb*; None when *rid* acts through no role."""
+    res = resources[rid]
+    if res.type == "iam_role":
+        return [rid]
+    if res.type == "lambda_function":
+        return roles_of(res)
+    if res.type == "ecs_service":
+        return principal_roles(resources, res.task_definition, verb) if res.task_definition in resources else []
+    if res.type == "ecs_task_definition":
+        if verb == "logs":  # the awslogs driver writes with the execution role
+            return [res.execution_role] if res.execution_role else []
+        return [res.task_role] if res.task_role else []
+    return None
+
+
+def trusted_roles(ctx: RuleContext, rid: str) -> dict[str, tuple[str | int, ...]]:
+    """The roles role *rid* trusts → the model path that asks for it (`assumable_by`, then
+    `assume_role` connections from something acting with that role)."""
+    out: dict[str, tuple[str | int, ...]] = {}
+    for i, conn in ctx.connections_to.get(rid, []):
+        if conn.verb != "assume_role" or conn.source not in ctx.resources:
+            continue
+        for role in principal_roles(ctx.resources, conn.source, conn.verb) or []:
+            if role in ctx.resources and ctx.resources[role].type == "iam_role":
+                out.setdefault(role, ("connections", i))
+    for i, other in enumerate(ctx.resources[rid].assumable_by):
+        out.setdefault(other, resource_path(rid, "assumable_by", i))
+    return out
+
+
+def _reaches(ctx: RuleContext, start: str, goal: str) -> bool:
+    """Whether role *start* trusts *goal* through roles without a role_name (each names the next by
+    its generated ARN, so each must be created after the next: a cycle cannot be deployed)."""
+    seen, todo = {start}, [start]
+    while todo:
+        for other in trusted_roles(ctx, todo.pop()):
+            if other not in ctx.resources or ctx.resources[other].type != "iam_role" or ctx.resources[other].role_name:
+                continue
+            if other == goal:
+                return True
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return False
+
+
+def role_trust(ctx: RuleContext) -> Iterator[Finding]:
+    """A role can be assumed, and a role of another account it trusts has a fixed `role_name`.
+
+    What it checks:
+        Each `iam_role` is used by something (a function's `role`, a task's role), lists roles
+        in `assumable_by`, or is the target of an `assume_role` connection. Each role it trusts
+        that lives in another account has a `role_name`. Roles that trust each other (or a role
+        that trusts itself) in a cycle of roles without a `role_name` are reported too.
+
+    Why it matters:
+        IAM refuses a role whose trust policy names no principal, and another account can only
+        name a role by its ARN, which needs a fixed name. A role without a fixed name is known by
+        its generated ARN only once it exists, so a cycle of them can never be created.
+
+    Example:
+        accounts:
+          a: {id: "111111111111", name: A, region: us-east-1}
+          b: {id: "222222222222", name: B, region: us-east-1}
+        resources:
+          analyst: {type: iam_role, account: b}
+          data: {type: iam_role, account: a, role_name: data, assumable_by: [analyst]}
+
+    Fix:
+        Give the trusted role a `role_name`; delete a role nothing uses, or say who assumes it.
+    """
+    used: set[str] = {role for roles in ctx.roles_used_by.values() for role in roles}
+    for rid, res in ctx.of_type("iam_role"):
+        if not _placed(ctx, rid):
+            continue
+        trusted = trusted_roles(ctx, rid)
+        rejected = False
+        for other, path in sorted(trusted.items()):
+            if _placed(ctx, other) and ctx.resources[other].account != res.account and not ctx.resources[other].role_name:
+                rejected = True
+                yield Finding(f"{describe(ctx, rid)} trusts role '{other}' of account '{ctx.resources[other].account}', which has no role_name",
+                              path, f"give '{other}' a fixed role_name: another account can only name a role by its ARN")
+        for other, path in sorted(trusted.items()):
+            if other in ctx.resources and _placed(ctx, other) and ctx.resources[other].account == res.account \
+                    and not ctx.resources[other].role_name and _reaches(ctx, other, rid):
+                yield Finding(f"{describe(ctx, rid)} trusts itself and has no role_name" if other == rid else
+                              f"{describe(ctx, rid)} trusts role '{other}', which trusts it back; neither has a role_name",
+                              path, f"give '{other}' a fixed role_name: then it is trusted by name, and neither role waits for the other")
+        if rid not in used and not trusted and not rejected:
+            yield Finding(f"{describe(ctx, rid)}: nothing may assume this role", resource_path(rid),
+                          "use it as a function's role or a task's role, list roles in assumable_by, or connect a role to it with assume_role")
+
+
+# --- operations ------------------------------------------------------------------------------
+
+
+def signals_of(ctx: RuleContext, rid: str) -> frozenset[str]:
+    """The signals an alarm on *rid* can watch (empty: archc has no metrics for it)."""
+    res = ctx.resources[rid]
+    offered = SIGNALS.get(res.type, frozenset())
+    if res.type == "ecs_service" and res.target_group:
+        for _lb, lb in ctx.of_type("load_balancer"):
+            if any(listener.target_group == res.target_group for listener in lb.listeners):
+                return offered | LB_TARGET_SIGNALS
+    return offered
+
+
+def alarm_metrics(ctx: RuleContext) -> Iterator[Finding]:
+    """An alarm monitors resources of its own account and region that offer its signals.
+
+    What it checks:
+        Each resource an `alarm` monitors is one archc has metrics for (functions, ECS
+        services, load balancers, API gateways, Aurora clusters, SQS queues) and lives in the
+        alarm's account and region; and each of the alarm's `signals` is offered by at least
+        one of them (an SQS queue offers `queue_age`, a function `errors`, `throttles`,
+        `latency`, …).
+
+    Why it matters:
+        A CloudWatch alarm watches metrics of its own account and region only; a signal no
+        monitored resource has would be an alarm that never fires.
+
+    Example:
+        resources:
+          jobs: {type: sqs_queue, region: us-west-2}
+          watch: {type: alarm, region: us-east-1, monitors: [jobs], signals: [queue_age]}
+
+    Fix:
+        Put the alarm beside what it monitors, and keep the signals its targets offer.
+    """
+    for rid, alarm in ctx.of_type("alarm"):
+        if not _placed(ctx, rid):
+            continue
+        where = (alarm.account, ctx.arch.region_of(rid))
+        usable: set[str] = set()
+        for i, target in enumerate(alarm.monitors):
+            if target not in ctx.resources:
+                continue
+            offered = signals_of(ctx, target)
+            if not offered:
+                yield Finding(f"{describe(ctx, rid)} monitors {describe(ctx, target)}, which archc has no metrics for",
+                              resource_path(rid, "monitors", i),
+                              "monitor lambda_function, ecs_service, load_balancer, api_gateway, aurora_cluster or sqs_queue resources")
+            elif (ctx.resources[target].account, ctx.arch.region_of(target)) != where:
+                yield Finding(f"{describe(ctx, rid)} monitors '{target}' in another account or region", resource_path(rid, "monitors", i),
+                              "CloudWatch alarms watch metrics of their own account and region")
+            else:
+                usable |= offered
+        if alarm.monitors:
+            for signal in dict.fromkeys(alarm.signals):
+                if signal not in usable:
+                    yield Finding(f"{describe(ctx, rid)}: none of the monitored resources has a '{signal}' signal",
+                                  resource_path(rid, "signals"), "remove the signal or monitor a resource that offers it")
+
+
+# --- network ---------------------------------------------------------------------------------
+
+
+# Types whose traffic always leaves from a security group of their own (or that need none: a role
+# querying a database only reads its secret).
+NETWORK_POSITION = frozenset({"ecs_service", "load_balancer", "aurora_cluster", "aurora_readers", "iam_role"})
+
+
+def database_reach(ctx: RuleContext) -> Iterator[Finding]:
+    """Code that queries a database in a VPC is in that VPC.
+
+    What it checks:
+        A `lambda_function` that queries (or reads, or connects over `tcp` to) an Aurora
+        cluster or its readers is attached to `subnets`; an `ecs_task_definition` that does is
+        run by an `ecs_service` (whose subnets carry its traffic).
+
+    Why it matters:
+        An Aurora cluster is reachable only from inside its VPC; the compiler opens its security
+        group to the caller's group, which a function outside any VPC does not have.
+
+    Example:
+        resources:
+          role: {type: iam_role}
+          fn: {type: lambda_function, role: role}
+          db: {type: aurora_cluster}
+        connections:
+          - {from: fn, to: db, verb: query}
+
+    Fix:
+        Attach the function to the database's VPC with `subnets: [...]` (private subnets), or
+        run the task definition in a service.
+    """
+    services = {svc.task_definition for _, svc in ctx.of_type("ecs_service") if svc.task_definition}
+    for i, conn in enumerate(ctx.arch.connections):
+        s, t = conn.source, conn.target
+        tt = ctx.resources[t].type
+        if tt not in ("aurora_cluster", "aurora_readers"):
+            continue
+        if not (conn.verb in ("query", "tcp") or (conn.verb == "read" and tt == "aurora_cluster")):
+            continue
+        st = ctx.resources[s].type
+        if st in NETWORK_POSITION or (st == "lambda_function" and ctx.resources[s].subnets) or (st == "ecs_task_definition" and s in services):
+            continue
+        where = {"lambda_function": "it is attached to no subnets", "ecs_task_definition": "no ecs_service runs it"}.get(
+            st, "it has no place in a VPC")
+        yield Finding(f"{describe(ctx, s)} queries '{t}', which lives in a VPC, but {where}", ("connections", i),
+                      "attach the function to the database's VPC with subnets: [...] (private subnets)")
+
+
+RULES: list[Rule] = [
+    Rule("ARC116", "model.account-placement", "error", account_placement, suppressible=False),
+    Rule("ARC117", "model.cross-placement", "error", cross_placement, suppressible=False),
+    Rule("ARC209", "network.database-reach", "error", database_reach, suppressible=False),
+    Rule("ARC306", "access.role-trust", "error", role_trust, suppressible=False),
+    Rule("ARC505", "operations.alarm-metrics", "error", alarm_metrics, suppressible=False),
+]
+
+# What the compiler runs before building: these rules, and the model rules on what cannot be built.
+BUILD_CODES: tuple[str, ...] = ("ARC110", "ARC111", "ARC115", *(r.code for r in RULES))
