@@ -93,10 +93,8 @@ def sg_holders(ctx: Context, rid: str) -> list[str]:
 
 
 def _no_meaning(ctx: Context, i: int, help: str | None = None) -> None:
-    conn = ctx.arch.connections[i]
-    ctx.error(("connections", i, "verb"),
-              f"connection {conn.source} → {conn.target}: '{conn.verb}' means nothing archc can build from "
-              f"{ctx.type_of(conn.source)} to {ctx.type_of(conn.target)}", help=help)
+    """Connection *i* compiles to nothing. `_check` has refused the model already: the rules
+    ARC110, ARC111 and ARC118 (`archc.rules.buildable.connection_problem`) say why, in one place."""
 
 
 def compile_connection(ctx: Context, ask: AsksBuilder, i: int) -> None:
@@ -156,13 +154,12 @@ def _traffic(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) 
         # load balancer → target group: the listener (archc.compiler.edge)
     elif verb == "route":
         if tt == "lambda_function":
-            ctx.error(path, "routing a target group to a Lambda function is not supported by archc yet",
-                      help="invoke the function from an api_gateway instead")
+            return  # ARC118 refuses this before compiling
         # target group → ECS service: the service registers (archc.compiler.compute)
     elif verb == "run":
         runs = ctx.get(s, EcsService).task_definition
         if runs != t:
-            ctx.error(path, f"{ctx.who(s)} runs '{runs}', not '{t}'", help=f"set task_definition: {t} on '{s}' or drop the connection")
+            return  # ARC118 refuses this before compiling
     # replicate: the source bucket's replication configuration (archc.compiler.data)
 
 
@@ -170,8 +167,6 @@ def _to_load_balancer(ctx: Context, ask: AsksBuilder, path: tuple[str, int], s: 
     """HTTP(S) into a load balancer: from the internet on its listener ports, or from a caller's security group."""
     lb = ctx.get(t, LoadBalancer)
     ports = [x.port for x in lb.listeners if x.protocol == verb.upper()]
-    if not ports:
-        ctx.error(path, f"{ctx.who(t)} has no {verb.upper()} listener for {s} to connect to")
     for port in ports:
         if ctx.type_of(s) == "external":
             ingress(ctx, ask, t, port, f"{s} ({verb.upper()})", cidr="0.0.0.0/0", node=t)
@@ -187,9 +182,7 @@ def _grant(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) ->
         _no_meaning(ctx, i, "only functions, tasks, services and roles act on other resources")
         return
     if not roles:
-        ctx.error(("connections", i), f"{ctx.who(s)} needs a task_role to {verb} '{t}'",
-                  help=f"give '{s}' a task_role: the permissions for its connections go on it")
-        return
+        return  # ARC118 refuses this before compiling
     stmts = access(ctx, verb, t)
     if stmts is None:
         _no_meaning(ctx, i)
@@ -226,10 +219,7 @@ def _trigger(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     if st == "sqs_queue":
         q = ctx.get(s, SqsQueue)
         if q.visibility_timeout_seconds < fn.timeout_seconds:
-            ctx.error(ctx.path(s, "visibility_timeout_seconds"),
-                      f"{ctx.who(s)} has a visibility timeout of {q.visibility_timeout_seconds} s, shorter than the timeout "
-                      f"of '{t}' ({fn.timeout_seconds} s) it triggers",
-                      help="set visibility_timeout_seconds to at least the function's timeout (AWS recommends six times)")
+            return  # ARC118 refuses this before compiling
         _grant(ctx, ask, i, t, s, "trigger")
         ctx.add(awslambda.EventSourceMapping(ctx.new_id(t, f"From{camel(s)}"), EventSourceArn=ctx.ref(s, "Arn"),
                                              FunctionName=invoke_arn(ctx, t), BatchSize=10, Enabled=True,

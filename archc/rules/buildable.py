@@ -340,9 +340,153 @@ def database_reach(ctx: RuleContext) -> Iterator[Finding]:
                       "attach the function to the database's VPC with subnets: [...] (private subnets)")
 
 
+# --- connections -----------------------------------------------------------------------------
+
+# The verbs the compiler turns into IAM statements, and the (verb, target type) pairs it has
+# statements for (`archc.compiler.iam.ACCESS`; a test keeps the two equal).
+IAM_VERBS = frozenset({"read", "write", "read_write", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"})
+IAM_ACCESS = frozenset({
+    ("assume_role", "iam_role"), ("describe", "aurora_cluster"), ("describe", "aurora_readers"), ("describe", "ecs_service"),
+    ("describe", "lambda_function"), ("invoke", "lambda_function"), ("logs", "log_group"), ("metrics", "metric_namespace"),
+    ("publish", "sns_topic"), ("query", "aurora_cluster"), ("query", "aurora_readers"), ("read", "aurora_cluster"),
+    ("read", "log_group"), ("read", "s3_bucket"), ("read", "secret"), ("read", "sqs_queue"), ("read_write", "s3_bucket"),
+    ("read_write", "secret"), ("read_write", "sqs_queue"), ("send", "sqs_queue"), ("traces", "xray"), ("trigger", "sqs_queue"),
+    ("write", "log_group"), ("write", "s3_bucket"), ("write", "secret"), ("write", "sqs_queue"),
+})
+TCP_HELP = "tcp opens a security group between two resources that have one (a service, a VPC function, a load balancer, a database)"
+
+
+def has_security_group(ctx: RuleContext, rid: str) -> bool:
+    """Whether the compiler gives *rid* a security group of its own (`archc.compiler.declare`)."""
+    res = ctx.resources[rid]
+    if res.type == "lambda_function":
+        return bool(res.subnets)
+    if res.type == "aurora_readers":
+        return res.cluster in ctx.resources
+    return res.type in ("ecs_service", "load_balancer", "aurora_cluster")
+
+
+def _grant_problem(ctx: RuleContext, i: int, actor: str, target: str, verb: str) -> Finding | None:
+    roles = principal_roles(ctx.resources, actor, verb)
+    if roles is None:
+        return _meaningless(ctx, i, "only functions, tasks, services and roles act on other resources")
+    if not roles:
+        if ctx.resources[actor].type in ("lambda_function", "ecs_service"):
+            return None  # its role or task definition is missing: ARC115
+        return Finding(f"{describe(ctx, actor)} needs a task_role to {verb} '{target}'", ("connections", i),
+                       f"give '{actor}' a task_role: the permissions for its connections go on it")
+    if (verb, ctx.resources[target].type) not in IAM_ACCESS:
+        return _meaningless(ctx, i)
+    return None
+
+
+def _meaningless(ctx: RuleContext, i: int, help: str | None = None) -> Finding:
+    conn = ctx.arch.connections[i]
+    return Finding(f"connection #{i + 1} ({conn.source} → {conn.target}): '{conn.verb}' means nothing archc can build from "
+                   f"{ctx.resources[conn.source].type} to {ctx.resources[conn.target].type}", ("connections", i, "verb"),
+                   help or "use a verb that archc compiles between these types (`archc rules ARC118` says which)")
+
+
+def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
+    """Why the compiler cannot build connection *i* (None: it can, or another rule says why not)."""
+    from archc.model.queries import verb_fits
+
+    conn = ctx.arch.connections[i]
+    s, t, verb = conn.source, conn.target, conn.verb
+    st, tt = ctx.resources[s].type, ctx.resources[t].type
+    if verb == "relates" or "generic" in (st, tt) or not verb_fits(verb, st, tt):
+        return None  # ARC111, ARC110
+    if verb in IAM_VERBS and not (verb == "publish" and st == "alarm"):
+        return _grant_problem(ctx, i, s, t, verb)  # a database's network side: ARC209
+    if verb == "invoke":
+        if st == "api_gateway":
+            return None
+        if principal_roles(ctx.resources, s, verb) is None:
+            return _meaningless(ctx, i, "only code (a function, a task) or an API gateway invokes a function; "
+                                        "put an api_gateway between external callers and the function")
+        return _grant_problem(ctx, i, s, t, verb)
+    if verb == "trigger":
+        if tt == "alarm":
+            return None if st == "metric_namespace" else _meaningless(
+                ctx, i, "an alarm is triggered by metrics: monitor the resource with the alarm's monitors field")
+        if st == "sqs_queue":
+            q, fn = ctx.resources[s], ctx.resources[t]
+            if q.visibility_timeout_seconds < fn.timeout_seconds:
+                return Finding(f"{describe(ctx, s)} has a visibility timeout of {q.visibility_timeout_seconds} s, shorter than the timeout "
+                               f"of '{t}' ({fn.timeout_seconds} s) it triggers", resource_path(s, "visibility_timeout_seconds"),
+                               "set visibility_timeout_seconds to at least the function's timeout (AWS recommends six times)")
+            return _grant_problem(ctx, i, t, s, "trigger")
+        return None
+    if verb in ("notify", "publish"):
+        if st == "alarm":
+            return None if tt == "sns_topic" else _meaningless(ctx, i, "an alarm notifies an sns_topic; subscribe the receiver to the topic")
+        return None if tt in ("external", "lambda_function", "sqs_queue") else _meaningless(ctx, i)
+    if verb == "tcp":
+        if tt in ("aurora_cluster", "aurora_readers"):
+            return None  # ARC209
+        ports = tt == "ecs_service" or (tt == "load_balancer" and bool(ctx.resources[t].listeners))
+        if st == "ecs_task_definition":
+            holders = any(svc.task_definition == s for _, svc in ctx.of_type("ecs_service"))
+        else:
+            holders = has_security_group(ctx, s)
+        return None if ports and holders and has_security_group(ctx, t) else _meaningless(ctx, i, TCP_HELP)
+    if verb in ("https", "http") and tt == "load_balancer":
+        if not any(x.protocol == verb.upper() for x in ctx.resources[t].listeners) and ctx.resources[t].listeners:
+            return Finding(f"{describe(ctx, t)} has no {verb.upper()} listener for {s} to connect to", ("connections", i),
+                           f"add a {verb.upper()} listener to '{t}', or use the verb of one it has")
+        return None
+    if verb == "route" and tt == "lambda_function":
+        return Finding("routing a target group to a Lambda function is not supported by archc yet", ("connections", i),
+                       "invoke the function from an api_gateway instead")
+    if verb == "run":
+        runs = ctx.resources[s].task_definition
+        if runs is not None and runs != t:
+            return Finding(f"{describe(ctx, s)} runs '{runs}', not '{t}'", ("connections", i),
+                           f"set task_definition: {t} on '{s}' or drop the connection")
+        return None
+    if verb in ("origin", "https", "http", "forward", "route", "replicate"):
+        return None
+    return _meaningless(ctx, i)
+
+
+def connection_buildable(ctx: RuleContext) -> Iterator[Finding]:
+    """A connection means something archc can build between its two ends.
+
+    What it checks:
+        Beyond the verb fitting its ends' types (ARC110): that the source acts through a role
+        when the verb is a permission (a task definition needs a `task_role` to read, write or
+        send; an external cannot `invoke` a function), that the compiler has permissions for
+        the verb on the target type, that a queue triggering a function keeps messages
+        invisible at least as long as the function runs, that `tcp` joins two resources with
+        security groups, that an `http`/`https` connection reaches a load balancer listener of
+        that protocol, and that a `run` connection names the service's own task definition.
+
+    Why it matters:
+        `archc build` compiles each connection to IAM statements, security-group rules,
+        subscriptions or event sources; a connection it cannot compile stops the build.
+
+    Example:
+        resources:
+          role: {type: iam_role}
+          task: {type: ecs_task_definition, vcpu: 0.25, memory_gib: 0.5, execution_role: role}
+          bucket: {type: s3_bucket}
+        connections:
+          - {from: task, to: bucket, verb: read}
+
+    Fix:
+        Follow the finding's help: give the task a `task_role`, use a verb archc compiles between
+        the two types, or connect through the resource that has the network position or role.
+    """
+    for i in range(len(ctx.arch.connections)):
+        problem = connection_problem(ctx, i)
+        if problem is not None:
+            yield problem
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.account-placement", "error", account_placement, suppressible=False),
     Rule("ARC117", "model.cross-placement", "error", cross_placement, suppressible=False),
+    Rule("ARC118", "model.connection-buildable", "error", connection_buildable, suppressible=False),
     Rule("ARC209", "network.database-reach", "error", database_reach, suppressible=False),
     Rule("ARC306", "access.role-trust", "error", role_trust, suppressible=False),
     Rule("ARC505", "operations.alarm-metrics", "error", alarm_metrics, suppressible=False),

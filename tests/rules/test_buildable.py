@@ -116,3 +116,11 @@ def test_the_signal_table_is_the_compilers() -> None:
 def test_build_checks_are_rules_that_cannot_be_suppressed() -> None:
     assert all(code in BY_CODE and not BY_CODE[code].suppressible and BY_CODE[code].severity == "error" for code in BUILD_CODES)
     assert {r.code for r in RULES} <= set(BUILD_CODES)
+
+
+def test_the_access_table_is_the_compilers() -> None:
+    from archc.compiler import connections, iam
+    from archc.rules import buildable
+
+    assert buildable.IAM_ACCESS == set(iam.ACCESS)
+    assert buildable.IAM_VERBS == connections.IAM_VERBS
