@@ -483,10 +483,71 @@ def connection_buildable(ctx: RuleContext) -> Iterator[Finding]:
             yield problem
 
 
+# --- entry points ----------------------------------------------------------------------------
+
+
+def entry_points(ctx: RuleContext) -> Iterator[Finding]:
+    """An API gateway and a CloudFront distribution have what the compiler needs to build them.
+
+    What it checks:
+        An `api_gateway` invokes at least one `lambda_function` (an HTTP API exactly one). A
+        `cloudfront_distribution` has an origin (a load balancer, bucket or API connected with
+        `origin`); a load balancer it reaches over HTTPS has the `domain` its certificate
+        covers; its `certificate` is in us-east-1; it has a certificate when it has `aliases`;
+        its `web_acl` has CLOUDFRONT scope.
+
+    Why it matters:
+        API Gateway refuses a deployment without an integration, and CloudFront accepts only
+        us-east-1 certificates and CLOUDFRONT-scope web ACLs: the stack would fail to create.
+
+    Example:
+        resources:
+          api: {type: api_gateway}
+
+    Fix:
+        Connect the API to its function with `invoke`; connect the distribution to its origin
+        with `origin`; move the certificate to us-east-1; use a CLOUDFRONT-scope web ACL.
+    """
+    for rid, api in ctx.of_type("api_gateway"):
+        targets = [(i, c.target) for i, c in ctx.connections_from.get(rid, [])
+                   if c.verb == "invoke" and ctx.resources[c.target].type == "lambda_function"]
+        if not targets:
+            yield Finding(f"{describe(ctx, rid)} invokes nothing", resource_path(rid),
+                          "connect it to a lambda_function with verb invoke: an API needs at least one integration")
+        elif api.kind == "http" and len(targets) > 1:
+            yield Finding(f"{describe(ctx, rid)} is an HTTP API with more than one Lambda integration", ("connections", targets[1][0]),
+                          "archc routes an HTTP API's $default route to one function; use kind: rest for several")
+    for rid, cdn in ctx.of_type("cloudfront_distribution"):
+        origins = 0
+        for _i, conn in ctx.connections_from.get(rid, []):
+            target = ctx.resources[conn.target]
+            if conn.verb != "origin" or target.type not in ("load_balancer", "s3_bucket", "api_gateway"):
+                continue
+            if target.type == "load_balancer" and any(x.protocol == "HTTPS" for x in target.listeners) and not target.domain:
+                yield Finding(f"{describe(ctx, conn.target)} is a CloudFront origin over HTTPS but has no domain", resource_path(conn.target, "domain"),
+                              "give the load balancer the domain its certificate covers: CloudFront checks the origin's certificate against it")
+                continue
+            if target.type != "load_balancer" or target.listeners:
+                origins += 1
+        if not origins:
+            yield Finding(f"{describe(ctx, rid)} has no origin", resource_path(rid),
+                          "connect it to a load_balancer, s3_bucket or api_gateway with verb origin")
+        if cdn.certificate and cdn.certificate in ctx.resources and ctx.arch.region_of(cdn.certificate) != "us-east-1":
+            yield Finding(f"{describe(ctx, rid)} uses certificate '{cdn.certificate}', which is not in us-east-1", resource_path(rid, "certificate"),
+                          "CloudFront only accepts ACM certificates from us-east-1: add `region: us-east-1` to the certificate")
+        elif not cdn.certificate and cdn.aliases:
+            yield Finding(f"{describe(ctx, rid)} has aliases but no certificate", resource_path(rid, "aliases"),
+                          "add a us-east-1 acm_certificate covering the aliases")
+        if cdn.web_acl and cdn.web_acl in ctx.resources and ctx.resources[cdn.web_acl].scope != "CLOUDFRONT":
+            yield Finding(f"{describe(ctx, rid)} uses web ACL '{cdn.web_acl}', whose scope is REGIONAL", resource_path(rid, "web_acl"),
+                          "a CloudFront distribution needs a CLOUDFRONT-scope web ACL in us-east-1")
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.account-placement", "error", account_placement, suppressible=False),
     Rule("ARC117", "model.cross-placement", "error", cross_placement, suppressible=False),
     Rule("ARC118", "model.connection-buildable", "error", connection_buildable, suppressible=False),
+    Rule("ARC119", "model.entry-points", "error", entry_points, suppressible=False),
     Rule("ARC209", "network.database-reach", "error", database_reach, suppressible=False),
     Rule("ARC306", "access.role-trust", "error", role_trust, suppressible=False),
     Rule("ARC505", "operations.alarm-metrics", "error", alarm_metrics, suppressible=False),
