@@ -19,6 +19,7 @@ import yaml
 from hypothesis import strategies as st
 
 from archc.catalog import VERBS
+from archc.model.queries import fitting_verbs
 
 REGIONS = ("us-east-1", "us-west-2")
 ACCOUNT_IDS = ("111111111111", "222222222222", "333333333333")
@@ -29,6 +30,14 @@ FARGATE = ((0.25, 0.5), (0.5, 1), (1, 2), (2, 4))
 TYPES = ("kms_key", "vpc", "internet_gateway", "subnet", "nat_gateway", "security_group", "iam_role", "s3_bucket",
          "sqs_queue", "sns_topic", "log_group", "secret", "lambda_function", "ecs_cluster", "ecs_task_definition",
          "ecs_service", "db_subnet_group", "aurora_cluster", "api_gateway", "external", "alarm")
+
+
+# The fields `archc build` needs, per drawn type (`archc.model.completeness`).
+NEEDED = {
+    "internet_gateway": ("vpc",), "nat_gateway": ("subnet",), "security_group": ("vpc",), "lambda_function": ("role",),
+    "ecs_task_definition": ("execution_role",), "ecs_service": ("cluster", "task_definition", "subnets"),
+    "db_subnet_group": ("subnets",), "aurora_cluster": ("subnet_group",), "alarm": ("monitors",),
+}
 
 
 def model_text(data: dict[str, Any]) -> str:
@@ -43,6 +52,7 @@ def models(draw: st.DrawFn, max_resources: int = 14, max_connections: int = 6) -
     accounts = {f"acct{i}": {"id": ACCOUNT_IDS[i], "name": f"Account {i}", "region": draw(st.sampled_from(REGIONS))}
                 for i in range(n_accounts)}
     resources: dict[str, dict[str, Any]] = {}
+    log_connections: list[dict[str, str]] = []
     by_type: dict[str, list[str]] = {}
 
     def pick(t: str) -> str | None:
@@ -57,10 +67,9 @@ def models(draw: st.DrawFn, max_resources: int = 14, max_connections: int = 6) -
     for n, t in enumerate(sorted(types, key=TYPES.index)):
         rid = f"{t.split('_')[0]}{n}"
         res: dict[str, Any] = {"type": t}
-        if t != "external":
-            res["account"] = draw(st.sampled_from(sorted(accounts)))
-            if draw(st.integers(0, 4)) == 0:
-                res["region"] = draw(st.sampled_from(REGIONS))
+        res["account"] = draw(st.sampled_from(sorted(accounts)))
+        if t != "external" and draw(st.integers(0, 4)) == 0:
+            res["region"] = draw(st.sampled_from(REGIONS))
         region = res.get("region") or accounts[res.get("account", "acct0")]["region"]
         if t == "vpc":
             res["cidr"] = f"10.{n}.0.0/16"
@@ -113,12 +122,23 @@ def models(draw: st.DrawFn, max_resources: int = 14, max_connections: int = 6) -
             res["signals"] = draw(st.lists(st.sampled_from(SIGNALS), min_size=1, max_size=2, unique=True))
         elif t == "external":
             res["kind"] = draw(st.sampled_from(("users", "client", "service", "internet")))
-        resources[rid] = {k: v for k, v in res.items() if v is not None}
+        res = {k: v for k, v in res.items() if v is not None}
+        if any(res.get(f) in (None, []) for f in NEEDED.get(t, ())) and draw(st.integers(0, 9)) > 0:
+            continue  # mostly complete models: a sketch now and then
+        resources[rid] = res
         by_type.setdefault(t, []).append(rid)
-    connections = []
+        if t in ("lambda_function", "ecs_task_definition") and draw(st.integers(0, 3)) > 0:
+            logs = f"logs{n}"
+            resources[logs] = {"type": "log_group", "account": res["account"], "retention_days": 30}
+            if "region" in res:
+                resources[logs]["region"] = res["region"]
+            log_connections.append({"from": rid, "to": logs, "verb": "logs"})
+    connections = log_connections
     ids = sorted(resources)
     if ids:
         for _ in range(draw(st.integers(0, max_connections))):
-            connections.append({"from": draw(st.sampled_from(ids)), "to": draw(st.sampled_from(ids)),
-                                "verb": draw(st.sampled_from(sorted(VERBS)))})
+            source, target = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
+            fits = fitting_verbs(resources[source]["type"], resources[target]["type"])
+            verbs = fits if fits and draw(st.integers(0, 3)) > 0 else sorted(VERBS)  # mostly a verb that fits
+            connections.append({"from": source, "to": target, "verb": draw(st.sampled_from(verbs))})
     return {"archc": 1, "name": "drawn", "accounts": accounts, "resources": resources, "connections": connections}

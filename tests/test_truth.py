@@ -47,13 +47,13 @@ def _lint_clean_builds(data: dict[str, Any]) -> Any:
     return None if errors else build
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(models())
 def test_a_model_that_lints_clean_builds(data: dict[str, Any]) -> None:
     _lint_clean_builds(data)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(models(max_resources=10, max_connections=4))
 def test_what_lints_clean_builds_templates_cfn_lint_accepts(data: dict[str, Any]) -> None:
     build = _lint_clean_builds(data)

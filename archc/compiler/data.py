@@ -159,14 +159,8 @@ def _replication(ctx: Context, rid: str, res: S3Bucket) -> s3.ReplicationConfigu
         dest = conn.target
         dres = ctx.get(dest, S3Bucket)
         dp = ctx.placement(dest)
-        if dp.account != src.account:
-            ctx.error(("connections", i), f"{ctx.who(rid)} replicates into '{dest}' of another account",
-                      help="archc compiles replication within one account only")
-            continue
-        for who, r in ((rid, res), (dest, dres)):
-            if not r.versioning:
-                ctx.error(("connections", i), f"replication from '{rid}' to '{dest}' needs versioning, which {ctx.who(who)} turns off",
-                          help=f"set versioning: true on '{who}'")
+        if dp.account != src.account or dest == rid or not (res.versioning and dres.versioning):
+            continue  # ARC118 (archc.rules.buildable.connection_problem) refuses this before compiling
         destination: dict[str, Any] = {"Bucket": bucket_arn(ctx, dest)}
         statements.append(Statement(f"Replicate{camel(dest)}", ("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"),
                                     [bucket_arn(ctx, dest, objects=True)]))

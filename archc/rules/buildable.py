@@ -387,6 +387,19 @@ def _meaningless(ctx: RuleContext, i: int, help: str | None = None) -> Finding:
                    help or "use a verb that archc compiles between these types (`archc rules ARC118` says which)")
 
 
+def _replication_problem(ctx: RuleContext, i: int, s: str, t: str) -> Finding | None:
+    if s == t:
+        return Finding(f"{describe(ctx, s)} replicates into itself", ("connections", i), "replicate into another bucket")
+    if ctx.resources[s].account != ctx.resources[t].account:
+        return Finding(f"{describe(ctx, s)} replicates into '{t}' of another account", ("connections", i),
+                       "archc compiles replication within one account only")
+    for who in (s, t):
+        if not ctx.resources[who].versioning:
+            return Finding(f"replication from '{s}' to '{t}' needs versioning, which {describe(ctx, who)} turns off", ("connections", i),
+                           f"set versioning: true on '{who}'")
+    return None
+
+
 def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
     """Why the compiler cannot build connection *i* (None: it can, or another rule says why not)."""
     from archc.model.queries import verb_fits
@@ -444,7 +457,9 @@ def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
             return Finding(f"{describe(ctx, s)} runs '{runs}', not '{t}'", ("connections", i),
                            f"set task_definition: {t} on '{s}' or drop the connection")
         return None
-    if verb in ("origin", "https", "http", "forward", "route", "replicate"):
+    if verb == "replicate":
+        return _replication_problem(ctx, i, s, t)
+    if verb in ("origin", "https", "http", "forward", "route"):
         return None
     return _meaningless(ctx, i)
 
@@ -459,7 +474,8 @@ def connection_buildable(ctx: RuleContext) -> Iterator[Finding]:
         the verb on the target type, that a queue triggering a function keeps messages
         invisible at least as long as the function runs, that `tcp` joins two resources with
         security groups, that an `http`/`https` connection reaches a load balancer listener of
-        that protocol, and that a `run` connection names the service's own task definition.
+        that protocol, that a `run` connection names the service's own task definition, and that
+        a bucket replicates into another versioned bucket of its own account.
 
     Why it matters:
         `archc build` compiles each connection to IAM statements, security-group rules,
