@@ -1,6 +1,6 @@
 """Lint tells the whole truth (issue #10): over drawn models (`tests.strategies.models`),
-lint exit 0 ⇒ build succeeds ⇒ cfn-lint finds no error in the templates, and no step ends in an
-exception that is not archc's own."""
+lint exit 0 ⇒ build succeeds ⇒ cfn-lint finds no error in the templates, and no step (load, lint,
+build, diagram, docs) ends in an exception that is not archc's own."""
 
 from __future__ import annotations
 
@@ -47,13 +47,28 @@ def _lint_clean_builds(data: dict[str, Any]) -> Any:
     return None if errors else build
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(models())
 def test_a_model_that_lints_clean_builds(data: dict[str, Any]) -> None:
     _lint_clean_builds(data)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(models())
+def test_every_model_that_loads_is_drawn_and_documented(data: dict[str, Any]) -> None:
+    arch = _load(data)
+    if arch is None:
+        return
+    from archc.emitters.docs import render_docs
+    from archc.emitters.mermaid import render
+    from archc.emitters.views import build_view
+
+    for view in ("overview", "network"):
+        assert render(build_view(arch, view), run_rules(arch)).startswith(("flowchart", "graph", "---", "%%"))
+    assert "README.md" in render_docs(arch)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(models(max_resources=10, max_connections=4))
 def test_what_lints_clean_builds_templates_cfn_lint_accepts(data: dict[str, Any]) -> None:
     build = _lint_clean_builds(data)

@@ -14,7 +14,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
-ID_PATTERN = r"^[^\W][\w.\-]*$"  # letters (any script), digits, _ . - : what a Mermaid id may be
+# Words Mermaid reads as keywords where an id would stand: ids may not be one of them.
+MERMAID_KEYWORDS = ("subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr")
+# letters (any script), digits and _, with single - or . between them: what a Mermaid id may be
+# (an id also may not be one of MERMAID_KEYWORDS, which the loader checks)
+ID_PATTERN = r"^\w+(?:[.\-]\w+)*$"
 # a CloudFormation resource type: AWS::Service::Thing, or a custom resource Custom::Name
 CFN_TYPE_PATTERN = r"^((AWS|Alexa)::[A-Za-z0-9]+::[A-Za-z0-9]+|Custom::[A-Za-z0-9_@-]{1,60})$"
 

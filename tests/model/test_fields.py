@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import typing
 
 import pytest
@@ -60,3 +61,26 @@ def test_an_unknown_region_allows_zones_a_to_f() -> None:
     text = "  vpc: {type: vpc, cidr: 10.0.0.0/16, region: il-central-1}\n"
     assert _errors(text + "  s: {type: subnet, vpc: vpc, cidr: 10.0.1.0/24, az: il-central-1f, tier: isolated, region: il-central-1}\n") == []
     assert len(_errors(text + "  s: {type: subnet, vpc: vpc, cidr: 10.0.1.0/24, az: il-central-1g, tier: isolated, region: il-central-1}\n")) == 1
+
+
+@pytest.mark.parametrize("rid", ["end", "subgraph", "class", "click", "style", "direction", "classDef", "linkStyle", "accTitle", "accDescr"])
+def test_mermaid_keywords_are_not_ids(rid: str) -> None:
+    [error] = _errors(f"  {rid}: {{type: kms_key}}\n")
+    assert error.startswith("ARC103") and "a word Mermaid reserves" in error
+
+
+@pytest.mark.parametrize(("rid", "ok"), [("a-", False), ("b..c", False), ("-a", False), ("a.-b", False), ("a-b.c_d", True),
+                                          ("End", True), ("endpoint", True), ("é1", True)])
+def test_ids_are_words_joined_by_single_dashes_or_dots(rid: str, ok: bool) -> None:
+    assert (_errors(f"  '{rid}': {{type: kms_key}}\n") == []) == ok
+
+
+@given(st.text(alphabet="ab_-.é1 ", min_size=1, max_size=6))
+def test_every_id_the_loader_accepts_the_mermaid_writer_writes(rid: str) -> None:
+    from archc.mermaid.writer import _check_id
+
+    try:
+        load_texts([("model.yaml", HEAD + f"  {json.dumps(rid)}: {{type: kms_key}}\n")])
+    except ModelError:
+        return
+    assert _check_id(rid) == rid
