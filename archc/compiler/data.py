@@ -22,7 +22,6 @@ RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 ENGINES = {"postgres": ("aurora-postgresql", 5432, "postgres", ["postgresql"]),
            "mysql": ("aurora-mysql", 3306, "admin", ["audit", "error", "general", "slowquery"])}
 ABORT_MULTIPART_DAYS = 7
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def db_port(ctx: Context, rid: str) -> int:
@@ -187,9 +186,7 @@ def _replication(ctx: Context, rid: str, res: S3Bucket) -> s3.ReplicationConfigu
 def compile_s3_bucket(ctx: Context, rid: str, res: S3Bucket) -> None:
     lid = ctx.main[rid]
     name = s3_name(ctx, rid)
-    if not _BUCKET_NAME.match(name) or ".." in name:
-        ctx.error(ctx.path(rid, "name"), f"{ctx.who(rid)}: bucket name {name} (name + account id + region) is not a valid S3 bucket name",
-                  help="use a shorter stem of lower-case letters, digits and hyphens: the whole name must be 3 to 63 characters")
+    # a name S3 refuses, or one two buckets share: ARC408 (archc.rules.buildable.bucket_names) refuses it before compiling
     if res.encryption == "kms":
         default: dict[str, Any] = {"SSEAlgorithm": "aws:kms"}
         if res.kms_key:
@@ -245,9 +242,6 @@ def _access_log_bucket(ctx: Context, rid: str) -> tuple[str, list[str]]:
         **RETAIN), rid)
     unit.notes["role"] = f"server access logs of the buckets in {p.account}/{p.region}"
     unit.skip("CKV_AWS_18", "this is the access-log bucket itself; logging it into itself would loop")
-    if not _BUCKET_NAME.match(name):
-        ctx.error(("name",), f"the access-log bucket name {name} (model name + account id + region) is not a valid S3 bucket name",
-                  help="use a shorter model name")
     arn = Sub(f"arn:${{AWS::Partition}}:s3:::{name}")
     objects = Sub(f"arn:${{AWS::Partition}}:s3:::{name}/*")
     policy = ctx.new_id(rid, "AccessLogBucketPolicy")

@@ -10,6 +10,7 @@ Everything here reads the model only (no troposphere, no graph): `archc lint` st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -559,6 +560,64 @@ def entry_points(ctx: RuleContext) -> Iterator[Finding]:
                           "a CloudFront distribution needs a CLOUDFRONT-scope web ACL in us-east-1")
 
 
+# --- data ------------------------------------------------------------------------------------
+
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def bucket_names(ctx: RuleContext) -> Iterator[Finding]:
+    """Every bucket gets a valid S3 name of its own.
+
+    What it checks:
+        The name archc gives each `s3_bucket` — its `name` (or its id, lower-cased, with
+        anything but letters, digits, '.' and '-' made '-') plus the account id and region —
+        and the name of the access-log bucket of each account and region (the model's name +
+        `-s3-access-logs`) are valid S3 bucket names (3–63 characters, lower case) and differ
+        from each other. Ids like `b_1` and `b-1`, or two ids in another script, give the same
+        name.
+
+    Why it matters:
+        Bucket names are global: the second bucket of one name fails to create, and a name S3
+        refuses fails the stack.
+
+    Example:
+        resources:
+          b_1: {type: s3_bucket}
+          b-1: {type: s3_bucket}
+
+    Fix:
+        Give one of them a `name:` of its own (a short stem of lower-case letters, digits and
+        hyphens).
+    """
+    from archc.compiler.naming import bucket_name, bucket_stem  # plain string functions
+
+    seen: dict[str, str] = {}
+    logs: set[tuple[str, str]] = set()
+    for rid, res in ctx.of_type("s3_bucket"):
+        account_id = ctx.arch.accounts[res.account].id if _placed(ctx, rid) else None
+        if not account_id:
+            continue  # ARC116
+        region = ctx.arch.region_of(rid) or ""
+        name = bucket_name(bucket_stem(rid, res.name), account_id, region)
+        if not BUCKET_NAME.match(name) or ".." in name:
+            yield Finding(f"{describe(ctx, rid)}: bucket name {name} (name + account id + region) is not a valid S3 bucket name",
+                          resource_path(rid, "name"),
+                          "use a shorter stem of lower-case letters, digits and hyphens: the whole name must be 3 to 63 characters")
+        elif name in seen:
+            yield Finding(f"{describe(ctx, rid)} gets the bucket name {name}, as '{seen[name]}' does", resource_path(rid),
+                          f"give '{rid}' a `name:` of its own")
+        seen.setdefault(name, rid)
+        logs.add((account_id, region))
+    for account_id, region in sorted(logs):
+        name = bucket_name(bucket_stem(ctx.arch.name, None) + "-s3-access-logs", account_id, region)
+        if not BUCKET_NAME.match(name):
+            yield Finding(f"the access-log bucket name {name} (model name + account id + region) is not a valid S3 bucket name",
+                          ("name",), "use a shorter model name")
+        elif name in seen:
+            yield Finding(f"{describe(ctx, seen[name])} gets the bucket name {name}, which archc gives the access-log bucket of "
+                          f"its account and region", resource_path(seen[name]), f"give '{seen[name]}' another `name:`")
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.account-placement", "error", account_placement, suppressible=False),
     Rule("ARC117", "model.cross-placement", "error", cross_placement, suppressible=False),
@@ -566,6 +625,7 @@ RULES: list[Rule] = [
     Rule("ARC119", "model.entry-points", "error", entry_points, suppressible=False),
     Rule("ARC209", "network.database-reach", "error", database_reach, suppressible=False),
     Rule("ARC306", "access.role-trust", "error", role_trust, suppressible=False),
+    Rule("ARC408", "data.bucket-names", "error", bucket_names, suppressible=False),
     Rule("ARC505", "operations.alarm-metrics", "error", alarm_metrics, suppressible=False),
 ]
 
