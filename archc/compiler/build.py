@@ -89,6 +89,45 @@ def _compile(ctx: Context) -> None:
     network.compile_security_groups(ctx)
 
 
+def _existing_tags(value: Any) -> dict[str, Any]:
+    """The tags a compile function set itself (a `Tags`, a dict, or a list of tags)."""
+    from troposphere import Tags
+
+    if isinstance(value, Tags):
+        value = value.to_dict()
+    if isinstance(value, dict):
+        return dict(value)
+    out: dict[str, Any] = {}
+    for tag in value or []:
+        d = tag.to_dict() if hasattr(tag, "to_dict") else tag
+        out[d["Key"]] = d["Value"]
+    return out
+
+
+def _tag(ctx: Context) -> None:
+    """Every taggable resource generated for a model resource carries that resource's `tags`
+    (a tag its compile function set itself, like `Name`, wins)."""
+    from troposphere import Tags
+
+    shared = {lid for lids in ctx.singletons.values() for lid in str(lids).split(",")}  # made once for many resources
+    for unit in ctx.units.values():
+        if unit.logical_id in shared:
+            continue
+        res = ctx.arch.resources.get(unit.node)
+        tags = getattr(res, "tags", None)
+        obj = unit.resource
+        if not tags or "Tags" not in obj.props:
+            continue
+        kind = obj.props["Tags"][0]
+        merged = {**tags, **_existing_tags(obj.properties.get("Tags"))}
+        if kind is dict:
+            obj.Tags = {k: merged[k] for k in sorted(merged)}
+        elif isinstance(kind, list):
+            obj.Tags = [kind[0](Key=k, Value=merged[k]) for k in sorted(merged)]
+        else:
+            obj.Tags = Tags(merged)
+
+
 def compile_model(arch: Architecture) -> Build:
     """Compile *arch*; raise `CompileError` with every problem found."""
     ctx = Context(arch)
@@ -98,6 +137,7 @@ def compile_model(arch: Architecture) -> Build:
     declare(ctx)
     ctx.asks = gather(ctx)
     _compile(ctx)
+    _tag(ctx)
     if ctx.errors:
         raise CompileError(ctx.errors)
     prepare(ctx)

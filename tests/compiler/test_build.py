@@ -178,3 +178,31 @@ def test_sketch_without_needed_fields_cannot_be_built() -> None:
         ("'db' (aurora_cluster) lacks `subnet_group`, needed to build it", "main.yaml", 5),
         ("'fn' (lambda_function) lacks `role`, needed to build it", "main.yaml", 4),
     ]
+
+
+def test_every_taggable_resource_carries_its_model_resources_tags() -> None:
+    text = model_text(
+        "  key: {type: kms_key, tags: {team: data, cost: '42'}}\n"
+        "  bucket: {type: s3_bucket, kms_key: key, tags: {team: data}}\n"
+        "  vpc: {type: vpc, cidr: 10.0.0.0/16, tags: {team: net, Name: custom}}\n"
+        "  role: {type: iam_role, tags: {team: app}}\n"
+        "  fn: {type: lambda_function, role: role, tags: {team: app}}\n"
+        "  api: {type: api_gateway, kind: http, tags: {team: app}}\n",
+        "  - {from: api, to: fn, verb: invoke}\n")
+    build = compile_model(load_texts([("model.yaml", BASE), ("main.yaml", text)]).architecture)
+    taggable = {"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::EC2::VPC", "AWS::IAM::Role", "AWS::Lambda::Function",
+                "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage", "AWS::Logs::LogGroup", "AWS::EC2::FlowLog"}
+    seen = set()
+    for st in build.stacks:
+        for lid, r in st.template["Resources"].items():
+            node = r["Metadata"]["archc"]["node"]
+            if r["Type"] not in taggable or lid.endswith("AccessLogBucket"):
+                continue
+            tags = r["Properties"]["Tags"]
+            tags = tags if isinstance(tags, dict) else {t["Key"]: t["Value"] for t in tags}
+            expected = {"key": {"team": "data", "cost": "42"}, "vpc": {"team": "net", "Name": "custom"}}.get(node, {"team": "data" if node == "bucket" else "app"})
+            assert expected.items() <= tags.items(), (lid, tags)
+            seen.add(r["Type"])
+    assert seen >= {"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::EC2::VPC", "AWS::IAM::Role", "AWS::Lambda::Function", "AWS::ApiGatewayV2::Api"}
+    access_log = [r for st in build.stacks for lid, r in st.template["Resources"].items() if lid.endswith("AccessLogBucket")]
+    assert access_log and all("Tags" not in r["Properties"] for r in access_log)  # shared by every bucket: nobody's tags
