@@ -134,6 +134,75 @@ def cross_placement(ctx: RuleContext) -> Iterator[Finding]:
                               else f"name a {ctx.resources[site.target].type} in {here[1]}")
 
 
+# --- network and messaging ---------------------------------------------------------------------
+
+
+def default_route(ctx: RuleContext) -> Iterator[Finding]:
+    """A subnet's default route fits its tier.
+
+    What it checks:
+        A subnet's `default_route` (0.0.0.0/0) goes where its tier says: a private or isolated
+        subnet routing to an internet gateway, and a public one routing to a NAT gateway, are
+        reported. (A subnet without a route is built without one; ARC201 and ARC203 report a
+        private or public subnet that lacks it.)
+
+    Why it matters:
+        The tier is what the other rules and the reader believe; a route that contradicts it
+        exposes a private subnet to the internet or leaves a public one unreachable.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          igw: {type: internet_gateway, vpc: vpc}
+          app: {type: subnet, vpc: vpc, cidr: 10.0.1.0/24, az: us-west-2a, tier: private, default_route: igw}
+
+    Fix:
+        Point the route at the gateway the tier calls for, or change the tier.
+    """
+    for rid, sub in ctx.of_type("subnet"):
+        route = sub.default_route
+        if route is None:
+            continue  # built without a route; ARC201 and ARC203 say what the subnet then lacks
+        if route in ctx.resources and ctx.resources[route].type == "internet_gateway":
+            if sub.tier != "public":
+                yield Finding(f"{describe(ctx, rid)} is {sub.tier} but routes to internet gateway '{route}'", resource_path(rid, "default_route"),
+                              "only public subnets route to an internet gateway; private subnets use a NAT gateway")
+        elif sub.tier == "public":
+            yield Finding(f"{describe(ctx, rid)} is public but routes to NAT gateway '{route}'", resource_path(rid, "default_route"),
+                          "a public subnet's default route goes to the internet gateway")
+
+
+def dead_letter_queue(ctx: RuleContext) -> Iterator[Finding]:
+    """A queue's dead-letter queue is of its kind and keeps messages as long.
+
+    What it checks:
+        The `dead_letter_queue` of an `sqs_queue` is FIFO exactly when the queue is, and keeps
+        messages (`retention_days`) at least as long as the queue does.
+
+    Why it matters:
+        SQS refuses a FIFO queue with a standard dead-letter queue (and the other way round);
+        a dead-letter queue that forgets sooner loses the messages it is there to keep.
+
+    Example:
+        resources:
+          dlq: {type: sqs_queue, retention_days: 4}
+          jobs: {type: sqs_queue, fifo: true, retention_days: 14, dead_letter_queue: dlq}
+
+    Fix:
+        Make both FIFO or both standard, and give the dead-letter queue the longer retention.
+    """
+    for rid, q in ctx.of_type("sqs_queue"):
+        dlq = ctx.resources.get(q.dead_letter_queue) if q.dead_letter_queue else None
+        if dlq is None or dlq.type != "sqs_queue":
+            continue
+        if dlq.fifo != q.fifo:
+            yield Finding(f"{describe(ctx, rid)} and its dead-letter queue '{q.dead_letter_queue}' must both be FIFO or both standard",
+                          resource_path(rid, "dead_letter_queue"), "set fifo the same on both")
+        if dlq.retention_days < q.retention_days:
+            yield Finding(f"{describe(ctx, rid)} keeps messages {q.retention_days} days but its dead-letter queue only {dlq.retention_days}",
+                          resource_path(rid, "dead_letter_queue"), "a dead-letter queue should keep messages at least as long as its source queue")
+
+
 # --- identity --------------------------------------------------------------------------------
 
 
@@ -624,10 +693,12 @@ RULES: list[Rule] = [
     Rule("ARC118", "model.connection-buildable", "error", connection_buildable, suppressible=False),
     Rule("ARC119", "model.entry-points", "error", entry_points, suppressible=False),
     Rule("ARC209", "network.database-reach", "error", database_reach, suppressible=False),
+    Rule("ARC210", "network.default-route", "error", default_route, suppressible=False),
     Rule("ARC306", "access.role-trust", "error", role_trust, suppressible=False),
     Rule("ARC408", "data.bucket-names", "error", bucket_names, suppressible=False),
+    Rule("ARC409", "data.dead-letter-queue", "error", dead_letter_queue, suppressible=False),
     Rule("ARC505", "operations.alarm-metrics", "error", alarm_metrics, suppressible=False),
 ]
 
 # What the compiler runs before building: these rules, and the model rules on what cannot be built.
-BUILD_CODES: tuple[str, ...] = ("ARC110", "ARC111", "ARC115", *(r.code for r in RULES))
+BUILD_CODES: tuple[str, ...] = ("ARC110", "ARC111", "ARC115", "ARC206", "ARC207", *(r.code for r in RULES))
