@@ -303,9 +303,7 @@ def compile_secret(ctx: Context, rid: str, res: Secret) -> None:
         props["KmsKeyId"] = ctx.ref(res.kms_key, "Arn")
     if res.generate:
         props["GenerateSecretString"] = secretsmanager.GenerateSecretString(PasswordLength=32, ExcludePunctuation=True)
-    if res.rotation_days is not None:
-        ctx.error(ctx.path(rid, "rotation_days"), f"{ctx.who(rid)}: rotation needs a rotation function, which archc does not model yet",
-                  help="remove rotation_days and rotate the secret with a rotation Lambda managed outside this model")
+    # rotation_days: ARC120 refuses it before compiling (no rotation function yet)
     unit = ctx.add(secretsmanager.Secret(ctx.main[rid], **props), rid)
     if not res.generate:
         unit.notes["value"] = "created empty: put the value in with aws secretsmanager put-secret-value"

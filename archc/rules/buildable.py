@@ -203,6 +203,97 @@ def dead_letter_queue(ctx: RuleContext) -> Iterator[Finding]:
                           resource_path(rid, "dead_letter_queue"), "a dead-letter queue should keep messages at least as long as its source queue")
 
 
+def _in_domain(name: str, domain: str) -> bool:
+    name, domain = name.rstrip(".").lower(), domain.rstrip(".").lower()
+    return name == domain or name.endswith("." + domain)
+
+
+def dns_records(ctx: RuleContext) -> Iterator[Finding]:
+    """DNS records and certificates name what their zone can answer for.
+
+    What it checks:
+        Each record of a `route53_zone` lies inside the zone's domain and points at a load
+        balancer, or at a CloudFront distribution that lists the name in its `aliases` (an API
+        gateway needs a custom domain, which archc does not model yet). An `acm_certificate`
+        validated through a `zone` uses a zone of its own account, and each of its names lies
+        inside that zone's domain.
+
+    Why it matters:
+        Route 53 refuses a record outside its zone; CloudFront answers only for its aliases;
+        ACM validates automatically only through a zone of its own account that holds the name.
+
+    Example:
+        resources:
+          zone: {type: route53_zone, domain: example.com, records: [{name: www.example.org, target: cdn}]}
+          cdn: {type: cloudfront_distribution}
+
+    Fix:
+        Keep the names inside the zone, list them in the distribution's aliases, and validate a
+        certificate through a zone of its account.
+    """
+    for rid, zone in ctx.of_type("route53_zone"):
+        for i, rec in enumerate(zone.records):
+            path = resource_path(rid, "records", i)
+            target = ctx.resources.get(rec.target)
+            if not _in_domain(rec.name, zone.domain):
+                yield Finding(f"{describe(ctx, rid)}: record {rec.name} is not inside the zone's domain {zone.domain}", (*path, "name"),
+                              f"use a name ending in {zone.domain}")
+            elif target is None:
+                continue
+            elif target.type == "cloudfront_distribution":
+                if rec.name.lower() not in [a.lower() for a in target.aliases]:
+                    yield Finding(f"{describe(ctx, rid)}: record {rec.name} points at CloudFront '{rec.target}', which does not list it in aliases",
+                                  (*path, "name"), f"add {rec.name} to the aliases of '{rec.target}': CloudFront only answers for its aliases")
+            elif target.type != "load_balancer":
+                yield Finding(f"{describe(ctx, rid)}: record {rec.name} points at {describe(ctx, rec.target)}, which needs a custom domain name",
+                              (*path, "target"), "archc does not model API Gateway custom domains yet; point the record at a load_balancer or "
+                                                 "cloudfront_distribution")
+    for rid, cert in ctx.of_type("acm_certificate"):
+        zone = ctx.resources.get(cert.zone) if cert.validation == "dns" and cert.zone else None
+        if zone is None:
+            continue
+        if zone.account != cert.account:
+            yield Finding(f"{describe(ctx, rid)} is validated through zone '{cert.zone}' of another account", resource_path(rid, "zone"),
+                          "ACM validates automatically only through a hosted zone of the certificate's own account")
+        for n, name in enumerate([cert.domain, *cert.alternative_names]):
+            if not _in_domain(name.removeprefix("*."), zone.domain):
+                yield Finding(f"{describe(ctx, rid)}: {name} is not inside zone '{cert.zone}' ({zone.domain}), which validates it",
+                              resource_path(rid, "domain") if n == 0 else resource_path(rid, "alternative_names", n - 1),
+                              f"validate it through a zone that holds {name}, or drop the name")
+
+
+def not_yet_supported(ctx: RuleContext) -> Iterator[Finding]:
+    """A model asks only for what archc can build yet.
+
+    What it checks:
+        A `secret` with `rotation_days` (rotation needs a rotation function archc does not
+        model yet), and an `ecs_service` registering with a `target_group` that no load
+        balancer listener forwards to (ECS refuses a target group without a load balancer).
+
+    Why it matters:
+        `archc build` cannot compile these; saying so at lint time keeps a green pre-commit
+        honest.
+
+    Example:
+        resources:
+          db_password: {type: secret, rotation_days: 30}
+
+    Fix:
+        Rotate the secret with a rotation Lambda managed outside the model; add a listener with
+        `target_group:` to a load balancer.
+    """
+    for rid, secret in ctx.of_type("secret"):
+        if secret.rotation_days is not None:
+            yield Finding(f"{describe(ctx, rid)}: rotation needs a rotation function, which archc does not model yet",
+                          resource_path(rid, "rotation_days"),
+                          "remove rotation_days and rotate the secret with a rotation Lambda managed outside this model")
+    forwarded = {x.target_group for _, lb in ctx.of_type("load_balancer") for x in lb.listeners if x.target_group}
+    for rid, svc in ctx.of_type("ecs_service"):
+        if svc.target_group and svc.target_group not in forwarded:
+            yield Finding(f"{describe(ctx, rid)} registers with target group '{svc.target_group}', which no load balancer listener forwards to",
+                          resource_path(rid, "target_group"), f"add a listener with target_group: {svc.target_group} to a load_balancer")
+
+
 # --- identity --------------------------------------------------------------------------------
 
 
@@ -692,8 +783,10 @@ RULES: list[Rule] = [
     Rule("ARC117", "model.cross-placement", "error", cross_placement, suppressible=False),
     Rule("ARC118", "model.connection-buildable", "error", connection_buildable, suppressible=False),
     Rule("ARC119", "model.entry-points", "error", entry_points, suppressible=False),
+    Rule("ARC120", "model.not-yet-supported", "error", not_yet_supported, suppressible=False),
     Rule("ARC209", "network.database-reach", "error", database_reach, suppressible=False),
     Rule("ARC210", "network.default-route", "error", default_route, suppressible=False),
+    Rule("ARC211", "network.dns-records", "error", dns_records, suppressible=False),
     Rule("ARC306", "access.role-trust", "error", role_trust, suppressible=False),
     Rule("ARC408", "data.bucket-names", "error", bucket_names, suppressible=False),
     Rule("ARC409", "data.dead-letter-queue", "error", dead_letter_queue, suppressible=False),

@@ -77,5 +77,5 @@ def test_expand_codes_prefixes_names_and_areas() -> None:
 def test_lookup() -> None:
     assert lookup("arc201").code == "ARC201"
     assert lookup("data.versioning").code == "ARC404"
-    with pytest.raises(UnknownRule, match=r"unknown rule 'ARC2011' \(did you mean 'ARC201'\?\)"):
-        lookup("ARC2011")
+    with pytest.raises(UnknownRule, match=r"unknown rule 'ARC2077' \(did you mean 'ARC207'\?\)"):
+        lookup("ARC2077")
