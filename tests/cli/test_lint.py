@@ -75,9 +75,9 @@ def test_select_and_ignore_by_prefix_and_name(broken: Path) -> None:
 
 
 def test_unknown_codes_exit_2_with_did_you_mean() -> None:
-    code, out, err = run("lint", EXAMPLE, "--select", "ARC2011")
+    code, out, err = run("lint", EXAMPLE, "--select", "ARC2077")
     assert code == 2 and out == ""
-    assert "--select: 'ARC2011' matches no rule (did you mean 'ARC201'?)" in err
+    assert "--select: 'ARC2077' matches no rule (did you mean 'ARC207'?)" in err
     code, _, err = run("lint", EXAMPLE, "--ignore", "netwrk")
     assert code == 2 and "--ignore: 'netwrk' matches no rule" in err
 
@@ -138,8 +138,8 @@ def test_rules_explains_one() -> None:
     for section in ("*What it checks*", "*Why it matters*", "*Example*", "*Fix*"):
         assert section in out
     assert run("rules", "data.public-bucket")[1].startswith("ARC402 data.public-bucket [error]")
-    code, _, err = run("rules", "ARC2011")
-    assert code == 2 and "unknown rule 'ARC2011' (did you mean 'ARC201'?)" in err
+    code, _, err = run("rules", "ARC2077")
+    assert code == 2 and "unknown rule 'ARC2077' (did you mean 'ARC207'?)" in err
 
 
 @pytest.mark.parametrize("command", ["lint", "rules"])
