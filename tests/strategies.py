@@ -142,3 +142,35 @@ def models(draw: st.DrawFn, max_resources: int = 14, max_connections: int = 6) -
             verbs = fits if fits and draw(st.integers(0, 3)) > 0 else sorted(VERBS)  # mostly a verb that fits
             connections.append({"from": source, "to": target, "verb": draw(st.sampled_from(verbs))})
     return {"archc": 1, "name": "drawn", "accounts": accounts, "resources": resources, "connections": connections}
+
+
+@st.composite
+def seed_edits(draw: st.DrawFn, data: dict[str, Any], max_edits: int = 3) -> dict[str, Any]:
+    """A copy of a model's files (file name → YAML data, as `tests.rules.support.example_data` gives)
+    after up to *max_edits* random edits: a field dropped, a connection dropped, or a reference
+    swapped to another resource of the same type (of any account or region)."""
+    import copy
+
+    data = copy.deepcopy(data)
+    where = {rid: doc["resources"] for doc in data.values() for rid in (doc.get("resources") or {})}
+    by_type: dict[str, list[str]] = {}
+    for rid, res in sorted((rid, docs[rid]) for rid, docs in where.items()):
+        by_type.setdefault(res["type"], []).append(rid)
+    for _ in range(draw(st.integers(1, max_edits))):
+        kind = draw(st.sampled_from(("drop-field", "drop-connection", "swap-reference")))
+        rid = draw(st.sampled_from(sorted(where)))
+        res = where[rid][rid]
+        fields = sorted(k for k in res if k not in ("type",))
+        if kind == "drop-field" and fields:
+            del res[draw(st.sampled_from(fields))]
+        elif kind == "drop-connection":
+            docs = [doc for doc in data.values() if doc.get("connections")]
+            if docs:
+                doc = draw(st.sampled_from(docs))
+                del doc["connections"][draw(st.integers(0, len(doc["connections"]) - 1))]
+        else:
+            refs = [(k, v) for k, v in res.items() if isinstance(v, str) and v in where and k != "account"]
+            if refs:
+                key, old = draw(st.sampled_from(refs))
+                res[key] = draw(st.sampled_from(by_type[where[old][old]["type"]]))
+    return data

@@ -8,6 +8,7 @@ import json
 import warnings
 from typing import Any
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 
 from archc.compiler.build import compile_model
@@ -16,7 +17,8 @@ from archc.diagnostics import Diagnostic, ModelError
 from archc.model.architecture import Architecture
 from archc.model.loader import load_texts
 from archc.rules.engine import run_rules
-from tests.strategies import model_text, models
+from tests.rules.support import example_data
+from tests.strategies import model_text, models, seed_edits
 
 
 def _load(data: dict[str, Any]) -> Architecture | None:
@@ -80,3 +82,19 @@ def test_what_lints_clean_builds_templates_cfn_lint_accepts(data: dict[str, Any]
     found = [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
              for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region])) if m.rule.id.startswith("E")]
     assert found == [], f"{found}\n{model_text(data)}"
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(seed_edits(example_data()))
+def test_a_randomly_edited_seed_that_lints_clean_builds(files: dict[str, Any]) -> None:
+    try:
+        arch = load_texts([(name, yaml.safe_dump(doc, sort_keys=False)) for name, doc in files.items()]).architecture
+    except ModelError:
+        return
+    errors = [d for d in run_rules(arch) if d.severity == "error"]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile_model(arch)
+    except CompileError as exc:
+        assert errors, "lint passed, build refused:\n" + _say(list(exc.diagnostics))

@@ -8,6 +8,7 @@ action; then the statement carries a reason that lands in the role's Metadata.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -290,6 +291,21 @@ def _trusts_back(ctx: Context, start: str, rid: str) -> bool:
     return False
 
 
+_TRUSTED_BY: weakref.WeakKeyDictionary[Context, dict[str, set[str]]] = weakref.WeakKeyDictionary()
+
+
+def _trusted_by(ctx: Context) -> dict[str, set[str]]:
+    """Role → the roles that trust it (computed once per build)."""
+    found = _TRUSTED_BY.get(ctx)
+    if found is None:
+        found = {}
+        for rid, _res in ctx.of_type(IamRole):
+            for other in _trusts(ctx, rid):
+                found.setdefault(other, set()).add(rid)
+        _TRUSTED_BY[ctx] = found
+    return found
+
+
 def _trusted_roles(ctx: Context, rid: str, res: IamRole) -> tuple[list[Any], list[tuple[str, Any]], set[str], bool]:
     """The ARNs of the roles *rid* trusts as principals; the fixed ARNs of those that trust *rid*
     back (a cycle: each cannot wait for the other, so they are trusted through their account and
@@ -342,8 +358,9 @@ def compile_role(ctx: Context, rid: str, res: IamRole) -> None:
         kwargs["Description"] = res.description[:1000]
     statements = list(ctx.asks.grants.get(rid, ()))
     # Statements naming the role's own users (a function describing or invoking another function of
-    # the same role) cannot be inline: the users depend on the role. They go into a policy of their own.
-    users = _users(ctx, rid)
+    # the same role), or a role that trusts this one (and so waits for it), cannot be inline: those
+    # depend on the role. They go into a policy of their own.
+    users = _users(ctx, rid) | {ctx.main[r] for r in _trusted_by(ctx).get(rid, ()) if r != rid}
     names_user = [_names_any(ctx, st, users) for st in statements]
     inline = [st for st, named in zip(statements, names_user, strict=True) if not named]
     deferred = [st for st, named in zip(statements, names_user, strict=True) if named]

@@ -350,7 +350,8 @@ def role_trust(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         Each `iam_role` is used by something (a function's `role`, a task's role), lists roles
         in `assumable_by`, or is the target of an `assume_role` connection. Each role it trusts
-        that lives in another account has a `role_name`. Roles that trust each other (or a role
+        that lives in another account has a `role_name`, and so does a role assumed (an
+        `assume_role` connection) from another account. Roles that trust each other (or a role
         that trusts itself) in a cycle of roles without a `role_name` are reported too.
 
     Why it matters:
@@ -380,6 +381,13 @@ def role_trust(ctx: RuleContext) -> Iterator[Finding]:
                 rejected = True
                 yield Finding(f"{describe(ctx, rid)} trusts role '{other}' of account '{ctx.resources[other].account}', which has no role_name",
                               path, f"give '{other}' a fixed role_name: another account can only name a role by its ARN")
+        if not res.role_name:
+            for i, conn in ctx.connections_to.get(rid, []):
+                actors = principal_roles(ctx.resources, conn.source, conn.verb) if conn.verb == "assume_role" else None
+                away = sorted({ctx.resources[a].account for a in actors or [] if a in ctx.resources and _placed(ctx, a)} - {res.account})
+                if away:
+                    yield Finding(f"{describe(ctx, rid)} is assumed from account '{away[0]}' (connection #{i + 1}), but has no role_name",
+                                  ("connections", i), f"give '{rid}' a fixed role_name: another account can only name a role by its ARN")
         for other, path in sorted(trusted.items()):
             if other in ctx.resources and _placed(ctx, other) and ctx.resources[other].account == res.account \
                     and not ctx.resources[other].role_name and _reaches(ctx, other, rid):

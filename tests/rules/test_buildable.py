@@ -124,3 +124,11 @@ def test_the_access_table_is_the_compilers() -> None:
 
     assert buildable.IAM_ACCESS == set(iam.ACCESS)
     assert buildable.IAM_VERBS == connections.IAM_VERBS
+
+
+def test_a_function_assuming_a_role_that_trusts_its_role_builds_without_a_cycle() -> None:
+    text = (TWO_ACCOUNTS + "  exec: {type: iam_role, account: x}\n  logs: {type: log_group, account: x, retention_days: 30}\n"
+            "  fn: {type: lambda_function, role: exec, account: x}\n  target: {type: iam_role, account: x, assumable_by: [exec]}\n"
+            "connections:\n  - {from: fn, to: logs, verb: logs}\n  - {from: fn, to: target, verb: assume_role}\n")
+    assert _lint_and_build(text) == ([], None)
+    assert _cfn_errors(text) == []
