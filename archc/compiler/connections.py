@@ -94,7 +94,7 @@ def sg_holders(ctx: Context, rid: str) -> list[str]:
 
 def _no_meaning(ctx: Context, i: int, help: str | None = None) -> None:
     """Connection *i* compiles to nothing. `_check` has refused the model already: the rules
-    ARC110, ARC111 and ARC118 (`archc.rules.buildable.connection_problem`) say why, in one place."""
+    ARC110, ARC111 and ARC132 (`archc.rules.buildable.connection_problem`) say why, in one place."""
 
 
 def compile_connection(ctx: Context, ask: AsksBuilder, i: int) -> None:
@@ -154,12 +154,12 @@ def _traffic(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) 
         # load balancer → target group: the listener (archc.compiler.edge)
     elif verb == "route":
         if tt == "lambda_function":
-            return  # ARC118 refuses this before compiling
+            return  # ARC132 refuses this before compiling
         # target group → ECS service: the service registers (archc.compiler.compute)
     elif verb == "run":
         runs = ctx.get(s, EcsService).task_definition
         if runs != t:
-            return  # ARC118 refuses this before compiling
+            return  # ARC132 refuses this before compiling
     # replicate: the source bucket's replication configuration (archc.compiler.data)
 
 
@@ -182,7 +182,7 @@ def _grant(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) ->
         _no_meaning(ctx, i, "only functions, tasks, services and roles act on other resources")
         return
     if not roles:
-        return  # ARC118 refuses this before compiling
+        return  # ARC132 refuses this before compiling
     stmts = access(ctx, verb, t)
     if stmts is None:
         _no_meaning(ctx, i)
@@ -200,7 +200,7 @@ def _database_access(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> 
         return  # a role holds no network position: the secret grant is all
     holders = sg_holders(ctx, s)
     if not holders:
-        return  # ARC209 (archc.rules.buildable.database_reach) refuses this before compiling
+        return  # ARC230 (archc.rules.buildable.database_reach) refuses this before compiling
     port = db_port(ctx, db)
     for holder in holders:
         ask.egress(holder, SgRule(f"to {db} (database)", port, dest_sg=ctx.ref(ctx.sg[db], "GroupId")))
@@ -219,7 +219,7 @@ def _trigger(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     if st == "sqs_queue":
         q = ctx.get(s, SqsQueue)
         if q.visibility_timeout_seconds < fn.timeout_seconds:
-            return  # ARC118 refuses this before compiling
+            return  # ARC132 refuses this before compiling
         _grant(ctx, ask, i, t, s, "trigger")
         ctx.add(awslambda.EventSourceMapping(ctx.new_id(t, f"From{camel(s)}"), EventSourceArn=ctx.ref(s, "Arn"),
                                              FunctionName=invoke_arn(ctx, t), BatchSize=10, Enabled=True,

@@ -157,7 +157,7 @@ def _replication(ctx: Context, rid: str, res: S3Bucket) -> s3.ReplicationConfigu
         dres = ctx.get(dest, S3Bucket)
         dp = ctx.placement(dest)
         if dp.account != src.account or dest == rid or not (res.versioning and dres.versioning):
-            continue  # ARC118 (archc.rules.buildable.connection_problem) refuses this before compiling
+            continue  # ARC132 (archc.rules.buildable.connection_problem) refuses this before compiling
         destination: dict[str, Any] = {"Bucket": bucket_arn(ctx, dest)}
         statements.append(Statement(f"Replicate{camel(dest)}", ("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"),
                                     [bucket_arn(ctx, dest, objects=True)]))
@@ -184,7 +184,7 @@ def _replication(ctx: Context, rid: str, res: S3Bucket) -> s3.ReplicationConfigu
 def compile_s3_bucket(ctx: Context, rid: str, res: S3Bucket) -> None:
     lid = ctx.main[rid]
     name = s3_name(ctx, rid)
-    # a name S3 refuses, or one two buckets share: ARC408 (archc.rules.buildable.bucket_names) refuses it before compiling
+    # a name S3 refuses, or one two buckets share: ARC430 (archc.rules.buildable.bucket_names) refuses it before compiling
     if res.encryption == "kms":
         default: dict[str, Any] = {"SSEAlgorithm": "aws:kms"}
         if res.kms_key:
@@ -303,7 +303,7 @@ def compile_secret(ctx: Context, rid: str, res: Secret) -> None:
         props["KmsKeyId"] = ctx.ref(res.kms_key, "Arn")
     if res.generate:
         props["GenerateSecretString"] = secretsmanager.GenerateSecretString(PasswordLength=32, ExcludePunctuation=True)
-    # rotation_days: ARC120 refuses it before compiling (no rotation function yet)
+    # rotation_days: ARC134 refuses it before compiling (no rotation function yet)
     unit = ctx.add(secretsmanager.Secret(ctx.main[rid], **props), rid)
     if not res.generate:
         unit.notes["value"] = "created empty: put the value in with aws secretsmanager put-secret-value"

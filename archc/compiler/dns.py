@@ -28,7 +28,7 @@ def compile_route53_zone(ctx: Context, rid: str, res: Route53Zone) -> None:
         Comment=(res.description or f"{rid} ({ctx.arch.name})")[:256])), rid)
     for rec in res.records:
         if not in_domain(rec.name, res.domain):
-            continue  # ARC211 (archc.rules.buildable.dns_records) refuses this before compiling
+            continue  # ARC232 (archc.rules.buildable.dns_records) refuses this before compiling
         target_type = ctx.type_of(rec.target)
         props: dict[str, Any] = {"HostedZoneId": ctx.ref(rid), "Name": rec.name, "Type": rec.type}
         dns: Any
@@ -36,10 +36,10 @@ def compile_route53_zone(ctx: Context, rid: str, res: Route53Zone) -> None:
         if target_type == "load_balancer":
             dns, zone_id = ctx.ref(rec.target, "DNSName"), ctx.ref(rec.target, "CanonicalHostedZoneID")
         elif target_type == "cloudfront_distribution":
-            # a name the distribution does not list in its aliases: ARC211 refuses it before compiling
+            # a name the distribution does not list in its aliases: ARC232 refuses it before compiling
             dns, zone_id = ctx.ref(rec.target, "DomainName"), CLOUDFRONT_ZONE_ID
         else:
-            continue  # an API gateway needs a custom domain: ARC211 refuses it before compiling
+            continue  # an API gateway needs a custom domain: ARC232 refuses it before compiling
         if rec.type == "CNAME":
             props.update(TTL=RECORD_TTL, ResourceRecords=[dns])
         else:
@@ -65,7 +65,7 @@ def compile_acm_certificate(ctx: Context, rid: str, res: AcmCertificate) -> None
     if res.alternative_names:
         props["SubjectAlternativeNames"] = list(res.alternative_names)
     if res.validation == "dns" and res.zone:
-        # a zone of another account, or names outside it: ARC211 refuses them before compiling
+        # a zone of another account, or names outside it: ARC232 refuses them before compiling
         names = [res.domain, *res.alternative_names]
         props["DomainValidationOptions"] = [acm.DomainValidationOption(DomainName=name, HostedZoneId=ctx.ref(res.zone)) for name in names]
     unit = ctx.add(acm.Certificate(lid, **props), rid)

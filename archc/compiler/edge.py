@@ -119,7 +119,7 @@ def compile_api_gateway(ctx: Context, rid: str, res: ApiGateway) -> None:
 
     targets = _invoke_targets(ctx, rid)
     if not targets:
-        return  # ARC119 (archc.rules.buildable.entry_points) refuses this before compiling
+        return  # ARC133 (archc.rules.buildable.entry_points) refuses this before compiling
     if res.kind == "http":
         _http_api(ctx, rid, res, targets)
         return
@@ -274,7 +274,7 @@ def _lb_origin(ctx: Context, target: str, oid: str) -> cloudfront.Origin | None:
     https = next((x for x in lb.listeners if x.protocol == "HTTPS"), None)
     http = next((x for x in lb.listeners if x.protocol == "HTTP"), None)
     if https is not None and not lb.domain:
-        return None  # ARC119 refuses this before compiling
+        return None  # ARC133 refuses this before compiling
     domain = lb.domain if https is not None else ctx.ref(target, "DNSName")
     origin_config = cloudfront.CustomOriginConfig(
         OriginProtocolPolicy="https-only" if https else "http-only", HTTPSPort=https.port if https else 443,
@@ -331,7 +331,7 @@ def _viewer(ctx: Context, rid: str, res: CloudFrontDistribution, config: dict[st
     if res.certificate:
         config["ViewerCertificate"] = cloudfront.ViewerCertificate(AcmCertificateArn=ctx.ref(res.certificate), SslSupportMethod="sni-only",
                                                                    MinimumProtocolVersion="TLSv1.2_2021")
-    elif not res.aliases:  # aliases without a certificate: ARC119 refuses them before compiling
+    elif not res.aliases:  # aliases without a certificate: ARC133 refuses them before compiling
         config["ViewerCertificate"] = cloudfront.ViewerCertificate(CloudFrontDefaultCertificate=True)
     if res.web_acl:
         config["WebACLId"] = ctx.ref(res.web_acl, "Arn")
@@ -341,7 +341,7 @@ def compile_cloudfront_distribution(ctx: Context, rid: str, res: CloudFrontDistr
     lid = ctx.main[rid]
     origins, behaviours = _origins(ctx, rid)
     if not origins:
-        return  # ARC119 refuses this before compiling
+        return  # ARC133 refuses this before compiling
     default_idx = next((n for n, (_, kind) in enumerate(behaviours) if kind == "dynamic"), 0)
     d_oid, d_kind = behaviours[default_idx]
     config: dict[str, Any] = {

@@ -319,7 +319,7 @@ def _trusted_roles(ctx: Context, rid: str, res: IamRole) -> tuple[list[Any], lis
     for other, _path in sorted(_trusts(ctx, rid).items()):
         op = ctx.placement(other)
         if op.account != p.account and not ctx.get(other, IamRole).role_name:
-            rejected = True  # ARC306 (archc.rules.buildable.role_trust) refuses this before compiling
+            rejected = True  # ARC330 (archc.rules.buildable.role_trust) refuses this before compiling
             continue
         if ctx.get(other, IamRole).role_name and _trusts_back(ctx, other, rid):
             cyclic.append((op.account_id, ctx.role_arn(other)))
@@ -335,7 +335,7 @@ def compile_role(ctx: Context, rid: str, res: IamRole) -> None:
     services = sorted(ctx.declared.trust_services.get(rid, set()))
     role_arns, cyclic, after, _rejected = _trusted_roles(ctx, rid, res)
     if not services and not role_arns and not cyclic:
-        return  # nothing may assume it: ARC306 refuses this before compiling
+        return  # nothing may assume it: ARC330 refuses this before compiling
     condition: dict[str, Any] = {}
     if res.require_mfa:
         condition["Bool"] = {"aws:MultiFactorAuthPresent": "true"}

@@ -23,7 +23,7 @@ def compile_sqs_queue(ctx: Context, rid: str, res: SqsQueue) -> None:
     elif res.encrypted:
         props["SqsManagedSseEnabled"] = True
     if res.dead_letter_queue:
-        # of another kind, or keeping messages less long: ARC409 refuses it before compiling
+        # of another kind, or keeping messages less long: ARC431 refuses it before compiling
         props["RedrivePolicy"] = sqs.RedrivePolicy(deadLetterTargetArn=ctx.ref(res.dead_letter_queue, "Arn"), maxReceiveCount=res.max_receive_count)
     unit = ctx.add(sqs.Queue(lid, **props), rid)
     if not res.encrypted:

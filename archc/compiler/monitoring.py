@@ -132,7 +132,7 @@ def compile_alarm(ctx: Context, rid: str, res: Alarm) -> None:
     for i, target in enumerate(res.monitors):
         offered, dims = _signals(ctx, target)
         if not offered or ctx.placement(target).group != ctx.placement(rid).group:
-            continue  # ARC505 (archc.rules.buildable.alarm_metrics) refuses this before compiling
+            continue  # ARC530 (archc.rules.buildable.alarm_metrics) refuses this before compiling
         for signal in res.signals:
             sig = offered.get(signal)
             if sig is None:

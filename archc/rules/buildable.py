@@ -97,7 +97,7 @@ def cross_placement(ctx: RuleContext) -> Iterator[Finding]:
         `dead_letter_queue`, …) names a resource in the same account and region, except where
         AWS allows otherwise: `assumable_by` and DNS delegation cross accounts; IAM roles, DNS,
         CloudFront's certificate and web ACL, and an alarm's `monitors` cross regions (an alarm
-        is checked for its own account and region by ARC505).
+        is checked for its own account and region by ARC530).
 
     Why it matters:
         KMS keys, subnets, security groups, queues and target groups are regional and belong
@@ -553,7 +553,7 @@ def _meaningless(ctx: RuleContext, i: int, help: str | None = None) -> Finding:
     conn = ctx.arch.connections[i]
     return Finding(f"connection #{i + 1} ({conn.source} → {conn.target}): '{conn.verb}' means nothing archc can build from "
                    f"{ctx.resources[conn.source].type} to {ctx.resources[conn.target].type}", ("connections", i, "verb"),
-                   help or "use a verb that archc compiles between these types (`archc rules ARC118` says which)")
+                   help or "use a verb that archc compiles between these types (`archc rules ARC132` says which)")
 
 
 def _replication_problem(ctx: RuleContext, i: int, s: str, t: str) -> Finding | None:
@@ -579,7 +579,7 @@ def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
     if verb == "relates" or "generic" in (st, tt) or not verb_fits(verb, st, tt):
         return None  # ARC111, ARC110
     if verb in IAM_VERBS and not (verb == "publish" and st == "alarm"):
-        return _grant_problem(ctx, i, s, t, verb)  # a database's network side: ARC209
+        return _grant_problem(ctx, i, s, t, verb)  # a database's network side: ARC230
     if verb == "invoke":
         if st == "api_gateway":
             return None
@@ -605,7 +605,7 @@ def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
         return None if tt in ("external", "lambda_function", "sqs_queue") else _meaningless(ctx, i)
     if verb == "tcp":
         if tt in ("aurora_cluster", "aurora_readers"):
-            return None  # ARC209
+            return None  # ARC230
         ports = tt == "ecs_service" or (tt == "load_balancer" and bool(ctx.resources[t].listeners))
         if st == "ecs_task_definition":
             holders = any(svc.task_definition == s for _, svc in ctx.of_type("ecs_service"))
@@ -764,7 +764,7 @@ def bucket_names(ctx: RuleContext) -> Iterator[Finding]:
     for rid, res in ctx.of_type("s3_bucket"):
         account_id = ctx.arch.accounts[res.account].id if _placed(ctx, rid) else None
         if not account_id:
-            continue  # ARC116
+            continue  # ARC130
         region = ctx.arch.region_of(rid) or ""
         name = bucket_name(bucket_stem(rid, res.name), account_id, region)
         if not BUCKET_NAME.match(name) or ".." in name:
@@ -787,18 +787,18 @@ def bucket_names(ctx: RuleContext) -> Iterator[Finding]:
 
 
 RULES: list[Rule] = [
-    Rule("ARC116", "model.account-placement", "error", account_placement, suppressible=False),
-    Rule("ARC117", "model.cross-placement", "error", cross_placement, suppressible=False),
-    Rule("ARC118", "model.connection-buildable", "error", connection_buildable, suppressible=False),
-    Rule("ARC119", "model.entry-points", "error", entry_points, suppressible=False),
-    Rule("ARC120", "model.not-yet-supported", "error", not_yet_supported, suppressible=False),
-    Rule("ARC209", "network.database-reach", "error", database_reach, suppressible=False),
-    Rule("ARC210", "network.default-route", "error", default_route, suppressible=False),
-    Rule("ARC211", "network.dns-records", "error", dns_records, suppressible=False),
-    Rule("ARC306", "access.role-trust", "error", role_trust, suppressible=False),
-    Rule("ARC408", "data.bucket-names", "error", bucket_names, suppressible=False),
-    Rule("ARC409", "data.dead-letter-queue", "error", dead_letter_queue, suppressible=False),
-    Rule("ARC505", "operations.alarm-metrics", "error", alarm_metrics, suppressible=False),
+    Rule("ARC130", "model.account-placement", "error", account_placement, suppressible=False),
+    Rule("ARC131", "model.cross-placement", "error", cross_placement, suppressible=False),
+    Rule("ARC132", "model.connection-buildable", "error", connection_buildable, suppressible=False),
+    Rule("ARC133", "model.entry-points", "error", entry_points, suppressible=False),
+    Rule("ARC134", "model.not-yet-supported", "error", not_yet_supported, suppressible=False),
+    Rule("ARC230", "network.database-reach", "error", database_reach, suppressible=False),
+    Rule("ARC231", "network.default-route", "error", default_route, suppressible=False),
+    Rule("ARC232", "network.dns-records", "error", dns_records, suppressible=False),
+    Rule("ARC330", "access.role-trust", "error", role_trust, suppressible=False),
+    Rule("ARC430", "data.bucket-names", "error", bucket_names, suppressible=False),
+    Rule("ARC431", "data.dead-letter-queue", "error", dead_letter_queue, suppressible=False),
+    Rule("ARC530", "operations.alarm-metrics", "error", alarm_metrics, suppressible=False),
 ]
 
 # What the compiler runs before building: these rules, and the model rules on what cannot be built.

@@ -1,5 +1,5 @@
 """The checks `archc build` needs, made by lint: what lint passes builds, and what build refuses
-lint reports first, under the same codes (the cases are in tests/rules/cases/ARC116.yaml …)."""
+lint reports first, under the same codes (the cases are in tests/rules/cases/ARC130.yaml …)."""
 
 from __future__ import annotations
 
@@ -47,13 +47,13 @@ resources:
 
 # What the lead saw: lint clean (or an internal error), then build fails.
 REFUSED = {
-    "a role nothing assumes": (TWO_ACCOUNTS + "  Role: {type: iam_role, account: x}\n", ["ARC306"]),
+    "a role nothing assumes": (TWO_ACCOUNTS + "  Role: {type: iam_role, account: x}\n", ["ARC330"]),
     "an alarm watching a queue of another region for queue_age": (
         TWO_ACCOUNTS + "  jobs: {type: sqs_queue, account: x, region: us-west-2}\n"
-        "  watch: {type: alarm, account: x, monitors: [jobs], signals: [queue_age]}\n", ["ARC505", "ARC505"]),
+        "  watch: {type: alarm, account: x, monitors: [jobs], signals: [queue_age]}\n", ["ARC530", "ARC530"]),
     "a cross-account trust to a role without role_name": (
         TWO_ACCOUNTS + "  Analyst: {type: iam_role, account: y, assumable_by: [Data]}\n"
-        "  Data: {type: iam_role, account: x, role_name: data, assumable_by: [Analyst]}\n", ["ARC306"]),
+        "  Data: {type: iam_role, account: x, role_name: data, assumable_by: [Analyst]}\n", ["ARC330"]),
     "a function querying a VPC database without subnets": (
         TWO_ACCOUNTS + "  role: {type: iam_role, account: x}\n  fn: {type: lambda_function, account: x, role: role}\n"
         "  vpc: {type: vpc, account: x, cidr: 10.0.0.0/16}\n"
@@ -61,9 +61,9 @@ REFUSED = {
         "  b: {type: subnet, account: x, vpc: vpc, cidr: 10.0.2.0/24, az: us-east-1b, tier: isolated}\n"
         "  dbs: {type: db_subnet_group, account: x, subnets: [a, b]}\n"
         "  db: {type: aurora_cluster, account: x, engine_version: '15.4', subnet_group: dbs}\n"
-        "connections:\n  - {from: fn, to: db, verb: query}\n", ["ARC209"]),
+        "connections:\n  - {from: fn, to: db, verb: query}\n", ["ARC230"]),
     "a key of another account": (
-        TWO_ACCOUNTS + "  key: {type: kms_key, account: y}\n  bucket: {type: s3_bucket, account: x, kms_key: key}\n", ["ARC117"]),
+        TWO_ACCOUNTS + "  key: {type: kms_key, account: y}\n  bucket: {type: s3_bucket, account: x, kms_key: key}\n", ["ARC131"]),
     "a replicate connection to a queue": (
         TWO_ACCOUNTS + "  b: {type: s3_bucket, account: x}\n  q: {type: sqs_queue, account: x}\n"
         "connections:\n  - {from: b, to: q, verb: replicate}\n", ["ARC110"]),
@@ -85,7 +85,7 @@ def test_two_roles_of_two_accounts_trusting_each_other_build_without_a_cycle(nam
             "  Reader: {type: iam_role, account: y" + name.format("reader") + ", assumable_by: [Auditor]}\n")
     lint_errors, build_errors = _lint_and_build(text)
     if not named:  # another account can only name a role by its fixed name
-        assert [d.code for d in lint_errors] == ["ARC306", "ARC306"] and build_errors is not None
+        assert [d.code for d in lint_errors] == ["ARC330", "ARC330"] and build_errors is not None
         return
     assert lint_errors == [] and build_errors is None
     assert _cfn_errors(text) == []
