@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 import click
 
@@ -32,6 +33,18 @@ def _earlier_templates(outdir: str) -> set[str]:
     return ours
 
 
+def _refuse_lint_errors(model: str, loaded: Any) -> None:
+    """Exit 2, printing them as `archc lint` does, when the rules find errors (suppressions honoured):
+    build never compiles what lint calls an error."""
+    from archc.rules.engine import run_rules
+
+    errors = [d.locate(loaded.source) for d in run_rules(loaded.architecture) if d.severity == "error"]
+    if errors:
+        errors.sort(key=lambda d: d.sort_key())
+        n = len(errors)
+        fail(f"{model}: {n} error{'s' if n != 1 else ''} that `archc lint` reports: the model is not built; nothing was written", errors)
+
+
 @click.command(context_settings={"max_content_width": 100})
 @model_argument
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, dir_okay=True),
@@ -43,7 +56,8 @@ def build(model: str, outdir: str, fmt: str) -> None:
 
     The manifest lists every stack with its account, region, template file, parameters (and where
     each value comes from: another stack's output or the operator), outputs, dependencies and the
-    order to deploy in. Nothing is written when the model cannot be compiled (exit 2).
+    order to deploy in. Nothing is written when the model cannot be compiled, or when `archc lint`
+    finds an error in it (exit 2; the findings are printed as lint prints them).
 
     OUTDIR is replaced as a whole: a reader sees the old build or the new one, never a mix.
     Templates an earlier build wrote and this one does not are removed; other files are kept.
@@ -57,6 +71,7 @@ def build(model: str, outdir: str, fmt: str) -> None:
 
     loaded = load_model(model)
     check_output_dir(outdir, yaml_files=fmt == "yaml")
+    _refuse_lint_errors(model, loaded)
     import warnings
 
     from archc.compiler.build import compile_model

@@ -3,8 +3,10 @@
 `archc.compiler.build.compile_model` runs these phases, in this order, each reading only what the
 phases before it produced:
 
-0. **check** (`build._check`): what cannot be built at all (untyped resources, missing fields,
-   accounts without ids, references across accounts or regions that AWS does not allow).
+0. **check** (`build._check`): what cannot be built at all — the lint rules of
+   `archc.rules.buildable.BUILD_CODES` (untyped resources, missing fields, accounts without ids,
+   references across accounts or regions that AWS does not allow, roles nothing may assume, …),
+   so that a model `archc lint` passes builds. A compile function assumes what they check.
 1. **declare** (`declare.declare` → `Context.declared`): every logical id a later phase refers to
    — main resources, the security group that carries each resource's traffic, the services that
    assume each role, and generated resources other resources name (Lambda aliases, compute and

@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from archc.catalog import TYPES
 from archc.compiler import network
 from archc.compiler.asks import gather
 from archc.compiler.context import CompileError, Context
@@ -22,18 +21,8 @@ from archc.compiler.order import deploy_order
 from archc.compiler.partition import partition
 from archc.compiler.registry import COMPILERS, by_type
 from archc.compiler.stacks import Stack, prepare
+from archc.diagnostics import Diagnostic
 from archc.model.architecture import Architecture
-from archc.model.completeness import missing_to_build
-from archc.model.references import iter_refs
-from archc.model.resources import CfnResource, Generic
-
-# Typed references that may cross accounts, and those that may cross regions (IAM and DNS are global).
-CROSS_ACCOUNT = {("iam_role", "assumable_by"), ("dns_delegation", "zone")}
-CROSS_REGION = CROSS_ACCOUNT | {
-    ("cloudfront_distribution", "certificate"), ("cloudfront_distribution", "web_acl"), ("acm_certificate", "zone"),
-    ("route53_zone", "target"), ("lambda_function", "role"), ("ecs_task_definition", "execution_role"),
-    ("ecs_task_definition", "task_role"), ("alarm", "monitors"),
-}
 
 
 @dataclass
@@ -73,46 +62,17 @@ def _sorted(obj: Any) -> Any:
 
 
 def _check(ctx: Context) -> None:
-    """What the compiler cannot build, before building anything."""
-    arch = ctx.arch
-    missing_ids: set[str] = set()
-    for rid, res in arch.resources.items():
-        if isinstance(res, Generic):
-            ctx.error(ctx.path(rid, "type"), f"{ctx.who(rid)}: archc cannot build an untyped resource"
-                      + (f" ('{res.kind}')" if res.kind else ""), help="give it a concrete type (lambda_function, s3_bucket, …)")
-            continue
-        missing = missing_to_build(res)
-        if missing:
-            names = ", ".join(f"`{m}`" for m in missing)
-            ctx.error(ctx.path(rid), f"{ctx.who(rid)} lacks {names}, needed to build it", help=f"set {names} (`archc lint` reports these as ARC115)")
-            continue
-        if not TYPES[res.type].account_scoped:
-            continue
-        if res.account not in arch.accounts:
-            ctx.error(ctx.path(rid), f"{ctx.who(rid)} belongs to no account", help="set account: or defaults.account in its file")
-            continue
-        if not arch.accounts[res.account].id:
-            if res.account not in missing_ids:
-                missing_ids.add(res.account)
-                ctx.error(("accounts", res.account), f"account '{res.account}' has no id; archc build needs it (ARNs, bucket names, trust policies)",
-                          help="add the 12-digit AWS account id: id: \"123456789012\"")
-            continue
-        here = ctx.placement(rid)
-        for site in iter_refs(res):
-            other = arch.resources.get(site.target)
-            if other is None or not TYPES[other.type].account_scoped:
-                continue
-            if isinstance(res, CfnResource):
-                continue  # an escape hatch's properties hold values: a stack parameter carries them across accounts and regions
-            there = ctx.placement(site.target)
-            key = (res.type, site.field)
-            if there.account != here.account and key not in CROSS_ACCOUNT:
-                ctx.error(ctx.path(rid, *site.path), f"{ctx.who(rid)}: {site.field} names '{site.target}' of account '{there.account}'; "
-                          f"it must be in the same account ('{here.account}')")
-            elif there.region != here.region and key not in CROSS_REGION:
-                ctx.error(ctx.path(rid, *site.path), f"{ctx.who(rid)}: {site.field} names '{site.target}' in {there.region}; "
-                          f"it must be in the same region ({here.region})",
-                          help="KMS keys, subnets, security groups and target groups are regional" if site.field == "kms_key" else None)
+    """What the compiler cannot build, before building anything: the rules `archc lint` runs for it
+    (`archc.rules.buildable.BUILD_CODES`), never suppressed, reported under their own codes."""
+    from archc.rules.base import RuleContext
+    from archc.rules.buildable import BUILD_CODES
+    from archc.rules.registry import BY_CODE
+
+    rctx = RuleContext(ctx.arch)
+    for code in BUILD_CODES:
+        rule = BY_CODE[code]
+        for f in rule.check(rctx):
+            ctx.errors.append(Diagnostic(rule.code, f.message, tuple(f.path), "error", f.help, rule.name, related=f.related))
 
 
 def _compile(ctx: Context) -> None:
@@ -129,6 +89,45 @@ def _compile(ctx: Context) -> None:
     network.compile_security_groups(ctx)
 
 
+def _existing_tags(value: Any) -> dict[str, Any]:
+    """The tags a compile function set itself (a `Tags`, a dict, or a list of tags)."""
+    from troposphere import Tags
+
+    if isinstance(value, Tags):
+        value = value.to_dict()
+    if isinstance(value, dict):
+        return dict(value)
+    out: dict[str, Any] = {}
+    for tag in value or []:
+        d = tag.to_dict() if hasattr(tag, "to_dict") else tag
+        out[d["Key"]] = d["Value"]
+    return out
+
+
+def _tag(ctx: Context) -> None:
+    """Every taggable resource generated for a model resource carries that resource's `tags`
+    (a tag its compile function set itself, like `Name`, wins)."""
+    from troposphere import Tags
+
+    shared = {lid for lids in ctx.singletons.values() for lid in str(lids).split(",")}  # made once for many resources
+    for unit in ctx.units.values():
+        if unit.logical_id in shared:
+            continue
+        res = ctx.arch.resources.get(unit.node)
+        tags = getattr(res, "tags", None)
+        obj = unit.resource
+        if not tags or "Tags" not in obj.props:
+            continue
+        kind = obj.props["Tags"][0]
+        merged = {**tags, **_existing_tags(obj.properties.get("Tags"))}
+        if kind is dict:
+            obj.Tags = {k: merged[k] for k in sorted(merged)}
+        elif isinstance(kind, list):
+            obj.Tags = [kind[0](Key=k, Value=merged[k]) for k in sorted(merged)]
+        else:
+            obj.Tags = Tags(merged)
+
+
 def compile_model(arch: Architecture) -> Build:
     """Compile *arch*; raise `CompileError` with every problem found."""
     ctx = Context(arch)
@@ -138,6 +137,7 @@ def compile_model(arch: Architecture) -> Build:
     declare(ctx)
     ctx.asks = gather(ctx)
     _compile(ctx)
+    _tag(ctx)
     if ctx.errors:
         raise CompileError(ctx.errors)
     prepare(ctx)

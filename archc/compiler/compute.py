@@ -123,9 +123,7 @@ def compile_ecs_service(ctx: Context, rid: str, res: EcsService) -> None:
     unit = ctx.add(ecs.Service(lid, **props), rid)
     for tg in tgs:
         unit.after.update(ctx.declared.tg_listeners.get(tg, []))  # a target group must belong to a load balancer first
-        if not ctx.declared.tg_listeners.get(tg):
-            ctx.error(ctx.path(rid, "target_group"), f"{ctx.who(rid)} registers with target group '{tg}', which no load balancer listener forwards to",
-                      help="add a listener with target_group: " + tg + " to a load_balancer")
+        # a target group no listener forwards to: ARC134 refuses it before compiling
     if res.max_tasks > res.min_tasks:
         cpu_target_tracking(ctx, rid, namespace="ecs", dimension="ecs:service:DesiredCount",
                             resource_id=Join("/", ["service", ctx.ref(cluster), ctx.ref(rid, "Name")]),

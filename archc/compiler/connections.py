@@ -99,10 +99,8 @@ def sg_holders(ctx: Context, rid: str) -> list[str]:
 
 
 def _no_meaning(ctx: Context, i: int, help: str | None = None) -> None:
-    conn = ctx.arch.connections[i]
-    ctx.error(("connections", i, "verb"),
-              f"connection {conn.source} → {conn.target}: '{conn.verb}' means nothing archc can build from "
-              f"{ctx.type_of(conn.source)} to {ctx.type_of(conn.target)}", help=help)
+    """Connection *i* compiles to nothing. `_check` has refused the model already: the rules
+    ARC110, ARC111 and ARC132 (`archc.rules.buildable.connection_problem`) say why, in one place."""
 
 
 def compile_connection(ctx: Context, ask: AsksBuilder, i: int) -> None:
@@ -164,13 +162,12 @@ def _traffic(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) 
         # load balancer → target group: the listener (archc.compiler.edge)
     elif verb == "route":
         if tt == "lambda_function":
-            ctx.error(path, "routing a target group to a Lambda function is not supported by archc yet",
-                      help="invoke the function from an api_gateway instead")
+            return  # ARC132 refuses this before compiling
         # target group → ECS service: the service registers (archc.compiler.compute)
     elif verb == "run":
         runs = ctx.get(s, EcsService).task_definition
         if runs != t:
-            ctx.error(path, f"{ctx.who(s)} runs '{runs}', not '{t}'", help=f"set task_definition: {t} on '{s}' or drop the connection")
+            return  # ARC132 refuses this before compiling
     # replicate: the source bucket's replication configuration (archc.compiler.data)
 
 
@@ -208,8 +205,6 @@ def _to_load_balancer(ctx: Context, ask: AsksBuilder, path: tuple[str, int], s: 
     """HTTP(S) into a load balancer: from the internet on its listener ports, or from a caller's security group."""
     lb = ctx.get(t, LoadBalancer)
     ports = [x.port for x in lb.listeners if x.protocol == verb.upper()]
-    if not ports:
-        ctx.error(path, f"{ctx.who(t)} has no {verb.upper()} listener for {s} to connect to")
     for port in ports:
         if ctx.type_of(s) == "external":
             redirect = all(x.action == "redirect_https" for x in lb.listeners if x.port == port)
@@ -230,9 +225,7 @@ def _grant(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) ->
         _no_meaning(ctx, i, "only functions, tasks, services and roles act on other resources")
         return
     if not roles:
-        ctx.error(("connections", i), f"{ctx.who(s)} needs a task_role to {verb} '{t}'",
-                  help=f"give '{s}' a task_role: the permissions for its connections go on it")
-        return
+        return  # ARC132 refuses this before compiling
     stmts = access(ctx, verb, t)
     if stmts is None:
         _no_meaning(ctx, i)
@@ -251,10 +244,11 @@ def _database_access(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> 
     nfs = ctx.type_of(db) == "efs_file_system"  # an EFS file system's mount targets: NFS (archc.compiler.efs)
     holders = sg_holders(ctx, s)
     if not holders:
-        where = "no ecs_service runs it" if ctx.type_of(s) == "ecs_task_definition" else "it is attached to no subnets"
-        ctx.error(("connections", i), f"{ctx.who(s)} {'mounts' if nfs else 'queries'} '{t}', which lives in a VPC, but {where}",
-                  help=f"attach the function to the {'file system' if nfs else 'database'}'s VPC with subnets: [...] (private subnets)")
-        return
+        if nfs:  # EFS mounts: not yet a lint rule (ARC230 speaks of databases), so build says it
+            where = "no ecs_service runs it" if ctx.type_of(s) == "ecs_task_definition" else "it is attached to no subnets"
+            ctx.error(("connections", i), f"{ctx.who(s)} mounts '{t}', which lives in a VPC, but {where}",
+                      help="attach the function to the file system's VPC with subnets: [...] (private subnets)")
+        return  # ARC230 (archc.rules.buildable.database_reach) refuses this before compiling
     port = NFS_PORT if nfs else db_port(ctx, db)
     for holder in holders:
         ask.egress(holder, SgRule(f"to {db} ({'NFS' if nfs else 'database'})", port, dest_sg=ctx.ref(ctx.sg[db], "GroupId")))
@@ -273,10 +267,7 @@ def _trigger(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     if st == "sqs_queue":
         q = ctx.get(s, SqsQueue)
         if q.visibility_timeout_seconds < fn.timeout_seconds:
-            ctx.error(ctx.path(s, "visibility_timeout_seconds"),
-                      f"{ctx.who(s)} has a visibility timeout of {q.visibility_timeout_seconds} s, shorter than the timeout "
-                      f"of '{t}' ({fn.timeout_seconds} s) it triggers",
-                      help="set visibility_timeout_seconds to at least the function's timeout (AWS recommends six times)")
+            return  # ARC132 refuses this before compiling
         _grant(ctx, ask, i, t, s, "trigger")
         ctx.add(awslambda.EventSourceMapping(ctx.new_id(t, f"From{camel(s)}"), EventSourceArn=ctx.ref(s, "Arn"),
                                              FunctionName=invoke_arn(ctx, t), BatchSize=10, Enabled=True,

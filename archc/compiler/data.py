@@ -16,7 +16,7 @@ from archc.compiler.context import AsksBuilder, Context, Statement, need
 from archc.compiler.iam import bucket_arn, db_cluster, service_role
 from archc.compiler.naming import bucket_name, bucket_stem, camel
 from archc.compiler.scaling import cpu_target_tracking
-from archc.model.resources import AuroraCluster, AuroraReaders, DbSubnetGroup, KmsKey, S3Bucket, Secret, Subnet
+from archc.model.resources import AuroraCluster, AuroraReaders, DbSubnetGroup, KmsKey, S3Bucket, Secret
 
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 ENGINES = {"postgres": ("aurora-postgresql", 5432, "postgres", ["postgresql"]),
@@ -139,9 +139,7 @@ def compile_aurora_readers(ctx: Context, rid: str, res: AuroraReaders) -> None:
 
 
 def compile_db_subnet_group(ctx: Context, rid: str, res: DbSubnetGroup) -> None:
-    azs = {ctx.get(s, Subnet).az for s in res.subnets}
-    if len(azs) < 2:
-        ctx.error(ctx.path(rid, "subnets"), f"{ctx.who(rid)} spans {len(azs)} availability zone; RDS needs subnets in at least two")
+    # in fewer than two zones: ARC206 refuses it before compiling
     ctx.add(rds.DBSubnetGroup(ctx.main[rid], DBSubnetGroupDescription=(res.description or f"{rid} ({ctx.arch.name})")[:255],
                               SubnetIds=[ctx.ref(s) for s in res.subnets]), rid)
 
@@ -197,14 +195,8 @@ def _replication(ctx: Context, rid: str, res: S3Bucket) -> s3.ReplicationConfigu
         dest = conn.target
         dres = ctx.get(dest, S3Bucket)
         dp = ctx.placement(dest)
-        if dp.account != src.account:
-            ctx.error(("connections", i), f"{ctx.who(rid)} replicates into '{dest}' of another account",
-                      help="archc compiles replication within one account only")
-            continue
-        for who, r in ((rid, res), (dest, dres)):
-            if not r.versioning:
-                ctx.error(("connections", i), f"replication from '{rid}' to '{dest}' needs versioning, which {ctx.who(who)} turns off",
-                          help=f"set versioning: true on '{who}'")
+        if dp.account != src.account or dest == rid or not (res.versioning and dres.versioning):
+            continue  # ARC132 (archc.rules.buildable.connection_problem) refuses this before compiling
         destination: dict[str, Any] = {"Bucket": bucket_arn(ctx, dest)}
         if res.replication_rpo_minutes is not None and res.replication_rpo_minutes >= RTC_MINUTES:
             # Replication Time Control: 99.99% of objects within 15 minutes, and metrics to alarm on when late
@@ -235,9 +227,7 @@ def _replication(ctx: Context, rid: str, res: S3Bucket) -> s3.ReplicationConfigu
 def compile_s3_bucket(ctx: Context, rid: str, res: S3Bucket) -> None:
     lid = ctx.main[rid]
     name = s3_name(ctx, rid)
-    if not _BUCKET_NAME.match(name) or ".." in name:
-        ctx.error(ctx.path(rid, "name"), f"{ctx.who(rid)}: bucket name {name} (name + account id + region) is not a valid S3 bucket name",
-                  help="use a shorter stem of lower-case letters, digits and hyphens: the whole name must be 3 to 63 characters")
+    # a name S3 refuses, or one two buckets share: ARC430 (archc.rules.buildable.bucket_names) refuses it before compiling
     if res.encryption == "kms":
         default: dict[str, Any] = {"SSEAlgorithm": "aws:kms"}
         if res.kms_key:
@@ -293,9 +283,6 @@ def _access_log_bucket(ctx: Context, rid: str) -> tuple[str, list[str]]:
         **RETAIN), rid)
     unit.notes["role"] = f"server access logs of the buckets in {p.account}/{p.region}"
     unit.skip("CKV_AWS_18", "this is the access-log bucket itself; logging it into itself would loop")
-    if not _BUCKET_NAME.match(name):
-        ctx.error(("name",), f"the access-log bucket name {name} (model name + account id + region) is not a valid S3 bucket name",
-                  help="use a shorter model name")
     arn = Sub(f"arn:${{AWS::Partition}}:s3:::{name}")
     objects = Sub(f"arn:${{AWS::Partition}}:s3:::{name}/*")
     policy = ctx.new_id(rid, "AccessLogBucketPolicy")
@@ -359,9 +346,7 @@ def compile_secret(ctx: Context, rid: str, res: Secret) -> None:
         props["KmsKeyId"] = ctx.ref(res.kms_key, "Arn")
     if res.generate:
         props["GenerateSecretString"] = secretsmanager.GenerateSecretString(PasswordLength=32, ExcludePunctuation=True)
-    if res.rotation_days is not None:
-        ctx.error(ctx.path(rid, "rotation_days"), f"{ctx.who(rid)}: rotation needs a rotation function, which archc does not model yet",
-                  help="remove rotation_days and rotate the secret with a rotation Lambda managed outside this model")
+    # rotation_days: ARC134 refuses it before compiling (no rotation function yet)
     unit = ctx.add(secretsmanager.Secret(ctx.main[rid], **props), rid)
     if not res.generate:
         unit.notes["value"] = "created empty: put the value in with aws secretsmanager put-secret-value"

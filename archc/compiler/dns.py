@@ -12,7 +12,7 @@ from archc.compiler.context import Context, Statement, need
 from archc.compiler.edge import CLOUDFRONT_ZONE_ID
 from archc.compiler.iam import service_role
 from archc.compiler.naming import camel
-from archc.model.resources import AcmCertificate, CloudFrontDistribution, DnsDelegation, Route53Zone
+from archc.model.resources import AcmCertificate, DnsDelegation, Route53Zone
 
 RECORD_TTL = "300"
 NS_TTL = "172800"
@@ -27,11 +27,9 @@ def compile_route53_zone(ctx: Context, rid: str, res: Route53Zone) -> None:
     lid = ctx.main[rid]
     ctx.add(route53.HostedZone(lid, Name=res.domain, HostedZoneConfig=route53.HostedZoneConfiguration(
         Comment=(res.description or f"{rid} ({ctx.arch.name})")[:256])), rid)
-    for i, rec in enumerate(res.records):
-        path = ctx.path(rid, "records", i)
+    for rec in res.records:
         if not in_domain(rec.name, res.domain):
-            ctx.error((*path, "name"), f"{ctx.who(rid)}: record {rec.name} is not inside the zone's domain {res.domain}")
-            continue
+            continue  # ARC232 (archc.rules.buildable.dns_records) refuses this before compiling
         target_type = ctx.type_of(rec.target)
         props: dict[str, Any] = {"HostedZoneId": ctx.ref(rid), "Name": rec.name, "Type": rec.type}
         dns: Any
@@ -39,14 +37,10 @@ def compile_route53_zone(ctx: Context, rid: str, res: Route53Zone) -> None:
         if target_type == "load_balancer":
             dns, zone_id = ctx.ref(rec.target, "DNSName"), ctx.ref(rec.target, "CanonicalHostedZoneID")
         elif target_type == "cloudfront_distribution":
-            if rec.name.lower() not in [a.lower() for a in ctx.get(rec.target, CloudFrontDistribution).aliases]:
-                ctx.error((*path, "name"), f"{ctx.who(rid)}: record {rec.name} points at CloudFront '{rec.target}', which does not list it in aliases",
-                          help=f"add {rec.name} to the aliases of '{rec.target}': CloudFront only answers for its aliases")
+            # a name the distribution does not list in its aliases: ARC232 refuses it before compiling
             dns, zone_id = ctx.ref(rec.target, "DomainName"), CLOUDFRONT_ZONE_ID
         else:
-            ctx.error((*path, "target"), f"{ctx.who(rid)}: record {rec.name} points at {ctx.who(rec.target)}, which needs a custom domain name",
-                      help="archc does not model API Gateway custom domains yet; point the record at a load_balancer or cloudfront_distribution")
-            continue
+            continue  # an API gateway needs a custom domain: ARC232 refuses it before compiling
         if rec.type == "CNAME":
             props.update(TTL=RECORD_TTL, ResourceRecords=[dns])
         else:
@@ -133,15 +127,8 @@ def compile_acm_certificate(ctx: Context, rid: str, res: AcmCertificate) -> None
     if res.alternative_names:
         props["SubjectAlternativeNames"] = list(res.alternative_names)
     if res.validation == "dns" and res.zone:
-        zone = ctx.get(res.zone, Route53Zone)
-        if ctx.placement(res.zone).account != ctx.placement(rid).account:
-            ctx.error(ctx.path(rid, "zone"), f"{ctx.who(rid)} is validated through zone '{res.zone}' of another account",
-                      help="ACM validates automatically only through a hosted zone of the certificate's own account")
+        # a zone of another account, or names outside it: ARC232 refuses them before compiling
         names = [res.domain, *res.alternative_names]
-        for n, name in enumerate(names):
-            if not in_domain(name.removeprefix("*."), zone.domain):
-                where = ctx.path(rid, "domain") if n == 0 else ctx.path(rid, "alternative_names", n - 1)
-                ctx.error(where, f"{ctx.who(rid)}: {name} is not inside zone '{res.zone}' ({zone.domain}), which validates it")
         props["DomainValidationOptions"] = [acm.DomainValidationOption(DomainName=name, HostedZoneId=ctx.ref(res.zone)) for name in names]
     unit = ctx.add(acm.Certificate(lid, **props), rid)
     if res.validation == "dns" and res.zone:  # ACM resolves the validation record through public DNS: after the delegation

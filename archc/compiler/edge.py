@@ -135,9 +135,7 @@ def compile_api_gateway(ctx: Context, rid: str, res: ApiGateway) -> None:
 
     targets = _invoke_targets(ctx, rid)
     if not targets:
-        ctx.error(ctx.path(rid), f"{ctx.who(rid)} invokes nothing",
-                  help="connect it to a lambda_function with verb invoke: an API needs at least one integration")
-        return
+        return  # ARC133 (archc.rules.buildable.entry_points) refuses this before compiling
     for problem in authorizer_problems(ctx, rid):
         ctx.error(ctx.path(rid), f"{ctx.who(rid)}: {problem}")
     compile_authorizer(ctx, rid, res)
@@ -215,9 +213,6 @@ def _associate_stage(ctx: Context, rid: str, res: ApiGateway, stage: str, acl: s
 def _http_api(ctx: Context, rid: str, res: ApiGateway, targets: list[tuple[int, str]]) -> None:
     from archc.compiler.compute import invoke_arn
 
-    if len(targets) > 1:
-        ctx.error(("connections", targets[1][0]), f"{ctx.who(rid)} is an HTTP API with more than one Lambda integration",
-                  help="archc routes an HTTP API's $default route to one function; use kind: rest for several")
     fn = targets[0][1]
     lid = ctx.main[rid]
     ctx.add(apigatewayv2.Api(lid, Name=f"{ctx.arch.name}-{rid}", ProtocolType="HTTP", Description=res.description or f"{rid} (archc)"), rid)
@@ -307,9 +302,7 @@ def _lb_origin(ctx: Context, target: str, oid: str) -> cloudfront.Origin | None:
     https = next((x for x in lb.listeners if x.protocol == "HTTPS"), None)
     http = next((x for x in lb.listeners if x.protocol == "HTTP"), None)
     if https is not None and not lb.domain:
-        ctx.error(ctx.path(target, "domain"), f"{ctx.who(target)} is a CloudFront origin over HTTPS but has no domain",
-                  help="give the load balancer the domain its certificate covers: CloudFront checks the origin's certificate against it")
-        return None
+        return None  # ARC133 refuses this before compiling
     domain = lb.domain if https is not None else ctx.ref(target, "DNSName")
     origin_config = cloudfront.CustomOriginConfig(
         OriginProtocolPolicy="https-only" if https else "http-only", HTTPSPort=https.port if https else 443,
@@ -364,20 +357,11 @@ def _behaviour_props(oid: str, kind: str) -> dict[str, Any]:
 def _viewer(ctx: Context, rid: str, res: CloudFrontDistribution, config: dict[str, Any]) -> None:
     """The viewer certificate and web ACL of the distribution's config."""
     if res.certificate:
-        if ctx.placement(res.certificate).region != "us-east-1":
-            ctx.error(ctx.path(rid, "certificate"), f"{ctx.who(rid)} uses certificate '{res.certificate}', which is not in us-east-1",
-                      help="CloudFront only accepts ACM certificates from us-east-1: add `region: us-east-1` to the certificate")
         config["ViewerCertificate"] = cloudfront.ViewerCertificate(AcmCertificateArn=ctx.ref(res.certificate), SslSupportMethod="sni-only",
                                                                    MinimumProtocolVersion="TLSv1.2_2021")
-    elif res.aliases:
-        ctx.error(ctx.path(rid, "aliases"), f"{ctx.who(rid)} has aliases but no certificate",
-                  help="add a us-east-1 acm_certificate covering the aliases")
-    else:
+    elif not res.aliases:  # aliases without a certificate: ARC133 refuses them before compiling
         config["ViewerCertificate"] = cloudfront.ViewerCertificate(CloudFrontDefaultCertificate=True)
     if res.web_acl:
-        if ctx.get(res.web_acl, WebAcl).scope != "CLOUDFRONT":
-            ctx.error(ctx.path(rid, "web_acl"), f"{ctx.who(rid)} uses web ACL '{res.web_acl}', whose scope is REGIONAL",
-                      help="a CloudFront distribution needs a CLOUDFRONT-scope web ACL in us-east-1")
         config["WebACLId"] = ctx.ref(res.web_acl, "Arn")
 
 
@@ -385,9 +369,7 @@ def compile_cloudfront_distribution(ctx: Context, rid: str, res: CloudFrontDistr
     lid = ctx.main[rid]
     origins, behaviours = _origins(ctx, rid)
     if not origins:
-        ctx.error(ctx.path(rid), f"{ctx.who(rid)} has no origin",
-                  help="connect it to a load_balancer, s3_bucket or api_gateway with verb origin")
-        return
+        return  # ARC133 refuses this before compiling
     default_idx = next((n for n, (_, kind) in enumerate(behaviours) if kind == "dynamic"), 0)
     d_oid, d_kind = behaviours[default_idx]
     config: dict[str, Any] = {

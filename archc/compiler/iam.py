@@ -8,6 +8,7 @@ action; then the statement carries a reason that lands in the role's Metadata.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -272,39 +273,72 @@ def service_role(ctx: Context, node: str, suffix: str, service: str, statements:
     return lid
 
 
-def _trusted_roles(ctx: Context, rid: str, res: IamRole) -> tuple[list[Any], set[str], bool]:
-    """The ARNs of the roles *rid* trusts (assume_role connections, assumable_by), the logical ids
-    they must exist as first, and whether one was rejected."""
-    p = ctx.placement(rid)
+def _trusts(ctx: Context, rid: str) -> dict[str, Any]:
+    """The roles *rid* trusts (assume_role connections, then assumable_by) → the model path asking."""
     trusted: dict[str, Any] = dict(ctx.asks.trust_roles.get(rid, {}))
-    for i, other in enumerate(res.assumable_by):
+    for i, other in enumerate(ctx.get(rid, IamRole).assumable_by):
         trusted.setdefault(other, ("resources", rid, "assumable_by", i))
+    return trusted
+
+
+def _trusts_back(ctx: Context, start: str, rid: str) -> bool:
+    """Whether role *start* trusts *rid*, directly or through roles it trusts (a trust cycle)."""
+    seen, todo = {start}, [start]
+    while todo:
+        for other in _trusts(ctx, todo.pop()):
+            if other == rid:
+                return True
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return False
+
+
+_TRUSTED_BY: weakref.WeakKeyDictionary[Context, dict[str, set[str]]] = weakref.WeakKeyDictionary()
+
+
+def _trusted_by(ctx: Context) -> dict[str, set[str]]:
+    """Role → the roles that trust it (computed once per build)."""
+    found = _TRUSTED_BY.get(ctx)
+    if found is None:
+        found = {}
+        for rid, _res in ctx.of_type(IamRole):
+            for other in _trusts(ctx, rid):
+                found.setdefault(other, set()).add(rid)
+        _TRUSTED_BY[ctx] = found
+    return found
+
+
+def _trusted_roles(ctx: Context, rid: str, res: IamRole) -> tuple[list[Any], list[tuple[str, Any]], set[str], bool]:
+    """The ARNs of the roles *rid* trusts as principals; the fixed ARNs of those that trust *rid*
+    back (a cycle: each cannot wait for the other, so they are trusted through their account and
+    ``aws:PrincipalArn``, which IAM does not check for existence); the logical ids the principals
+    must exist as first; and whether one was rejected."""
+    p = ctx.placement(rid)
     role_arns: list[Any] = []
+    cyclic: list[tuple[str, Any]] = []
     after: set[str] = set()
     rejected = False
-    for other, path in sorted(trusted.items()):
+    for other, _path in sorted(_trusts(ctx, rid).items()):
         op = ctx.placement(other)
         if op.account != p.account and not ctx.get(other, IamRole).role_name:
-            rejected = True
-            ctx.error(path, f"{ctx.who(rid)} trusts role '{other}' of account '{op.account}', which has no role_name",
-                      help=f"give '{other}' a fixed role_name: another account can only name a role by its ARN")
+            rejected = True  # ARC330 (archc.rules.buildable.role_trust) refuses this before compiling
+            continue
+        if ctx.get(other, IamRole).role_name and _trusts_back(ctx, other, rid):
+            cyclic.append((op.account_id, ctx.role_arn(other)))
             continue
         role_arns.append(ctx.role_arn(other))
         after.add(ctx.main[other])  # IAM checks that a trusted principal exists
-    return role_arns, after, rejected
+    return role_arns, cyclic, after, rejected
 
 
 def compile_role(ctx: Context, rid: str, res: IamRole) -> None:
     """A model `iam_role`: its trust (users' services, assumable_by roles) and its granted statements."""
     p = ctx.placement(rid)
     services = sorted(ctx.declared.trust_services.get(rid, set()))
-    role_arns, after, rejected = _trusted_roles(ctx, rid, res)
-    if not services and not role_arns:
-        if rejected:
-            return
-        ctx.error(ctx.path(rid), f"{ctx.who(rid)}: nothing may assume this role",
-                  help="use it as a function's role or a task's role, list roles in assumable_by, or connect a role to it with assume_role")
-        return
+    role_arns, cyclic, after, _rejected = _trusted_roles(ctx, rid, res)
+    if not services and not role_arns and not cyclic:
+        return  # nothing may assume it: ARC330 refuses this before compiling
     condition: dict[str, Any] = {}
     if res.require_mfa:
         condition["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
@@ -313,8 +347,12 @@ def compile_role(ctx: Context, rid: str, res: IamRole) -> None:
                         f"sts:ExternalId that callers assuming role {rid} must present (a shared secret, agreed with the caller)",
                         no_echo=True, allowed_pattern=r"[\w+=,.@:/-]{2,1224}")
         condition["StringEquals"] = {"sts:ExternalId": ext}
+    trust = trust_policy(services, role_arns, condition or None)
+    for account_id, arn in cyclic:
+        trust["Statement"].append({"Effect": "Allow", "Principal": {"AWS": Sub(f"arn:${{AWS::Partition}}:iam::{account_id}:root")},
+                                   "Action": "sts:AssumeRole", "Condition": {**condition, "ArnEquals": {"aws:PrincipalArn": arn}}})
     kwargs: dict[str, Any] = {
-        "AssumeRolePolicyDocument": trust_policy(services, role_arns, condition or None),
+        "AssumeRolePolicyDocument": trust,
         "MaxSessionDuration": res.max_session_hours * 3600,
     }
     if res.role_name:
@@ -323,11 +361,12 @@ def compile_role(ctx: Context, rid: str, res: IamRole) -> None:
         kwargs["Description"] = res.description[:1000]
     statements = list(ctx.asks.grants.get(rid, ()))
     # Statements naming the role's own users (a function describing or invoking another function of
-    # the same role) cannot be inline: the users depend on the role. They go into a policy of their own.
-    # So do statements naming an escape hatch: it may name roles in its properties, and a cycle
-    # through them (a role granted on a Glue job whose role is granted on this role's function) is
-    # broken only when the grant is not part of the role.
-    users = _users(ctx, rid) | {ctx.main[h] for h, _ in ctx.of_type(CfnResource)}
+    # the same role), or a role that trusts this one (and so waits for it), cannot be inline: those
+    # depend on the role. They go into a policy of their own. So do statements naming an escape
+    # hatch: it may name roles in its properties, and a cycle through them (a role granted on a Glue
+    # job whose role is granted on this role's function) is broken only when the grant is not part of the role.
+    users = (_users(ctx, rid) | {ctx.main[r] for r in _trusted_by(ctx).get(rid, ()) if r != rid}
+             | {ctx.main[h] for h, _ in ctx.of_type(CfnResource)})
     names_user = [_names_any(ctx, st, users) for st in statements]
     inline = [st for st, named in zip(statements, names_user, strict=True) if not named]
     deferred = [st for st, named in zip(statements, names_user, strict=True) if named]

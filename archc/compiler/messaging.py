@@ -23,13 +23,7 @@ def compile_sqs_queue(ctx: Context, rid: str, res: SqsQueue) -> None:
     elif res.encrypted:
         props["SqsManagedSseEnabled"] = True
     if res.dead_letter_queue:
-        dlq = ctx.get(res.dead_letter_queue, SqsQueue)
-        if dlq.fifo != res.fifo:
-            ctx.error(ctx.path(rid, "dead_letter_queue"), f"{ctx.who(rid)} and its dead-letter queue '{res.dead_letter_queue}' must both be FIFO or both standard")
-        if dlq.retention_days < res.retention_days:
-            ctx.error(ctx.path(rid, "dead_letter_queue"),
-                      f"{ctx.who(rid)} keeps messages {res.retention_days} days but its dead-letter queue only {dlq.retention_days}",
-                      help="a dead-letter queue should keep messages at least as long as its source queue")
+        # of another kind, or keeping messages less long: ARC431 refuses it before compiling
         props["RedrivePolicy"] = sqs.RedrivePolicy(deadLetterTargetArn=ctx.ref(res.dead_letter_queue, "Arn"), maxReceiveCount=res.max_receive_count)
     unit = ctx.add(sqs.Queue(lid, **props), rid)
     if not res.encrypted:

@@ -130,22 +130,14 @@ def _signals(ctx: Context, rid: str) -> tuple[dict[str, Signal], dict[str, dict[
 
 def compile_alarm(ctx: Context, rid: str, res: Alarm) -> None:
     actions = ctx.asks.alarm_actions.get(rid, ())
-    used: set[str] = set()
     for i, target in enumerate(res.monitors):
         offered, dims = _signals(ctx, target)
-        if not offered:
-            ctx.error(ctx.path(rid, "monitors", i), f"{ctx.who(rid)} monitors {ctx.who(target)}, which archc has no metrics for",
-                      help="monitor lambda_function, ecs_service, load_balancer, api_gateway, aurora_cluster or sqs_queue resources")
-            continue
-        if ctx.placement(target).group != ctx.placement(rid).group:
-            ctx.error(ctx.path(rid, "monitors", i), f"{ctx.who(rid)} monitors '{target}' in another account or region",
-                      help="CloudWatch alarms watch metrics of their own account and region")
-            continue
+        if not offered or ctx.placement(target).group != ctx.placement(rid).group:
+            continue  # ARC530 (archc.rules.buildable.alarm_metrics) refuses this before compiling
         for signal in res.signals:
             sig = offered.get(signal)
             if sig is None:
                 continue
-            used.add(signal)
             threshold = sig.threshold(ctx.arch.resources[target]) if callable(sig.threshold) else sig.threshold
             below = sig.metric == "FreeableMemory"
             props: dict[str, Any] = {
@@ -163,7 +155,3 @@ def compile_alarm(ctx: Context, rid: str, res: Alarm) -> None:
                 props["AlarmActions"] = list(actions)
                 props["OKActions"] = list(actions)
             ctx.add(cloudwatch.Alarm(ctx.new_id(rid, f"{camel(target)}{camel(signal)}"), **props), rid)
-    for signal in res.signals:
-        if signal not in used:
-            ctx.error(ctx.path(rid, "signals"), f"{ctx.who(rid)}: none of the monitored resources has a '{signal}' signal",
-                      help="remove the signal or monitor a resource that offers it")

@@ -46,9 +46,7 @@ def compile_internet_gateway(ctx: Context, rid: str, res: InternetGateway) -> No
 def compile_nat_gateway(ctx: Context, rid: str, res: NatGateway) -> None:
     subnet_id = need(res.subnet)
     subnet = ctx.get(subnet_id, Subnet)
-    if subnet.tier != "public":
-        ctx.error(ctx.path(rid, "subnet"), f"{ctx.who(rid)} sits in subnet '{res.subnet}', which is {subnet.tier}, not public",
-                  help="a NAT gateway needs a public subnet (default route to an internet gateway)")
+    # a NAT gateway outside a public subnet: ARC207 refuses it before compiling
     eip = ctx.new_id(rid, "Eip")
     unit = ctx.add(ec2.EIP(eip, Domain="vpc", Tags=_tags(rid, res)), rid)
     attach = ctx.declared.igw_attachment.get(subnet.vpc)
@@ -65,21 +63,12 @@ def compile_subnet(ctx: Context, rid: str, res: Subnet) -> None:
     ctx.add(ec2.RouteTable(table, VpcId=ctx.ref(res.vpc), Tags=_tags(rid, res)), rid)
     ctx.add(ec2.SubnetRouteTableAssociation(ctx.new_id(rid, "RouteTableAssociation"), SubnetId=ctx.ref(rid), RouteTableId=ctx.ref(table)), rid)
     if res.default_route is None:
-        if res.tier != "isolated":
-            ctx.error(ctx.path(rid, "tier"), f"{ctx.who(rid)} is {res.tier} but has no default_route",
-                      help="set default_route to an internet gateway (public) or a NAT gateway (private), or make the subnet isolated")
-        return
+        return  # no route: ARC201 and ARC203 report a private or public subnet without one
     target_type = ctx.type_of(res.default_route)
     route: dict[str, Any] = {"RouteTableId": ctx.ref(table), "DestinationCidrBlock": "0.0.0.0/0"}
     if target_type == "internet_gateway":
-        if res.tier != "public":
-            ctx.error(ctx.path(rid, "default_route"), f"{ctx.who(rid)} is {res.tier} but routes to internet gateway '{res.default_route}'",
-                      help="only public subnets route to an internet gateway; private subnets use a NAT gateway")
         route["GatewayId"] = ctx.ref(res.default_route)
     else:
-        if res.tier == "public":
-            ctx.error(ctx.path(rid, "default_route"), f"{ctx.who(rid)} is public but routes to NAT gateway '{res.default_route}'",
-                      help="a public subnet's default route goes to the internet gateway")
         route["NatGatewayId"] = ctx.ref(res.default_route)
     unit = ctx.add(ec2.Route(ctx.new_id(rid, "DefaultRoute"), **route), rid)
     if target_type == "internet_gateway":

@@ -110,6 +110,8 @@ def partition(ctx: Context) -> list[Stack]:
     node_rank = {rid: i for i, rid in enumerate(sorted(ctx.arch.resources))}
     rank = {lid: (node_rank.get(u.node, 0), lid) for lid, u in units.items()}
     order = _topo_order(ctx, graph, rank)
+    if ctx.errors:  # a cycle: no phases to compute, `compile_model` reports it
+        return []
     position = {lid: i for i, lid in enumerate(order)}
     group = {lid: u.placement.group for lid, u in units.items()}
     level = _phases(order, deps, graph.succ, group)  # a unit's successors in the graph are its users

@@ -342,8 +342,14 @@ class _Parser:
         mt = _TITLE_RE.search(self.front_matter)
         if mt:
             t = mt.group(1)
-            if len(t) >= 2 and t[0] == t[-1] and t[0] in "\"'":
-                t = t[1:-1]
+            if len(t) >= 2 and t[0] == t[-1] and t[0] in "\"'":  # a quoted YAML scalar: read as YAML reads it
+                import yaml
+
+                try:
+                    value = yaml.safe_load(t)
+                except yaml.YAMLError:
+                    value = None
+                t = value if isinstance(value, str) else t[1:-1]
             self.title = t
 
     def header(self) -> None:

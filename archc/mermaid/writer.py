@@ -227,6 +227,19 @@ def _class_lines(fc: Flowchart) -> list[str]:
     return out
 
 
+_PLAIN_TITLE = re.compile(r"^[^\s'\"#&*!|>%@`{}\[\],?:-](?:[^\n#:]|:(?! )|(?<! )#)*(?<!\s)$")
+
+
+def _yaml_scalar(text: str) -> str:
+    """*text* as a YAML scalar that reads back as exactly *text*: plain when it safely can be,
+    else double-quoted (a JSON string is a YAML double-quoted scalar)."""
+    import json
+
+    if _PLAIN_TITLE.match(text) and text.lower() not in ("null", "~", "true", "false", "yes", "no", "on", "off"):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
 def write(fc: Flowchart) -> str:
     """Serialise ``fc`` to canonical Mermaid flowchart text (ends with a newline)."""
     out: list[str] = []
@@ -236,7 +249,7 @@ def write(fc: Flowchart) -> str:
             out.append(fc.front_matter)
         out.append("---")
     elif fc.title is not None:
-        out += ["---", f"title: {fc.title}", "---"]
+        out += ["---", f"title: {_yaml_scalar(fc.title)}", "---"]
     out.extend(fc.directives)
     out.append(f"{fc.keyword} {fc.direction}")
     out += [_IND + a for a in fc.accessibility]

@@ -10,11 +10,15 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
-ID_PATTERN = r"^[^\W][\w.\-]*$"  # letters (any script), digits, _ . - : what a Mermaid id may be
+# Words Mermaid reads as keywords where an id would stand: ids may not be one of them.
+MERMAID_KEYWORDS = ("subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr")
+# letters (any script), digits and _, with single - or . between them: what a Mermaid id may be
+# (an id also may not be one of MERMAID_KEYWORDS, which the loader checks)
+ID_PATTERN = r"^\w+(?:[.\-]\w+)*$"
 # a CloudFormation resource type: AWS::Service::Thing, or a custom resource Custom::Name
 CFN_TYPE_PATTERN = r"^((AWS|Alexa)::[A-Za-z0-9]+::[A-Za-z0-9]+|Custom::[A-Za-z0-9_@-]{1,60})$"
 
@@ -67,6 +71,24 @@ def _cidr(value: str) -> str:
 
 Cidr = Annotated[str, AfterValidator(_cidr), WithJsonSchema({"type": "string", "format": "ipv4-cidr", "examples": ["10.10.0.0/16"]})]
 
+
+def _vpc_block_size(value: str) -> str:
+    prefix = int(value.rsplit("/", 1)[1])
+    if not 16 <= prefix <= 28:
+        raise ValueError(f"a VPC or subnet block is between /16 and /28 (AWS's limits), not /{prefix}")
+    return value
+
+
+# A VPC's or a subnet's block: AWS allows /16 to /28.
+NetworkCidr = Annotated[Cidr, AfterValidator(_vpc_block_size)]
+
+# The Lambda runtimes a function can be created with and that AWS has not deprecated (cfn-lint's
+# runtime lifecycle data, November 2026). A typo is an error at load, with the list.
+LambdaRuntime = Literal[
+    "dotnet10", "java8.al2", "java11", "java17", "java21", "java25", "nodejs22.x", "nodejs24.x", "provided.al2023",
+    "python3.11", "python3.12", "python3.13", "python3.14", "ruby3.3", "ruby3.4", "ruby4.0",
+]
+
 REGION_PATTERN = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$")
 AZ_PATTERN = re.compile(r"^(?P<region>[a-z]{2}(-gov)?-[a-z]+-[1-9])(?P<zone>[a-z])$")
 
@@ -77,10 +99,24 @@ def _region(value: str) -> str:
     return value
 
 
+# How many availability zones a region has, where archc knows (zone letters run a, b, c, …).
+# Other regions: letters a–f.
+AZ_COUNT = {
+    "us-east-1": 6, "us-east-2": 3, "us-west-1": 2, "us-west-2": 4, "ca-central-1": 3, "eu-west-1": 3, "eu-west-2": 3,
+    "eu-west-3": 3, "eu-central-1": 3, "eu-north-1": 3, "ap-northeast-1": 3, "ap-northeast-2": 4, "ap-southeast-1": 3,
+    "ap-southeast-2": 3, "ap-south-1": 3, "sa-east-1": 3,
+}
+
+
 def _az(value: str) -> str:
     m = AZ_PATTERN.match(value)
     if not m or not REGION_PATTERN.match(m.group("region")):
         raise ValueError("expected an availability zone like us-west-2a (region + zone letter)")
+    region, letter = m.group("region"), m.group("zone")
+    count = AZ_COUNT.get(region, 6)
+    if ord(letter) - ord("a") >= count:
+        last = chr(ord("a") + count - 1)
+        raise ValueError(f"{region} has no zone '{letter}': its availability zones are {region}a to {region}{last}")
     return value
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from archc.catalog import ESCAPE_HATCH
 from archc.diagnostics import Diagnostic, ModelError, Path, Position, SourceMap, did_you_mean
 from archc.model.architecture import Account, Architecture, Connection, Defaults, DiagramSettings, Group
-from archc.model.fields import ID_PATTERN, az_region
+from archc.model.fields import ID_PATTERN, MERMAID_KEYWORDS, az_region
 from archc.model.queries import who
 from archc.model.references import check_ref, iter_raw_refs, iter_refs, unwrap_annotation
 from archc.model.resources import RESOURCE_CLASSES, resource_class, resource_tag
@@ -115,9 +115,12 @@ def load_texts(texts: list[tuple[str, str]]) -> LoadedModel:
 
 def _check_key(kind: str, key: str, path: Path, at_key: bool = True) -> Diagnostic | None:
     """An id or key that is not a plain word (``../x``, ``a b``, an empty text) is an error here, once."""
-    if _ID.fullmatch(key):
+    if _ID.fullmatch(key) and key not in MERMAID_KEYWORDS:
         return None
-    return Diagnostic("ARC103", f"{kind} {_short(key)} may use only letters, digits, '_', '-' and '.', starting with a letter or digit",
+    if key in MERMAID_KEYWORDS:
+        return Diagnostic("ARC103", f"{kind} {_short(key)} is a word Mermaid reserves; it cannot name a diagram node",
+                          path, at_key=at_key, help=f"rename it ('{key}_1', say): ids name files and diagram nodes")
+    return Diagnostic("ARC103", f"{kind} {_short(key)} may use only letters, digits, '_', and '-' or '.' between them, starting with a letter or digit",
                       path, at_key=at_key, help="ids and keys name files and diagram nodes: keep them to one plain word")
 
 

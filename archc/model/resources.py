@@ -11,7 +11,19 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
 
 from archc.catalog import CFN_TYPE_PREFIXES, ESCAPE_HATCH
-from archc.model.fields import CFN_TYPE_PATTERN, AccountRef, AvailabilityZone, Cidr, RefTo, Region, empty_dict, empty_list, needed
+from archc.model.fields import (
+    CFN_TYPE_PATTERN,
+    AccountRef,
+    AvailabilityZone,
+    Cidr,
+    LambdaRuntime,
+    NetworkCidr,
+    RefTo,
+    Region,
+    empty_dict,
+    empty_list,
+    needed,
+)
 
 # Mermaid node shapes: the bracket shapes (rect, round, stadium, subroutine, cylinder, circle,
 # doublecircle, asymmetric, diamond, hexagon, lean_right, lean_left, trapezoid, inv_trapezoid) and
@@ -24,7 +36,8 @@ Shape = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 class Strict(BaseModel):
     """Base for every model object: unknown keys are errors, never ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, str_strip_whitespace=False)
+    # allow_inf_nan=False: `.inf` and `.nan` are not numbers CloudFormation (or JSON) can carry
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, str_strip_whitespace=False, allow_inf_nan=False)
 
 
 # The types added after the seed's build their validators on first use, not at import: a model that
@@ -59,14 +72,14 @@ class ResourceBase(Strict):
 
 class Vpc(ResourceBase):
     type: Literal["vpc"]
-    cidr: Cidr
+    cidr: NetworkCidr
     flow_logs: bool = Field(True, description="capture VPC flow logs to CloudWatch Logs")
 
 
 class Subnet(ResourceBase):
     type: Literal["subnet"]
     vpc: Annotated[str, RefTo("vpc")]
-    cidr: Cidr
+    cidr: NetworkCidr
     az: AvailabilityZone
     tier: Literal["public", "private", "isolated"] = Field(
         description="public: default route to an internet gateway; private: egress through a NAT gateway; isolated: no internet route"
@@ -192,7 +205,7 @@ class EcsService(ResourceBase):
 
 class LambdaFunction(ResourceBase):
     type: Literal["lambda_function"]
-    runtime: str = "python3.12"
+    runtime: LambdaRuntime = "python3.12"
     handler: str = "app.handler"
     architecture: Literal["x86_64", "arm64"] = "x86_64"
     memory_mb: int = Field(512, ge=128, le=10240)

@@ -70,6 +70,7 @@ class Rule:
     since: str = "0.1.0"
     aliases: tuple[str, ...] = ()  # retired codes or names that mean this rule
     after_suppression: bool = False  # runs last, seeing which suppressions were used
+    suppressible: bool = True  # False: what `archc build` refuses anyway (archc.rules.buildable)
 
     @property
     def doc(self) -> str:

@@ -49,7 +49,7 @@ def run_rules(arch: Architecture, *, select: set[str] | None = None, ignore: set
     for rule in [r for r in rules if not r.after_suppression] + [r for r in rules if r.after_suppression]:
         for finding in rule.check(ctx):
             owner = owner_of(finding.path)
-            if owner is not None and (owner, rule.code) in suppressions:
+            if owner is not None and rule.suppressible and (owner, rule.code) in suppressions:
                 ctx.used_suppressions.add((owner, rule.code))
                 continue
             out.append(_diagnostic(rule, finding))

@@ -139,7 +139,8 @@ def unused_suppression(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         Each `lint: {ignore: {CODE: reason}}` entry: the code must be a rule's code, and that
         rule must have found something on that resource or connection (only checked when the rule
-        ran, so `--select` does not make suppressions look stale).
+        ran, so `--select` does not make suppressions look stale), and it must be a rule that can
+        be suppressed (not one of the checks `archc build` makes, whatever the suppression says).
 
     Why it matters:
         A suppression that no longer suppresses anything hides the next real problem on that
@@ -162,6 +163,9 @@ def unused_suppression(ctx: RuleContext) -> Iterator[Finding]:
         if code not in BY_CODE:
             yield Finding(f"suppression of unknown rule '{code}'{did_you_mean(code, BY_CODE)}", at,
                           "use a code that `archc rules` lists")
+        elif not BY_CODE[code].suppressible:
+            yield Finding(f"{code} ({BY_CODE[code].name}) cannot be suppressed: `archc build` refuses what it finds", at,
+                          "delete this entry and fix the model")
         elif code in ctx.active_codes and reason.strip() and (owner, code) not in ctx.used_suppressions:
             yield Finding(f"suppression of {code} ({BY_CODE[code].name}) matches no finding here", at,
                           "delete this entry: the rule no longer fires here")
@@ -226,10 +230,10 @@ def isolated_resource(ctx: RuleContext) -> Iterator[Finding]:
 
 
 RULES: list[Rule] = [
-    Rule("ARC110", "model.verb-fit", "error", verb_fit),
-    Rule("ARC111", "model.untyped-resource", "warning", untyped_resource),
+    Rule("ARC110", "model.verb-fit", "error", verb_fit, suppressible=False),
+    Rule("ARC111", "model.untyped-resource", "error", untyped_resource, suppressible=False),  # build refuses them
     Rule("ARC112", "model.unused-suppression", "warning", unused_suppression, after_suppression=True),
     Rule("ARC113", "model.isolated-resource", "info", isolated_resource),
     Rule("ARC114", "model.suppression-reason", "error", suppression_reason),
-    Rule("ARC115", "model.incomplete-resource", "error", incomplete_resource),
+    Rule("ARC115", "model.incomplete-resource", "error", incomplete_resource, suppressible=False),
 ]

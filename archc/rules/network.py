@@ -331,7 +331,7 @@ RULES: list[Rule] = [
     Rule("ARC203", "network.public-subnet-igw", "error", public_subnet_igw),
     Rule("ARC204", "network.subnet-in-vpc", "error", subnet_in_vpc),
     Rule("ARC205", "network.subnet-overlap", "error", subnet_overlap),
-    Rule("ARC206", "network.multi-az", "error", multi_az),
-    Rule("ARC207", "network.nat-in-public-subnet", "error", nat_in_public_subnet),
+    Rule("ARC206", "network.multi-az", "error", multi_az, suppressible=False),  # AWS refuses one zone: a build check
+    Rule("ARC207", "network.nat-in-public-subnet", "error", nat_in_public_subnet, suppressible=False),  # a build check
     Rule("ARC208", "network.data-in-public-subnet", "error", data_in_public_subnet),
 ]

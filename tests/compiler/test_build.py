@@ -139,7 +139,7 @@ def test_generic_resource_is_an_error_at_its_line() -> None:
     errors = _errors(model_text("  thing: {type: generic, kind: mainframe}\n"))
     assert len(errors) == 1
     message, file, line, _ = errors[0]
-    assert file == "main.yaml" and line == 4 and "untyped resource ('mainframe')" in message
+    assert file == "main.yaml" and line == 4 and "resource 'thing' is untyped (generic) and will not be built" in message
 
 
 def test_verb_without_meaning_is_an_error_at_the_connection() -> None:
@@ -158,9 +158,11 @@ def test_every_problem_is_reported_at_once() -> None:
         "  dbsub: {type: db_subnet_group, subnets: [priv_a, priv_b]}\n",
         "  - {from: q, to: fn, verb: trigger}\n  - {from: fn, to: db, verb: query}\n")
     text = text.replace("resources:\n", "resources:\n" + NETWORK)
-    messages = [m for m, *_ in _errors(text)]
-    assert any("visibility timeout of 30 s" in m for m in messages)
+    messages = [m for m, *_ in _errors(text)]  # the checks lint makes for build come first, all at once
     assert any("queries 'db', which lives in a VPC, but it is attached to no subnets" in m for m in messages)
+    text = text.replace("  - {from: fn, to: db, verb: query}\n", "")
+    messages = [m for m, *_ in _errors(text)]  # then what compiling finds
+    assert any("visibility timeout of 30 s" in m for m in messages)
 
 
 def test_account_without_id_cannot_be_built() -> None:
@@ -174,6 +176,34 @@ def test_account_without_id_cannot_be_built() -> None:
 def test_sketch_without_needed_fields_cannot_be_built() -> None:
     errors = _errors(model_text("  fn: {type: lambda_function}\n  db: {type: aurora_cluster, engine_version: '15'}\n"))
     assert [(m, f, line) for m, f, line, _ in errors] == [
-        ("resource 'db' (aurora_cluster) lacks `subnet_group`, needed to build it", "main.yaml", 5),
-        ("resource 'fn' (lambda_function) lacks `role`, needed to build it", "main.yaml", 4),
+        ("'db' (aurora_cluster) lacks `subnet_group`, needed to build it", "main.yaml", 5),
+        ("'fn' (lambda_function) lacks `role`, needed to build it", "main.yaml", 4),
     ]
+
+
+def test_every_taggable_resource_carries_its_model_resources_tags() -> None:
+    text = model_text(
+        "  key: {type: kms_key, tags: {team: data, cost: '42'}}\n"
+        "  bucket: {type: s3_bucket, kms_key: key, tags: {team: data}}\n"
+        "  vpc: {type: vpc, cidr: 10.0.0.0/16, tags: {team: net, Name: custom}}\n"
+        "  role: {type: iam_role, tags: {team: app}}\n"
+        "  fn: {type: lambda_function, role: role, tags: {team: app}}\n"
+        "  api: {type: api_gateway, kind: http, tags: {team: app}}\n",
+        "  - {from: api, to: fn, verb: invoke}\n")
+    build = compile_model(load_texts([("model.yaml", BASE), ("main.yaml", text)]).architecture)
+    taggable = {"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::EC2::VPC", "AWS::IAM::Role", "AWS::Lambda::Function",
+                "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage", "AWS::Logs::LogGroup", "AWS::EC2::FlowLog"}
+    seen = set()
+    for st in build.stacks:
+        for lid, r in st.template["Resources"].items():
+            node = r["Metadata"]["archc"]["node"]
+            if r["Type"] not in taggable or lid.endswith("AccessLogBucket"):
+                continue
+            tags = r["Properties"]["Tags"]
+            tags = tags if isinstance(tags, dict) else {t["Key"]: t["Value"] for t in tags}
+            expected = {"key": {"team": "data", "cost": "42"}, "vpc": {"team": "net", "Name": "custom"}}.get(node, {"team": "data" if node == "bucket" else "app"})
+            assert expected.items() <= tags.items(), (lid, tags)
+            seen.add(r["Type"])
+    assert seen >= {"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::EC2::VPC", "AWS::IAM::Role", "AWS::Lambda::Function", "AWS::ApiGatewayV2::Api"}
+    access_log = [r for st in build.stacks for lid, r in st.template["Resources"].items() if lid.endswith("AccessLogBucket")]
+    assert access_log and all("Tags" not in r["Properties"] for r in access_log)  # shared by every bucket: nobody's tags

@@ -47,7 +47,7 @@ def test_a_model_it_cannot_build_exits_2_with_positions_and_writes_nothing(tmp_p
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(model), "-o", str(out)])
     assert result.exit_code == 2
-    assert f"{model}:6:17: ARC900 [error] resource 'thing' (generic): archc cannot build an untyped resource ('mainframe')" in result.output
+    assert f"{model}:6:17: ARC111 [error] resource 'thing' is untyped (generic) and will not be built" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
 
@@ -56,3 +56,24 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["build", "--help"])
     assert result.exit_code == 0
     assert "archc build examples/sagebrush -o out/cfn" in result.output
+
+
+def test_build_refuses_what_lint_calls_an_error_and_honours_suppressions(tmp_path: Path) -> None:
+    model = tmp_path / "model.yaml"
+    text = ("archc: 1\nname: reach\naccounts:\n  prod: {id: '111111111111', name: Prod, region: us-west-2}\n"
+            "  tools: {id: '222222222222', name: Tools, region: us-west-2}\n"
+            "resources:\n  role: {type: iam_role, account: tools}\n"
+            "  logs: {type: log_group, account: tools, retention_days: 30}\n"
+            "  fn: {type: lambda_function, role: role, account: tools}\n"
+            "  bucket: {type: s3_bucket, account: prod}\n"
+            "connections:\n  - {from: fn, to: logs, verb: logs}\n  - {from: fn, to: bucket, verb: read@}\n")
+    model.write_text(text.replace("@", ""))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(model), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"{model}:13:5: ARC302 [error] connection #2 from 'fn' (lambda_function)" in result.output
+    assert "1 error that `archc lint` reports: the model is not built; nothing was written" in result.output
+    assert not out.exists()
+    model.write_text(text.replace("@", ", lint: {ignore: {ARC302: 'reviewed: the bucket policy lets tools read'}}"))
+    result = CliRunner().invoke(main, ["build", str(model), "-o", str(out)])
+    assert result.exit_code == 0, result.output

@@ -63,16 +63,32 @@ resources:
 
 def test_connection_suppression() -> None:
     model = """
+accounts:
+  prod: {id: "111111111111", name: Prod, region: us-west-2}
+  tools: {id: "222222222222", name: Tools, region: us-west-2}
+resources:
+  role: {type: iam_role, account: tools}
+  fn: {type: lambda_function, role: role, account: tools}
+  bucket: {type: s3_bucket, account: prod}
+connections:
+  - {from: fn, to: bucket, verb: read, lint: {ignore: {ARC302: "testing the suppression"}}}
+  - {from: fn, to: bucket, verb: read}
+"""
+    found = run_rules(load_snippet(model).architecture, select={"ARC302"})
+    assert summary(found) == [("ARC302", "connections[1]")]
+
+
+def test_what_build_refuses_cannot_be_suppressed() -> None:
+    model = """
 resources:
   role: {type: iam_role}
   fn: {type: lambda_function, role: role}
   bucket: {type: s3_bucket}
 connections:
-  - {from: fn, to: bucket, verb: query, lint: {ignore: {ARC110: "testing the suppression"}}}
-  - {from: fn, to: bucket, verb: query}
+  - {from: fn, to: bucket, verb: query, lint: {ignore: {ARC110: "build refuses it anyway"}}}
 """
-    found = run_rules(load_snippet(model).architecture, select={"ARC110"})
-    assert summary(found) == [("ARC110", "connections[1].verb")]
+    found = run_rules(load_snippet(model).architecture, select={"ARC110", "ARC112"})
+    assert summary(found) == [("ARC110", "connections[0].verb"), ("ARC112", "connections[0].lint.ignore.ARC110")]
 
 
 def test_findings_are_sorted_by_path_with_numeric_indexes() -> None:
@@ -84,12 +100,12 @@ def test_findings_are_sorted_by_path_with_numeric_indexes() -> None:
 
 def test_selection_by_code_and_prefix() -> None:
     assert [r.code for r in selected({"ARC20"}, {"ARC205"})] == ["ARC201", "ARC202", "ARC203", "ARC204", "ARC206", "ARC207", "ARC208", "ARC209"]
-    assert [r.code for r in selected(None, {"ARC1", "ARC2", "ARC3", "ARC4"})] == ["ARC501", "ARC502", "ARC503", "ARC504", "ARC505", "ARC506"]
+    assert [r.code for r in selected(None, {"ARC1", "ARC2", "ARC3", "ARC4"})] == ["ARC501", "ARC502", "ARC503", "ARC504", "ARC505", "ARC506", "ARC530"]
 
 
 def test_selection_reads_items_as_select_and_ignore_do() -> None:
     # one reading of an item (registry.matches) for the engine and the command line
-    assert [r.code for r in selected({"operations"}, {"operations.log-retention"})] == ["ARC501", "ARC502", "ARC503", "ARC505", "ARC506"]
+    assert [r.code for r in selected({"operations"}, {"operations.log-retention"})] == ["ARC501", "ARC502", "ARC503", "ARC505", "ARC506", "ARC530"]
     assert [r.code for r in selected({"arc40"}, {"data.public-bucket"})] == ["ARC401", "ARC403", "ARC404", "ARC405", "ARC406", "ARC407", "ARC408", "ARC409"]
 
 
