@@ -52,6 +52,7 @@ _RETENTION = re.compile(r"(\d+)[- ]day retention", re.IGNORECASE)
 _PAREN = re.compile(r"\([^()]*\)")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _ID = re.compile(ID_PATTERN)
+_ID_RULE = "use letters, digits, '_', '-' and '.', starting with a letter or digit; see 'Not supported' in docs/mermaid.md"
 
 # an edge drawn exactly like this is the typed field (holder type, field) of the end named:
 # (label, line) → [(source type, target type, holder end, field)]
@@ -778,12 +779,15 @@ class _Inferrer:
         return rd
 
     def build(self) -> Architecture:
+        for s in self.fc.subgraphs:
+            if not _ID.match(s.id):
+                raise DiagramPlaceError(f"subgraph id '{s.id}' cannot be a model id ({_ID_RULE})", s.line, s.col)
         self.classify_subgraphs()
         self.collect_nodes()
         for rid, r in self.res.items():
             if not _ID.match(rid):
-                where = f"line {r.node.line}, col {r.node.col}: " if r.node is not None and r.node.line else ""
-                raise ValueError(f"{where}node id '{rid}' cannot be a model id (use letters, digits, '_', '-' and '.')")
+                line, col = (r.node.line, r.node.col) if r.node is not None else (0, 0)
+                raise DiagramPlaceError(f"node id '{rid}' cannot be a model id ({_ID_RULE})", line, col)
         self.setup_accounts()
         relations, built = self.resolve()
 
@@ -949,6 +953,17 @@ for (_label, _line), _rows in _RELATION_EDGES.items():
     for _st, _tt, _holder, _fld in _rows:
         _FIELD_EDGE.setdefault((_tt if _holder == "dst" else _st, _fld.split(":")[0]), _label)
 _FIELD_EDGE[("ecs_task_definition", "execution_role")] = _FIELD_EDGE[("ecs_task_definition", "role")]
+
+
+class DiagramPlaceError(ValueError):
+    """A construct of the diagram, at *line*:*col* of its file, that the model cannot hold."""
+
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(f"{line}:{col}: {message}")
+        self.message, self.line, self.col = message, line, col
+
+    def at(self, path: str) -> str:
+        return f"{path}:{self.line}:{self.col}: {self.message}" if self.line else f"{path}: {self.message}"
 
 
 class DiagramError(ValueError):

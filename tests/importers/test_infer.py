@@ -409,3 +409,17 @@ def test_a_subnet_title_without_its_facts_stays_a_group() -> None:
 def test_a_word_names_a_service(label: str, expected: str) -> None:
     arch, _ = infer(parse(f'graph TB\n  n["{label}"]\n'))
     assert arch.resources["n"].type == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "what", "line", "col"),
+    [("graph TD\n  x --> a,b\n", "node id 'a,b'", 2, 9), ("graph TD\n  subgraph c#d\n  x\n  end\n", "subgraph id 'c#d'", 2, 3)],
+)
+def test_an_id_that_is_no_model_id_stops_at_its_place(text: str, what: str, line: int, col: int) -> None:
+    from archc.importers.infer import DiagramPlaceError
+
+    assert mermaidjs.is_valid(text) if mermaidjs.available() else True  # mermaid-js reads it as one id
+    with pytest.raises(DiagramPlaceError) as ei:
+        infer(parse(text, source="d.mmd"))
+    assert (ei.value.line, ei.value.col) == (line, col)
+    assert ei.value.at("d.mmd").startswith(f"d.mmd:{line}:{col}: {what} cannot be a model id")
