@@ -884,10 +884,11 @@ class _Inferrer:
     def connection_data(self, e: Edge, resources: dict[str, Any]) -> dict[str, Any]:
         """The connection *e* draws, as model data (its verb from the label when the ends fit)."""
         st, tt = resources[e.src].type, resources[e.dst].type
-        key = (e.label, e.label_kind, e.stroke, e.head_start, e.head_end, e.length, st, tt)
+        named = id_verb(e.id)
+        key = (e.label, e.label_kind, e.stroke, e.head_start, e.head_end, e.length, st, tt, named)
         drawn = self._drawn.get(key)
         if drawn is None:
-            drawn = self._drawn[key] = _connection_drawn(e, st, tt)
+            drawn = self._drawn[key] = _connection_drawn(e, st, tt, named)
         return {"from": e.src, "to": e.dst, **drawn}
 
 
@@ -900,14 +901,27 @@ def _front_matter_rest(front: str | None) -> str | None:
     return rest or None
 
 
-def _connection_drawn(e: Edge, st: str, tt: str) -> dict[str, Any]:
-    """Verb, label and style of a connection drawn like *e* between types *st* and *tt*."""
-    verb = infer_verb(e.label)
-    if verb is not None:
-        info = VERBS[verb]
-        fits = (not info.sources or st in info.sources or st == "generic") and (not info.targets or tt in info.targets or tt == "generic")
-        if not fits:
-            verb = None
+_VERB_ID = re.compile(r"(?P<verb>[a-z_]+?)(?:_\d+)?")
+
+
+def id_verb(edge_id: str | None) -> str | None:
+    """The verb an edge id names (`write`, `write_2`: what archc writes for a connection whose
+    label is not its verb's words), or None."""
+    m = _VERB_ID.fullmatch(edge_id) if edge_id else None
+    return m.group("verb") if m is not None and m.group("verb") in VERBS else None
+
+
+def _fits(verb: str, st: str, tt: str) -> bool:
+    info = VERBS[verb]
+    return (not info.sources or st in info.sources or st == "generic") and (not info.targets or tt in info.targets or tt == "generic")
+
+
+def _connection_drawn(e: Edge, st: str, tt: str, named: str | None = None) -> dict[str, Any]:
+    """Verb, label and style of a connection drawn like *e* between types *st* and *tt*: the verb
+    its edge id names (*named*), else the verb whose words are the whole label, when it fits the types."""
+    verb = named if named is not None and _fits(named, st, tt) else infer_verb(e.label)
+    if verb is not None and not _fits(verb, st, tt):
+        verb = None
     verb = verb or "relates"
     info = VERBS[verb]
     label = e.label if e.label_kind != "markdown" else f"`{e.label}`"

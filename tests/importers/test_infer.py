@@ -297,12 +297,16 @@ def models(draw: st.DrawFn) -> Architecture:
         src, dst = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
         fits = [v for v, info in VERBS.items() if info.label and (not info.sources or resources[src]["type"] in info.sources)
                 and (not info.targets or resources[dst]["type"] in info.targets)]
+        # a label of its own on any verb: free words, or another verb's words ("Write" on relates)
+        own_label = _FREE_LABEL | st.sampled_from([v.label for v in VERBS.values() if v.label])
         if fits and draw(st.booleans()):
             c: dict = {"from": src, "to": dst, "verb": draw(st.sampled_from(fits))}
+            if draw(st.booleans()):
+                c["label"] = draw(own_label)
         else:
             c = {"from": src, "to": dst, "verb": "relates"}
             if draw(st.booleans()):
-                c["label"] = draw(_FREE_LABEL)
+                c["label"] = draw(own_label)
         style = {"line": draw(st.sampled_from(["solid", "dotted", "thick"])), "length": draw(st.integers(1, 3))}
         heads = draw(st.sampled_from([("none", "arrow"), ("none", "none"), ("circle", "circle"), ("none", "cross")]))
         style.update(head_start=heads[0], head_end=heads[1])
@@ -423,3 +427,28 @@ def test_an_id_that_is_no_model_id_stops_at_its_place(text: str, what: str, line
         infer(parse(text, source="d.mmd"))
     assert (ei.value.line, ei.value.col) == (line, col)
     assert ei.value.at("d.mmd").startswith(f"d.mmd:{line}:{col}: {what} cannot be a model id")
+
+
+def test_a_verb_with_a_label_of_its_own_comes_back_from_its_diagram() -> None:
+    """`verb: write, label: ship logs` is drawn `F write@-->|ship logs| L` (mermaid-js reads the
+    edge id and draws none); a label that is the verb's own words needs no id."""
+    model = Architecture.model_validate({
+        "accounts": {"main": {"name": "Main", "region": "us-east-1", "subgraph": False}},
+        "resources": {"F": {"type": "lambda_function"}, "L": {"type": "log_group"}, "write": {"type": "generic"}},
+        "connections": [
+            {"from": "F", "to": "L", "verb": "write", "label": "ship logs"},
+            {"from": "F", "to": "L", "verb": "write", "label": "Logs"},
+            {"from": "F", "to": "L", "verb": "logs"},
+            {"from": "F", "to": "L", "verb": "relates", "label": "Write"},
+            {"from": "F", "to": "L", "verb": "write", "label": "WRITE"},
+        ],
+    })
+    text = render(build_view(model))
+    assert "F write_2@-->|ship logs| L\n" in text and "F write_3@-->|Logs| L\n" in text
+    assert "F -->|Logs| L\n" in text and "F relates@-->|Write| L\n" in text and "F -->|WRITE| L\n" in text
+    if mermaidjs.available():
+        edges = mermaidjs.mermaid_graph(text)["edges"]
+        assert [e["id"] for e in edges[:2]] == ["write_2", "write_3"] and edges[0]["text"] == "ship logs"
+    back, _ = infer(parse(text), account="main")
+    assert [(c.verb, c.label) for c in back.connections] == [
+        ("write", "ship logs"), ("write", "Logs"), ("logs", None), ("relates", "Write"), ("write", "WRITE")]
