@@ -452,3 +452,64 @@ def test_a_verb_with_a_label_of_its_own_comes_back_from_its_diagram() -> None:
     back, _ = infer(parse(text), account="main")
     assert [(c.verb, c.label) for c in back.connections] == [
         ("write", "ship logs"), ("write", "Logs"), ("logs", None), ("relates", "Write"), ("write", "WRITE")]
+
+
+# -- typed reference fields through the diagram (#9) ---------------------------------------------
+#
+# The oracle reads each resource's reference fields straight off the model objects (a list written
+# here, not the catalogue's relations the emitter and the importer share); the VPC a subgraph
+# stands for comes back under the subgraph's id, as Mermaid has one id for both.
+
+_REFS = {"subnet": ("vpc", "default_route"), "internet_gateway": ("vpc",), "lambda_function": ("role", "subnets")}
+
+
+def references(arch: Architecture, rename: dict[str, str]) -> dict[str, tuple[str, dict[str, object]]]:
+    def name(x: object) -> object:
+        if isinstance(x, list):
+            return [rename.get(v, v) for v in x]
+        return rename.get(x, x) if isinstance(x, str) else x
+
+    return {
+        rename.get(rid, rid): (res.type, {f: name(getattr(res, f)) for f in _REFS.get(res.type, ())})
+        for rid, res in arch.resources.items()
+    }
+
+
+@st.composite
+def network_models(draw: st.DrawFn) -> Architecture:
+    title = draw(st.sampled_from(["VPC 10.0.0.0/16", "Main VPC<br/>10.0.0.0/16", "vpc: 10.0.0.0/16"]))
+    resources: dict = {"VPC": {"type": "vpc", "cidr": "10.0.0.0/16", "account": "prod"}}
+    igw = draw(st.booleans())
+    if igw:
+        resources["IGW"] = {"type": "internet_gateway", "vpc": "VPC", "group": "NET", "account": "prod"}
+    subnets = [f"S{i}" for i in range(draw(st.integers(1, 4)))]
+    for i, sid in enumerate(subnets):
+        tier = draw(st.sampled_from(["public", "private", "isolated"]))
+        s = {"type": "subnet", "vpc": "VPC", "cidr": f"10.0.{i}.0/24", "az": f"us-west-2{draw(st.sampled_from('abc'))}",
+             "tier": tier, "group": "NET", "account": "prod"}
+        if tier == "public" and igw and draw(st.booleans()):
+            s["default_route"] = "IGW"
+        resources[sid] = s
+    roles = [f"R{i}" for i in range(draw(st.integers(0, 2)))]
+    for rid in roles:
+        resources[rid] = {"type": "iam_role", "account": "prod"}
+    for i in range(draw(st.integers(1, 3))):
+        fn: dict = {"type": "lambda_function", "account": "prod"}
+        if roles and draw(st.booleans()):
+            fn["role"] = draw(st.sampled_from(roles))
+        fn["subnets"] = draw(st.lists(st.sampled_from(subnets), unique=True, max_size=len(subnets)))
+        if fn["subnets"]:
+            fn["group"] = "NET"
+        resources[f"F{i}"] = fn
+    return Architecture.model_validate({
+        "accounts": {"prod": {"name": "Prod", "region": "us-west-2"}},
+        "groups": {"NET": {"account": "prod", "resource": "VPC", "title": title}},
+        "resources": resources,
+    })
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network_models())
+def test_import_of_emit_keeps_typed_references(model: Architecture) -> None:
+    back, _ = infer(parse(render(build_view(model))), account="prod")
+    assert references(back, {}) == references(model, {"VPC": "NET"})
