@@ -33,7 +33,7 @@ from archc.catalog import TYPES, VERBS
 from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph
 from archc.model.architecture import Account, Architecture, Connection, DiagramSettings, EdgeStyle, Group
 from archc.model.completeness import missing_to_build, needed_fields
-from archc.model.fields import AZ_PATTERN, ID_PATTERN, az_region
+from archc.model.fields import AZ_PATTERN, ID_PATTERN, REGION_PATTERN, az_region
 from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id, account_title, default_account_title
 from archc.model.resources import RESOURCE_CLASSES
 
@@ -225,6 +225,36 @@ def _key(name: str) -> str:
     return key or DEFAULT_ACCOUNT
 
 
+# a region code that is not the start of an availability zone (us-west-2, not us-west-2a)
+_REGION = re.compile(
+    r"\b((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9])(?![a-z0-9])"
+)
+# the console's region names (lower case, one space), as people title region boxes
+_REGION_NAMES = {
+    "us east (n. virginia)": "us-east-1", "us east (ohio)": "us-east-2", "us west (n. california)": "us-west-1",
+    "us west (oregon)": "us-west-2", "africa (cape town)": "af-south-1", "asia pacific (hong kong)": "ap-east-1",
+    "asia pacific (hyderabad)": "ap-south-2", "asia pacific (jakarta)": "ap-southeast-3", "asia pacific (melbourne)": "ap-southeast-4",
+    "asia pacific (mumbai)": "ap-south-1", "asia pacific (osaka)": "ap-northeast-3", "asia pacific (seoul)": "ap-northeast-2",
+    "asia pacific (singapore)": "ap-southeast-1", "asia pacific (sydney)": "ap-southeast-2", "asia pacific (tokyo)": "ap-northeast-1",
+    "canada (central)": "ca-central-1", "canada west (calgary)": "ca-west-1", "europe (frankfurt)": "eu-central-1",
+    "europe (ireland)": "eu-west-1", "europe (london)": "eu-west-2", "europe (milan)": "eu-south-1", "europe (paris)": "eu-west-3",
+    "europe (spain)": "eu-south-2", "europe (stockholm)": "eu-north-1", "europe (zurich)": "eu-central-2",
+    "israel (tel aviv)": "il-central-1", "middle east (bahrain)": "me-south-1", "middle east (uae)": "me-central-1",
+    "south america (são paulo)": "sa-east-1", "south america (sao paulo)": "sa-east-1",
+    "aws govcloud (us-east)": "us-gov-east-1", "aws govcloud (us-west)": "us-gov-west-1",
+}
+_REGION_NAME = re.compile("|".join(re.escape(n) for n in sorted(_REGION_NAMES, key=len, reverse=True)))
+
+
+def region_of_title(text: str) -> str | None:
+    """The one region a subgraph title names: its code ("us-west-2", "Region: eu-west-1") or its
+    console name ("US West (Oregon)"); None when it names none, several, or an availability zone only."""
+    lowered = " ".join(text.lower().split())
+    found = {m for m in _REGION.findall(lowered) if REGION_PATTERN.match(m)}
+    found |= {_REGION_NAMES[m.group(0)] for m in _REGION_NAME.finditer(lowered)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _account_of_title(title: str) -> tuple[str, str | None] | None:
     """(name, 12-digit id or None) for a title like "Production Account (978489150794)" or "Dev Account"."""
     text = " ".join(plain_text(title).split())
@@ -267,6 +297,7 @@ class _Inferrer:
         self.accounts: dict[str, tuple[str, Account]] = {}  # subgraph id → (key, account)
         self.stands: dict[str, str] = {}  # subgraph id → the resource it stands for (a VPC)
         self.subnet_titles: dict[str, dict[str, Any]] = {}  # subgraph id → subnet facts of its title
+        self.region_titles: dict[str, str] = {}  # subgraph id → the region its title names ("US West (Oregon)")
         self.res: dict[str, _Res] = {}
         self._btg: dict[tuple[Any, ...], list[str]] = {}
         self._btg_key: tuple[str, ...] | None = None
@@ -342,6 +373,9 @@ class _Inferrer:
                 self.stands[s.id] = s.id
                 self.subnet_titles[s.id] = subnet
                 self.report.inferred.append(f"subgraph {s.id}: {subnet['tier']} subnet {subnet['cidr']} in {subnet['az']}")
+            elif (region := region_of_title(text)) is not None and s.id not in edge_ends:
+                self.region_titles[s.id] = region
+                self.report.inferred.append(f"subgraph {s.id}: region {region} (its members' region)")
             elif s.id in edge_ends:
                 # an edge to a subgraph: the subgraph stands for a resource of its own
                 self.stands[s.id] = s.id
@@ -368,6 +402,18 @@ class _Inferrer:
             self.report.unresolved.append(f"subgraph {s.id}: a subnet without {', '.join(missing)} in its title; kept as a group")
             return None
         return {"cidr": cidrs[0], "az": azs[0], "tier": tier}
+
+    def region_of(self, rid: str) -> str | None:
+        """The region of the nearest enclosing region subgraph, or None."""
+        return next((self.region_titles[sid] for sid in self.ancestors(rid) if sid in self.region_titles), None)
+
+    def enclosing_az_of(self, rid: str) -> str | None:
+        """The availability zone the nearest enclosing subgraph titled with exactly one names."""
+        for sid in self.ancestors(rid):
+            azs = {a for a in _AZ.findall(plain_text(self.sg[sid].title)) if AZ_PATTERN.match(a)}
+            if azs:
+                return azs.pop() if len(azs) == 1 else None
+        return None
 
     def enclosing_subnet_of(self, rid: str) -> str | None:
         for sid in self.ancestors(rid):
@@ -499,6 +545,8 @@ class _Inferrer:
             return d
         if t == "subnet":
             vpc = enclosing_vpc()
+            if not azs and (az := self.enclosing_az_of(r.id)) is not None:
+                azs = [az]  # drawn inside an availability-zone subgraph
             if len(cidrs) != 1 or len(azs) != 1 or vpc is None:
                 return None
             tier = "public" if "public" in words else "isolated" if "isolated" in words else "private" if "private" in words else None
@@ -725,6 +773,8 @@ class _Inferrer:
                 for az in _AZ.findall(plain_text(r.node.label if r.node else "")):
                     if AZ_PATTERN.match(az):
                         regions.setdefault(r.account or home, []).append(az_region(az))
+                if (region := self.region_of(r.id)) is not None:
+                    regions.setdefault(r.account or home, []).append(region)
             every = [x for found in regions.values() for x in found]
             common = max(sorted(set(every)), key=every.count) if every else None
             for key, acct in list(accounts.items()):
@@ -734,7 +784,7 @@ class _Inferrer:
                     self.report.unresolved.append(f"account '{key}': no availability zone drawn in it; region {common} assumed (the diagram's)")
                 elif found:
                     accounts[key] = acct.model_copy(update={"region": max(sorted(set(found)), key=found.count)})
-                    self.report.inferred.append(f"account '{key}': region {accounts[key].region} (from availability zones)")
+                    self.report.inferred.append(f"account '{key}': region {accounts[key].region} (from availability zones and regions drawn)")
                 elif not (hidden and key == home):
                     self.report.unresolved.append(f"account '{key}': no availability zone drawn; region {PLACEHOLDER_REGION} is a placeholder")
         self.all_accounts = accounts
@@ -774,8 +824,9 @@ class _Inferrer:
         account = r.account or self.home_key
         rd["account"] = account
         az = rd.get("az")
-        if isinstance(az, str) and az_region(az) != self.all_accounts[account].region:
-            rd["region"] = az_region(az)
+        region = az_region(az) if isinstance(az, str) else self.region_of(r.id)
+        if region is not None and region != self.all_accounts[account].region:
+            rd["region"] = region
         return rd
 
     def build(self) -> Architecture:

@@ -513,3 +513,29 @@ def network_models(draw: st.DrawFn) -> Architecture:
 def test_import_of_emit_keeps_typed_references(model: Architecture) -> None:
     back, _ = infer(parse(render(build_view(model))), account="prod")
     assert references(back, {}) == references(model, {"VPC": "NET"})
+
+
+@pytest.mark.parametrize(
+    ("title", "region"),
+    [("us-west-2", "us-west-2"), ("US West (Oregon)", "us-west-2"), ("Region: eu-west-1", "eu-west-1"),
+     ("Europe (Ireland)", "eu-west-1"), ("AWS GovCloud (US-West)", "us-gov-west-1"), ("eu-central-1 region", "eu-central-1"),
+     ("us-west-2a", None), ("us-west-2 and eu-west-1", None), ("Oregon", None), ("us-west-9", "us-west-9"), ("uk-west-1", None)],
+)
+def test_a_region_title_names_one_region(title: str, region: str | None) -> None:
+    from archc.importers.infer import region_of_title
+
+    assert region_of_title(title) == region
+
+
+def test_region_and_az_subgraphs_place_their_members() -> None:
+    arch, report = infer(parse(
+        'graph TD\n subgraph P["Prod Account"]\n  subgraph R1["US West (Oregon)"]\n   subgraph V["VPC 10.0.0.0/16"]\n'
+        '    subgraph AZA["us-west-2a"]\n     S1["Private subnet 10.0.1.0/24"]\n    end\n   end\n   Q["SQS queue"]\n  end\n'
+        '  subgraph R2["Region: eu-west-1"]\n   B["S3 bucket"]\n  end\n end\n'
+    ))
+    r = arch.resources
+    assert arch.accounts["prod"].region == "us-west-2"
+    assert (r["S1"].type, r["S1"].az, r["S1"].vpc, r["S1"].region) == ("subnet", "us-west-2a", "V", None)
+    assert (r["Q"].region, r["B"].type, r["B"].region) == (None, "s3_bucket", "eu-west-1")
+    assert "subgraph R2: region eu-west-1 (its members' region)" in report.text()
+    assert {g: arch.groups[g].title for g in ("R1", "R2", "AZA")} == {"R1": "US West (Oregon)", "R2": "Region: eu-west-1", "AZA": "us-west-2a"}
