@@ -42,6 +42,7 @@ PLACEHOLDER_REGION = "us-east-1"
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
+_VPC_TITLE = re.compile(r"(?i)\b(?:vpc|virtual private cloud)\b")
 _CIDR = re.compile(r"\b(\d{1,3}(?:\.\d{1,3}){3}/\d{1,2})\b")
 _AZ = re.compile(r"\b([a-z]{2}(?:-gov)?-[a-z]+-\d[a-z])\b")
 _ACCOUNT = re.compile(r"^(?P<name>.*?)\s*\baccount\b\s*(?:\(?\s*(?P<id>\d{12})\s*\)?)?\s*$", re.IGNORECASE)
@@ -297,6 +298,7 @@ class _Inferrer:
         self.accounts: dict[str, tuple[str, Account]] = {}  # subgraph id → (key, account)
         self.stands: dict[str, str] = {}  # subgraph id → the resource it stands for (a VPC)
         self.subnet_titles: dict[str, dict[str, Any]] = {}  # subgraph id → subnet facts of its title
+        self.vpc_sketches: set[str] = set()  # subgraphs that are VPCs without a CIDR drawn
         self.region_titles: dict[str, str] = {}  # subgraph id → the region its title names ("US West (Oregon)")
         self.res: dict[str, _Res] = {}
         self._btg: dict[tuple[Any, ...], list[str]] = {}
@@ -366,7 +368,7 @@ class _Inferrer:
             base_group = self.base.groups.get(s.id) if self.base is not None else None
             if base_group is not None and base_group.resource:
                 self.stands[s.id] = base_group.resource
-            elif re.search(r"(?i)\bvpc\b", text) and len(cidrs) == 1:
+            elif _VPC_TITLE.search(text) and len(cidrs) == 1:
                 self.stands[s.id] = s.id
                 self.report.inferred.append(f"subgraph {s.id}: VPC {cidrs[0]}")
             elif (subnet := self.subnet_of_title(s)) is not None:
@@ -380,6 +382,15 @@ class _Inferrer:
                 # an edge to a subgraph: the subgraph stands for a resource of its own
                 self.stands[s.id] = s.id
                 self.report.unresolved.append(f"subgraph {s.id}: an edge end; kept as a generic resource the subgraph stands for")
+        for s in self.fc.subgraphs:
+            # a VPC sketch: titled as one, no CIDR drawn, and subnets inside (ARC115 asks for the CIDR)
+            if s.id in self.stands or s.id in self.accounts or s.id in self.region_titles:
+                continue
+            text = plain_text(s.title)
+            if _VPC_TITLE.search(text) and not _CIDR.findall(text) and self.holds_subnets(s):
+                self.stands[s.id] = s.id
+                self.vpc_sketches.add(s.id)
+                self.report.inferred.append(f"subgraph {s.id}: VPC (its subnets inside; no CIDR drawn)")
 
     def subnet_of_title(self, s: Subgraph) -> dict[str, Any] | None:
         """Subnet facts of a subgraph titled like one ("Public Subnet 1<br/>10.0.0.0/24"): the
@@ -402,6 +413,17 @@ class _Inferrer:
             self.report.unresolved.append(f"subgraph {s.id}: a subnet without {', '.join(missing)} in its title; kept as a group")
             return None
         return {"cidr": cidrs[0], "az": azs[0], "tier": tier}
+
+    def holds_subnets(self, s: Subgraph) -> bool:
+        """Whether a subnet subgraph or a node that reads as a subnet sits directly in *s*."""
+        nodes = {n.id: n for n in self.fc.nodes}
+        for m in s.members:
+            if m in self.subnet_titles:
+                return True
+            node = nodes.get(m)
+            if node is not None and m not in self.sg and (infer_type(node, []) or ("",))[0] == "subnet":
+                return True
+        return False
 
     def region_of(self, rid: str) -> str | None:
         """The region of the nearest enclosing region subgraph, or None."""
@@ -431,8 +453,10 @@ class _Inferrer:
                 self.res[rid] = _Res(rid, None, known.type, known.type, {}, None, known.account, [])
                 continue
             cidrs = _CIDR.findall(plain_text(self.sg[sid].title))
-            if re.search(r"(?i)\bvpc\b", self.sg[sid].title) and len(cidrs) == 1:
+            if _VPC_TITLE.search(plain_text(self.sg[sid].title)) and len(cidrs) == 1:
                 self.res[rid] = _Res(rid, None, "vpc", "vpc", {"cidr": cidrs[0]}, None, self.account_key_of(sid), [])
+            elif sid in self.vpc_sketches:
+                self.res[rid] = _Res(rid, None, "vpc", "vpc", {}, None, self.account_key_of(sid), [])
             elif sid in self.subnet_titles:
                 self.res[rid] = _Res(rid, None, "subnet", "subnet", dict(self.subnet_titles[sid]), None, self.account_key_of(sid), [])
             else:

@@ -54,7 +54,7 @@ class ResourceBase(Strict):
 
 class Vpc(ResourceBase):
     type: Literal["vpc"]
-    cidr: Cidr
+    cidr: Cidr | None = needed("the VPC's IPv4 address range")
     flow_logs: bool = Field(True, description="capture VPC flow logs to CloudWatch Logs")
 
 

@@ -539,3 +539,19 @@ def test_region_and_az_subgraphs_place_their_members() -> None:
     assert (r["Q"].region, r["B"].type, r["B"].region) == (None, "s3_bucket", "eu-west-1")
     assert "subgraph R2: region eu-west-1 (its members' region)" in report.text()
     assert {g: arch.groups[g].title for g in ("R1", "R2", "AZA")} == {"R1": "US West (Oregon)", "R2": "Region: eu-west-1", "AZA": "us-west-2a"}
+
+
+def test_a_vpc_subgraph_without_cidr_is_a_vpc_sketch_when_subnets_sit_in_it() -> None:
+    from archc.rules.engine import run_rules
+
+    arch, report = infer(parse(
+        'graph TD\n subgraph V["Virtual Private Cloud"]\n  subgraph A["Public subnet 10.0.1.0/24 us-west-2a"]\n   L["Lambda"]\n  end\n'
+        '  S2["Private subnet<br/>10.0.2.0/24<br/>us-west-2b"]\n end\n subgraph W["VPC"]\n  X["Orders"]\n end\n'
+    ))
+    r = arch.resources
+    assert (r["V"].type, r["V"].cidr, arch.groups["V"].resource) == ("vpc", None, "V")
+    assert (r["A"].vpc, r["S2"].vpc, r["L"].subnets) == ("V", "V", ["A"])
+    assert "W" not in r and arch.groups["W"].resource is None  # a "VPC" box without subnets stays a group
+    assert "subgraph V: VPC (its subnets inside; no CIDR drawn)" in report.text()
+    assert any(d.code == "ARC115" and d.path[:2] == ("resources", "V") for d in run_rules(arch))
+    assert load_text(model_yaml(arch)).architecture.resources["V"].cidr is None
