@@ -22,7 +22,7 @@ what was inferred and what could not be.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -535,158 +535,16 @@ class _Inferrer:
         return self._pub
 
     def facts(self, r: _Res, fields: dict[str, list[str]]) -> dict[str, Any] | None:
-        """The data for *r*'s type from its label and relation fields; None: it cannot be typed."""
-        text = plain_text(r.node.label if r.node else None)
-        words = _words_text(text)
-        d: dict[str, Any] = {}
-        cidrs = _CIDR.findall(text)
-        azs = [a for a in _AZ.findall(text) if AZ_PATTERN.match(a)]
-        t = r.type
+        """The data for *r*'s type from its label and relation fields; None: it cannot be typed.
 
-        def enclosing_vpc() -> str | None:
-            return self.enclosing_vpc_of(r.id)
-
-        def one(name: str) -> str | None:
-            vals = fields.get(name, [])
-            return vals[0] if vals else None
-
-        def same_group(rtype: str) -> str | None:
-            peers = self.by_type_group().get((rtype, r.group, r.account), [])
-            if len(peers) == 1:
-                return peers[0]
-            every = self.by_type_group().get((rtype,), [])
-            return every[0] if len(every) == 1 else None
-
-        if t == "vpc":
-            return r.data if r.node is None else ({"cidr": cidrs[0]} if len(cidrs) == 1 else None)
-        if t == "subnet" and r.node is None and r.data:  # a subgraph titled like a subnet
-            vpc = enclosing_vpc()
-            if vpc is None:
-                return None
-            d = {**r.data, "vpc": vpc}
-            if one("default_route"):
-                d["default_route"] = one("default_route")
-            return d
-        if t == "subnet":
-            vpc = enclosing_vpc()
-            if not azs and (az := self.enclosing_az_of(r.id)) is not None:
-                azs = [az]  # drawn inside an availability-zone subgraph
-            if len(cidrs) != 1 or len(azs) != 1 or vpc is None:
-                return None
-            tier = "public" if "public" in words else "isolated" if "isolated" in words else "private" if "private" in words else None
-            if tier is None:
-                tier = "public" if one("default_route") and self.res[one("default_route") or ""].type == "internet_gateway" else None
-            if tier is None:
-                return None
-            d = {"vpc": vpc, "cidr": cidrs[0], "az": azs[0], "tier": tier}
-            if one("default_route"):
-                d["default_route"] = one("default_route")
-            return d
-        # Facts the diagram does not give but only `archc build` needs (the model's `needed`
-        # fields) are left out: the resource keeps its type as a sketch and lint lists what is
-        # missing (ARC115). Only facts that contradict each other make it generic.
-        if t in ("internet_gateway", "security_group", "target_group"):
-            vpc = enclosing_vpc()
-            return {"vpc": vpc} if vpc else {}
+        Facts the diagram does not give but only `archc build` needs (the model's `needed`
+        fields) are left out: the resource keeps its type as a sketch and lint lists what is
+        missing (ARC115). Only facts that contradict each other make it generic."""
         inside = self.enclosing_subnet_of(r.id)
-        if t == "nat_gateway" and inside is not None:
-            return {"subnet": inside}
-        if t == "nat_gateway":
-            pubs = self.public_subnets().get((enclosing_vpc(), azs[0]), []) if len(azs) == 1 else []
-            return {"subnet": pubs[0]} if len(pubs) == 1 else {}
-        if inside is not None and t in ("lambda_function", "ecs_service", "load_balancer") and inside not in fields.get("subnets", []):
+        if inside is not None and r.type in ("lambda_function", "ecs_service", "load_balancer") and inside not in fields.get("subnets", []):
             fields = {**fields, "subnets": [inside, *fields.get("subnets", [])]}  # drawn inside a subnet: placed in it
-        if t == "lambda_function":
-            d = {"role": one("role")} if one("role") else {}
-            if fields.get("subnets"):
-                d["subnets"] = fields["subnets"]
-            if "arm64" in words or "graviton" in words:
-                d["architecture"] = "arm64"
-            return d
-        if t == "ecs_task_definition":
-            m = _SIZES.search(text)
-            roles = fields.get("role", [])
-            d = {"vcpu": float(m.group(1)), "memory_gib": float(m.group(2))} if m else {}
-            if roles:
-                d["execution_role"] = roles[0]
-            if len(roles) > 1:
-                d["task_role"] = roles[1]
-            return d if len(roles) <= 2 else None
-        if t == "ecs_service":
-            cluster = same_group("ecs_cluster")
-            d = {k: v for k, v in (("cluster", cluster), ("task_definition", one("task_definition")), ("subnets", fields.get("subnets"))) if v}
-            if one("target_group"):
-                d["target_group"] = one("target_group")
-            return d
-        if t == "load_balancer":
-            if len(fields.get("listener_target", [])) > 1 or len(fields.get("certificate", [])) > 1:
-                return None
-            tg, cert = one("listener_target"), one("certificate")
-            d = {"subnets": fields["subnets"]} if fields.get("subnets") else {}
-            if tg is not None:
-                d["listeners"] = [
-                    {"port": 443, "protocol": "HTTPS", "certificate": cert, "target_group": tg}
-                    if cert
-                    else {"port": 80, "protocol": "HTTP", "target_group": tg}
-                ]
-            return d
-        if t == "route53_zone":
-            domains = [m.group(0) for m in _DOMAIN.finditer(text) if not m.group(1)]
-            if not domains:
-                return None
-            records = []
-            for kind in ("A", "AAAA", "CNAME"):
-                for target in fields.get(f"records:{kind}", []):
-                    tnode = self.res[target].node
-                    tlabel = plain_text(tnode.label if tnode is not None else "")
-                    names = [m.group(0) for m in _DOMAIN.finditer(tlabel) if not m.group(1)]
-                    records.append((target, kind, names[0] if names else domains[0]))
-            order = {tid: i for i, tid in enumerate(x.id for x in self.res.values())}
-            records.sort(key=lambda x: order.get(x[0], 0))
-            d = {"domain": domains[0]}
-            if records:
-                d["records"] = [{"name": name, "type": kind, "target": target} for target, kind, name in records]
-            return d
-        if t == "dns_delegation":
-            return {"zone": one("zone")} if one("zone") else {}
-        if t == "acm_certificate":
-            m = _DOMAIN.search(text)
-            return {"domain": m.group(0)} if m else None
-        if t == "cloudfront_distribution":
-            d = {}
-            if one("certificate"):
-                d["certificate"] = one("certificate")
-            if one("web_acl"):
-                d["web_acl"] = one("web_acl")
-            return d
-        if t in ("api_gateway",):
-            return {"web_acl": one("web_acl")} if one("web_acl") else {}
-        if t == "db_subnet_group":
-            return {"subnets": fields["subnets"]} if fields.get("subnets") else {}
-        if t == "aurora_readers":
-            cluster = same_group("aurora_cluster")
-            return {"cluster": cluster} if cluster else {}
-        if t == "aurora_cluster":
-            m = re.search(r"(?i)(postgres(?:ql)?|mysql)\s*(\d+(?:\.\d+)?)", text)
-            group = same_group("db_subnet_group")
-            d = {"engine": "mysql" if "mysql" in m.group(1).lower() else "postgres", "engine_version": m.group(2)} if m else {}
-            if re.search(r"(?i)mysql", text) and not m:
-                d["engine"] = "mysql"
-            if group:
-                d["subnet_group"] = group
-            return d
-        if t == "s3_bucket":
-            m = re.match(r"(?i)\s*s3\s*:\s*([a-z0-9][a-z0-9.-]+)", text)
-            return {"name": m.group(1)} if m else {}
-        if t == "log_group":
-            m = _RETENTION.search(text)
-            return {"retention_days": int(m.group(1))} if m else {}
-        if t == "external":
-            kind = {"users": "users", "customers": "users", "clients": "client", "client": "client", "internet": "internet"}.get(
-                r.word, "service"
-            )
-            return {"kind": kind}
-        return {}
+        of_type = _FACTS.get(r.type)
+        return of_type(_Facts(self, r, fields, inside)) if of_type is not None else {}
 
     def resolve(self) -> tuple[dict[int, tuple[str, str, str]], dict[str, Any]]:
         """Fix types and typed fields together: a resource that cannot be typed becomes generic,
@@ -965,6 +823,215 @@ class _Inferrer:
         if drawn is None:
             drawn = self._drawn[key] = _connection_drawn(e, st, tt, named)
         return {"from": e.src, "to": e.dst, **drawn}
+
+
+class _Facts:
+    """What `_Inferrer.facts` knows of one resource: its label's text, words, CIDRs and AZs, its
+    relation fields, and the subnet subgraph it is drawn in."""
+
+    def __init__(self, inf: _Inferrer, r: _Res, fields: dict[str, list[str]], inside: str | None) -> None:
+        self.inf, self.r, self.fields, self.inside = inf, r, fields, inside
+        self.text = plain_text(r.node.label if r.node else None)
+        self.words = _words_text(self.text)
+        self.cidrs = _CIDR.findall(self.text)
+        self.azs = [a for a in _AZ.findall(self.text) if AZ_PATTERN.match(a)]
+
+    def vpc(self) -> str | None:
+        return self.inf.enclosing_vpc_of(self.r.id)
+
+    def one(self, name: str) -> str | None:
+        vals = self.fields.get(name, [])
+        return vals[0] if vals else None
+
+    def same_group(self, rtype: str) -> str | None:
+        """The one resource of *rtype* in the same group and account (or in the whole diagram)."""
+        index = self.inf.by_type_group()
+        peers = index.get((rtype, self.r.group, self.r.account), [])
+        if len(peers) == 1:
+            return peers[0]
+        every = index.get((rtype,), [])
+        return every[0] if len(every) == 1 else None
+
+
+Facts = dict[str, Any] | None
+
+
+def _vpc(f: _Facts) -> Facts:
+    if f.r.node is None:  # a subgraph: its title's facts
+        return f.r.data
+    return {"cidr": f.cidrs[0]} if len(f.cidrs) == 1 else None
+
+
+def _subnet(f: _Facts) -> Facts:
+    vpc = f.vpc()
+    route = f.one("default_route")
+    if f.r.node is None and f.r.data:  # a subgraph titled like a subnet
+        if vpc is None:
+            return None
+        return {**f.r.data, "vpc": vpc, **({"default_route": route} if route else {})}
+    azs = f.azs
+    if not azs and (az := f.inf.enclosing_az_of(f.r.id)) is not None:
+        azs = [az]  # drawn inside an availability-zone subgraph
+    if len(f.cidrs) != 1 or len(azs) != 1 or vpc is None:
+        return None
+    words = f.words
+    tier = "public" if "public" in words else "isolated" if "isolated" in words else "private" if "private" in words else None
+    if tier is None:
+        tier = "public" if route and f.inf.res[route].type == "internet_gateway" else None
+    if tier is None:
+        return None
+    return {"vpc": vpc, "cidr": f.cidrs[0], "az": azs[0], "tier": tier, **({"default_route": route} if route else {})}
+
+
+def _in_vpc(f: _Facts) -> Facts:
+    vpc = f.vpc()
+    return {"vpc": vpc} if vpc else {}
+
+
+def _nat_gateway(f: _Facts) -> Facts:
+    if f.inside is not None:
+        return {"subnet": f.inside}
+    pubs = f.inf.public_subnets().get((f.vpc(), f.azs[0]), []) if len(f.azs) == 1 else []
+    return {"subnet": pubs[0]} if len(pubs) == 1 else {}
+
+
+def _lambda_function(f: _Facts) -> Facts:
+    d: dict[str, Any] = {"role": f.one("role")} if f.one("role") else {}
+    if f.fields.get("subnets"):
+        d["subnets"] = f.fields["subnets"]
+    if "arm64" in f.words or "graviton" in f.words:
+        d["architecture"] = "arm64"
+    return d
+
+
+def _ecs_task_definition(f: _Facts) -> Facts:
+    m = _SIZES.search(f.text)
+    roles = f.fields.get("role", [])
+    d: dict[str, Any] = {"vcpu": float(m.group(1)), "memory_gib": float(m.group(2))} if m else {}
+    if roles:
+        d["execution_role"] = roles[0]
+    if len(roles) > 1:
+        d["task_role"] = roles[1]
+    return d if len(roles) <= 2 else None
+
+
+def _ecs_service(f: _Facts) -> Facts:
+    cluster = f.same_group("ecs_cluster")
+    d: dict[str, Any] = {k: v for k, v in (("cluster", cluster), ("task_definition", f.one("task_definition")), ("subnets", f.fields.get("subnets"))) if v}
+    if f.one("target_group"):
+        d["target_group"] = f.one("target_group")
+    return d
+
+
+def _load_balancer(f: _Facts) -> Facts:
+    if len(f.fields.get("listener_target", [])) > 1 or len(f.fields.get("certificate", [])) > 1:
+        return None
+    tg, cert = f.one("listener_target"), f.one("certificate")
+    d: dict[str, Any] = {"subnets": f.fields["subnets"]} if f.fields.get("subnets") else {}
+    if tg is not None:
+        d["listeners"] = [
+            {"port": 443, "protocol": "HTTPS", "certificate": cert, "target_group": tg}
+            if cert
+            else {"port": 80, "protocol": "HTTP", "target_group": tg}
+        ]
+    return d
+
+
+def _route53_zone(f: _Facts) -> Facts:
+    domains = [m.group(0) for m in _DOMAIN.finditer(f.text) if not m.group(1)]
+    if not domains:
+        return None
+    records = []
+    for kind in ("A", "AAAA", "CNAME"):
+        for target in f.fields.get(f"records:{kind}", []):
+            tnode = f.inf.res[target].node
+            tlabel = plain_text(tnode.label if tnode is not None else "")
+            names = [m.group(0) for m in _DOMAIN.finditer(tlabel) if not m.group(1)]
+            records.append((target, kind, names[0] if names else domains[0]))
+    order = {tid: i for i, tid in enumerate(x.id for x in f.inf.res.values())}
+    records.sort(key=lambda x: order.get(x[0], 0))
+    d: dict[str, Any] = {"domain": domains[0]}
+    if records:
+        d["records"] = [{"name": name, "type": kind, "target": target} for target, kind, name in records]
+    return d
+
+
+def _field(name: str, many: bool = False) -> Callable[[_Facts], Facts]:
+    """The facts of a type that holds only the relation field *name* (one target, or a list)."""
+    def facts(f: _Facts) -> Facts:
+        if many:
+            return {name: f.fields[name]} if f.fields.get(name) else {}
+        return {name: f.one(name)} if f.one(name) else {}
+    return facts
+
+
+def _acm_certificate(f: _Facts) -> Facts:
+    m = _DOMAIN.search(f.text)
+    return {"domain": m.group(0)} if m else None
+
+
+def _cloudfront_distribution(f: _Facts) -> Facts:
+    return {k: f.one(k) for k in ("certificate", "web_acl") if f.one(k)}
+
+
+def _aurora_readers(f: _Facts) -> Facts:
+    cluster = f.same_group("aurora_cluster")
+    return {"cluster": cluster} if cluster else {}
+
+
+def _aurora_cluster(f: _Facts) -> Facts:
+    m = re.search(r"(?i)(postgres(?:ql)?|mysql)\s*(\d+(?:\.\d+)?)", f.text)
+    group = f.same_group("db_subnet_group")
+    d: dict[str, Any] = {"engine": "mysql" if "mysql" in m.group(1).lower() else "postgres", "engine_version": m.group(2)} if m else {}
+    if re.search(r"(?i)mysql", f.text) and not m:
+        d["engine"] = "mysql"
+    if group:
+        d["subnet_group"] = group
+    return d
+
+
+def _s3_bucket(f: _Facts) -> Facts:
+    m = re.match(r"(?i)\s*s3\s*:\s*([a-z0-9][a-z0-9.-]+)", f.text)
+    return {"name": m.group(1)} if m else {}
+
+
+def _log_group(f: _Facts) -> Facts:
+    m = _RETENTION.search(f.text)
+    return {"retention_days": int(m.group(1))} if m else {}
+
+
+_EXTERNAL_KINDS = {"users": "users", "customers": "users", "clients": "client", "client": "client", "internet": "internet"}
+
+
+def _external(f: _Facts) -> Facts:
+    return {"kind": _EXTERNAL_KINDS.get(f.r.word, "service")}
+
+
+# per type: the facts of a resource of that type (None: it cannot be typed); a type not listed
+# takes none from the diagram ({}) -- its fields have defaults, or are needed and left for ARC115
+_FACTS: dict[str, Callable[[_Facts], Facts]] = {
+    "vpc": _vpc,
+    "subnet": _subnet,
+    "internet_gateway": _in_vpc,
+    "security_group": _in_vpc,
+    "target_group": _in_vpc,
+    "nat_gateway": _nat_gateway,
+    "lambda_function": _lambda_function,
+    "ecs_task_definition": _ecs_task_definition,
+    "ecs_service": _ecs_service,
+    "load_balancer": _load_balancer,
+    "route53_zone": _route53_zone,
+    "dns_delegation": _field("zone"),
+    "acm_certificate": _acm_certificate,
+    "cloudfront_distribution": _cloudfront_distribution,
+    "api_gateway": _field("web_acl"),
+    "db_subnet_group": _field("subnets", many=True),
+    "aurora_readers": _aurora_readers,
+    "aurora_cluster": _aurora_cluster,
+    "s3_bucket": _s3_bucket,
+    "log_group": _log_group,
+    "external": _external,
+}
 
 
 def _front_matter_rest(front: str | None) -> str | None:
