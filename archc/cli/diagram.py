@@ -83,7 +83,7 @@ def import_diagram(
     path: str, block: int | None = None, account: str | None = None, base: Any = None, writes: bool = False
 ) -> tuple[Any, Any]:
     """The model *path* draws (merged onto *base* when given); exit 2 with every problem."""
-    from archc.importers.infer import DiagramError, infer
+    from archc.importers.infer import DiagramError, DiagramPlaceError, infer
 
     fc = read_flowchart(path, block)
     try:
@@ -92,6 +92,8 @@ def import_diagram(
         for problem in exc.problems[:-1]:
             click.echo(f"archc: {path}: {problem}", err=True)
         fail(f"{path}: {exc.problems[-1]}" + ("; nothing was written" if writes else ""))
+    except DiagramPlaceError as exc:
+        fail(exc.at(path))
     except ValueError as exc:
         fail(f"{path}: {exc}")
 

@@ -62,7 +62,7 @@ def _node(n: ViewNode, extra_classes: tuple[str, ...] = ()) -> Node:
     return Node(id=n.id, label=text, label_kind=kind, shape=shape, classes=classes, shape_name=shape_name)
 
 
-def _edge(e: ViewEdge) -> Edge:
+def _edge(e: ViewEdge, edge_id: str | None = None) -> Edge:
     text: str | None = None
     kind: LabelKind = "plain"
     if e.label is not None:
@@ -71,8 +71,34 @@ def _edge(e: ViewEdge) -> Edge:
         kind = "plain"
     return Edge(
         src=e.src, dst=e.dst, label=text, label_kind=kind, stroke=e.line,
-        head_start=e.head_start, head_end=e.head_end, length=e.length,
+        head_start=e.head_start, head_end=e.head_end, length=e.length, id=edge_id,
     )
+
+
+def verb_ids(view: View) -> list[str | None]:
+    """Per edge, the edge id that carries its connection's verb (`A write@-->|ship logs| B`), or
+    None when the label already says the verb (`|Write|`, or a free label on `relates`).
+
+    An import reads a verb from a label only when the whole label is that verb's words, so a
+    connection whose label says something else (or says another verb's words) names its verb in
+    the edge id: mermaid-js draws no edge id, and the source reads plainly. Ids are unique (a
+    repeated id is dropped by mermaid-js): `write`, `write_2`, … skipping node and group ids."""
+    from archc.importers.infer import infer_verb
+
+    taken = {n.id for n in view.nodes} | {g.id for g in view.groups}
+    out: list[str | None] = []
+    for e in view.edges:
+        said = infer_verb(e.label) if e.label is not None and not e.label.startswith("`") else None
+        if e.verb is None or said == (None if e.verb == "relates" else e.verb):
+            out.append(None)
+            continue
+        n, edge_id = 1, e.verb
+        while edge_id in taken:
+            n += 1
+            edge_id = f"{e.verb}_{n}"
+        taken.add(edge_id)
+        out.append(edge_id)
+    return out
 
 
 def _subgraph(g: ViewGroup, extra_classes: tuple[str, ...] = ()) -> Subgraph:
@@ -158,7 +184,7 @@ def to_flowchart(view: View, findings: Sequence[Diagnostic] | None = None) -> Fl
     return Flowchart(
         direction=view.direction,
         nodes=tuple(nodes),
-        edges=tuple(_edge(e) for e in view.edges),
+        edges=tuple(_edge(e, i) for e, i in zip(view.edges, verb_ids(view), strict=True)),
         subgraphs=tuple(subgraphs),
         class_defs=tuple(class_defs),
         styles=tuple(Style(target, style) for target, style in view.styles),

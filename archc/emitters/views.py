@@ -61,6 +61,7 @@ class ViewEdge:
     length: int
     origin: Origin  # ("connections", i) or the path of the typed field
     css: str | None = None  # the connection's Mermaid linkStyle
+    verb: str | None = None  # the connection's verb (None for an edge drawn from a typed field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,7 @@ def connection_edges(arch: Architecture, endpoint: Callable[[str], str]) -> list
                 length=style.length if style else 1,
                 origin=("connections", i),
                 css=style.css if style else None,
+                verb=conn.verb,
             )
         )
     return out

@@ -22,7 +22,7 @@ what was inferred and what could not be.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -33,7 +33,7 @@ from archc.catalog import TYPES, VERBS
 from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph
 from archc.model.architecture import Account, Architecture, Connection, DiagramSettings, EdgeStyle, Group
 from archc.model.completeness import missing_to_build, needed_fields
-from archc.model.fields import AZ_PATTERN, ID_PATTERN, az_region
+from archc.model.fields import AZ_PATTERN, ID_PATTERN, REGION_PATTERN, az_region
 from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id, account_title, default_account_title
 from archc.model.resources import RESOURCE_CLASSES
 
@@ -42,6 +42,7 @@ PLACEHOLDER_REGION = "us-east-1"
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
+_VPC_TITLE = re.compile(r"(?i)\b(?:vpc|virtual private cloud)\b")
 _CIDR = re.compile(r"\b(\d{1,3}(?:\.\d{1,3}){3}/\d{1,2})\b")
 _AZ = re.compile(r"\b([a-z]{2}(?:-gov)?-[a-z]+-\d[a-z])\b")
 _ACCOUNT = re.compile(r"^(?P<name>.*?)\s*\baccount\b\s*(?:\(?\s*(?P<id>\d{12})\s*\)?)?\s*$", re.IGNORECASE)
@@ -52,6 +53,7 @@ _RETENTION = re.compile(r"(\d+)[- ]day retention", re.IGNORECASE)
 _PAREN = re.compile(r"\([^()]*\)")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _ID = re.compile(ID_PATTERN)
+_ID_RULE = "use letters, digits, '_', '-' and '.', starting with a letter or digit; see 'Not supported' in docs/mermaid.md"
 
 # an edge drawn exactly like this is the typed field (holder type, field) of the end named:
 # (label, line) → [(source type, target type, holder end, field)]
@@ -224,6 +226,36 @@ def _key(name: str) -> str:
     return key or DEFAULT_ACCOUNT
 
 
+# a region code that is not the start of an availability zone (us-west-2, not us-west-2a)
+_REGION = re.compile(
+    r"\b((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9])(?![a-z0-9])"
+)
+# the console's region names (lower case, one space), as people title region boxes
+_REGION_NAMES = {
+    "us east (n. virginia)": "us-east-1", "us east (ohio)": "us-east-2", "us west (n. california)": "us-west-1",
+    "us west (oregon)": "us-west-2", "africa (cape town)": "af-south-1", "asia pacific (hong kong)": "ap-east-1",
+    "asia pacific (hyderabad)": "ap-south-2", "asia pacific (jakarta)": "ap-southeast-3", "asia pacific (melbourne)": "ap-southeast-4",
+    "asia pacific (mumbai)": "ap-south-1", "asia pacific (osaka)": "ap-northeast-3", "asia pacific (seoul)": "ap-northeast-2",
+    "asia pacific (singapore)": "ap-southeast-1", "asia pacific (sydney)": "ap-southeast-2", "asia pacific (tokyo)": "ap-northeast-1",
+    "canada (central)": "ca-central-1", "canada west (calgary)": "ca-west-1", "europe (frankfurt)": "eu-central-1",
+    "europe (ireland)": "eu-west-1", "europe (london)": "eu-west-2", "europe (milan)": "eu-south-1", "europe (paris)": "eu-west-3",
+    "europe (spain)": "eu-south-2", "europe (stockholm)": "eu-north-1", "europe (zurich)": "eu-central-2",
+    "israel (tel aviv)": "il-central-1", "middle east (bahrain)": "me-south-1", "middle east (uae)": "me-central-1",
+    "south america (são paulo)": "sa-east-1", "south america (sao paulo)": "sa-east-1",
+    "aws govcloud (us-east)": "us-gov-east-1", "aws govcloud (us-west)": "us-gov-west-1",
+}
+_REGION_NAME = re.compile("|".join(re.escape(n) for n in sorted(_REGION_NAMES, key=len, reverse=True)))
+
+
+def region_of_title(text: str) -> str | None:
+    """The one region a subgraph title names: its code ("us-west-2", "Region: eu-west-1") or its
+    console name ("US West (Oregon)"); None when it names none, several, or an availability zone only."""
+    lowered = " ".join(text.lower().split())
+    found = {m for m in _REGION.findall(lowered) if REGION_PATTERN.match(m)}
+    found |= {_REGION_NAMES[m.group(0)] for m in _REGION_NAME.finditer(lowered)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _account_of_title(title: str) -> tuple[str, str | None] | None:
     """(name, 12-digit id or None) for a title like "Production Account (978489150794)" or "Dev Account"."""
     text = " ".join(plain_text(title).split())
@@ -266,6 +298,8 @@ class _Inferrer:
         self.accounts: dict[str, tuple[str, Account]] = {}  # subgraph id → (key, account)
         self.stands: dict[str, str] = {}  # subgraph id → the resource it stands for (a VPC)
         self.subnet_titles: dict[str, dict[str, Any]] = {}  # subgraph id → subnet facts of its title
+        self.vpc_sketches: set[str] = set()  # subgraphs that are VPCs without a CIDR drawn
+        self.region_titles: dict[str, str] = {}  # subgraph id → the region its title names ("US West (Oregon)")
         self.res: dict[str, _Res] = {}
         self._btg: dict[tuple[Any, ...], list[str]] = {}
         self._btg_key: tuple[str, ...] | None = None
@@ -334,17 +368,29 @@ class _Inferrer:
             base_group = self.base.groups.get(s.id) if self.base is not None else None
             if base_group is not None and base_group.resource:
                 self.stands[s.id] = base_group.resource
-            elif re.search(r"(?i)\bvpc\b", text) and len(cidrs) == 1:
+            elif _VPC_TITLE.search(text) and len(cidrs) == 1:
                 self.stands[s.id] = s.id
                 self.report.inferred.append(f"subgraph {s.id}: VPC {cidrs[0]}")
             elif (subnet := self.subnet_of_title(s)) is not None:
                 self.stands[s.id] = s.id
                 self.subnet_titles[s.id] = subnet
                 self.report.inferred.append(f"subgraph {s.id}: {subnet['tier']} subnet {subnet['cidr']} in {subnet['az']}")
+            elif (region := region_of_title(text)) is not None and s.id not in edge_ends:
+                self.region_titles[s.id] = region
+                self.report.inferred.append(f"subgraph {s.id}: region {region} (its members' region)")
             elif s.id in edge_ends:
                 # an edge to a subgraph: the subgraph stands for a resource of its own
                 self.stands[s.id] = s.id
                 self.report.unresolved.append(f"subgraph {s.id}: an edge end; kept as a generic resource the subgraph stands for")
+        for s in self.fc.subgraphs:
+            # a VPC sketch: titled as one, no CIDR drawn, and subnets inside (ARC115 asks for the CIDR)
+            if s.id in self.stands or s.id in self.accounts or s.id in self.region_titles:
+                continue
+            text = plain_text(s.title)
+            if _VPC_TITLE.search(text) and not _CIDR.findall(text) and self.holds_subnets(s):
+                self.stands[s.id] = s.id
+                self.vpc_sketches.add(s.id)
+                self.report.inferred.append(f"subgraph {s.id}: VPC (its subnets inside; no CIDR drawn)")
 
     def subnet_of_title(self, s: Subgraph) -> dict[str, Any] | None:
         """Subnet facts of a subgraph titled like one ("Public Subnet 1<br/>10.0.0.0/24"): the
@@ -368,6 +414,29 @@ class _Inferrer:
             return None
         return {"cidr": cidrs[0], "az": azs[0], "tier": tier}
 
+    def holds_subnets(self, s: Subgraph) -> bool:
+        """Whether a subnet subgraph or a node that reads as a subnet sits directly in *s*."""
+        nodes = {n.id: n for n in self.fc.nodes}
+        for m in s.members:
+            if m in self.subnet_titles:
+                return True
+            node = nodes.get(m)
+            if node is not None and m not in self.sg and (infer_type(node, []) or ("",))[0] == "subnet":
+                return True
+        return False
+
+    def region_of(self, rid: str) -> str | None:
+        """The region of the nearest enclosing region subgraph, or None."""
+        return next((self.region_titles[sid] for sid in self.ancestors(rid) if sid in self.region_titles), None)
+
+    def enclosing_az_of(self, rid: str) -> str | None:
+        """The availability zone the nearest enclosing subgraph titled with exactly one names."""
+        for sid in self.ancestors(rid):
+            azs = {a for a in _AZ.findall(plain_text(self.sg[sid].title)) if AZ_PATTERN.match(a)}
+            if azs:
+                return azs.pop() if len(azs) == 1 else None
+        return None
+
     def enclosing_subnet_of(self, rid: str) -> str | None:
         for sid in self.ancestors(rid):
             if sid in self.subnet_titles:
@@ -384,8 +453,10 @@ class _Inferrer:
                 self.res[rid] = _Res(rid, None, known.type, known.type, {}, None, known.account, [])
                 continue
             cidrs = _CIDR.findall(plain_text(self.sg[sid].title))
-            if re.search(r"(?i)\bvpc\b", self.sg[sid].title) and len(cidrs) == 1:
+            if _VPC_TITLE.search(plain_text(self.sg[sid].title)) and len(cidrs) == 1:
                 self.res[rid] = _Res(rid, None, "vpc", "vpc", {"cidr": cidrs[0]}, None, self.account_key_of(sid), [])
+            elif sid in self.vpc_sketches:
+                self.res[rid] = _Res(rid, None, "vpc", "vpc", {}, None, self.account_key_of(sid), [])
             elif sid in self.subnet_titles:
                 self.res[rid] = _Res(rid, None, "subnet", "subnet", dict(self.subnet_titles[sid]), None, self.account_key_of(sid), [])
             else:
@@ -464,156 +535,16 @@ class _Inferrer:
         return self._pub
 
     def facts(self, r: _Res, fields: dict[str, list[str]]) -> dict[str, Any] | None:
-        """The data for *r*'s type from its label and relation fields; None: it cannot be typed."""
-        text = plain_text(r.node.label if r.node else None)
-        words = _words_text(text)
-        d: dict[str, Any] = {}
-        cidrs = _CIDR.findall(text)
-        azs = [a for a in _AZ.findall(text) if AZ_PATTERN.match(a)]
-        t = r.type
+        """The data for *r*'s type from its label and relation fields; None: it cannot be typed.
 
-        def enclosing_vpc() -> str | None:
-            return self.enclosing_vpc_of(r.id)
-
-        def one(name: str) -> str | None:
-            vals = fields.get(name, [])
-            return vals[0] if vals else None
-
-        def same_group(rtype: str) -> str | None:
-            peers = self.by_type_group().get((rtype, r.group, r.account), [])
-            if len(peers) == 1:
-                return peers[0]
-            every = self.by_type_group().get((rtype,), [])
-            return every[0] if len(every) == 1 else None
-
-        if t == "vpc":
-            return r.data if r.node is None else ({"cidr": cidrs[0]} if len(cidrs) == 1 else None)
-        if t == "subnet" and r.node is None and r.data:  # a subgraph titled like a subnet
-            vpc = enclosing_vpc()
-            if vpc is None:
-                return None
-            d = {**r.data, "vpc": vpc}
-            if one("default_route"):
-                d["default_route"] = one("default_route")
-            return d
-        if t == "subnet":
-            vpc = enclosing_vpc()
-            if len(cidrs) != 1 or len(azs) != 1 or vpc is None:
-                return None
-            tier = "public" if "public" in words else "isolated" if "isolated" in words else "private" if "private" in words else None
-            if tier is None:
-                tier = "public" if one("default_route") and self.res[one("default_route") or ""].type == "internet_gateway" else None
-            if tier is None:
-                return None
-            d = {"vpc": vpc, "cidr": cidrs[0], "az": azs[0], "tier": tier}
-            if one("default_route"):
-                d["default_route"] = one("default_route")
-            return d
-        # Facts the diagram does not give but only `archc build` needs (the model's `needed`
-        # fields) are left out: the resource keeps its type as a sketch and lint lists what is
-        # missing (ARC115). Only facts that contradict each other make it generic.
-        if t in ("internet_gateway", "security_group", "target_group"):
-            vpc = enclosing_vpc()
-            return {"vpc": vpc} if vpc else {}
+        Facts the diagram does not give but only `archc build` needs (the model's `needed`
+        fields) are left out: the resource keeps its type as a sketch and lint lists what is
+        missing (ARC115). Only facts that contradict each other make it generic."""
         inside = self.enclosing_subnet_of(r.id)
-        if t == "nat_gateway" and inside is not None:
-            return {"subnet": inside}
-        if t == "nat_gateway":
-            pubs = self.public_subnets().get((enclosing_vpc(), azs[0]), []) if len(azs) == 1 else []
-            return {"subnet": pubs[0]} if len(pubs) == 1 else {}
-        if inside is not None and t in ("lambda_function", "ecs_service", "load_balancer") and inside not in fields.get("subnets", []):
+        if inside is not None and r.type in ("lambda_function", "ecs_service", "load_balancer") and inside not in fields.get("subnets", []):
             fields = {**fields, "subnets": [inside, *fields.get("subnets", [])]}  # drawn inside a subnet: placed in it
-        if t == "lambda_function":
-            d = {"role": one("role")} if one("role") else {}
-            if fields.get("subnets"):
-                d["subnets"] = fields["subnets"]
-            if "arm64" in words or "graviton" in words:
-                d["architecture"] = "arm64"
-            return d
-        if t == "ecs_task_definition":
-            m = _SIZES.search(text)
-            roles = fields.get("role", [])
-            d = {"vcpu": float(m.group(1)), "memory_gib": float(m.group(2))} if m else {}
-            if roles:
-                d["execution_role"] = roles[0]
-            if len(roles) > 1:
-                d["task_role"] = roles[1]
-            return d if len(roles) <= 2 else None
-        if t == "ecs_service":
-            cluster = same_group("ecs_cluster")
-            d = {k: v for k, v in (("cluster", cluster), ("task_definition", one("task_definition")), ("subnets", fields.get("subnets"))) if v}
-            if one("target_group"):
-                d["target_group"] = one("target_group")
-            return d
-        if t == "load_balancer":
-            if len(fields.get("listener_target", [])) > 1 or len(fields.get("certificate", [])) > 1:
-                return None
-            tg, cert = one("listener_target"), one("certificate")
-            d = {"subnets": fields["subnets"]} if fields.get("subnets") else {}
-            if tg is not None:
-                d["listeners"] = [
-                    {"port": 443, "protocol": "HTTPS", "certificate": cert, "target_group": tg}
-                    if cert
-                    else {"port": 80, "protocol": "HTTP", "target_group": tg}
-                ]
-            return d
-        if t == "route53_zone":
-            domains = [m.group(0) for m in _DOMAIN.finditer(text) if not m.group(1)]
-            if not domains:
-                return None
-            records = []
-            for kind in ("A", "AAAA", "CNAME"):
-                for target in fields.get(f"records:{kind}", []):
-                    tnode = self.res[target].node
-                    tlabel = plain_text(tnode.label if tnode is not None else "")
-                    names = [m.group(0) for m in _DOMAIN.finditer(tlabel) if not m.group(1)]
-                    records.append((target, kind, names[0] if names else domains[0]))
-            order = {tid: i for i, tid in enumerate(x.id for x in self.res.values())}
-            records.sort(key=lambda x: order.get(x[0], 0))
-            d = {"domain": domains[0]}
-            if records:
-                d["records"] = [{"name": name, "type": kind, "target": target} for target, kind, name in records]
-            return d
-        if t == "dns_delegation":
-            return {"zone": one("zone")} if one("zone") else {}
-        if t == "acm_certificate":
-            m = _DOMAIN.search(text)
-            return {"domain": m.group(0)} if m else None
-        if t == "cloudfront_distribution":
-            d = {}
-            if one("certificate"):
-                d["certificate"] = one("certificate")
-            if one("web_acl"):
-                d["web_acl"] = one("web_acl")
-            return d
-        if t in ("api_gateway",):
-            return {"web_acl": one("web_acl")} if one("web_acl") else {}
-        if t == "db_subnet_group":
-            return {"subnets": fields["subnets"]} if fields.get("subnets") else {}
-        if t == "aurora_readers":
-            cluster = same_group("aurora_cluster")
-            return {"cluster": cluster} if cluster else {}
-        if t == "aurora_cluster":
-            m = re.search(r"(?i)(postgres(?:ql)?|mysql)\s*(\d+(?:\.\d+)?)", text)
-            group = same_group("db_subnet_group")
-            d = {"engine": "mysql" if "mysql" in m.group(1).lower() else "postgres", "engine_version": m.group(2)} if m else {}
-            if re.search(r"(?i)mysql", text) and not m:
-                d["engine"] = "mysql"
-            if group:
-                d["subnet_group"] = group
-            return d
-        if t == "s3_bucket":
-            m = re.match(r"(?i)\s*s3\s*:\s*([a-z0-9][a-z0-9.-]+)", text)
-            return {"name": m.group(1)} if m else {}
-        if t == "log_group":
-            m = _RETENTION.search(text)
-            return {"retention_days": int(m.group(1))} if m else {}
-        if t == "external":
-            kind = {"users": "users", "customers": "users", "clients": "client", "client": "client", "internet": "internet"}.get(
-                r.word, "service"
-            )
-            return {"kind": kind}
-        return {}
+        of_type = _FACTS.get(r.type)
+        return of_type(_Facts(self, r, fields, inside)) if of_type is not None else {}
 
     def resolve(self) -> tuple[dict[int, tuple[str, str, str]], dict[str, Any]]:
         """Fix types and typed fields together: a resource that cannot be typed becomes generic,
@@ -724,6 +655,8 @@ class _Inferrer:
                 for az in _AZ.findall(plain_text(r.node.label if r.node else "")):
                     if AZ_PATTERN.match(az):
                         regions.setdefault(r.account or home, []).append(az_region(az))
+                if (region := self.region_of(r.id)) is not None:
+                    regions.setdefault(r.account or home, []).append(region)
             every = [x for found in regions.values() for x in found]
             common = max(sorted(set(every)), key=every.count) if every else None
             for key, acct in list(accounts.items()):
@@ -733,7 +666,7 @@ class _Inferrer:
                     self.report.unresolved.append(f"account '{key}': no availability zone drawn in it; region {common} assumed (the diagram's)")
                 elif found:
                     accounts[key] = acct.model_copy(update={"region": max(sorted(set(found)), key=found.count)})
-                    self.report.inferred.append(f"account '{key}': region {accounts[key].region} (from availability zones)")
+                    self.report.inferred.append(f"account '{key}': region {accounts[key].region} (from availability zones and regions drawn)")
                 elif not (hidden and key == home):
                     self.report.unresolved.append(f"account '{key}': no availability zone drawn; region {PLACEHOLDER_REGION} is a placeholder")
         self.all_accounts = accounts
@@ -773,17 +706,21 @@ class _Inferrer:
         account = r.account or self.home_key
         rd["account"] = account
         az = rd.get("az")
-        if isinstance(az, str) and az_region(az) != self.all_accounts[account].region:
-            rd["region"] = az_region(az)
+        region = az_region(az) if isinstance(az, str) else self.region_of(r.id)
+        if region is not None and region != self.all_accounts[account].region:
+            rd["region"] = region
         return rd
 
     def build(self) -> Architecture:
+        for s in self.fc.subgraphs:
+            if not _ID.match(s.id):
+                raise DiagramPlaceError(f"subgraph id '{s.id}' cannot be a model id ({_ID_RULE})", s.line, s.col)
         self.classify_subgraphs()
         self.collect_nodes()
         for rid, r in self.res.items():
             if not _ID.match(rid):
-                where = f"line {r.node.line}, col {r.node.col}: " if r.node is not None and r.node.line else ""
-                raise ValueError(f"{where}node id '{rid}' cannot be a model id (use letters, digits, '_', '-' and '.')")
+                line, col = (r.node.line, r.node.col) if r.node is not None else (0, 0)
+                raise DiagramPlaceError(f"node id '{rid}' cannot be a model id ({_ID_RULE})", line, col)
         self.setup_accounts()
         relations, built = self.resolve()
 
@@ -880,11 +817,221 @@ class _Inferrer:
     def connection_data(self, e: Edge, resources: dict[str, Any]) -> dict[str, Any]:
         """The connection *e* draws, as model data (its verb from the label when the ends fit)."""
         st, tt = resources[e.src].type, resources[e.dst].type
-        key = (e.label, e.label_kind, e.stroke, e.head_start, e.head_end, e.length, st, tt)
+        named = id_verb(e.id)
+        key = (e.label, e.label_kind, e.stroke, e.head_start, e.head_end, e.length, st, tt, named)
         drawn = self._drawn.get(key)
         if drawn is None:
-            drawn = self._drawn[key] = _connection_drawn(e, st, tt)
+            drawn = self._drawn[key] = _connection_drawn(e, st, tt, named)
         return {"from": e.src, "to": e.dst, **drawn}
+
+
+class _Facts:
+    """What `_Inferrer.facts` knows of one resource: its label's text, words, CIDRs and AZs, its
+    relation fields, and the subnet subgraph it is drawn in."""
+
+    def __init__(self, inf: _Inferrer, r: _Res, fields: dict[str, list[str]], inside: str | None) -> None:
+        self.inf, self.r, self.fields, self.inside = inf, r, fields, inside
+        self.text = plain_text(r.node.label if r.node else None)
+        self.words = _words_text(self.text)
+        self.cidrs = _CIDR.findall(self.text)
+        self.azs = [a for a in _AZ.findall(self.text) if AZ_PATTERN.match(a)]
+
+    def vpc(self) -> str | None:
+        return self.inf.enclosing_vpc_of(self.r.id)
+
+    def one(self, name: str) -> str | None:
+        vals = self.fields.get(name, [])
+        return vals[0] if vals else None
+
+    def same_group(self, rtype: str) -> str | None:
+        """The one resource of *rtype* in the same group and account (or in the whole diagram)."""
+        index = self.inf.by_type_group()
+        peers = index.get((rtype, self.r.group, self.r.account), [])
+        if len(peers) == 1:
+            return peers[0]
+        every = index.get((rtype,), [])
+        return every[0] if len(every) == 1 else None
+
+
+Facts = dict[str, Any] | None
+
+
+def _vpc(f: _Facts) -> Facts:
+    if f.r.node is None:  # a subgraph: its title's facts
+        return f.r.data
+    return {"cidr": f.cidrs[0]} if len(f.cidrs) == 1 else None
+
+
+def _subnet(f: _Facts) -> Facts:
+    vpc = f.vpc()
+    route = f.one("default_route")
+    if f.r.node is None and f.r.data:  # a subgraph titled like a subnet
+        if vpc is None:
+            return None
+        return {**f.r.data, "vpc": vpc, **({"default_route": route} if route else {})}
+    azs = f.azs
+    if not azs and (az := f.inf.enclosing_az_of(f.r.id)) is not None:
+        azs = [az]  # drawn inside an availability-zone subgraph
+    if len(f.cidrs) != 1 or len(azs) != 1 or vpc is None:
+        return None
+    words = f.words
+    tier = "public" if "public" in words else "isolated" if "isolated" in words else "private" if "private" in words else None
+    if tier is None:
+        tier = "public" if route and f.inf.res[route].type == "internet_gateway" else None
+    if tier is None:
+        return None
+    return {"vpc": vpc, "cidr": f.cidrs[0], "az": azs[0], "tier": tier, **({"default_route": route} if route else {})}
+
+
+def _in_vpc(f: _Facts) -> Facts:
+    vpc = f.vpc()
+    return {"vpc": vpc} if vpc else {}
+
+
+def _nat_gateway(f: _Facts) -> Facts:
+    if f.inside is not None:
+        return {"subnet": f.inside}
+    pubs = f.inf.public_subnets().get((f.vpc(), f.azs[0]), []) if len(f.azs) == 1 else []
+    return {"subnet": pubs[0]} if len(pubs) == 1 else {}
+
+
+def _lambda_function(f: _Facts) -> Facts:
+    d: dict[str, Any] = {"role": f.one("role")} if f.one("role") else {}
+    if f.fields.get("subnets"):
+        d["subnets"] = f.fields["subnets"]
+    if "arm64" in f.words or "graviton" in f.words:
+        d["architecture"] = "arm64"
+    return d
+
+
+def _ecs_task_definition(f: _Facts) -> Facts:
+    m = _SIZES.search(f.text)
+    roles = f.fields.get("role", [])
+    d: dict[str, Any] = {"vcpu": float(m.group(1)), "memory_gib": float(m.group(2))} if m else {}
+    if roles:
+        d["execution_role"] = roles[0]
+    if len(roles) > 1:
+        d["task_role"] = roles[1]
+    return d if len(roles) <= 2 else None
+
+
+def _ecs_service(f: _Facts) -> Facts:
+    cluster = f.same_group("ecs_cluster")
+    d: dict[str, Any] = {k: v for k, v in (("cluster", cluster), ("task_definition", f.one("task_definition")), ("subnets", f.fields.get("subnets"))) if v}
+    if f.one("target_group"):
+        d["target_group"] = f.one("target_group")
+    return d
+
+
+def _load_balancer(f: _Facts) -> Facts:
+    if len(f.fields.get("listener_target", [])) > 1 or len(f.fields.get("certificate", [])) > 1:
+        return None
+    tg, cert = f.one("listener_target"), f.one("certificate")
+    d: dict[str, Any] = {"subnets": f.fields["subnets"]} if f.fields.get("subnets") else {}
+    if tg is not None:
+        d["listeners"] = [
+            {"port": 443, "protocol": "HTTPS", "certificate": cert, "target_group": tg}
+            if cert
+            else {"port": 80, "protocol": "HTTP", "target_group": tg}
+        ]
+    return d
+
+
+def _route53_zone(f: _Facts) -> Facts:
+    domains = [m.group(0) for m in _DOMAIN.finditer(f.text) if not m.group(1)]
+    if not domains:
+        return None
+    records = []
+    for kind in ("A", "AAAA", "CNAME"):
+        for target in f.fields.get(f"records:{kind}", []):
+            tnode = f.inf.res[target].node
+            tlabel = plain_text(tnode.label if tnode is not None else "")
+            names = [m.group(0) for m in _DOMAIN.finditer(tlabel) if not m.group(1)]
+            records.append((target, kind, names[0] if names else domains[0]))
+    order = {tid: i for i, tid in enumerate(x.id for x in f.inf.res.values())}
+    records.sort(key=lambda x: order.get(x[0], 0))
+    d: dict[str, Any] = {"domain": domains[0]}
+    if records:
+        d["records"] = [{"name": name, "type": kind, "target": target} for target, kind, name in records]
+    return d
+
+
+def _field(name: str, many: bool = False) -> Callable[[_Facts], Facts]:
+    """The facts of a type that holds only the relation field *name* (one target, or a list)."""
+    def facts(f: _Facts) -> Facts:
+        if many:
+            return {name: f.fields[name]} if f.fields.get(name) else {}
+        return {name: f.one(name)} if f.one(name) else {}
+    return facts
+
+
+def _acm_certificate(f: _Facts) -> Facts:
+    m = _DOMAIN.search(f.text)
+    return {"domain": m.group(0)} if m else None
+
+
+def _cloudfront_distribution(f: _Facts) -> Facts:
+    return {k: f.one(k) for k in ("certificate", "web_acl") if f.one(k)}
+
+
+def _aurora_readers(f: _Facts) -> Facts:
+    cluster = f.same_group("aurora_cluster")
+    return {"cluster": cluster} if cluster else {}
+
+
+def _aurora_cluster(f: _Facts) -> Facts:
+    m = re.search(r"(?i)(postgres(?:ql)?|mysql)\s*(\d+(?:\.\d+)?)", f.text)
+    group = f.same_group("db_subnet_group")
+    d: dict[str, Any] = {"engine": "mysql" if "mysql" in m.group(1).lower() else "postgres", "engine_version": m.group(2)} if m else {}
+    if re.search(r"(?i)mysql", f.text) and not m:
+        d["engine"] = "mysql"
+    if group:
+        d["subnet_group"] = group
+    return d
+
+
+def _s3_bucket(f: _Facts) -> Facts:
+    m = re.match(r"(?i)\s*s3\s*:\s*([a-z0-9][a-z0-9.-]+)", f.text)
+    return {"name": m.group(1)} if m else {}
+
+
+def _log_group(f: _Facts) -> Facts:
+    m = _RETENTION.search(f.text)
+    return {"retention_days": int(m.group(1))} if m else {}
+
+
+_EXTERNAL_KINDS = {"users": "users", "customers": "users", "clients": "client", "client": "client", "internet": "internet"}
+
+
+def _external(f: _Facts) -> Facts:
+    return {"kind": _EXTERNAL_KINDS.get(f.r.word, "service")}
+
+
+# per type: the facts of a resource of that type (None: it cannot be typed); a type not listed
+# takes none from the diagram ({}) -- its fields have defaults, or are needed and left for ARC115
+_FACTS: dict[str, Callable[[_Facts], Facts]] = {
+    "vpc": _vpc,
+    "subnet": _subnet,
+    "internet_gateway": _in_vpc,
+    "security_group": _in_vpc,
+    "target_group": _in_vpc,
+    "nat_gateway": _nat_gateway,
+    "lambda_function": _lambda_function,
+    "ecs_task_definition": _ecs_task_definition,
+    "ecs_service": _ecs_service,
+    "load_balancer": _load_balancer,
+    "route53_zone": _route53_zone,
+    "dns_delegation": _field("zone"),
+    "acm_certificate": _acm_certificate,
+    "cloudfront_distribution": _cloudfront_distribution,
+    "api_gateway": _field("web_acl"),
+    "db_subnet_group": _field("subnets", many=True),
+    "aurora_readers": _aurora_readers,
+    "aurora_cluster": _aurora_cluster,
+    "s3_bucket": _s3_bucket,
+    "log_group": _log_group,
+    "external": _external,
+}
 
 
 def _front_matter_rest(front: str | None) -> str | None:
@@ -896,14 +1043,27 @@ def _front_matter_rest(front: str | None) -> str | None:
     return rest or None
 
 
-def _connection_drawn(e: Edge, st: str, tt: str) -> dict[str, Any]:
-    """Verb, label and style of a connection drawn like *e* between types *st* and *tt*."""
-    verb = infer_verb(e.label)
-    if verb is not None:
-        info = VERBS[verb]
-        fits = (not info.sources or st in info.sources or st == "generic") and (not info.targets or tt in info.targets or tt == "generic")
-        if not fits:
-            verb = None
+_VERB_ID = re.compile(r"(?P<verb>[a-z_]+?)(?:_\d+)?")
+
+
+def id_verb(edge_id: str | None) -> str | None:
+    """The verb an edge id names (`write`, `write_2`: what archc writes for a connection whose
+    label is not its verb's words), or None."""
+    m = _VERB_ID.fullmatch(edge_id) if edge_id else None
+    return m.group("verb") if m is not None and m.group("verb") in VERBS else None
+
+
+def _fits(verb: str, st: str, tt: str) -> bool:
+    info = VERBS[verb]
+    return (not info.sources or st in info.sources or st == "generic") and (not info.targets or tt in info.targets or tt == "generic")
+
+
+def _connection_drawn(e: Edge, st: str, tt: str, named: str | None = None) -> dict[str, Any]:
+    """Verb, label and style of a connection drawn like *e* between types *st* and *tt*: the verb
+    its edge id names (*named*), else the verb whose words are the whole label, when it fits the types."""
+    verb = named if named is not None and _fits(named, st, tt) else infer_verb(e.label)
+    if verb is not None and not _fits(verb, st, tt):
+        verb = None
     verb = verb or "relates"
     info = VERBS[verb]
     label = e.label if e.label_kind != "markdown" else f"`{e.label}`"
@@ -949,6 +1109,17 @@ for (_label, _line), _rows in _RELATION_EDGES.items():
     for _st, _tt, _holder, _fld in _rows:
         _FIELD_EDGE.setdefault((_tt if _holder == "dst" else _st, _fld.split(":")[0]), _label)
 _FIELD_EDGE[("ecs_task_definition", "execution_role")] = _FIELD_EDGE[("ecs_task_definition", "role")]
+
+
+class DiagramPlaceError(ValueError):
+    """A construct of the diagram, at *line*:*col* of its file, that the model cannot hold."""
+
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(f"{line}:{col}: {message}")
+        self.message, self.line, self.col = message, line, col
+
+    def at(self, path: str) -> str:
+        return f"{path}:{self.line}:{self.col}: {self.message}" if self.line else f"{path}: {self.message}"
 
 
 class DiagramError(ValueError):

@@ -62,10 +62,28 @@ def scalar(value: Any) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+# libyaml (and PyYAML) read a plain `key:` only when the key is at most 1024 characters long;
+# a longer key is written in the explicit `? key` form, which has no such limit
+_SIMPLE_KEY_MAX = 1000
+
+
+def _flow_entry(key: Any, value: Any) -> str:
+    text = scalar(key)
+    return f"? {text}: {flow(value)}" if len(text) > _SIMPLE_KEY_MAX else f"{text}: {flow(value)}"
+
+
+def block_entry(indent: str, key: Any, value: str) -> list[str]:
+    """One `key: value` line of a block mapping (two lines, `? key` / `: value`, for a long key)."""
+    text = scalar(key)
+    if len(text) > _SIMPLE_KEY_MAX:
+        return [f"{indent}? {text}", f"{indent}: {value}"]
+    return [f"{indent}{text}: {value}"]
+
+
 def flow(value: Any) -> str:
     """A value in YAML flow style, on one line."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(_flow_entry(k, v) for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(flow(v) for v in value) + "]"
     return scalar(value)
@@ -83,7 +101,7 @@ def model_yaml(arch: Architecture, header: str | None = None) -> str:
     for key, value in model_document(arch).items():
         if key in _ONE_LINE_ENTRIES:
             out.append(f"{key}:" if value else f"{key}: {{}}")
-            out.extend(f"  {scalar(k)}: {flow(v)}" for k, v in value.items())
+            out.extend(line for k, v in value.items() for line in block_entry("  ", k, flow(v)))
         elif key == "connections":
             out.append("connections:")
             out.extend(f"  - {flow(c)}" for c in value)
@@ -92,7 +110,7 @@ def model_yaml(arch: Architecture, header: str | None = None) -> str:
             for k, v in value.items():
                 if isinstance(v, dict) and k != "account_ids" and v:
                     out.append(f"  {k}:")
-                    out.extend(f"    {scalar(kk)}: {flow(vv)}" for kk, vv in v.items())
+                    out.extend(line for kk, vv in v.items() for line in block_entry("    ", kk, flow(vv)))
                 else:
                     out.append(f"  {k}: {flow(v)}")
         else:

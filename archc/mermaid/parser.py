@@ -18,12 +18,15 @@ Kept verbatim: ``click`` statements (never executed), one-line ``accTitle:``/``a
 shape-data keys other than ``shape``/``label`` (``img``, ``icon``, ``pos`` ...), edge data
 (``e1@{ animate: true }``). Ignored like mermaid-js: ``class`` on an id that is not (yet) a node
 or closed subgraph, ``direction`` outside a subgraph. Rejected on purpose (see docs/mermaid.md):
-the ``accDescr { }`` block, trailing ``%%`` comments after a statement, edge heads that mermaid-js
+the ``accDescr { }`` block, edge heads that mermaid-js
 silently ignores (``x-->``, ``<---``), ids made of punctuation only.
 
 Like mermaid-js: unquoted labels may not contain ``"()[]{}|@`` (quote them);
 ``o``/``x`` directly followed by ``--`` is an edge head, not a node id;
-``%%`` comments must be on their own line; ``;`` is allowed inside brackets.
+``%%`` comments must be on their own line (mermaid-js 12 rejects one after a node, edge,
+``class`` or ``click`` statement), but a trailing ``%% ...`` is part of the style text of
+``classDef``/``style``/``linkStyle``, and the rest of a ``direction`` line is dropped;
+``;`` is allowed inside brackets.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ def _m(pattern: re.Pattern[str], s: str, i: int) -> re.Match[str]:
 _TOKEN_RE = re.compile(r"\w+|[-=.~<>ox]+|\S")
 _HEADER_RE = re.compile(r"(graph|flowchart-elk|flowchart)(?![\w-])")
 _DIR_RE = re.compile(r"(TB|TD|BT|RL|LR)(?!\w)")
+_DIRECTION_RE = re.compile(r"(TB|TD|BT|RL|LR)")  # the `direction` statement's: the rest of the line is dropped
 
 _KEYWORDS = frozenset({"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"})
 
@@ -481,13 +485,14 @@ class _Parser:
 
     def st_direction(self, j: int) -> None:
         k = self.keyword_arg_start(j, "direction")
-        m = _DIR_RE.match(self.s, k)
+        m = _DIRECTION_RE.match(self.s, k)
         if not m:
             raise self.error("expected a direction (TB, TD, BT, RL, LR)", k)
         if self.stack:  # outside a subgraph mermaid-js ignores it (the header sets the direction)
             self.stack[-1].direction = m.group(1)
-        self.i = m.end()
-        self.end_statement()
+        # mermaid-js 12 lexes `direction LR` with the rest of its line (`%% a comment`, `; x`) as one token
+        nl = self.s.find("\n", m.end())
+        self.i = self.n if nl == -1 else nl
 
     def st_classDef(self, j: int) -> None:
         start = self.i
@@ -516,9 +521,7 @@ class _Parser:
         style, end = self.rest_of_statement(m.end())
         if not style:
             raise self.error(f"'{what}' needs styles", m.end())
-        if "%%" in style:
-            raise self.error("'%%' comments must be on their own line", m.end() + self.s[m.end() : end].find("%%"))
-        return style, end
+        return style, end  # a trailing `%% ...` is style text to mermaid-js 12, and so here
 
     def st_class(self, j: int) -> None:
         k = self.keyword_arg_start(j, "class")

@@ -23,7 +23,7 @@ def derived_label(rid: str, res: Resource) -> str:
     if res.type == "subnet":
         return BR.join((f"{res.tier.capitalize()} Subnet", res.cidr, res.az))
     if res.type == "vpc":
-        return f"VPC ({res.cidr})"
+        return f"VPC ({res.cidr})" if res.cidr else "VPC"  # a sketch without its CIDR (ARC115)
     facts: list[str] = []
     # the first naming field the type has (a domain, a cluster or role name, ...)
     for attr in ("domain", "cluster_name", "name", "namespace", "role_name", "alias"):

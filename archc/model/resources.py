@@ -72,7 +72,7 @@ class ResourceBase(Strict):
 
 class Vpc(ResourceBase):
     type: Literal["vpc"]
-    cidr: NetworkCidr
+    cidr: NetworkCidr | None = needed("the VPC's IPv4 address range (/16 to /28)")
     flow_logs: bool = Field(True, description="capture VPC flow logs to CloudWatch Logs")
 
 

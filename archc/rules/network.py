@@ -189,6 +189,8 @@ def subnet_in_vpc(ctx: RuleContext) -> Iterator[Finding]:
 
     for sid, subnet in ctx.of_type(Subnet):
         vpc_cidr = ctx.get(subnet.vpc, Vpc).cidr
+        if vpc_cidr is None:  # a sketch: ARC115 reports it
+            continue
         (first, last), (vpc_first, vpc_last) = ctx.cidr_range(subnet.cidr), ctx.cidr_range(vpc_cidr)
         if not vpc_first <= first <= last <= vpc_last:
             yield Finding(f"subnet '{sid}' ({subnet.cidr}) lies outside VPC '{subnet.vpc}' ({vpc_cidr})",

@@ -297,12 +297,16 @@ def models(draw: st.DrawFn) -> Architecture:
         src, dst = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
         fits = [v for v, info in VERBS.items() if info.label and (not info.sources or resources[src]["type"] in info.sources)
                 and (not info.targets or resources[dst]["type"] in info.targets)]
+        # a label of its own on any verb: free words, or another verb's words ("Write" on relates)
+        own_label = _FREE_LABEL | st.sampled_from([v.label for v in VERBS.values() if v.label])
         if fits and draw(st.booleans()):
             c: dict = {"from": src, "to": dst, "verb": draw(st.sampled_from(fits))}
+            if draw(st.booleans()):
+                c["label"] = draw(own_label)
         else:
             c = {"from": src, "to": dst, "verb": "relates"}
             if draw(st.booleans()):
-                c["label"] = draw(_FREE_LABEL)
+                c["label"] = draw(own_label)
         style = {"line": draw(st.sampled_from(["solid", "dotted", "thick"])), "length": draw(st.integers(1, 3))}
         heads = draw(st.sampled_from([("none", "arrow"), ("none", "none"), ("circle", "circle"), ("none", "cross")]))
         style.update(head_start=heads[0], head_end=heads[1])
@@ -413,3 +417,145 @@ def test_a_subnet_title_without_its_facts_stays_a_group() -> None:
 def test_a_word_names_a_service(label: str, expected: str) -> None:
     arch, _ = infer(parse(f'graph TB\n  n["{label}"]\n'))
     assert arch.resources["n"].type == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "what", "line", "col"),
+    [("graph TD\n  x --> a,b\n", "node id 'a,b'", 2, 9), ("graph TD\n  subgraph c#d\n  x\n  end\n", "subgraph id 'c#d'", 2, 3)],
+)
+def test_an_id_that_is_no_model_id_stops_at_its_place(text: str, what: str, line: int, col: int) -> None:
+    from archc.importers.infer import DiagramPlaceError
+
+    assert mermaidjs.is_valid(text) if mermaidjs.available() else True  # mermaid-js reads it as one id
+    with pytest.raises(DiagramPlaceError) as ei:
+        infer(parse(text, source="d.mmd"))
+    assert (ei.value.line, ei.value.col) == (line, col)
+    assert ei.value.at("d.mmd").startswith(f"d.mmd:{line}:{col}: {what} cannot be a model id")
+
+
+def test_a_verb_with_a_label_of_its_own_comes_back_from_its_diagram() -> None:
+    """`verb: write, label: ship logs` is drawn `F write@-->|ship logs| L` (mermaid-js reads the
+    edge id and draws none); a label that is the verb's own words needs no id."""
+    model = Architecture.model_validate({
+        "accounts": {"main": {"name": "Main", "region": "us-east-1", "subgraph": False}},
+        "resources": {"F": {"type": "lambda_function"}, "L": {"type": "log_group"}, "write": {"type": "generic"}},
+        "connections": [
+            {"from": "F", "to": "L", "verb": "write", "label": "ship logs"},
+            {"from": "F", "to": "L", "verb": "write", "label": "Logs"},
+            {"from": "F", "to": "L", "verb": "logs"},
+            {"from": "F", "to": "L", "verb": "relates", "label": "Write"},
+            {"from": "F", "to": "L", "verb": "write", "label": "WRITE"},
+        ],
+    })
+    text = render(build_view(model))
+    assert "F write_2@-->|ship logs| L\n" in text and "F write_3@-->|Logs| L\n" in text
+    assert "F -->|Logs| L\n" in text and "F relates@-->|Write| L\n" in text and "F -->|WRITE| L\n" in text
+    if mermaidjs.available():
+        edges = mermaidjs.mermaid_graph(text)["edges"]
+        assert [e["id"] for e in edges[:2]] == ["write_2", "write_3"] and edges[0]["text"] == "ship logs"
+    back, _ = infer(parse(text), account="main")
+    assert [(c.verb, c.label) for c in back.connections] == [
+        ("write", "ship logs"), ("write", "Logs"), ("logs", None), ("relates", "Write"), ("write", "WRITE")]
+
+
+# -- typed reference fields through the diagram (#9) ---------------------------------------------
+#
+# The oracle reads each resource's reference fields straight off the model objects (a list written
+# here, not the catalogue's relations the emitter and the importer share); the VPC a subgraph
+# stands for comes back under the subgraph's id, as Mermaid has one id for both.
+
+_REFS = {"subnet": ("vpc", "default_route"), "internet_gateway": ("vpc",), "lambda_function": ("role", "subnets")}
+
+
+def references(arch: Architecture, rename: dict[str, str]) -> dict[str, tuple[str, dict[str, object]]]:
+    def name(x: object) -> object:
+        if isinstance(x, list):
+            return [rename.get(v, v) for v in x]
+        return rename.get(x, x) if isinstance(x, str) else x
+
+    return {
+        rename.get(rid, rid): (res.type, {f: name(getattr(res, f)) for f in _REFS.get(res.type, ())})
+        for rid, res in arch.resources.items()
+    }
+
+
+@st.composite
+def network_models(draw: st.DrawFn) -> Architecture:
+    title = draw(st.sampled_from(["VPC 10.0.0.0/16", "Main VPC<br/>10.0.0.0/16", "vpc: 10.0.0.0/16"]))
+    resources: dict = {"VPC": {"type": "vpc", "cidr": "10.0.0.0/16", "account": "prod"}}
+    igw = draw(st.booleans())
+    if igw:
+        resources["IGW"] = {"type": "internet_gateway", "vpc": "VPC", "group": "NET", "account": "prod"}
+    subnets = [f"S{i}" for i in range(draw(st.integers(1, 4)))]
+    for i, sid in enumerate(subnets):
+        tier = draw(st.sampled_from(["public", "private", "isolated"]))
+        s = {"type": "subnet", "vpc": "VPC", "cidr": f"10.0.{i}.0/24", "az": f"us-west-2{draw(st.sampled_from('abc'))}",
+             "tier": tier, "group": "NET", "account": "prod"}
+        if tier == "public" and igw and draw(st.booleans()):
+            s["default_route"] = "IGW"
+        resources[sid] = s
+    roles = [f"R{i}" for i in range(draw(st.integers(0, 2)))]
+    for rid in roles:
+        resources[rid] = {"type": "iam_role", "account": "prod"}
+    for i in range(draw(st.integers(1, 3))):
+        fn: dict = {"type": "lambda_function", "account": "prod"}
+        if roles and draw(st.booleans()):
+            fn["role"] = draw(st.sampled_from(roles))
+        fn["subnets"] = draw(st.lists(st.sampled_from(subnets), unique=True, max_size=len(subnets)))
+        if fn["subnets"]:
+            fn["group"] = "NET"
+        resources[f"F{i}"] = fn
+    return Architecture.model_validate({
+        "accounts": {"prod": {"name": "Prod", "region": "us-west-2"}},
+        "groups": {"NET": {"account": "prod", "resource": "VPC", "title": title}},
+        "resources": resources,
+    })
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network_models())
+def test_import_of_emit_keeps_typed_references(model: Architecture) -> None:
+    back, _ = infer(parse(render(build_view(model))), account="prod")
+    assert references(back, {}) == references(model, {"VPC": "NET"})
+
+
+@pytest.mark.parametrize(
+    ("title", "region"),
+    [("us-west-2", "us-west-2"), ("US West (Oregon)", "us-west-2"), ("Region: eu-west-1", "eu-west-1"),
+     ("Europe (Ireland)", "eu-west-1"), ("AWS GovCloud (US-West)", "us-gov-west-1"), ("eu-central-1 region", "eu-central-1"),
+     ("us-west-2a", None), ("us-west-2 and eu-west-1", None), ("Oregon", None), ("us-west-9", "us-west-9"), ("uk-west-1", None)],
+)
+def test_a_region_title_names_one_region(title: str, region: str | None) -> None:
+    from archc.importers.infer import region_of_title
+
+    assert region_of_title(title) == region
+
+
+def test_region_and_az_subgraphs_place_their_members() -> None:
+    arch, report = infer(parse(
+        'graph TD\n subgraph P["Prod Account"]\n  subgraph R1["US West (Oregon)"]\n   subgraph V["VPC 10.0.0.0/16"]\n'
+        '    subgraph AZA["us-west-2a"]\n     S1["Private subnet 10.0.1.0/24"]\n    end\n   end\n   Q["SQS queue"]\n  end\n'
+        '  subgraph R2["Region: eu-west-1"]\n   B["S3 bucket"]\n  end\n end\n'
+    ))
+    r = arch.resources
+    assert arch.accounts["prod"].region == "us-west-2"
+    assert (r["S1"].type, r["S1"].az, r["S1"].vpc, r["S1"].region) == ("subnet", "us-west-2a", "V", None)
+    assert (r["Q"].region, r["B"].type, r["B"].region) == (None, "s3_bucket", "eu-west-1")
+    assert "subgraph R2: region eu-west-1 (its members' region)" in report.text()
+    assert {g: arch.groups[g].title for g in ("R1", "R2", "AZA")} == {"R1": "US West (Oregon)", "R2": "Region: eu-west-1", "AZA": "us-west-2a"}
+
+
+def test_a_vpc_subgraph_without_cidr_is_a_vpc_sketch_when_subnets_sit_in_it() -> None:
+    from archc.rules.engine import run_rules
+
+    arch, report = infer(parse(
+        'graph TD\n subgraph V["Virtual Private Cloud"]\n  subgraph A["Public subnet 10.0.1.0/24 us-west-2a"]\n   L["Lambda"]\n  end\n'
+        '  S2["Private subnet<br/>10.0.2.0/24<br/>us-west-2b"]\n end\n subgraph W["VPC"]\n  X["Orders"]\n end\n'
+    ))
+    r = arch.resources
+    assert (r["V"].type, r["V"].cidr, arch.groups["V"].resource) == ("vpc", None, "V")
+    assert (r["A"].vpc, r["S2"].vpc, r["L"].subnets) == ("V", "V", ["A"])
+    assert "W" not in r and arch.groups["W"].resource is None  # a "VPC" box without subnets stays a group
+    assert "subgraph V: VPC (its subnets inside; no CIDR drawn)" in report.text()
+    assert any(d.code == "ARC115" and d.path[:2] == ("resources", "V") for d in run_rules(arch))
+    assert load_text(model_yaml(arch)).architecture.resources["V"].cidr is None

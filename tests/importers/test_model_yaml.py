@@ -41,3 +41,25 @@ def test_the_example_written_out_loads_as_the_same_model() -> None:
 
     reloaded = load_text(model_yaml(arch), "out.yaml").architecture
     assert reloaded.model_dump() == arch.model_dump()
+
+
+def test_keys_over_1024_characters_are_written_explicitly_and_read_back() -> None:
+    """libyaml reads a plain key only up to 1024 characters: longer ones take the `? key` form."""
+    from archc.model.loader import load_text
+
+    arch = load(str(EXAMPLE)).architecture
+    long_id = "n" + "x" * 1500
+    first = next(iter(arch.resources))
+    resources = {(long_id if k == first else k): v for k, v in arch.resources.items()}
+    arch = arch.model_copy(update={"resources": resources, "connections": []})
+    text = model_yaml(arch)
+    assert f"  ? {long_id}\n  : " in text
+    assert load_text(text, "out.yaml").architecture.model_dump() == arch.model_dump()
+
+
+@given(st.dictionaries(st.text("ab:# ", min_size=1000, max_size=1100), st.integers(), max_size=2))
+@settings(max_examples=30, deadline=None)
+def test_long_flow_keys_read_back(value: dict[str, int]) -> None:
+    data, _, problems = load_yaml(f"v: {flow(value)}\n", "gen")
+    assert problems == []
+    assert data == {"v": value}

@@ -23,6 +23,10 @@ CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glo
 # Behaviours of mermaid-js that the parser pins; each one is checked against the
 # harness (AST view == mermaid-js view) and with explicit assertions below.
 PINNED = {
+    # mermaid-js 12 rejects `%%` after a node or edge statement, but reads a trailing `%% ...` as
+    # style text of classDef/style/linkStyle, and drops the rest of a `direction` line (`; x` too)
+    "trailing_comment_in_styles": "graph TD\n A-->B\n style A fill:#f00 %% c\n classDef k fill:#0f0 %% d\n linkStyle 0 stroke:#f00 %% e\n",
+    "direction_takes_its_line": "graph TD\n subgraph S\n direction LR %% c; x\n y\n end\n subgraph T\n direction RLz\n end\n",
     # a node mentioned at top level first, then inside a subgraph, belongs to that subgraph;
     # a node mentioned in two subgraphs belongs to the first one *closed*.
     "membership_first_closed": "graph TD\n A\n subgraph S1\n A --> B\n end\n subgraph S2\n B\n C\n end\n",
@@ -341,3 +345,11 @@ def test_parse_is_linear_enough():
     elapsed = time.perf_counter() - t0
     assert len(fc.edges) == 10_000
     assert elapsed < 2.0, elapsed  # typically ~0.15 s; generous bound for slow CI machines
+
+
+def test_trailing_comments_as_mermaidjs_reads_them():
+    fc = parse(PINNED["trailing_comment_in_styles"])
+    assert [c.style for c in fc.class_defs] == ["fill:#0f0 %% d"]
+    assert [st.style for st in fc.styles] == ["fill:#f00 %% c"]
+    fc = parse(PINNED["direction_takes_its_line"])
+    assert [(s.id, s.direction, s.members) for s in fc.subgraphs] == [("S", "LR", ("y",)), ("T", "RL", ())]
