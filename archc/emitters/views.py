@@ -48,6 +48,7 @@ class ViewNode:
     origin: Origin  # ("resources", id)
     bare: bool = False  # drawn as a bare id (no label, no shape given)
     labelled: bool = True  # False: the node shows its id only (written without a label)
+    derived: bool = False  # the label is the catalogue's (the resource has no label of its own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,7 @@ def _node(rid: str, res: Resource) -> ViewNode:
         origin=("resources", rid),
         bare=not labelled and shape is None,
         labelled=labelled,
+        derived=res.label is None and node_label(rid, res) != rid,
     )
 
 
