@@ -235,7 +235,7 @@ class Size:
                 raise ValueError(f"size {side} px: expected 16 to {MAX_PX} px")
 
     def attrs(self) -> dict[str, str]:
-        return {"size": f"{self.width / self.dpi:.4g},{self.height / self.dpi:.4g}", "dpi": str(self.dpi)}
+        return {"size": f"{self.width / self.dpi:.6g},{self.height / self.dpi:.6g}", "dpi": str(self.dpi)}
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -368,7 +368,7 @@ def scaled_to_fit(data: bytes, size: Size | None = None) -> bool:
     """Whether the PNG *data* fills the size limit on a side (Graphviz scaled the drawing down to fit)."""
     width, height = png_size(data)
     limit = size or Size()
-    return width >= limit.width - 2 or height >= limit.height - 2
+    return width >= limit.width - 3 or height >= limit.height - 3
 
 
 def render(view: View, fmt: str, *, findings: list[Diagnostic] | None = None, size: Size | None = None) -> bytes:

@@ -273,7 +273,7 @@ def test_png_size_and_dpi(tmp_path: Path) -> None:
     width, _ = png_size(out.read_bytes())
     assert 1390 <= width <= 1400
     code, out_dot, _ = run("diagram", MODEL, "-f", "dot", "--size", "1400x900", "--dpi", "144")
-    assert code == 0 and 'dpi=144' in out_dot and 'size="9.722,6.25"' in out_dot
+    assert code == 0 and 'dpi=144' in out_dot and 'size="9.72222,6.25"' in out_dot
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")

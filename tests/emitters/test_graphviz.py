@@ -190,9 +190,9 @@ def test_a_node_without_its_own_label_shows_its_id() -> None:
 
 def test_size_and_dpi_reach_the_dot_and_are_checked(arch) -> None:  # type: ignore[no-untyped-def]
     view = build_view(arch, "overview")
-    assert 'dpi=96' in gv.dot_source(view) and 'size="333.3,333.3"' in gv.dot_source(view)  # the cairo limit
+    assert 'dpi=96' in gv.dot_source(view) and 'size="333.333,333.333"' in gv.dot_source(view)  # the cairo limit
     dot = gv.dot_source(view, size=gv.Size(1400, 900, 144))
-    assert 'dpi=144' in dot and 'size="9.722,6.25"' in dot
+    assert 'dpi=144' in dot and 'size="9.72222,6.25"' in dot
     assert gv.parse_size("1400") == (1400, gv.MAX_PX) and gv.parse_size("1400x900") == (1400, 900)
     for bad in ("", "wide", "1400x", "-5", "14.5"):
         with pytest.raises(ValueError, match="expected WIDTH or WIDTHxHEIGHT in pixels"):
