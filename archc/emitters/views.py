@@ -123,7 +123,7 @@ def _node(rid: str, res: Resource) -> ViewNode:
         origin=("resources", rid),
         bare=not labelled and shape is None,
         labelled=labelled,
-        derived=res.label is None and node_label(rid, res) != rid,
+        derived=res.label is None and res.type != "external" and node_label(rid, res) != rid,  # an external's label is its id
     )
 
 

@@ -180,12 +180,13 @@ def test_a_node_without_its_own_label_shows_its_id() -> None:
     arch = load_text(
         "archc: 1\naccounts:\n  prod: {id: '111111111111', name: Prod, region: us-west-2}\nresources:\n"
         "  ingest: {type: lambda_function, account: prod}\n  export: {type: lambda_function, account: prod}\n"
-        "  named: {type: lambda_function, account: prod, label: Named fn}\n"
+        "  named: {type: lambda_function, account: prod, label: Named fn}\n  api_clients: {type: external}\n"
     ).architecture
     dot = gv.dot_source(build_view(arch, "overview"))
     assert re.search(r"ingest \[label=<.*<TD><B>ingest</B><BR/>Lambda Function</TD>", dot)
     assert re.search(r"export \[label=<.*<TD><B>export</B><BR/>Lambda Function</TD>", dot)
     assert re.search(r"named \[label=<.*<TD>Named fn</TD>", dot)  # a label of its own is shown as written
+    assert re.search(r"api_clients \[label=<.*<TD>Api Clients</TD>", dot)  # an external's label is its id already
 
 
 def test_size_and_dpi_reach_the_dot_and_are_checked(arch) -> None:  # type: ignore[no-untyped-def]
