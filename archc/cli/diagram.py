@@ -155,6 +155,8 @@ def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: lis
     """PNG or SVG through Graphviz: a view of more than *max_nodes* nodes is split per account and
     VPC into several files (with -o), or refused (to stdout); progress on a TTY; a warning when the
     picture had to be scaled down to fit Graphviz's bitmap limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from archc.cli.progress import progress
     from archc.emitters import graphviz
     from archc.emitters.views import split_view
@@ -180,19 +182,23 @@ def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: lis
     written: list[str] = []
     warnings: list[str] = []  # said after the status line is gone
     with progress(f"laying out {n:,} nodes with Graphviz") as step:
-        for i, (name, part) in enumerate(parts, 1):
-            if len(parts) > 1:
-                step(f"part {i}/{len(parts)} ({name}, {len(part.nodes):,} nodes): laying out with Graphviz")
-            data = graphviz.render(part, fmt, findings=found, size=size)
-            if fmt == "png" and size is None and graphviz.scaled_to_fit(data):
-                warnings.append(f"archc: warning: the {part.name} picture is larger than {graphviz.MAX_PX:,} px, where Graphviz "
-                                f"clips, and was scaled down to fit; focus it with --account, --group or --around")
-            if output:
-                path = part_path(output, name)
-                write_output(path, data)
-                written.append(path)
-            else:
-                sys.stdout.buffer.write(data)
+        sources = [graphviz.dot_source(part, found, size) for _, part in parts]
+        # Graphviz runs as a subprocess: several parts are laid out at once; results come in order
+        workers = min(len(parts), os.cpu_count() or 1, 4)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(lambda src: graphviz.render_source(src, fmt), sources)
+            for i, ((name, part), data) in enumerate(zip(parts, results), 1):
+                if len(parts) > 1:
+                    step(f"{i}/{len(parts)} parts drawn ({name}, {len(part.nodes):,} nodes)")
+                if fmt == "png" and size is None and graphviz.scaled_to_fit(data):
+                    warnings.append(f"archc: warning: the {part.name} picture is larger than {graphviz.MAX_PX:,} px, where "
+                                    f"Graphviz clips, and was scaled down to fit; focus it with --account, --group or --around")
+                if output:
+                    path = part_path(output, name)
+                    write_output(path, data)
+                    written.append(path)
+                else:
+                    sys.stdout.buffer.write(data)
     for warning in warnings:
         click.echo(warning, err=True)
     if len(written) > 1:

@@ -1,7 +1,8 @@
 """A `View` drawn with mingrammer `diagrams`: DOT source, PNG or SVG with the AWS icons.
 
-The node for each resource is the `diagrams` class the catalogue names (``TYPES[t].icon``), so
-the icons are mingrammer's. The view's groups become clusters (nested as in the view), its edges
+Each resource is a node whose HTML-like label is the icon of the `diagrams` class the catalogue
+names (``TYPES[t].icon``, so the icons are mingrammer's) above its text: the node is as big as
+its text, and edge labels are placed after the layout (``xlabel``), so the drawing stays compact. The view's groups become clusters (nested as in the view), its edges
 keep their labels and line styles. Everything is deterministic: node ids are the view's ids
 (mingrammer would use random uuids), clusters are named after the group ids, no timestamps.
 
@@ -378,6 +379,14 @@ def render(view: View, fmt: str, *, findings: list[Diagnostic] | None = None, si
     source = dot_source(view, findings, size)
     if fmt == "dot":
         return source.encode("utf-8")
+    return render_source(source, fmt)
+
+
+def render_source(source: str, fmt: str) -> bytes:
+    """DOT *source* laid out and drawn by Graphviz as ``png`` or ``svg`` (icons embedded): a
+    subprocess, so several can run at once from threads."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"Graphviz draws png or svg here, not {fmt!r}")
     if shutil.which("dot") is None:
         raise GraphvizNotFound()
     import graphviz  # type: ignore[import-untyped]
@@ -390,4 +399,5 @@ def render(view: View, fmt: str, *, findings: list[Diagnostic] | None = None, si
 
 
 __all__ = ["DOT_MISSING", "FORMATS", "MAX_NODES", "MAX_PX", "GraphvizNotFound", "Size", "build_diagram", "dot_source", "icon_class",
-           "icon_path", "icon_root", "mark_findings", "parse_size", "png_size", "render", "scaled_to_fit"]
+           "icon_path", "icon_root", "mark_findings", "parse_size", "png_size", "render", "render_source",
+           "scaled_to_fit"]

@@ -300,7 +300,7 @@ def test_a_png_scaled_down_to_graphviz_limit_is_a_warning(tmp_path: Path, monkey
     from archc.emitters import graphviz
 
     huge = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (32000).to_bytes(4, "big") + (9000).to_bytes(4, "big")
-    monkeypatch.setattr(graphviz, "render", lambda *a, **k: huge)  # what Graphviz gives for a drawing wider than its limit
+    monkeypatch.setattr(graphviz, "render_source", lambda *a, **k: huge)  # what Graphviz gives for a drawing wider than its limit
     code, _, err = run("diagram", MODEL, "-f", "png", "-o", str(tmp_path / "x.png"))
     assert code == 0
     assert err == ("archc: warning: the overview picture is larger than 32,000 px, where Graphviz clips, and was scaled "
