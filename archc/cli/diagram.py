@@ -190,7 +190,7 @@ def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: lis
             for i, ((name, part), data) in enumerate(zip(parts, results), 1):
                 if len(parts) > 1:
                     step(f"{i}/{len(parts)} parts drawn ({name}, {len(part.nodes):,} nodes)")
-                if fmt == "png" and size is None and graphviz.scaled_to_fit(data):
+                if fmt == "png" and (size is None or size.width == graphviz.MAX_PX) and graphviz.scaled_to_fit(data, size):
                     warnings.append(f"archc: warning: the {part.name} picture is larger than {graphviz.MAX_PX:,} px, where "
                                     f"Graphviz clips, and was scaled down to fit; focus it with --account, --group or --around")
                 if output:

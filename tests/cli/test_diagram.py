@@ -305,5 +305,7 @@ def test_a_png_scaled_down_to_graphviz_limit_is_a_warning(tmp_path: Path, monkey
     assert code == 0
     assert err == ("archc: warning: the overview picture is larger than 32,000 px, where Graphviz clips, and was scaled "
                    "down to fit; focus it with --account, --group or --around\n")
-    code, _, err = run("diagram", MODEL, "-f", "png", "--size", "32000", "-o", str(tmp_path / "y.png"))
+    code, _, err = run("diagram", MODEL, "-f", "png", "--size", "30000", "-o", str(tmp_path / "y.png"))
     assert code == 0 and err == "", "a size the user asks for is no surprise"
+    code, _, err = run("diagram", MODEL, "-f", "png", "--dpi", "300", "-o", str(tmp_path / "z.png"))
+    assert code == 0 and "was scaled down to fit" in err, "--dpi alone keeps the bitmap limit, and its warning"
