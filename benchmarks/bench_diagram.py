@@ -1,9 +1,13 @@
 """Benchmark: draw the seed architecture (examples/sagebrush, ~60 resources) as DOT, PNG and SVG.
 
 Target: a PNG of the seed renders in under 3 s, Graphviz included. Also times a synthetic model
-of about 100 resources (benchmarks/synthetic.py) for scale.
+of about 100 resources (benchmarks/synthetic.py) for scale, prints the seed overview's PNG size
+in pixels (issue #15: it was 6273 x 3857 px, unreadable at a wiki's 1400 px), and draws a
+synthetic model of BIG resources (default 5,000) as `archc diagram -f png -o` does: split per
+account and VPC into parts of at most MAX_NODES nodes (it was one 293 s render, clipped at
+32767 px). `--whole` also times the unsplit render of the big model (minutes).
 
-    .venv/bin/python benchmarks/bench_diagram.py [REPEATS]
+    .venv/bin/python benchmarks/bench_diagram.py [REPEATS] [--big N] [--whole]
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archc.emitters import graphviz
-from archc.emitters.views import build_view
+from archc.emitters.views import build_view, split_view
 from archc.model.loader import load
 from benchmarks.synthetic import write
 
@@ -54,13 +58,59 @@ def bench(label: str, model_path: str, repeats: int) -> float:
     return worst
 
 
+def seed_sizes() -> None:
+    arch = load(str(ROOT / "examples" / "sagebrush")).architecture
+    for view_name in ("overview", "network"):
+        width, height = graphviz.png_size(graphviz.render(build_view(arch, view_name), "png"))
+        print(f"seed {view_name} PNG: {width} x {height} px (at 1400 px wide: scale {min(1.0, 1400 / width):.2f})")
+    for account in arch.accounts:
+        view = build_view(arch, "overview", account=account)
+        width, height = graphviz.png_size(graphviz.render(view, "png"))
+        print(f"seed overview --account {account}: {len(view.nodes)} nodes, {width} x {height} px")
+
+
+def big(n: int, whole: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        write(n, tmp)
+        t = time.perf_counter()
+        arch = load(tmp).architecture
+        view = build_view(arch, "overview")
+        load_s = time.perf_counter() - t
+        t = time.perf_counter()
+        parts = split_view(arch, view, graphviz.MAX_NODES)
+        split_s = time.perf_counter() - t
+        t = time.perf_counter()
+        largest = (0, 0)
+        for _name, part in parts:
+            largest = max(largest, graphviz.png_size(graphviz.render(part, "png")))
+        render_s = time.perf_counter() - t
+        print(f"synthetic {len(arch.resources):,} resources, overview {len(view.nodes):,} nodes: load+view {load_s:.1f} s, "
+              f"split into {len(parts)} parts (at most {max(len(p.nodes) for _, p in parts)} nodes) {split_s:.1f} s, "
+              f"{len(parts)} PNGs {render_s:.1f} s ({render_s / len(parts):.2f} s each; widest {largest[0]} x {largest[1]} px)")
+        if whole:
+            t = time.perf_counter()
+            png = graphviz.render(view, "png")
+            width, height = graphviz.png_size(png)
+            print(f"  unsplit PNG: {time.perf_counter() - t:.1f} s, {width} x {height} px"
+                  f"{' (scaled down to fit)' if graphviz.scaled_to_fit(png) else ''}")
+
+
 def main() -> int:
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    args = sys.argv[1:]
+    whole = "--whole" in args
+    size = 5000
+    if "--big" in args:
+        size = int(args[args.index("--big") + 1])
+        del args[args.index("--big"):args.index("--big") + 2]
+    args = [a for a in args if a != "--whole"]
+    repeats = int(args[0]) if args else 3
     graphviz.icon_class("vpc")  # import the diagrams provider modules once, outside the timings
     worst = bench("examples/sagebrush", str(ROOT / "examples" / "sagebrush"), repeats)
     with tempfile.TemporaryDirectory() as tmp:
         write(100, tmp)
         bench("synthetic ~100", tmp, repeats)
+    seed_sizes()
+    big(size, whole)
     verdict = "OK" if worst < TARGET_S else "OVER TARGET"
     print(f"seed: slowest median {worst:.3f} s (target < {TARGET_S:.0f} s, Graphviz included): {verdict}")
     return 0

@@ -68,8 +68,10 @@ def build(model: str, outdir: str, fmt: str) -> None:
       archc build model.yaml -o out/cfn --format yaml
     """
     from archc.cli.outdir import check_output_dir, write_tree
+    from archc.cli.progress import progress
 
-    loaded = load_model(model)
+    with progress(f"loading {model}"):
+        loaded = load_model(model)
     check_output_dir(outdir, yaml_files=fmt == "yaml")
     _refuse_lint_errors(model, loaded)
     import warnings
@@ -77,10 +79,12 @@ def build(model: str, outdir: str, fmt: str) -> None:
     from archc.compiler.build import compile_model
     from archc.compiler.context import CompileError
 
+    n_resources = len(loaded.architecture.resources)
     try:
-        with warnings.catch_warnings():  # troposphere's own warnings are not the user's business
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(), progress(f"compiling {n_resources:,} resources") as step:
+            warnings.simplefilter("ignore")  # troposphere's own warnings are not the user's business
             result = compile_model(loaded.architecture)
+            step(f"writing the templates of {n_resources:,} resources as {fmt}")
             files = result.files(fmt)
             manifest = result.manifest(fmt)
     except CompileError as exc:
@@ -88,7 +92,8 @@ def build(model: str, outdir: str, fmt: str) -> None:
         n = len(diagnostics)
         fail(f"{model}: {n} error{'s' if n != 1 else ''}: the model cannot be compiled; nothing was written", diagnostics)
     earlier = _earlier_templates(outdir)
-    write_tree(outdir, files, lambda name, _path: name in earlier, yaml_files=fmt == "yaml")
+    with progress(f"writing {outdir}"):
+        write_tree(outdir, files, lambda name, _path: name in earlier, yaml_files=fmt == "yaml")
     for entry in manifest["stacks"]:
         n = entry['resources']
         click.echo(f"{entry['order']}. {entry['name']}: {n} resource{'' if n == 1 else 's'} → {os.path.join(outdir, entry['template'])}")

@@ -137,25 +137,126 @@ def update_markdown(text: str, model: str, render_view: Any) -> str:
 # -- diagram ------------------------------------------------------------------------------------
 
 
+def focused_view(arch: Any, view_name: str, account: str | None, group: str | None, around: str | None, depth: int) -> Any:
+    """The view *view_name* of *arch* with the focus options applied; exit 2 naming what is known."""
+    from archc.emitters.views import build_view, focus
+
+    try:
+        return focus(build_view(arch, view_name, account=account), group=group, around=around, depth=depth)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def part_path(output: str, name: str) -> str:
+    """``out/arch.png`` and part ``alpha.c1_vpc`` → ``out/arch.alpha.c1_vpc.png``."""
+    root, ext = os.path.splitext(output)
+    return f"{root}.{name}{ext}" if name else output
+
+
+def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: list[Any] | None, size: Any, max_nodes: int) -> None:
+    """PNG or SVG through Graphviz: a view of more than *max_nodes* nodes is split per account and
+    VPC into several files (with -o), or refused (to stdout); progress on a TTY; a warning when the
+    picture had to be scaled down to fit Graphviz's bitmap limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from archc.cli.progress import progress
+    from archc.emitters import graphviz
+    from archc.emitters.views import split_view
+
+    n = len(view.nodes)
+    parts: list[tuple[str, Any]] = [("", view)]
+    if max_nodes and n > max_nodes:
+        focus_hint = "focus it with --account, --group or --around ID --depth N, or raise --max-nodes (0: no limit; Graphviz may take minutes)"
+        if not output or output == "-":
+            fail(f"the {view.name} view has {n:,} nodes, more than --max-nodes {max_nodes}: give -o FILE.{fmt} to draw it "
+                 f"split per account and VPC into several files, or {focus_hint}")
+        with progress(f"splitting {n:,} nodes per account and VPC"):
+            parts = split_view(arch, view, max_nodes)
+        big = [(name, len(part.nodes)) for name, part in parts if len(part.nodes) > max_nodes]
+        if big:
+            name, size_ = big[0]
+            fail(f"the {view.name} view has {n:,} nodes; split per account and VPC, part {name!r} still has {size_:,} "
+                 f"(more than --max-nodes {max_nodes}); {focus_hint}")
+        click.echo(f"archc: the {view.name} view has {n:,} nodes, more than --max-nodes {max_nodes}: drawing it in {len(parts)} "
+                   f"parts per account and VPC", err=True)
+    if not output and sys.stdout.isatty():
+        fail(f"-f {fmt} is binary: give -o FILE")
+    written: list[str] = []
+    warnings: list[str] = []  # said after the status line is gone
+    with progress(f"laying out {n:,} nodes with Graphviz") as step:
+        sources = [graphviz.dot_source(part, found, size) for _, part in parts]
+        # Graphviz runs as a subprocess: several parts are laid out at once; results come in order
+        workers = min(len(parts), os.cpu_count() or 1, 4)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(lambda src: graphviz.render_source(src, fmt), sources)
+            for i, ((name, part), data) in enumerate(zip(parts, results), 1):
+                if len(parts) > 1:
+                    step(f"{i}/{len(parts)} parts drawn ({name}, {len(part.nodes):,} nodes)")
+                if fmt == "png" and (size is None or size.width == graphviz.MAX_PX) and graphviz.scaled_to_fit(data, size):
+                    warnings.append(f"archc: warning: the {part.name} picture is larger than {graphviz.MAX_PX:,} px, where "
+                                    f"Graphviz clips, and was scaled down to fit; focus it with --account, --group or --around")
+                if output:
+                    path = part_path(output, name)
+                    write_output(path, data)
+                    written.append(path)
+                else:
+                    sys.stdout.buffer.write(data)
+    for warning in warnings:
+        click.echo(warning, err=True)
+    if len(written) > 1:
+        click.echo(f"archc: wrote {len(written)} files: {written[0]} … {written[-1]}", err=True)
+
+
 @click.command()
 @model_argument
 @click.option("-f", "--format", "fmt", type=click.Choice(["mermaid", "png", "svg", "dot"]), default="mermaid", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="write here instead of stdout ('-': stdout)")
 @click.option("--view", "view_name", default="overview", show_default=True, help="overview or network")
-@click.option("--findings", is_flag=True, help="run the lint rules and mark what they flag (red), with a legend")
+@click.option("--findings", is_flag=True, help="run the lint rules and mark what they flag (red), with a legend; the layout stays the plain one")
+@click.option("--account", help="focus: this account's resources, their neighbours and the groups around them")
+@click.option("--group", "group", help="focus: everything inside this group (subgraph id), with its neighbours")
+@click.option("--around", metavar="ID", help="focus: what is at most --depth edges from this resource")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="with --around: how many edges away")
+@click.option("--size", "size_text", metavar="W[xH]", help="png/svg/dot: largest picture in pixels, e.g. 1400 (width) or 1400x900; scaled down to fit")
+@click.option("--dpi", type=click.IntRange(1, 1200), help="png/svg/dot: dots per inch (default 96)")
+@click.option("--max-nodes", type=click.IntRange(min=0), default=None, help="png/svg: split or refuse a bigger view (default 400; 0: no limit)")
 @click.option("--update", "update", type=click.Path(dir_okay=False), help="rewrite the marked Mermaid blocks of this Markdown file")
 @click.option("--check", is_flag=True, help="with --update: write nothing, exit 1 when the file is stale")
-def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: bool, update: str | None, check: bool) -> None:
+def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: bool, account: str | None, group: str | None,
+            around: str | None, depth: int, size_text: str | None, dpi: int | None, max_nodes: int | None, update: str | None,
+            check: bool) -> None:
     """Draw a model as Mermaid, PNG, SVG or DOT.
+
+    A PNG or SVG of more than --max-nodes nodes is drawn per account and VPC into several files
+    (FILE.ACCOUNT.VPC.png) with -o, and refused without it.
 
     \b
     Examples:
       archc diagram examples/sagebrush -f mermaid -o sagebrush.mmd
       archc diagram examples/sagebrush --view network --findings
+      archc diagram examples/sagebrush -f png --size 1400 --account production -o prod.png
+      archc diagram examples/sagebrush --around LAMBDA_API --depth 1
       archc diagram examples/sagebrush --update docs/mermaid.md --check   # pre-commit
     """
     if check and not update:
         fail("--check goes with --update FILE.md")
+    if update and (account or group or around):
+        fail("--account, --group and --around go without --update (its markers name the views)")
+    if depth != 1 and around is None:
+        fail("--depth goes with --around ID")
+    if (size_text or dpi) and fmt == "mermaid":
+        fail("--size and --dpi are for -f png, svg or dot (Mermaid is laid out by its renderer)")
+    if max_nodes is not None and fmt not in ("png", "svg"):
+        fail("--max-nodes is for -f png or svg")
+    size = None
+    if size_text or dpi:
+        from archc.emitters.graphviz import DPI, MAX_PX, Size, parse_size
+
+        try:
+            width, height = parse_size(size_text) if size_text else (MAX_PX, MAX_PX)
+            size = Size(width, height, dpi or DPI)
+        except ValueError as exc:
+            fail(f"--size/--dpi: {exc}")
     arch = load_model(model).architecture
     found = run_findings(arch) if findings else None
     if update:
@@ -173,21 +274,23 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
         write_atomic(update, new)
         click.echo(f"{update}: updated", err=True)
         return
+    view = focused_view(arch, view_name, account, group, around, depth)
     data: str | bytes
     if fmt == "mermaid":
-        data = render_mermaid(arch, view_name, found)
-    else:
-        from archc.emitters.views import build_view
+        from archc.emitters.mermaid import render
 
+        data = render(view, found)
+    else:
         try:
             from archc.emitters import graphviz  # type: ignore[attr-defined,unused-ignore]
         except ImportError:
             fail(f"-f {fmt} needs archc.emitters.graphviz, which this installation does not have")
-        try:
-            view = build_view(arch, view_name)
-        except ValueError as exc:
-            fail(str(exc))
-        data = graphviz.render(view, fmt, findings=found)
+        if fmt != "dot":
+            from archc.emitters.graphviz import MAX_NODES
+
+            draw_pictures(arch, view, fmt, output, found, size, MAX_NODES if max_nodes is None else max_nodes)
+            return
+        data = graphviz.render(view, fmt, findings=found, size=size)
     if output:
         write_output(output, data)
     elif isinstance(data, bytes):

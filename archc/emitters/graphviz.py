@@ -1,7 +1,8 @@
 """A `View` drawn with mingrammer `diagrams`: DOT source, PNG or SVG with the AWS icons.
 
-The node for each resource is the `diagrams` class the catalogue names (``TYPES[t].icon``), so
-the icons are mingrammer's. The view's groups become clusters (nested as in the view), its edges
+Each resource is a node whose HTML-like label is the icon of the `diagrams` class the catalogue
+names (``TYPES[t].icon``, so the icons are mingrammer's) above its text: the node is as big as
+its text, and edge labels are placed after the layout (``xlabel``), so the drawing stays compact. The view's groups become clusters (nested as in the view), its edges
 keep their labels and line styles. Everything is deterministic: node ids are the view's ids
 (mingrammer would use random uuids), clusters are named after the group ids, no timestamps.
 
@@ -39,8 +40,13 @@ DOT_MISSING = "Graphviz 'dot' not found; install it (apt-get install graphviz / 
 
 FINDING_COLOR = "#D0021B"
 EDGE_COLOR = "#7B8894"
-LEGEND_ID = "findings_legend"
 ROW_WIDTH = 5  # unconnected nodes of a cluster are laid out in rows of this many
+ICON_PX = 40  # icon size in points: small enough that a 60-resource model reads at 1400 px
+NODE_FONT = "12"
+EDGE_FONT = "10"
+DPI = 96  # Graphviz's own default
+MAX_PX = 32000  # cairo clips bitmaps past 32767 px: anything larger is scaled down to fit
+MAX_NODES = 400  # a PNG/SVG of more nodes takes minutes in Graphviz and reads as nothing
 
 # cluster look per group kind (AWS architecture-icon colours)
 CLUSTER_STYLE: dict[str, dict[str, str]] = {
@@ -150,18 +156,31 @@ def _rankdir(direction: str | None) -> str:
     return "TB" if d == "TD" else d if d in ("TB", "BT", "LR", "RL") else "TB"
 
 
-def _node_attrs(node: ViewNode, flagged: bool) -> dict[str, str]:
-    lines = len(_lines(node.label))
-    attrs = {"height": f"{1.9 + 0.4 * (lines - 1):.1f}", "tooltip": node.id}
-    if flagged:
-        attrs.update(shape="box", style="rounded,bold", color=FINDING_COLOR, penwidth="3", fontcolor=FINDING_COLOR)
-    return attrs
+def _node_label(node: ViewNode, flagged: bool) -> str:
+    """An HTML-like label: the icon above the text lines; a node with the catalogue's label
+    (no label of its own) shows its id first, so two "Lambda Function"s read apart. The border
+    is always there (transparent unless flagged), so a flagged node has the plain node's size."""
+    lines = [html.escape(line, quote=True) for line in _lines(node.label)]
+    if node.derived:
+        lines.insert(0, f"<B>{html.escape(node.id, quote=True)}</B>")
+    color = FINDING_COLOR if flagged else "#FFFFFF00"
+    text = "<BR/>".join(lines) or " "
+    font = f'<FONT COLOR="{FINDING_COLOR}">{text}</FONT>' if flagged else text
+    return (
+        f'<<TABLE BORDER="2" STYLE="ROUNDED" COLOR="{color}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_PX}" HEIGHT="{ICON_PX}"><IMG SRC="{html.escape(icon_path(node.type), quote=True)}" SCALE="TRUE"/></TD></TR>'
+        f"<TR><TD>{font}</TD></TR></TABLE>>"
+    )
+
+
+_NODE_ATTRS = {"shape": "plaintext", "fixedsize": "false", "width": "0", "height": "0", "margin": "0", "fontsize": NODE_FONT}
 
 
 def _edge_attrs(edge: ViewEdge, flagged: bool, groups: dict[str, ViewGroup], anchors: dict[str, str]) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     if edge.label:
-        attrs["label"] = _text(edge.label)
+        attrs["xlabel"] = _text(edge.label)  # placed after the layout: labels do not widen the ranks
+        attrs["fontsize"] = EDGE_FONT
     line = edge.line or "solid"
     if line == "dotted":
         attrs["style"] = "dashed"
@@ -201,8 +220,37 @@ def _anchor(group_id: str, groups: dict[str, ViewGroup], node_ids: set[str], see
     return None
 
 
-def build_diagram(view: View, findings: Sequence[Diagnostic] | None = None) -> Diagram:
-    """The mingrammer `Diagram` of *view* (nothing rendered, nothing written)."""
+@dataclass(frozen=True, slots=True)
+class Size:
+    """The picture's largest size in pixels (a drawing is scaled down to fit, never up) and its dpi."""
+
+    width: int = MAX_PX
+    height: int = MAX_PX
+    dpi: int = DPI
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.dpi <= 1200:
+            raise ValueError(f"dpi {self.dpi}: expected 1 to 1200")
+        for side in (self.width, self.height):
+            if not 16 <= side <= MAX_PX:
+                raise ValueError(f"size {side} px: expected 16 to {MAX_PX} px")
+
+    def attrs(self) -> dict[str, str]:
+        return {"size": f"{self.width / self.dpi:.6g},{self.height / self.dpi:.6g}", "dpi": str(self.dpi)}
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1400"`` (width) or ``"1400x900"`` (width × height) in pixels; `ValueError` saying what is expected."""
+    m = re.fullmatch(r"\s*(\d{1,6})\s*(?:[xX×]\s*(\d{1,6})\s*)?", text)
+    if m is None:
+        raise ValueError(f"size {text!r}: expected WIDTH or WIDTHxHEIGHT in pixels, e.g. 1400 or 1400x900")
+    width = int(m.group(1))
+    return width, int(m.group(2)) if m.group(2) else MAX_PX
+
+
+def build_diagram(view: View, findings: Sequence[Diagnostic] | None = None, size: Size | None = None) -> Diagram:
+    """The mingrammer `Diagram` of *view* (nothing rendered, nothing written), at most *size*
+    (default: `MAX_PX` square at `DPI`, past which cairo would clip the bitmap)."""
     marks = mark_findings(view, findings or [])
     groups = {g.id: g for g in view.groups}
     nodes = {n.id: n for n in view.nodes}
@@ -213,7 +261,9 @@ def build_diagram(view: View, findings: Sequence[Diagnostic] | None = None) -> D
         curvestyle="curved",
         outformat="png",
         show=False,
-        graph_attr={"splines": "spline", "compound": "true", "pad": "0.5", "newrank": "true"},
+        graph_attr={"splines": "spline", "compound": "true", "pad": "0.3", "newrank": "true", "nodesep": "0.3", "ranksep": "0.45",
+                    "forcelabels": "true", **(size or Size()).attrs()},
+        node_attr=_NODE_ATTRS,
         edge_attr={"color": EDGE_COLOR},
     )
     placed: set[str] = set()
@@ -228,7 +278,7 @@ def build_diagram(view: View, findings: Sequence[Diagnostic] | None = None) -> D
 
         def draw_node(node_id: str) -> None:
             node = nodes[node_id]
-            icon_class(node.type)(_text(node.label), nodeid=node.id, **_node_attrs(node, node.id in marks.nodes))
+            Node(_node_label(node, node.id in marks.nodes), nodeid=node.id, tooltip=node.id)
             placed.add(node_id)
 
         def draw_group(group: ViewGroup) -> None:
@@ -277,17 +327,22 @@ def build_diagram(view: View, findings: Sequence[Diagnostic] | None = None) -> D
 
 
 def _legend(d: Diagram, marks: Marks) -> None:
-    lines = [f"{code} {name}  ×{count}" if name else f"{code}  ×{count}" for code, name, count in marks.legend]
-    label = "\\l".join(line.replace("\\", "\\\\") for line in lines) + "\\l"
-    with Cluster("Findings", graph_attr={"pencolor": FINDING_COLOR, "fontcolor": FINDING_COLOR, "bgcolor": "#FFF5F5", "style": "rounded"}) as legend:
-        legend.name = f"cluster_{LEGEND_ID}"
-        legend.dot.name = legend.name
-        Node(label, nodeid=LEGEND_ID, shape="plaintext", fontcolor=FINDING_COLOR, fixedsize="false", width="0", height="0", labelloc="c")
+    """The findings legend as the drawing's label (below it): a label is placed after the layout,
+    so the drawing with findings has the plain drawing's layout."""
+    rows = "".join(
+        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{FINDING_COLOR}">{html.escape(f"{code} {name}  ×{count}" if name else f"{code}  ×{count}")}</FONT></TD></TR>'
+        for code, name, count in marks.legend
+    )
+    d.dot.graph_attr["label"] = (
+        f'<<TABLE BORDER="1" STYLE="ROUNDED" COLOR="{FINDING_COLOR}" BGCOLOR="#FFF5F5" CELLBORDER="0" CELLPADDING="2">'
+        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{FINDING_COLOR}"><B>Findings</B></FONT></TD></TR>'
+        f"{rows}</TABLE>>"
+    )
 
 
-def dot_source(view: View, findings: Sequence[Diagnostic] | None = None) -> str:
+def dot_source(view: View, findings: Sequence[Diagnostic] | None = None, size: Size | None = None) -> str:
     """The DOT source of *view*: deterministic, icons by absolute path under `icon_root()`."""
-    source: str = build_diagram(view, findings).dot.source
+    source: str = build_diagram(view, findings, size).dot.source
     return source
 
 
@@ -303,13 +358,35 @@ def _embed_icons(svg: bytes) -> bytes:
     return re.sub(rb'(xlink:href=")(' + root.encode("utf-8") + rb'[^"]+\.png)(")', inline, svg)
 
 
-def render(view: View, fmt: str, *, findings: list[Diagnostic] | None = None) -> bytes:
-    """*view* as ``png``, ``svg`` or ``dot`` bytes. Raises `GraphvizNotFound` without ``dot``."""
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of PNG *data* from its header; (0, 0) for anything else."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return 0, 0
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def scaled_to_fit(data: bytes, size: Size | None = None) -> bool:
+    """Whether the PNG *data* fills the size limit on a side (Graphviz scaled the drawing down to fit)."""
+    width, height = png_size(data)
+    limit = size or Size()
+    return width >= limit.width - 3 or height >= limit.height - 3
+
+
+def render(view: View, fmt: str, *, findings: list[Diagnostic] | None = None, size: Size | None = None) -> bytes:
+    """*view* as ``png``, ``svg`` or ``dot`` bytes, at most *size*. Raises `GraphvizNotFound` without ``dot``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown diagram format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    source = dot_source(view, findings)
+    source = dot_source(view, findings, size)
     if fmt == "dot":
         return source.encode("utf-8")
+    return render_source(source, fmt)
+
+
+def render_source(source: str, fmt: str) -> bytes:
+    """DOT *source* laid out and drawn by Graphviz as ``png`` or ``svg`` (icons embedded): a
+    subprocess, so several can run at once from threads."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"Graphviz draws png or svg here, not {fmt!r}")
     if shutil.which("dot") is None:
         raise GraphvizNotFound()
     import graphviz  # type: ignore[import-untyped]
@@ -321,5 +398,6 @@ def render(view: View, fmt: str, *, findings: list[Diagnostic] | None = None) ->
     return _embed_icons(out) if fmt == "svg" else out
 
 
-__all__ = ["DOT_MISSING", "FORMATS", "GraphvizNotFound", "build_diagram", "dot_source", "icon_class", "icon_path",
-           "icon_root", "mark_findings", "render"]
+__all__ = ["DOT_MISSING", "FORMATS", "MAX_NODES", "MAX_PX", "GraphvizNotFound", "Size", "build_diagram", "dot_source", "icon_class",
+           "icon_path", "icon_root", "mark_findings", "parse_size", "png_size", "render", "render_source",
+           "scaled_to_fit"]

@@ -48,6 +48,7 @@ class ViewNode:
     origin: Origin  # ("resources", id)
     bare: bool = False  # drawn as a bare id (no label, no shape given)
     labelled: bool = True  # False: the node shows its id only (written without a label)
+    derived: bool = False  # the label is the catalogue's (the resource has no label of its own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ def _node(rid: str, res: Resource) -> ViewNode:
         origin=("resources", rid),
         bare=not labelled and shape is None,
         labelled=labelled,
+        derived=res.label is None and res.type != "external" and node_label(rid, res) != rid,  # an external's label is its id
     )
 
 
@@ -442,30 +444,39 @@ def account_view(arch: Architecture, view: View, key: str) -> View:
     }
     own_groups: set[str] = set()
 
-    def subtree(gid: str) -> list[str]:
-        out: list[str] = []
-        for m in groups[gid].members:
-            out.append(m)
-            if m in groups:
-                out += subtree(m)
-        return out
-
     for g in view.groups:
         mine = g.origin == ("accounts", key) or (
             g.origin[:1] == ("resources",) and g.origin[1] in arch.resources and arch.resources[g.origin[1]].account == key
         )
         if mine:
             own_groups.add(g.id)
-            inner = subtree(g.id)
+            inner = _subtree(groups, g.id)
             own_groups.update(m for m in inner if m in groups)
             own.update(m for m in inner if m not in groups)
+    return _cut(view, own, own_groups, f"{view.name}:{key}")
+
+
+def _subtree(groups: dict[str, ViewGroup], gid: str) -> list[str]:
+    out: list[str] = []
+    for m in groups[gid].members:
+        out.append(m)
+        if m in groups:
+            out += _subtree(groups, m)
+    return out
+
+
+def _cut(view: View, own: set[str], own_groups: set[str], name: str, neighbours: bool = True) -> View:
+    """*view* cut down to the nodes *own* and the groups *own_groups* (with, when *neighbours*,
+    the other end of every edge that touches them), the groups around what is kept, and the edges
+    between kept ends, in the view's order."""
     inside = own | own_groups
     keep = set(own)
-    for e in view.edges:
-        if e.src in inside:
-            keep.add(e.dst)
-        if e.dst in inside:
-            keep.add(e.src)
+    if neighbours:
+        for e in view.edges:
+            if e.src in inside:
+                keep.add(e.dst)
+            if e.dst in inside:
+                keep.add(e.src)
     keep |= own_groups
     kept_groups: set[str] = set()
     for g in view.groups:  # closing order: a group's subgroups are decided before it
@@ -475,7 +486,7 @@ def account_view(arch: Architecture, view: View, key: str) -> View:
     used_classes |= {c for g in view.groups if g.id in kept_groups for c in g.classes}
     return replace(
         view,
-        name=f"{view.name}:{key}",
+        name=name,
         nodes=tuple(n for n in view.nodes if n.id in keep),
         edges=tuple(e for e in view.edges if e.src in keep and e.dst in keep),
         groups=tuple(
@@ -485,3 +496,139 @@ def account_view(arch: Architecture, view: View, key: str) -> View:
         styles=tuple((target, style) for target, style in view.styles if target in keep or target in kept_groups),
         clicks=tuple(c for c in view.clicks if c.split(" ", 1)[0] in keep),
     )
+
+
+# -- focused views ------------------------------------------------------------------------------
+
+
+def _known(what: str, names: list[str], limit: int = 12) -> str:
+    shown = ", ".join(names[:limit]) + (f", … ({len(names)} in all)" if len(names) > limit else "")
+    return f"known {what}: {shown}" if names else f"the view has no {what}"
+
+
+def group_view(view: View, gid: str) -> View:
+    """*view* cut down to group *gid* (a presentation group, an account's or a VPC's subgraph):
+    everything inside it, the direct neighbours of what is inside, and the groups around them."""
+    groups = {g.id: g for g in view.groups}
+    if gid not in groups:
+        raise ValueError(f"unknown group {gid!r} in the {view.name} view; {_known('groups', [g.id for g in view.groups])}")
+    inner = _subtree(groups, gid)
+    own = {m for m in inner if m not in groups}
+    own_groups = {gid} | {m for m in inner if m in groups}
+    return _cut(view, own, own_groups, f"{view.name}:{gid}")
+
+
+def around_view(view: View, rid: str, depth: int = 1) -> View:
+    """*view* cut down to what is at most *depth* edges away from *rid* (a resource id, or the
+    group drawn for it), edges taken in either direction, with the groups around what is kept."""
+    if depth < 0:
+        raise ValueError(f"--depth must be 0 or more, not {depth}")
+    node_ids = {n.id for n in view.nodes}
+    stands = {g.origin[1]: g.id for g in view.groups if g.origin[:1] == ("resources",) and len(g.origin) == 2}
+    start = rid if rid in node_ids else stands.get(rid)
+    if start is None:
+        raise ValueError(f"unknown resource {rid!r} in the {view.name} view; {_known('resources', sorted(node_ids | set(stands)))}")
+    adjacent: dict[str, list[str]] = {}
+    for e in view.edges:
+        adjacent.setdefault(e.src, []).append(e.dst)
+        adjacent.setdefault(e.dst, []).append(e.src)
+    reached = {start}
+    frontier = [start]
+    for _ in range(depth):
+        nxt = []
+        for x in frontier:
+            for y in adjacent.get(x, ()):
+                if y not in reached:
+                    reached.add(y)
+                    nxt.append(y)
+        frontier = nxt
+    groups = {g.id for g in view.groups}
+    return _cut(view, reached - groups, reached & groups, f"{view.name}:{rid}", neighbours=False)
+
+
+def focus(view: View, *, group: str | None = None, around: str | None = None, depth: int = 1) -> View:
+    """*view* with the CLI's focus filters applied: `group_view`, then `around_view`."""
+    if group is not None:
+        view = group_view(view, group)
+    if around is not None:
+        view = around_view(view, around, depth)
+    return view
+
+
+# -- splitting a big view -----------------------------------------------------------------------
+
+
+def _endpoints(view: View) -> dict[str, str]:
+    """Resource id → the id it is drawn under in *view* (its node, or the group that stands for it)."""
+    out = {n.origin[1]: n.id for n in view.nodes if n.origin[:1] == ("resources",) and len(n.origin) == 2}
+    out.update({g.origin[1]: g.id for g in view.groups if g.origin[:1] == ("resources",) and len(g.origin) == 2})
+    return out
+
+
+def _vpc_homes(arch: Architecture, network: View, account: str) -> dict[str, str]:
+    """Resource id → the VPC it sits in, for the resources of *account*: what the network view
+    places inside the VPC, then (twice) a resource outside every VPC goes with the VPC of the first
+    resource it is drawn connected to, so a cell's bucket, key and queue come with its functions."""
+    groups = {g.id: g for g in network.groups}
+    home: dict[str, str] = {}
+    for g in network.groups:
+        if g.kind != "vpc" or g.origin[:1] != ("resources",):
+            continue
+        vpc = g.origin[1]
+        if arch.resources[vpc].account != account:
+            continue
+        home[vpc] = vpc
+        for m in _subtree(groups, g.id):
+            if m in groups:
+                origin = groups[m].origin
+                if origin[:1] == ("resources",) and len(origin) == 2:
+                    home[origin[1]] = vpc
+            else:
+                home[m] = vpc
+    mine = [rid for rid, res in arch.resources.items() if res.account == account and TYPES[res.type].account_scoped]
+    pairs = [(c.source, c.target) for c in arch.connections]
+    pairs += [(rid, site.target) for rid, res in arch.resources.items() for site in iter_refs(res)]
+    for _ in range(2):
+        found: dict[str, str] = {}
+        for a, b in pairs:
+            for x, y in ((a, b), (b, a)):
+                if x not in home and y in home and x not in found:
+                    found[x] = home[y]
+        home.update({k: v for k, v in found.items() if k in mine})
+    return {rid: home[rid] for rid in mine if rid in home}
+
+
+def split_view(arch: Architecture, view: View, limit: int) -> list[tuple[str, View]]:
+    """*view* in parts of at most about *limit* nodes, each named: the whole view when it is small
+    enough, else one part per account, and an account still too big one part per VPC (see
+    `_vpc_homes`; each with its direct neighbours) and its resources outside every VPC in parts
+    of *limit*. A part can still be bigger than *limit* (one huge VPC): the caller checks."""
+    if len(view.nodes) <= limit:
+        return [("", view)]
+    parts: list[tuple[str, View]] = []
+    network = _network(arch) if view.name != "network" else view
+    drawn = _endpoints(view)
+    group_ids = {g.id for g in view.groups}
+    for key in arch.accounts:
+        whole = account_view(arch, view, key)
+        if not whole.nodes:
+            continue
+        if len(whole.nodes) <= limit:
+            parts.append((key, whole))
+            continue
+        home = _vpc_homes(arch, network, key)
+        by_vpc: dict[str, list[str]] = {}
+        rest: list[str] = []
+        for rid, res in arch.resources.items():
+            if res.account != key or not TYPES[res.type].account_scoped or rid not in drawn:
+                continue
+            if rid in home:
+                by_vpc.setdefault(home[rid], []).append(drawn[rid])
+            else:
+                rest.append(drawn[rid])
+        chunks = [(f"{key}.{_safe(vpc)}", ids) for vpc, ids in by_vpc.items()]
+        chunks += [(f"{key}.other{i // limit + 1 if len(rest) > limit else ''}", rest[i:i + limit]) for i in range(0, len(rest), limit)]
+        for name, ids in chunks:
+            members = set(ids)
+            parts.append((name, _cut(view, members - group_ids, members & group_ids, f"{view.name}:{name}")))
+    return parts

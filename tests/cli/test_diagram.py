@@ -226,3 +226,86 @@ def test_a_diagram_that_is_not_utf8_is_reported_at_line_and_column(tmp_path: Pat
     mmd.write_bytes(b"flowchart TB\n  A[W\xffeb] --> B\n")
     code, _, err = run("import", str(mmd), "-o", str(tmp_path / "m.yaml"))
     assert code == 2 and f"{mmd}:2:6: ARC100" in err
+
+
+# -- focused views, size, big models (#15) ------------------------------------------------------
+
+MODEL = str(ROOT / "examples/sagebrush")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_focus_options_cut_the_mermaid_view() -> None:
+    code, out, _ = run("diagram", MODEL, "--around", "LAMBDA_API", "--depth", "1")
+    assert code == 0 and "LAMBDA_API" in out and "RDS" in out and "HK_LAMBDA" not in out
+    code, out, _ = run("diagram", MODEL, "--around", "LAMBDA_API", "--depth", "0")
+    assert code == 0 and "LAMBDA_API" in out and "RDS" not in out
+    code, out, _ = run("diagram", MODEL, "--account", "housekeeping")
+    assert code == 0 and "HK_LAMBDA" in out and "ALB" not in out
+    code, out, _ = run("diagram", MODEL, "--group", "Lambda", "-f", "dot")
+    assert code == 0 and "subgraph cluster_Lambda" in out and "HK_LAMBDA" not in out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--group", "nope"], "archc: unknown group 'nope' in the overview view; known groups: "),
+    (["--around", "nope"], "archc: unknown resource 'nope' in the overview view; known resources: "),
+    (["--account", "nope"], "archc: unknown account 'nope'; known accounts: production, management, housekeeping"),
+    (["--depth", "2"], "archc: --depth goes with --around ID"),
+    (["--size", "1400"], "archc: --size and --dpi are for -f png, svg or dot"),
+    (["-f", "png", "--size", "wide"], "archc: --size/--dpi: size 'wide': expected WIDTH or WIDTHxHEIGHT in pixels"),
+    (["-f", "dot", "--max-nodes", "5"], "archc: --max-nodes is for -f png or svg"),
+    (["--account", "production", "--update", "x.md"], "archc: --account, --group and --around go without --update"),
+])
+def test_bad_focus_and_size_options_are_clean_errors(args: list[str], message: str) -> None:
+    code, out, err = run("diagram", MODEL, *args)
+    assert code == 2 and out == "" and err.startswith(message), err
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_png_size_and_dpi(tmp_path: Path) -> None:
+    out = tmp_path / "wiki.png"
+    code, _, err = run("diagram", MODEL, "-f", "png", "--size", "1400", "-o", str(out))
+    assert code == 0, err
+    width, _ = png_size(out.read_bytes())
+    assert 1390 <= width <= 1400
+    code, out_dot, _ = run("diagram", MODEL, "-f", "dot", "--size", "1400x900", "--dpi", "144")
+    assert code == 0 and 'dpi=144' in out_dot and 'size="9.72222,6.25"' in out_dot
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_a_big_view_is_split_into_files_per_account_and_vpc_or_refused(tmp_path: Path) -> None:
+    from benchmarks.synthetic import write
+
+    write(100, str(tmp_path / "model"))  # 4 cells of 25 resources over 3 accounts, one VPC each
+    model = str(tmp_path / "model")
+    code, out, err = run("diagram", model, "-f", "png", "--max-nodes", "40")
+    assert code == 2 and out == ""
+    assert "the overview view has 103 nodes, more than --max-nodes 40: give -o FILE.png" in err
+    code, _, err = run("diagram", model, "-f", "svg", "--max-nodes", "40", "-o", str(tmp_path / "big.svg"))
+    assert code == 0, err
+    files = sorted(p.name for p in tmp_path.glob("big.*.svg"))
+    assert files == ["big.alpha.c0_vpc.svg", "big.alpha.c3_vpc.svg", "big.bravo.svg", "big.charlie.svg"]
+    assert "drawing it in 4 parts per account and VPC" in err and "wrote 4 files" in err
+    assert not (tmp_path / "big.svg").exists()
+    assert "\r" not in err, "progress is for a terminal only"
+    code, _, err = run("diagram", model, "-f", "svg", "--max-nodes", "10", "-o", str(tmp_path / "small.svg"))
+    assert code == 2 and "still has" in err and "more than --max-nodes 10" in err
+
+
+def test_a_png_scaled_down_to_graphviz_limit_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archc.emitters import graphviz
+
+    huge = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (32000).to_bytes(4, "big") + (9000).to_bytes(4, "big")
+    monkeypatch.setattr(graphviz, "render_source", lambda *a, **k: huge)  # what Graphviz gives for a drawing wider than its limit
+    code, _, err = run("diagram", MODEL, "-f", "png", "-o", str(tmp_path / "x.png"))
+    assert code == 0
+    assert err == ("archc: warning: the overview picture is larger than 32,000 px, where Graphviz clips, and was scaled "
+                   "down to fit; focus it with --account, --group or --around\n")
+    code, _, err = run("diagram", MODEL, "-f", "png", "--size", "30000", "-o", str(tmp_path / "y.png"))
+    assert code == 0 and err == "", "a size the user asks for is no surprise"
+    code, _, err = run("diagram", MODEL, "-f", "png", "--dpi", "300", "-o", str(tmp_path / "z.png"))
+    assert code == 0 and "was scaled down to fit" in err, "--dpi alone keeps the bitmap limit, and its warning"

@@ -144,3 +144,100 @@ def test_account_view_keeps_the_account_its_neighbours_and_their_groups(example_
     assert all(c in {x for n in view.nodes for x in n.classes} for c, _ in view.class_defs)
     with pytest.raises(ValueError, match="^unknown account 'nope'; known accounts: production, management, housekeeping$"):
         build_view(arch, "overview", account="nope")
+
+
+# -- focused views and splitting ------------------------------------------------------------------
+
+
+def test_group_view_keeps_the_group_its_neighbours_and_their_groups() -> None:
+    from archc.emitters.views import group_view
+
+    view = group_view(build_view(small()), "Nets")
+    assert view.name == "overview:Nets"
+    ids = {n.id for n in view.nodes}
+    # the subnets, and what the overview draws them connected to (their routes, the function in them)
+    assert {"PUB", "PRIV"} <= ids and "BUCKET" not in ids
+    assert {g.id for g in view.groups} >= {"Nets", "VPC", "prod"}
+    assert all(e.src in ids | {g.id for g in view.groups} and e.dst in ids | {g.id for g in view.groups} for e in view.edges)
+    with pytest.raises(ValueError, match="^unknown group 'nope' in the overview view; known groups: Nets, VPC, prod$"):
+        group_view(build_view(small()), "nope")
+
+
+def test_around_view_keeps_what_is_within_depth_edges() -> None:
+    from archc.emitters.views import around_view
+
+    base = build_view(small())
+    alone = around_view(base, "BUCKET", 0)
+    assert [n.id for n in alone.nodes] == ["BUCKET"] and alone.edges == ()
+    near = around_view(base, "BUCKET", 1)
+    assert {n.id for n in near.nodes} == {"BUCKET", "FN"}
+    assert [(e.src, e.dst, e.label) for e in near.edges] == [("FN", "BUCKET", "Read/Write"), ("FN", "BUCKET", "Fetch")]
+    far = around_view(base, "BUCKET", 2)
+    assert {n.id for n in far.nodes} >= {"BUCKET", "FN", "ROLE"}
+    assert near.class_defs == (("s3", "fill:#569A31"),) and around_view(base, "FN", 0).class_defs == ()
+    # a resource drawn as a group (the VPC) is found under its resource id
+    assert "VPC" in {g.id for g in around_view(base, "VPC", 0).groups}
+    with pytest.raises(ValueError, match="^unknown resource 'nope' in the overview view; known resources: "):
+        around_view(base, "nope")
+    with pytest.raises(ValueError, match="--depth must be 0 or more"):
+        around_view(base, "FN", -1)
+
+
+def test_focus_applies_group_then_around(example_model) -> None:
+    from archc.emitters.views import focus
+
+    base = build_view(example_model.architecture)
+    assert focus(base) is base
+    view = focus(base, group="Lambda", around="LAMBDA_API", depth=1)
+    ids = {n.id for n in view.nodes}
+    assert "LAMBDA_API" in ids and "RDS" in ids and "HK_LAMBDA" not in ids
+    assert len(view.nodes) < len(focus(base, group="Lambda").nodes) < len(base.nodes)
+
+
+SPLIT = """
+archc: 1
+accounts:
+  a: {id: "111111111111", name: A, region: us-west-2}
+  b: {id: "222222222222", name: B, region: us-west-2}
+resources:
+"""
+
+
+def _cells(n: int, account: str) -> str:
+    out = []
+    for c in range(n):
+        p = f"{account}{c}_"
+        out += [
+            f"  {p}vpc: {{type: vpc, cidr: 10.{c}.0.0/16, account: {account}}}",
+            f"  {p}net: {{type: subnet, vpc: {p}vpc, tier: private, cidr: 10.{c}.1.0/24, az: us-west-2a, account: {account}}}",
+            f"  {p}fn: {{type: lambda_function, subnets: [{p}net], account: {account}}}",
+            f"  {p}bucket: {{type: s3_bucket, account: {account}}}",
+            f"  {p}lonely: {{type: sqs_queue, account: {account}}}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def test_split_view_per_account_then_per_vpc() -> None:
+    from archc.emitters.views import split_view
+
+    text = SPLIT + _cells(3, "a") + _cells(1, "b") + "connections:\n"
+    text += "".join(f"  - {{from: a{c}_fn, to: a{c}_bucket, verb: read}}\n" for c in range(3))
+    text += "  - {from: b0_fn, to: b0_bucket, verb: read}\n"
+    arch = load_text(text).architecture
+    view = build_view(arch)
+    assert split_view(arch, view, len(view.nodes)) == [("", view)]
+    parts = split_view(arch, view, 8)
+    names = [name for name, _ in parts]
+    # account a (15 resources) is too big: one part per VPC and one for what is in no VPC;
+    # account b (5) fits
+    assert names == ["a.a0_vpc", "a.a1_vpc", "a.a2_vpc", "a.other", "b"]
+    first = {n.id for n in parts[0][1].nodes}
+    assert {"a0_vpc", "a0_net", "a0_fn", "a0_bucket"} <= first  # the bucket comes with the function that reads it
+    assert not any(n.startswith(("a1_", "a2_", "b")) for n in first)
+    assert {n.id for n in parts[3][1].nodes} == {"a0_lonely", "a1_lonely", "a2_lonely"}
+    assert {n.id for n in parts[4][1].nodes} == {n for n in {x.id for x in view.nodes} if n.startswith("b")}
+    drawn = {n.id for _, part in parts for n in part.nodes}
+    assert drawn == {n.id for n in view.nodes}, "every node is in some part"
+    # what is in no VPC comes in parts of the limit
+    assert [name for name, _ in split_view(arch, view, 2)] == [
+        "a.a0_vpc", "a.a1_vpc", "a.a2_vpc", "a.other1", "a.other2", "b.b0_vpc", "b.other"]
