@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -335,16 +334,14 @@ def test_mermaidish_text_only_raises_syntax_errors(text):
     _only_syntax_errors(text)
 
 
-def test_parse_is_linear_enough():
+def test_a_ten_thousand_edge_chain_parses_whole():
+    # how fast: benchmarks/bench_mermaid_parse.py (timings are not assertions here)
     lines = ["flowchart LR"]
     for i in range(10_000):
         lines.append(f'    n{i}["Node {i}"] -->|edge {i}| n{i + 1}(Next)')
-    text = "\n".join(lines) + "\n"
-    t0 = time.perf_counter()
-    fc = parse(text)
-    elapsed = time.perf_counter() - t0
-    assert len(fc.edges) == 10_000
-    assert elapsed < 2.0, elapsed  # typically ~0.15 s; generous bound for slow CI machines
+    fc = parse("\n".join(lines) + "\n")
+    assert len(fc.edges) == 10_000 and len(fc.nodes) == 10_001
+    assert (fc.edges[-1].src, fc.edges[-1].dst, fc.edges[-1].label) == ("n9999", "n10000", "edge 9999")
 
 
 def test_trailing_comments_as_mermaidjs_reads_them():
