@@ -10,6 +10,7 @@ script decides â€” order, accounts, regions, parameter values fed from outputs â
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -93,12 +94,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
+@contextlib.contextmanager
+def moto_server() -> Iterator[str]:
+    """moto's AWS emulator in server mode on a free loopback port, stopped on leaving: its URL."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -109,10 +110,16 @@ def moto_endpoint() -> Iterator[str]:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     pytest.fail("moto's server did not start")
                 time.sleep(0.1)
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
 
 
 def client(endpoint: str, service: str, region: str, keys: tuple[str, str] | None = None, account: str | None = None) -> Any:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -294,19 +292,7 @@ def test_the_seed_recipe_deploys_what_moto_supports(tmp_path: Any) -> None:
     made = subprocess.run([sys.executable, "-m", "archc", "deploy-plan", str(out), "-o", str(script)], check=False, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
 
-    port = emulator.free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "moto's server did not start"
-                time.sleep(0.1)
+    with emulator.moto_server() as endpoint:
         accounts = {"housekeeping": "374073887345", "production": "978489150794"}
         keys = {k: emulator.deployer_keys(endpoint, a) for k, a in accounts.items()}
         # the Lambda code the operator uploads before deploying
@@ -339,6 +325,3 @@ def test_the_seed_recipe_deploys_what_moto_supports(tmp_path: Any) -> None:
         assert [z["Name"].rstrip(".") for z in zone] == ["sagebrush.services"]
         groups = emulator.client(endpoint, "logs", "us-west-2", keys["housekeeping"]).describe_log_groups()["logGroups"]
         assert groups and {g.get("retentionInDays") for g in groups} == {30}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
