@@ -114,10 +114,8 @@ def render_mermaid(arch: Any, view_name: str, findings: list[Any] | None) -> str
 
 
 def run_findings(arch: Any) -> list[Any]:
-    try:
-        from archc.rules.engine import run_rules  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        fail("--findings needs the rules engine (archc.rules.engine), which this installation does not have")
+    from archc.rules.engine import run_rules
+
     return list(run_rules(arch))
 
 
@@ -281,14 +279,10 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
 
         data = render(view, found)
     else:
-        try:
-            from archc.emitters import graphviz  # type: ignore[attr-defined,unused-ignore]
-        except ImportError:
-            fail(f"-f {fmt} needs archc.emitters.graphviz, which this installation does not have")
-        if fmt != "dot":
-            from archc.emitters.graphviz import MAX_NODES
+        from archc.emitters import graphviz
 
-            draw_pictures(arch, view, fmt, output, found, size, MAX_NODES if max_nodes is None else max_nodes)
+        if fmt != "dot":
+            draw_pictures(arch, view, fmt, output, found, size, graphviz.MAX_NODES if max_nodes is None else max_nodes)
             return
         data = graphviz.render(view, fmt, findings=found, size=size)
     if output:
