@@ -240,18 +240,84 @@ SERVICE_ENDPOINTS: dict[str, str] = {
 # (Fargate pulls its image from ECR, whose layers are in S3, and ships logs with awslogs).
 RUNTIME_ENDPOINTS: dict[str, tuple[str, ...]] = {"ecs_service": ("ecr.api", "ecr.dkr", "logs", "s3")}
 
-# The types archc can alarm on, and the signals each offers (archc.compiler.monitoring builds them;
-# an ECS service behind a load balancer's target group also offers its targets' 5xx, errors and
-# latency). Lint (ARC505) reads it so that an alarm lint passes is an alarm the build can make.
-ALARM_SIGNALS: dict[str, tuple[str, ...]] = {
-    "lambda_function": ("errors", "latency", "throttles"),
-    "ecs_service": ("cpu", "memory"),
-    "load_balancer": ("5xx", "errors", "latency"),
-    "api_gateway": ("5xx", "errors", "latency"),
-    "aurora_cluster": ("cpu", "memory"),
-    "sqs_queue": ("errors", "queue_age"),
+# Connection verbs that grant the acting role permissions (IAM statements on its policy), and the
+# (verb, target type) pairs there are statements for: each permission verb's `targets` above (an
+# escape hatch's statements come from its own resource schema: `archc.aws.access`), and the verbs
+# that grant as part of a larger meaning — `invoke` (a function or a state machine), `trigger` (the
+# function a queue triggers may read it; a rule or schedule starts a state machine).
+# `archc.compiler.iam` builds the statements of each pair and of no other; lint (ARC110, ARC132)
+# reads the same table.
+IAM_VERBS: frozenset[str] = frozenset({
+    "read", "write", "read_write", "list", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role",
+})
+IAM_ACCESS: frozenset[tuple[str, str]] = frozenset(
+    {(verb, target) for verb in IAM_VERBS for target in VERBS[verb].targets if target != ESCAPE_HATCH}
+    | {("invoke", "lambda_function"), ("invoke", "state_machine"), ("trigger", "sqs_queue"), ("trigger", "state_machine")}
+)
+
+
+# (verb, source type) of the connections whose meaning the source builds itself: a stream's
+# triggers (an event source mapping), a rule's or schedule's targets, a state machine's calls (the
+# role archc makes for it). The compiler's connection phase leaves them to the source's compile
+# function (`archc.compiler.services`); ARC132 leaves them to the rules of those types (ARC117–120).
+STATE_MACHINE_VERBS = ("invoke", "send", "publish", "read", "write", "read_write")  # granted to its role (`archc.compiler.stepfunctions`)
+BUILT_BY_SOURCE: frozenset[tuple[str, str]] = frozenset({
+    ("trigger", "dynamodb_table"), ("trigger", "kinesis_stream"),
+    ("trigger", "eventbridge_rule"), ("invoke", "eventbridge_rule"),
+    ("trigger", "eventbridge_schedule"), ("invoke", "eventbridge_schedule"),
+    *((verb, "state_machine") for verb in (*STATE_MACHINE_VERBS, "logs")),
+})
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmMetric:
+    """The CloudWatch metric behind one alarm signal, and archc's default threshold for it."""
+
+    namespace: str
+    metric: str
+    statistic: str  # Sum, Average, Maximum or a percentile (p99)
+    threshold: float  # times the monitored resource's field `per`, when given
+    what: str  # words for the alarm's description: "{what} ≥ {threshold}"
+    per: str | None = None  # a field of the monitored resource the threshold scales with
+    below: bool = False  # alarm when the metric falls below the threshold (free memory)
+    period: int = 60
+    periods: int = 5
+
+
+_TARGET_5XX = AlarmMetric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", 10, "target 5xx responses per minute")
+_LB_5XX = AlarmMetric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 10, "load balancer 5xx responses per minute")
+_LB_LATENCY = AlarmMetric("AWS/ApplicationELB", "TargetResponseTime", "p99", 2, "p99 target response time in s")
+_API_5XX = AlarmMetric("AWS/ApiGateway", "5XXError", "Sum", 5, "5xx responses per minute")
+
+# The types archc can alarm on: type → signal → its metric. `archc.compiler.monitoring` builds the
+# alarms from it and lint (ARC505, ARC530) reads the signals, so an alarm lint passes is one the
+# build can make. An ECS service that a load balancer forwards to also offers its targets' signals
+# (`TARGET_GROUP_METRICS`).
+ALARM_METRICS: dict[str, dict[str, AlarmMetric]] = {
+    "lambda_function": {
+        "errors": AlarmMetric("AWS/Lambda", "Errors", "Sum", 1, "errors per minute"),
+        "throttles": AlarmMetric("AWS/Lambda", "Throttles", "Sum", 1, "throttled invocations per minute"),
+        "latency": AlarmMetric("AWS/Lambda", "Duration", "p99", 800, "p99 duration in ms (80% of the timeout)", per="timeout_seconds"),
+    },
+    "ecs_service": {
+        "cpu": AlarmMetric("AWS/ECS", "CPUUtilization", "Average", 85, "average CPU %"),
+        "memory": AlarmMetric("AWS/ECS", "MemoryUtilization", "Average", 85, "average memory %"),
+    },
+    "load_balancer": {"errors": _LB_5XX, "5xx": _LB_5XX, "latency": _LB_LATENCY},
+    "api_gateway": {"errors": _API_5XX, "5xx": _API_5XX, "latency": AlarmMetric("AWS/ApiGateway", "Latency", "p99", 2000, "p99 latency in ms")},
+    "aurora_cluster": {
+        "cpu": AlarmMetric("AWS/RDS", "CPUUtilization", "Average", 80, "average CPU %"),
+        "memory": AlarmMetric("AWS/RDS", "FreeableMemory", "Average", 268435456, "freeable memory below 256 MiB", below=True),
+    },
+    "sqs_queue": {
+        "queue_age": AlarmMetric("AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", 900, "age of the oldest message in s"),
+        "errors": AlarmMetric("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 1, "messages waiting (a dead-letter queue)"),
+    },
 }
-TARGET_GROUP_SIGNALS: tuple[str, ...] = ("5xx", "errors", "latency")
+TARGET_GROUP_METRICS: dict[str, AlarmMetric] = {"errors": _TARGET_5XX, "5xx": _TARGET_5XX, "latency": _LB_LATENCY}
+# The signals alone (sorted), as lint reads them.
+ALARM_SIGNALS: dict[str, tuple[str, ...]] = {t: tuple(sorted(signals)) for t, signals in ALARM_METRICS.items()}
+TARGET_GROUP_SIGNALS: tuple[str, ...] = tuple(sorted(TARGET_GROUP_METRICS))
 
 # Relations that come from typed fields, not connections: their edge kind in the graph, and how
 # a diagram draws them (label, line style, direction: "forward" = from holder to target).

@@ -18,14 +18,14 @@ from typing import Any
 
 from troposphere import awslambda, s3, sns
 
-from archc.catalog import VERBS
+from archc.catalog import BUILT_BY_SOURCE, IAM_VERBS, VERBS
 from archc.compiler.context import AsksBuilder, Context, SgRule, need
 from archc.compiler.data import db_port, key_service_statement, s3_name
 from archc.compiler.efs import NFS_PORT
 from archc.compiler.iam import access, db_cluster, principal_roles
 from archc.compiler.naming import camel
 from archc.compiler.network import cloudfront_prefix_list, ingress
-from archc.compiler.services import BUILT_BY_SOURCE, WIRING_ENV, refused
+from archc.compiler.services import WIRING_ENV, refused
 from archc.model.queries import verb_fits
 from archc.model.resources import (
     AuroraReaders,
@@ -41,7 +41,6 @@ from archc.model.resources import (
 )
 
 DATABASES = ("aurora_cluster", "aurora_readers", "rds_instance")  # reached through a security group (query, read, tcp)
-IAM_VERBS = {"read", "write", "read_write", "list", "describe", "query", "publish", "send", "logs", "metrics", "traces", "assume_role"}
 
 
 def env_name(rid: str) -> str:
@@ -244,10 +243,6 @@ def _database_access(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> 
     nfs = ctx.type_of(db) == "efs_file_system"  # an EFS file system's mount targets: NFS (archc.compiler.efs)
     holders = sg_holders(ctx, s)
     if not holders:
-        if nfs:  # EFS mounts: not yet a lint rule (ARC230 speaks of databases), so build says it
-            where = "no ecs_service runs it" if ctx.type_of(s) == "ecs_task_definition" else "it is attached to no subnets"
-            ctx.error(("connections", i), f"{ctx.who(s)} mounts '{t}', which lives in a VPC, but {where}",
-                      help="attach the function to the file system's VPC with subnets: [...] (private subnets)")
         return  # ARC230 (archc.rules.buildable.database_reach) refuses this before compiling
     port = NFS_PORT if nfs else db_port(ctx, db)
     for holder in holders:

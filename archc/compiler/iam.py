@@ -1,8 +1,8 @@
 """IAM: least-privilege statements from connection verbs, model roles with their trust policies,
 and the service roles the compiler generates (flow logs, replication, monitoring).
 
-The table `ACCESS` is data: (verb, target type) → which actions on which of the target's ARNs.
-No statement names a ``*`` resource unless the service has no resource-level permissions for the
+The table `ACCESS` is data: (verb, target type) → which actions on which of the target's ARNs, for
+exactly the pairs the catalogue's `IAM_ACCESS` lists (lint reads that list). No statement names a ``*`` resource unless the service has no resource-level permissions for the
 action; then the statement carries a reason that lands in the role's Metadata.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from troposphere import Sub, encode_to_dict, iam
 
+from archc.catalog import IAM_ACCESS
 from archc.compiler import services
 from archc.compiler.context import Context, Placement, Statement, need
 from archc.compiler.naming import bucket_name, bucket_stem, camel
@@ -200,11 +201,12 @@ ACCESS: dict[tuple[str, str], Access] = {
 
 
 def access(ctx: Context, verb: str, target: str) -> list[Statement] | None:
-    """The statements *verb* on *target* needs, or None when the pair has no IAM meaning."""
-    build = ACCESS.get((verb, ctx.type_of(target)))
-    if build is None:
+    """The statements *verb* on *target* needs, or None when the pair has no IAM meaning (the
+    catalogue's `IAM_ACCESS` does not list it)."""
+    pair = (verb, ctx.type_of(target))
+    if pair not in IAM_ACCESS:
         return None
-    return build(ctx, target, camel(target) + camel(verb))
+    return ACCESS[pair](ctx, target, camel(target) + camel(verb))
 
 
 # --- principals ------------------------------------------------------------------------------

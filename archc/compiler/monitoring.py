@@ -1,17 +1,17 @@
 """Monitoring: log groups, CloudWatch alarms on each monitored resource's health signals, X-Ray sampling.
 
-`SIGNALS` is data: (monitored type, signal) → the AWS metric, statistic and threshold. Thresholds are
-archc's defaults and are written into each alarm's description.
+The signals are data in the catalogue (`archc.catalog.ALARM_METRICS`: monitored type → signal → the
+AWS metric, statistic and threshold), which lint reads too. Thresholds are archc's defaults and are
+written into each alarm's description; this module adds the metric dimensions of each resource.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from troposphere import cloudwatch, logs, xray
 
+from archc.catalog import ALARM_METRICS, TARGET_GROUP_METRICS, AlarmMetric
 from archc.compiler.context import AsksBuilder, Context, need
 from archc.compiler.data import key_service_statement
 from archc.compiler.naming import camel
@@ -52,79 +52,35 @@ def compile_xray(ctx: Context, rid: str, res: Tracing) -> None:
 # --- alarms ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Signal:
-    namespace: str
-    metric: str
-    statistic: str  # Sum, Average, Maximum or a percentile (p99)
-    threshold: float | Callable[[Any], float]
-    what: str  # words for the description: "{what} ≥ {threshold}"
-    period: int = 60
-    periods: int = 5
-
-
-LAMBDA = {
-    "errors": Signal("AWS/Lambda", "Errors", "Sum", 1, "errors per minute"),
-    "throttles": Signal("AWS/Lambda", "Throttles", "Sum", 1, "throttled invocations per minute"),
-    "latency": Signal("AWS/Lambda", "Duration", "p99", lambda r: r.timeout_seconds * 800, "p99 duration in ms (80% of the timeout)"),
-}
-ECS = {
-    "cpu": Signal("AWS/ECS", "CPUUtilization", "Average", 85, "average CPU %"),
-    "memory": Signal("AWS/ECS", "MemoryUtilization", "Average", 85, "average memory %"),
-}
-TARGETS = {  # an ECS service behind a load balancer
-    "errors": Signal("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", 10, "target 5xx responses per minute"),
-    "5xx": Signal("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", 10, "target 5xx responses per minute"),
-    "latency": Signal("AWS/ApplicationELB", "TargetResponseTime", "p99", 2, "p99 target response time in s"),
-}
-LOAD_BALANCER = {
-    "errors": Signal("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 10, "load balancer 5xx responses per minute"),
-    "5xx": Signal("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 10, "load balancer 5xx responses per minute"),
-    "latency": Signal("AWS/ApplicationELB", "TargetResponseTime", "p99", 2, "p99 target response time in s"),
-}
-API = {
-    "errors": Signal("AWS/ApiGateway", "5XXError", "Sum", 5, "5xx responses per minute"),
-    "5xx": Signal("AWS/ApiGateway", "5XXError", "Sum", 5, "5xx responses per minute"),
-    "latency": Signal("AWS/ApiGateway", "Latency", "p99", 2000, "p99 latency in ms"),
-}
-AURORA = {
-    "cpu": Signal("AWS/RDS", "CPUUtilization", "Average", 80, "average CPU %"),
-    "memory": Signal("AWS/RDS", "FreeableMemory", "Average", 268435456, "freeable memory below 256 MiB"),
-}
-QUEUE = {
-    "queue_age": Signal("AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", 900, "age of the oldest message in s"),
-    "errors": Signal("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 1, "messages waiting (a dead-letter queue)"),
-}
-
-
 def _lb_of_target_group(ctx: Context, tg: str) -> str | None:
     lbs = ctx.index.lbs_of_tg.get(tg, [])
     return lbs[0] if lbs else None
 
 
-def _signals(ctx: Context, rid: str) -> tuple[dict[str, Signal], dict[str, dict[str, Any]]]:
+def _signals(ctx: Context, rid: str) -> tuple[dict[str, AlarmMetric], dict[str, dict[str, Any]]]:
     """The signals *rid* offers, and the metric dimensions per namespace."""
     res = ctx.arch.resources[rid]
+    offered = ALARM_METRICS.get(res.type, {})
     if isinstance(res, LambdaFunction):
-        return LAMBDA, {"AWS/Lambda": {"FunctionName": ctx.ref(rid)}}
+        return offered, {"AWS/Lambda": {"FunctionName": ctx.ref(rid)}}
     if isinstance(res, EcsService):
         dims: dict[str, dict[str, Any]] = {"AWS/ECS": {"ClusterName": ctx.ref(need(res.cluster)), "ServiceName": ctx.ref(rid, "Name")}}
-        out = dict(ECS)
+        out = dict(offered)
         lb = _lb_of_target_group(ctx, res.target_group) if res.target_group else None
         if lb is not None and res.target_group:
-            out.update(TARGETS)
+            out.update(TARGET_GROUP_METRICS)
             dims["AWS/ApplicationELB"] = {"LoadBalancer": ctx.ref(lb, "LoadBalancerFullName"), "TargetGroup": ctx.ref(res.target_group, "TargetGroupFullName")}
         return out, dims
     if isinstance(res, LoadBalancer):
-        return LOAD_BALANCER, {"AWS/ApplicationELB": {"LoadBalancer": ctx.ref(rid, "LoadBalancerFullName")}}
+        return offered, {"AWS/ApplicationELB": {"LoadBalancer": ctx.ref(rid, "LoadBalancerFullName")}}
     if isinstance(res, ApiGateway):
         if res.kind == "http":
-            return API, {"AWS/ApiGateway": {"ApiId": ctx.ref(rid), "Stage": "$default"}}
-        return API, {"AWS/ApiGateway": {"ApiName": f"{ctx.arch.name}-{rid}", "Stage": res.stage}}
+            return offered, {"AWS/ApiGateway": {"ApiId": ctx.ref(rid), "Stage": "$default"}}
+        return offered, {"AWS/ApiGateway": {"ApiName": f"{ctx.arch.name}-{rid}", "Stage": res.stage}}
     if isinstance(res, AuroraCluster):
-        return AURORA, {"AWS/RDS": {"DBClusterIdentifier": ctx.ref(rid)}}
+        return offered, {"AWS/RDS": {"DBClusterIdentifier": ctx.ref(rid)}}
     if isinstance(res, SqsQueue):
-        return QUEUE, {"AWS/SQS": {"QueueName": ctx.ref(rid, "QueueName")}}
+        return offered, {"AWS/SQS": {"QueueName": ctx.ref(rid, "QueueName")}}
     return {}, {}
 
 
@@ -138,8 +94,8 @@ def compile_alarm(ctx: Context, rid: str, res: Alarm) -> None:
             sig = offered.get(signal)
             if sig is None:
                 continue
-            threshold = sig.threshold(ctx.arch.resources[target]) if callable(sig.threshold) else sig.threshold
-            below = sig.metric == "FreeableMemory"
+            threshold = sig.threshold * getattr(ctx.arch.resources[target], sig.per) if sig.per else sig.threshold
+            below = sig.below
             props: dict[str, Any] = {
                 "AlarmDescription": f"{target} {signal}: {sig.what} {'<' if below else '≥'} {threshold:g} for {sig.periods} of {sig.periods} minutes (archc default)",
                 "Namespace": sig.namespace, "MetricName": sig.metric, "Period": sig.period, "EvaluationPeriods": sig.periods,

@@ -1,6 +1,7 @@
 """The service families compiled in their own modules (DynamoDB, EventBridge, …), seen from the
 shared compiler code as data: the IAM statements of their verbs (merged into `iam.ACCESS`), the
-environment their callers are given, and which connections their source builds itself."""
+environment their callers are given. Which connections their source builds itself is the catalogue's
+`BUILT_BY_SOURCE` (lint reads it too)."""
 
 from __future__ import annotations
 
@@ -31,17 +32,6 @@ WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
     "rds_instance": rds.wiring_env,
     "efs_file_system": efs.wiring_env,
 }
-
-# (verb, source type) of the connections whose meaning the source's own functions build: a stream's
-# triggers (its `contribute_x` grants the stream permissions, its compile function adds the event source
-# mapping), a rule's or schedule's targets, a state machine's calls (its own role).
-BUILT_BY_SOURCE: frozenset[tuple[str, str]] = frozenset({
-    ("trigger", "dynamodb_table"), ("trigger", "kinesis_stream"),
-    ("trigger", "eventbridge_rule"), ("invoke", "eventbridge_rule"),
-    ("trigger", "eventbridge_schedule"), ("invoke", "eventbridge_schedule"),
-    *((verb, "state_machine") for verb in (*stepfunctions.ACTING_VERBS, "logs")),
-})
-
 
 def refused(ctx: Context, i: int) -> bool:
     """True (and an error) when connection *i*'s types do not pair for its verb (`catalog.PAIRS`)."""

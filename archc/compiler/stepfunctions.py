@@ -18,11 +18,12 @@ from typing import Any
 
 from troposphere import Sub, logs, stepfunctions
 
+from archc.catalog import STATE_MACHINE_VERBS
 from archc.compiler.context import Context, Statement
 from archc.model.resources import StateMachine
 
 DEFAULT_LOG_RETENTION_DAYS = 365
-ACTING_VERBS = ("invoke", "send", "publish", "read", "write", "read_write")
+ACTING_VERBS = STATE_MACHINE_VERBS
 
 # Vended logs: Step Functions delivers execution history through CloudWatch Logs' log-delivery API,
 # whose actions have no resource-level permissions (AWS's documented policy uses "*").

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
-from archc.catalog import TYPES
+from archc.catalog import ALARM_SIGNALS, BUILT_BY_SOURCE, IAM_ACCESS, IAM_VERBS, PAIRS, TARGET_GROUP_SIGNALS, TYPES
 from archc.model.queries import roles_of
 from archc.rules.base import Finding, Rule, RuleContext, describe, resource_path
+
+if TYPE_CHECKING:
+    from archc.model.resources import IamRole
 
 # Typed references that may cross accounts, and those that may cross regions (IAM and DNS are global).
 CROSS_ACCOUNT = {("iam_role", "assumable_by"), ("dns_delegation", "zone")}
@@ -26,32 +29,16 @@ CROSS_REGION = CROSS_ACCOUNT | {
     ("ecs_task_definition", "task_role"), ("alarm", "monitors"),
 }
 
-# The health signals archc can alarm on, per monitored type (`archc.compiler.monitoring` has the
-# metrics behind each; a test keeps the two equal). An ECS service offers `LB_TARGET_SIGNALS` too
-# when a load balancer forwards to its target group.
-SIGNALS: dict[str, frozenset[str]] = {
-    "lambda_function": frozenset({"errors", "throttles", "latency"}),
-    "ecs_service": frozenset({"cpu", "memory"}),
-    "load_balancer": frozenset({"errors", "5xx", "latency"}),
-    "api_gateway": frozenset({"errors", "5xx", "latency"}),
-    "aurora_cluster": frozenset({"cpu", "memory"}),
-    "sqs_queue": frozenset({"queue_age", "errors"}),
-}
-LB_TARGET_SIGNALS = frozenset({"errors", "5xx", "latency"})
-
-
-def _account(ctx: RuleContext, rid: str) -> str | None:
-    res = ctx.resources[rid]
-    if not TYPES[res.type].account_scoped:
-        return None
-    account: str | None = res.account
-    return account
-
-
 def _placed(ctx: RuleContext, rid: str) -> bool:
     """Whether *rid* is an AWS resource in a declared account (the other rules can place it)."""
-    account = _account(ctx, rid)
+    account = ctx.account(rid)
     return account is not None and account in ctx.arch.accounts
+
+
+def _account_id(ctx: RuleContext, rid: str) -> str | None:
+    """The 12-digit id of *rid*'s account (None: not placed, or the account has no id: ARC130)."""
+    account = ctx.account(rid)
+    return ctx.arch.accounts[account].id if account is not None and account in ctx.arch.accounts else None
 
 
 def account_placement(ctx: RuleContext) -> Iterator[Finding]:
@@ -257,9 +244,9 @@ def dns_records(ctx: RuleContext) -> Iterator[Finding]:
                               (*path, "target"), "archc does not model API Gateway custom domains yet; point the record at a load_balancer or "
                                                  "cloudfront_distribution")
     for rid, cert in ctx.of_type(AcmCertificate):
-        zone = ctx.resources.get(cert.zone) if cert.validation == "dns" and cert.zone else None
-        if zone is None:
+        if cert.validation != "dns" or not cert.zone or cert.zone not in ctx.resources:
             continue
+        zone = ctx.get(cert.zone, Route53Zone)
         if zone.account != cert.account:
             yield Finding(f"{describe(ctx, rid)} is validated through zone '{cert.zone}' of another account", resource_path(rid, "zone"),
                           "ACM validates automatically only through a hosted zone of the certificate's own account")
@@ -307,15 +294,16 @@ def not_yet_supported(ctx: RuleContext) -> Iterator[Finding]:
 # --- identity --------------------------------------------------------------------------------
 
 
-def principal_roles(resources: dict[str, Any], rid: str, verb: str) -> list[str] | None:
+def principal_roles(ctx: RuleContext, rid: str, verb: str) -> list[str] | None:
     """The model roles that act for *rid* when it does *verb*; None when *rid* acts through no role."""
-    res = resources[rid]
+    res = ctx.resources[rid]
     if res.type == "iam_role":
         return [rid]
     if res.type == "lambda_function":
         return roles_of(res)
     if res.type == "ecs_service":
-        return principal_roles(resources, res.task_definition, verb) if res.task_definition in resources else []
+        task = res.task_definition
+        return principal_roles(ctx, task, verb) if task is not None and task in ctx.resources else []
     if res.type == "ecs_task_definition":
         if verb == "logs":  # the awslogs driver writes with the execution role
             return [res.execution_role] if res.execution_role else []
@@ -323,17 +311,27 @@ def principal_roles(resources: dict[str, Any], rid: str, verb: str) -> list[str]
     return None
 
 
+def _role(ctx: RuleContext, rid: str) -> IamRole | None:
+    """Resource *rid* when it is an `iam_role` of the model (None: absent or of another type)."""
+    from archc.model.resources import IamRole
+
+    res = ctx.resources.get(rid)
+    return res if isinstance(res, IamRole) else None
+
+
 def trusted_roles(ctx: RuleContext, rid: str) -> dict[str, tuple[str | int, ...]]:
     """The roles role *rid* trusts → the model path that asks for it (`assumable_by`, then
     `assume_role` connections from something acting with that role)."""
     out: dict[str, tuple[str | int, ...]] = {}
+    from archc.model.resources import IamRole
+
     for i, conn in ctx.connections_to.get(rid, []):
         if conn.verb != "assume_role" or conn.source not in ctx.resources:
             continue
-        for role in principal_roles(ctx.resources, conn.source, conn.verb) or []:
-            if role in ctx.resources and ctx.resources[role].type == "iam_role":
+        for role in principal_roles(ctx, conn.source, conn.verb) or []:
+            if _role(ctx, role) is not None:
                 out.setdefault(role, ("connections", i))
-    for i, other in enumerate(ctx.resources[rid].assumable_by):
+    for i, other in enumerate(ctx.get(rid, IamRole).assumable_by):
         out.setdefault(other, resource_path(rid, "assumable_by", i))
     return out
 
@@ -344,7 +342,8 @@ def _reaches(ctx: RuleContext, start: str, goal: str) -> bool:
     seen, todo = {start}, [start]
     while todo:
         for other in trusted_roles(ctx, todo.pop()):
-            if other not in ctx.resources or ctx.resources[other].type != "iam_role" or ctx.resources[other].role_name:
+            role = _role(ctx, other)
+            if role is None or role.role_name:
                 continue
             if other == goal:
                 return True
@@ -397,20 +396,22 @@ def role_trust(ctx: RuleContext) -> Iterator[Finding]:
         trusted = trusted_roles(ctx, rid)
         rejected = False
         for other, path in sorted(trusted.items()):
-            if _placed(ctx, other) and ctx.resources[other].account != res.account and not ctx.resources[other].role_name:
+            trustee = _role(ctx, other)
+            if trustee is not None and _placed(ctx, other) and trustee.account != res.account and not trustee.role_name:
                 rejected = True
-                yield Finding(f"{describe(ctx, rid)} trusts role '{other}' of account '{ctx.resources[other].account}', which has no role_name",
+                yield Finding(f"{describe(ctx, rid)} trusts role '{other}' of account '{trustee.account}', which has no role_name",
                               path, f"give '{other}' a fixed role_name: another account can only name a role by its ARN")
         if not res.role_name:
             for i, conn in ctx.connections_to.get(rid, []):
-                actors = principal_roles(ctx.resources, conn.source, conn.verb) if conn.verb == "assume_role" else None
-                away = sorted({ctx.resources[a].account for a in actors or [] if a in ctx.resources and _placed(ctx, a)} - {res.account})
+                actors = principal_roles(ctx, conn.source, conn.verb) if conn.verb == "assume_role" else None
+                away = sorted({account for a in actors or [] if _placed(ctx, a) and (account := ctx.account(a))} - {res.account})
                 if away:
                     yield Finding(f"{describe(ctx, rid)} is assumed from account '{away[0]}' (connection #{i + 1}), but has no role_name",
                                   ("connections", i), f"give '{rid}' a fixed role_name: another account can only name a role by its ARN")
         for other, path in sorted(trusted.items()):
-            if other in ctx.resources and _placed(ctx, other) and ctx.resources[other].account == res.account \
-                    and not ctx.resources[other].role_name and _reaches(ctx, other, rid):
+            trustee = _role(ctx, other)
+            if trustee is not None and _placed(ctx, other) and trustee.account == res.account \
+                    and not trustee.role_name and _reaches(ctx, other, rid):
                 yield Finding(f"{describe(ctx, rid)} trusts itself and has no role_name" if other == rid else
                               f"{describe(ctx, rid)} trusts role '{other}', which trusts it back; neither has a role_name",
                               path, f"give '{other}' a fixed role_name: then it is trusted by name, and neither role waits for the other")
@@ -427,11 +428,11 @@ def signals_of(ctx: RuleContext, rid: str) -> frozenset[str]:
     from archc.model.resources import LoadBalancer
 
     res = ctx.resources[rid]
-    offered = SIGNALS.get(res.type, frozenset())
+    offered = frozenset(ALARM_SIGNALS.get(res.type, ()))
     if res.type == "ecs_service" and res.target_group:
         for _lb, lb in ctx.of_type(LoadBalancer):
             if any(listener.target_group == res.target_group for listener in lb.listeners):
-                return offered | LB_TARGET_SIGNALS
+                return offered | frozenset(TARGET_GROUP_SIGNALS)
     return offered
 
 
@@ -492,17 +493,34 @@ def alarm_metrics(ctx: RuleContext) -> Iterator[Finding]:
 NETWORK_POSITION = frozenset({"ecs_service", "load_balancer", "aurora_cluster", "aurora_readers", "iam_role"})
 
 
+DATABASES = frozenset({"aurora_cluster", "aurora_readers", "rds_instance"})  # reached through their security group
+
+
+def _reaches_into_vpc(ctx: RuleContext, verb: str, source_type: str, target_type: str) -> str | None:
+    """What a connection does inside the target's VPC ("queries", "mounts"), or None when it does
+    nothing there (`archc.compiler.connections` opens the target's security group for these)."""
+    if (verb, source_type) in BUILT_BY_SOURCE:
+        return None  # a state machine calls the service's API through its role
+    if target_type in DATABASES and (verb in ("query", "tcp") or (verb == "read" and target_type != "aurora_readers")):
+        return "queries"
+    if target_type == "efs_file_system" and (verb, target_type) in IAM_ACCESS:
+        return "mounts"
+    return None
+
+
 def database_reach(ctx: RuleContext) -> Iterator[Finding]:
-    """Code that queries a database in a VPC is in that VPC.
+    """Code that queries a database or mounts a file system in a VPC is in that VPC.
 
     What it checks:
         A `lambda_function` that queries (or reads, or connects over `tcp` to) an Aurora
-        cluster or its readers is attached to `subnets`; an `ecs_task_definition` that does is
-        run by an `ecs_service` (whose subnets carry its traffic).
+        cluster, its readers or an RDS instance, or that reads or writes an EFS file system, is
+        attached to `subnets`; an `ecs_task_definition` that does is run by an `ecs_service`
+        (whose subnets carry its traffic).
 
     Why it matters:
-        An Aurora cluster is reachable only from inside its VPC; the compiler opens its security
-        group to the caller's group, which a function outside any VPC does not have.
+        A database and an EFS file system are reachable only from inside their VPC; the
+        compiler opens their security group to the caller's group, which a function outside
+        any VPC does not have.
 
     Example:
         resources:
@@ -513,52 +531,30 @@ def database_reach(ctx: RuleContext) -> Iterator[Finding]:
           - {from: fn, to: db, verb: query}
 
     Fix:
-        Attach the function to the database's VPC with `subnets: [...]` (private subnets), or
-        run the task definition in a service.
+        Attach the function to the VPC of the database or file system with `subnets: [...]`
+        (private subnets), or run the task definition in a service.
     """
     from archc.model.resources import EcsService
 
     services = {svc.task_definition for _, svc in ctx.of_type(EcsService) if svc.task_definition}
     for i, conn in enumerate(ctx.arch.connections):
         s, t = conn.source, conn.target
-        tt = ctx.resources[t].type
-        if tt not in ("aurora_cluster", "aurora_readers"):
+        source = ctx.resources[s]
+        st = source.type
+        does = _reaches_into_vpc(ctx, conn.verb, st, ctx.resources[t].type)
+        if does is None:
             continue
-        if not (conn.verb in ("query", "tcp") or (conn.verb == "read" and tt == "aurora_cluster")):
-            continue
-        st = ctx.resources[s].type
-        if st in NETWORK_POSITION or (st == "lambda_function" and ctx.resources[s].subnets) or (st == "ecs_task_definition" and s in services):
+        if st in NETWORK_POSITION or (source.type == "lambda_function" and source.subnets) or (st == "ecs_task_definition" and s in services):
             continue
         where = {"lambda_function": "it is attached to no subnets", "ecs_task_definition": "no ecs_service runs it"}.get(
             st, "it has no place in a VPC")
-        yield Finding(f"{describe(ctx, s)} queries '{t}', which lives in a VPC, but {where}", ("connections", i),
-                      "attach the function to the database's VPC with subnets: [...] (private subnets)")
+        what = "database" if does == "queries" else "file system"
+        yield Finding(f"{describe(ctx, s)} {does} '{t}', which lives in a VPC, but {where}", ("connections", i),
+                      f"attach the function to the {what}'s VPC with subnets: [...] (private subnets)")
 
 
 # --- connections -----------------------------------------------------------------------------
 
-# The verbs the compiler turns into IAM statements, and the (verb, target type) pairs it has
-# statements for (`archc.compiler.iam.ACCESS`; a test keeps the two equal).
-IAM_VERBS = frozenset({"read", "write", "read_write", "list", "describe", "query", "publish", "send", "logs", "metrics", "traces",
-                       "assume_role"})
-IAM_ACCESS = frozenset({
-    ("assume_role", "iam_role"), ("describe", "aurora_cluster"), ("describe", "aurora_readers"), ("describe", "ecs_service"),
-    ("describe", "lambda_function"), ("invoke", "lambda_function"), ("invoke", "state_machine"), ("logs", "log_group"),
-    ("metrics", "metric_namespace"), ("publish", "eventbridge_bus"), ("publish", "sns_topic"), ("query", "aurora_cluster"),
-    ("query", "aurora_readers"), ("query", "dynamodb_table"), ("query", "rds_instance"), ("read", "aurora_cluster"),
-    ("read", "dynamodb_table"), ("read", "ecr_repository"), ("read", "efs_file_system"), ("read", "kinesis_stream"),
-    ("read", "log_group"), ("read", "rds_instance"), ("read", "s3_bucket"), ("read", "secret"), ("read", "sqs_queue"),
-    ("read_write", "dynamodb_table"), ("read_write", "efs_file_system"), ("read_write", "s3_bucket"), ("read_write", "secret"),
-    ("read_write", "sqs_queue"), ("send", "sqs_queue"), ("traces", "xray"), ("trigger", "sqs_queue"), ("trigger", "state_machine"),
-    ("write", "dynamodb_table"), ("write", "ecr_repository"), ("write", "efs_file_system"), ("write", "kinesis_stream"),
-    ("write", "log_group"), ("write", "s3_bucket"), ("write", "secret"), ("write", "sqs_queue"),
-})
-# Types whose connections this rule does not judge yet: their own rules (archc.rules.services) and
-# the catalogue's PAIRS do. (The compiler refuses what neither allows.)
-SERVICE_TYPES = frozenset({
-    "dynamodb_table", "eventbridge_bus", "eventbridge_rule", "eventbridge_schedule", "state_machine", "vpc_endpoint",
-    "cognito_user_pool", "cognito_user_pool_client", "kinesis_stream", "ecr_repository", "rds_instance", "efs_file_system",
-})
 TCP_HELP = "tcp opens a security group between two resources that have one (a service, a VPC function, a load balancer, a database)"
 
 
@@ -575,9 +571,9 @@ def has_security_group(ctx: RuleContext, rid: str) -> bool:
 def _grant_problem(ctx: RuleContext, i: int, actor: str, target: str, verb: str) -> Finding | None:
     from archc.model.resources import CfnResource
 
-    if isinstance(ctx.resources[target], CfnResource) or isinstance(ctx.resources[actor], CfnResource):
-        return None  # an escape hatch's access: ARC122 (archc.rules.escape_hatch) says what build refuses
-    roles = principal_roles(ctx.resources, actor, verb)
+    if isinstance(ctx.resources[actor], CfnResource):
+        return None  # the role an escape hatch acts as: ARC122 (archc.rules.escape_hatch) says what build refuses
+    roles = principal_roles(ctx, actor, verb)
     if roles is None:
         return _meaningless(ctx, i, "only functions, tasks, services and roles act on other resources")
     if not roles:
@@ -585,6 +581,8 @@ def _grant_problem(ctx: RuleContext, i: int, actor: str, target: str, verb: str)
             return None  # its role or task definition is missing: ARC115
         return Finding(f"{describe(ctx, actor)} needs a task_role to {verb} '{target}'", ("connections", i),
                        f"give '{actor}' a task_role: the permissions for its connections go on it")
+    if isinstance(ctx.resources[target], CfnResource):
+        return None  # the actions on an escape hatch: ARC122
     if (verb, ctx.resources[target].type) not in IAM_ACCESS:
         return _meaningless(ctx, i)
     return None
@@ -604,13 +602,15 @@ def _meaningless(ctx: RuleContext, i: int, help: str | None = None) -> Finding:
 
 
 def _replication_problem(ctx: RuleContext, i: int, s: str, t: str) -> Finding | None:
+    from archc.model.resources import S3Bucket
+
     if s == t:
         return Finding(f"{describe(ctx, s)} replicates into itself", ("connections", i), "replicate into another bucket")
     if ctx.resources[s].account != ctx.resources[t].account:
         return Finding(f"{describe(ctx, s)} replicates into '{t}' of another account", ("connections", i),
                        "archc compiles replication within one account only")
     for who in (s, t):
-        if not ctx.resources[who].versioning:
+        if not ctx.get(who, S3Bucket).versioning:
             return Finding(f"replication from '{s}' to '{t}' needs versioning, which {describe(ctx, who)} turns off", ("connections", i),
                            f"set versioning: true on '{who}'")
     return None
@@ -619,21 +619,22 @@ def _replication_problem(ctx: RuleContext, i: int, s: str, t: str) -> Finding | 
 def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
     """Why the compiler cannot build connection *i* (None: it can, or another rule says why not)."""
     from archc.model.queries import verb_fits
-    from archc.model.resources import EcsService
+    from archc.model.resources import EcsService, LambdaFunction, LoadBalancer, SqsQueue
 
     conn = ctx.arch.connections[i]
     s, t, verb = conn.source, conn.target, conn.verb
     st, tt = ctx.resources[s].type, ctx.resources[t].type
     if verb == "relates" or "generic" in (st, tt) or not verb_fits(verb, st, tt):
         return None  # ARC111, ARC110
-    if st in SERVICE_TYPES or tt in SERVICE_TYPES:
-        return None  # the service types' own rules say what their connections may be (ARC116–120, the catalogue's PAIRS)
+    allowed = PAIRS.get(verb, {}).get(st)
+    if (allowed is not None and tt not in allowed) or (verb, st) in BUILT_BY_SOURCE:
+        return None  # types that do not pair: ARC116; what a stream, rule, schedule or state machine builds itself: ARC117–120
     if verb in IAM_VERBS and not (verb == "publish" and st == "alarm"):
         return _grant_problem(ctx, i, s, t, verb)  # a database's network side: ARC230
     if verb == "invoke":
         if st == "api_gateway":
             return None
-        if principal_roles(ctx.resources, s, verb) is None and not _escape_hatch(ctx, s):
+        if principal_roles(ctx, s, verb) is None and not _escape_hatch(ctx, s):
             return _meaningless(ctx, i, "only code (a function, a task) or an API gateway invokes a function; "
                                         "put an api_gateway between external callers and the function")
         return _grant_problem(ctx, i, s, t, verb)
@@ -644,7 +645,7 @@ def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
         if st == "sqs_queue":
             if tt != "lambda_function":
                 return None  # which targets a queue may trigger: ARC116 (the catalogue's PAIRS)
-            q, fn = ctx.resources[s], ctx.resources[t]
+            q, fn = ctx.get(s, SqsQueue), ctx.get(t, LambdaFunction)
             if q.visibility_timeout_seconds < fn.timeout_seconds:
                 return Finding(f"{describe(ctx, s)} has a visibility timeout of {q.visibility_timeout_seconds} s, shorter than the timeout "
                                f"of '{t}' ({fn.timeout_seconds} s) it triggers", resource_path(s, "visibility_timeout_seconds"),
@@ -656,16 +657,17 @@ def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
             return None if tt == "sns_topic" else _meaningless(ctx, i, "an alarm notifies an sns_topic; subscribe the receiver to the topic")
         return None if tt in ("external", "lambda_function", "sqs_queue") else _meaningless(ctx, i)
     if verb == "tcp":
-        if tt in ("aurora_cluster", "aurora_readers"):
+        if tt in DATABASES:
             return None  # ARC230
-        ports = tt == "ecs_service" or (tt == "load_balancer" and bool(ctx.resources[t].listeners))
+        ports = tt == "ecs_service" or (tt == "load_balancer" and bool(ctx.get(t, LoadBalancer).listeners))
         if st == "ecs_task_definition":
             holders = any(svc.task_definition == s for _, svc in ctx.of_type(EcsService))
         else:
             holders = has_security_group(ctx, s)
         return None if ports and holders and has_security_group(ctx, t) else _meaningless(ctx, i, TCP_HELP)
     if verb in ("https", "http") and tt == "load_balancer":
-        if not any(x.protocol == verb.upper() for x in ctx.resources[t].listeners) and ctx.resources[t].listeners:
+        listeners = ctx.get(t, LoadBalancer).listeners
+        if listeners and not any(x.protocol == verb.upper() for x in listeners):
             return Finding(f"{describe(ctx, t)} has no {verb.upper()} listener for {s} to connect to", ("connections", i),
                            f"add a {verb.upper()} listener to '{t}', or use the verb of one it has")
         return None
@@ -673,7 +675,7 @@ def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
         return Finding("routing a target group to a Lambda function is not supported by archc yet", ("connections", i),
                        "invoke the function from an api_gateway instead")
     if verb == "run":
-        runs = ctx.resources[s].task_definition
+        runs = ctx.get(s, EcsService).task_definition
         if runs is not None and runs != t:
             return Finding(f"{describe(ctx, s)} runs '{runs}', not '{t}'", ("connections", i),
                            f"set task_definition: {t} on '{s}' or drop the connection")
@@ -745,7 +747,7 @@ def entry_points(ctx: RuleContext) -> Iterator[Finding]:
         Connect the API to its function with `invoke`; connect the distribution to its origin
         with `origin`; move the certificate to us-east-1; use a CLOUDFRONT-scope web ACL.
     """
-    from archc.model.resources import ApiGateway, CloudFrontDistribution
+    from archc.model.resources import ApiGateway, CloudFrontDistribution, WebAcl
 
     for rid, api in ctx.of_type(ApiGateway):
         targets = [(i, c.target) for i, c in ctx.connections_from.get(rid, [])
@@ -777,7 +779,7 @@ def entry_points(ctx: RuleContext) -> Iterator[Finding]:
         elif not cdn.certificate and cdn.aliases:
             yield Finding(f"{describe(ctx, rid)} has aliases but no certificate", resource_path(rid, "aliases"),
                           "add a us-east-1 acm_certificate covering the aliases")
-        if cdn.web_acl and cdn.web_acl in ctx.resources and ctx.resources[cdn.web_acl].scope != "CLOUDFRONT":
+        if cdn.web_acl and cdn.web_acl in ctx.resources and ctx.get(cdn.web_acl, WebAcl).scope != "CLOUDFRONT":
             yield Finding(f"{describe(ctx, rid)} uses web ACL '{cdn.web_acl}', whose scope is REGIONAL", resource_path(rid, "web_acl"),
                           "a CloudFront distribution needs a CLOUDFRONT-scope web ACL in us-east-1")
 
@@ -817,7 +819,7 @@ def bucket_names(ctx: RuleContext) -> Iterator[Finding]:
     seen: dict[str, str] = {}
     logs: set[tuple[str, str]] = set()
     for rid, res in ctx.of_type(S3Bucket):
-        account_id = ctx.arch.accounts[res.account].id if _placed(ctx, rid) else None
+        account_id = _account_id(ctx, rid)
         if not account_id:
             continue  # ARC130
         region = ctx.arch.region_of(rid) or ""

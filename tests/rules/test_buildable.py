@@ -4,15 +4,18 @@ lint reports first, under the same codes (the cases are in tests/rules/cases/ARC
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from archc.catalog import IAM_ACCESS
 from archc.compiler.build import compile_model
 from archc.compiler.context import CompileError
 from archc.diagnostics import Diagnostic
 from archc.model.loader import load_texts
-from archc.rules.buildable import BUILD_CODES, LB_TARGET_SIGNALS, RULES, SIGNALS
+from archc.rules.buildable import BUILD_CODES, RULES
 from archc.rules.engine import run_rules
 from archc.rules.registry import BY_CODE
 
@@ -103,27 +106,9 @@ def test_a_role_trusting_itself_by_name_builds() -> None:
     assert _cfn_errors(text) == []
 
 
-def test_the_signal_table_is_the_compilers() -> None:
-    from archc.compiler import monitoring
-
-    assert SIGNALS == {
-        "lambda_function": set(monitoring.LAMBDA), "ecs_service": set(monitoring.ECS), "load_balancer": set(monitoring.LOAD_BALANCER),
-        "api_gateway": set(monitoring.API), "aurora_cluster": set(monitoring.AURORA), "sqs_queue": set(monitoring.QUEUE),
-    }
-    assert LB_TARGET_SIGNALS == set(monitoring.TARGETS)
-
-
 def test_build_checks_are_rules_that_cannot_be_suppressed() -> None:
     assert all(code in BY_CODE and not BY_CODE[code].suppressible and BY_CODE[code].severity == "error" for code in BUILD_CODES)
     assert {r.code for r in RULES} <= set(BUILD_CODES)
-
-
-def test_the_access_table_is_the_compilers() -> None:
-    from archc.compiler import connections, iam
-    from archc.rules import buildable
-
-    assert buildable.IAM_ACCESS == set(iam.ACCESS)
-    assert buildable.IAM_VERBS == connections.IAM_VERBS
 
 
 def test_a_function_assuming_a_role_that_trusts_its_role_builds_without_a_cycle() -> None:
@@ -132,3 +117,142 @@ def test_a_function_assuming_a_role_that_trusts_its_role_builds_without_a_cycle(
             "connections:\n  - {from: fn, to: logs, verb: logs}\n  - {from: fn, to: target, verb: assume_role}\n")
     assert _lint_and_build(text) == ([], None)
     assert _cfn_errors(text) == []
+
+
+# --- the catalogue's IAM table is what the compiler grants ---------------------------------------
+
+# A VPC function (role `role`) and one target of each type the catalogue's IAM_ACCESS names.
+ACTOR = """\
+  role: {type: iam_role}
+  fn: {type: lambda_function, role: role, subnets: [priv_a, priv_b]}
+  dbsub: {type: db_subnet_group, subnets: [priv_a, priv_b]}
+"""
+TARGETS = {
+    "aurora_cluster": "  target: {type: aurora_cluster, engine_version: '15.4', subnet_group: dbsub}\n",
+    "aurora_readers": "  db: {type: aurora_cluster, engine_version: '15.4', subnet_group: dbsub}\n  target: {type: aurora_readers, cluster: db}\n",
+    "ecs_service": ("  cl: {type: ecs_cluster}\n  task: {type: ecs_task_definition, vcpu: 0.25, memory_gib: 0.5, execution_role: role}\n"
+                    "  target: {type: ecs_service, cluster: cl, task_definition: task, subnets: [priv_a, priv_b]}\n"),
+    "lambda_function": "  target: {type: lambda_function, role: role}\n",
+    "state_machine": "  target: {type: state_machine, definition: {StartAt: A, States: {A: {Type: Succeed}}}}\n",
+    "log_group": "  target: {type: log_group, retention_days: 30}\n",
+    "metric_namespace": "  target: {type: metric_namespace, namespace: App/Prod}\n",
+    "eventbridge_bus": "  target: {type: eventbridge_bus}\n",
+    "sns_topic": "  target: {type: sns_topic}\n",
+    "dynamodb_table": "  target: {type: dynamodb_table, partition_key: {name: pk}}\n",
+    "rds_instance": "  target: {type: rds_instance, engine_version: '16', subnet_group: dbsub}\n",
+    "ecr_repository": "  target: {type: ecr_repository}\n",
+    "efs_file_system": "  target: {type: efs_file_system, subnets: [priv_a, priv_b]}\n",
+    "kinesis_stream": "  target: {type: kinesis_stream}\n",
+    "s3_bucket": "  target: {type: s3_bucket}\n",
+    "secret": "  target: {type: secret}\n",
+    "sqs_queue": "  target: {type: sqs_queue}\n",
+    "xray": "  target: {type: xray}\n",
+    "iam_role": "  target: {type: iam_role}\n",
+}
+# `trigger` grants the triggered function (the target of the connection) on its source
+GRANTS = sorted(pair for pair in IAM_ACCESS if pair[0] != "trigger")
+
+
+def test_every_target_type_of_the_iam_table_has_a_model_here() -> None:
+    assert {t for _, t in GRANTS} == set(TARGETS)
+
+
+@pytest.mark.parametrize("verb,target_type", GRANTS, ids=[f"{v}-{t}" for v, t in GRANTS])
+def test_every_pair_of_the_iam_table_lints_clean_and_grants_the_role(verb: str, target_type: str) -> None:
+    from tests.compiler.helpers import BASE, all_resources, model_text
+
+    text = model_text(ACTOR + TARGETS[target_type], f"  - {{from: fn, to: target, verb: {verb}}}\n", network=True)
+    loaded = load_texts([("model.yaml", BASE), ("main.yaml", text)])
+    assert [d for d in run_rules(loaded.architecture) if d.code == "ARC132"] == []
+    resources = all_resources(compile_model(loaded.architecture))
+    policies = [p["PolicyDocument"] for p in resources["Role"]["Properties"].get("Policies", [])] + [
+        r["Properties"]["PolicyDocument"] for r in resources.values()
+        if r["Type"] == "AWS::IAM::Policy" and r["Properties"]["Roles"] == [{"Ref": "Role"}]]  # statements naming a role's users
+    granted = [st["Sid"] for doc in policies for st in doc["Statement"]]
+    assert any(sid.startswith("Target") for sid in granted), granted
+
+
+# --- every refusal the compiler can still make is a rule lint runs first --------------------------
+
+COMPILER = Path(__file__).resolve().parents[2] / "archc" / "compiler"
+
+# Where the compiler refuses a model that loads (the n-th `ctx.error(...)` in module.function) → the
+# rule that reports it first, and words of the compiler's own message.
+REFUSALS: dict[tuple[str, str, int], tuple[str, str]] = {
+    ("connections", "_escape_hatch_grant", 0): ("ARC122", "acts as"),
+    ("connections", "_escape_hatch_grant", 1): ("ARC132", "needs a task_role to"),
+    ("connections", "_escape_hatch_grant", 2): ("ARC122", "IAM has no"),
+    ("dns", "compile_dns_delegation", 0): ("ARC211", "is not a subdomain of parent zone"),
+    ("dynamodb", "_same_place", 0): ("ARC120", "in another account or region"),
+    ("edge", "compile_api_gateway", 0): ("ARC119", "pool"),
+    ("endpoints", "compile_vpc_endpoint", 0): ("ARC210", ""),
+    ("events", "_same_place", 0): ("ARC120", "in another account or region"),
+    ("events", "compile_eventbridge_schedule", 0): ("ARC117", "a schedule has exactly one"),
+    ("services", "refused", 0): ("ARC116", "goes to"),
+    ("stepfunctions", "compile_state_machine", 0): ("ARC118", "has no definition"),
+    ("streams", "_triggers", 0): ("ARC120", "in another account or region"),
+}
+# Checks of the compiler's own work, not of the model: a bug if a loaded model reaches them.
+INTERNAL: dict[tuple[str, str, int], str] = {
+    ("build", "_compile", 0): "troposphere refusing a value a compile function wrote (a compile function's bug)",
+    ("stacks", "prepare", 0): "troposphere refusing to render a unit (a compile function's bug)",
+    ("partition", "_dependencies", 0): "a unit naming a logical id no compile function generated",
+    ("partition", "_topo_order", 0): "a dependency cycle among generated resources (the trust cycles a model can make are ARC330)",
+    # Not yet a rule: only the partition knows how many values cross between stacks.
+    ("crossrefs", "resolve", 0): "CloudFormation's 200 outputs and 200 parameters per stack",
+}
+
+
+def _refusal_sites() -> set[tuple[str, str, int]]:
+    """(module, function, n) of every `ctx.error(...)` call in archc/compiler."""
+    import ast
+
+    sites: set[tuple[str, str, int]] = set()
+    for path in sorted(COMPILER.glob("*.py")):
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            calls = sorted((node.lineno, node.col_offset) for node in ast.walk(fn)
+                           if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "error"
+                           and isinstance(node.func.value, ast.Name) and node.func.value.id == "ctx")
+            sites.update((path.stem, fn.name, n) for n in range(len(calls)))
+    return sites
+
+
+def test_every_refusal_of_the_compiler_is_listed() -> None:
+    """A new `ctx.error` in the compiler fails here until a rule reports it first (REFUSALS, with a
+    failing rule case) or it is shown to be the compiler checking itself (INTERNAL)."""
+    assert _refusal_sites() == set(REFUSALS) | set(INTERNAL)
+
+
+def _failing_cases(code: str) -> list[str]:
+    doc = yaml.safe_load((Path(__file__).resolve().parent / "cases" / f"{code}.yaml").read_text(encoding="utf-8"))
+    return [c["model"] for c in doc["cases"] if any(e["code"] == code for e in c["expect"])]
+
+
+@pytest.mark.parametrize("site", sorted(REFUSALS), ids=[f"{m}.{f}.{n}" for m, f, n in sorted(REFUSALS)])
+def test_each_refusal_has_a_rule_case_that_lint_reports(site: tuple[str, str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing case of the rule: lint reports it, build refuses it (under the rule's code when the
+    rule is in BUILD_CODES), and without the build's check the case meets the compiler's own refusal
+    at *site*."""
+    from archc.compiler import build
+    from tests.rules.support import lint, load_snippet
+
+    code, words = REFUSALS[site]
+    reached: list[str] = []
+    for text in _failing_cases(code):
+        loaded = load_snippet(text)
+        assert code in {d.code for d in lint(loaded)}
+        with pytest.raises(CompileError) as refused:
+            compile_model(loaded.architecture)
+        if code in BUILD_CODES:
+            assert code in {d.code for d in refused.value.diagnostics}
+        found: list[Diagnostic] = []
+        with monkeypatch.context() as m:  # what the compiler itself says without the check (other findings of the case stop it there)
+            m.setattr(build, "_check", lambda ctx: None)
+            try:
+                compile_model(loaded.architecture)
+            except CompileError as exc:
+                found = list(exc.diagnostics)
+        reached += [d.message for d in found if d.code == "ARC900" and words in d.message]
+    assert reached, f"no failing case of {code} reaches the compiler's refusal {site}"
