@@ -3,11 +3,21 @@ data stores. Codes continue the areas' numbering (ARC4xx data protection)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from archc.catalog import ALARM_SIGNALS, PAIRS, RUNTIME_ENDPOINTS, SERVICE_ENDPOINTS, TARGET_GROUP_SIGNALS
 from archc.model.placement import endpoint_placement_problems
-from archc.rules.base import Finding, Rule, RuleContext, resource_path
+from archc.rules.base import Finding, R, Rule, RuleContext, resource_path
+
+
+def _each(ctx: RuleContext, cls: type[R], bad: Callable[[R], bool], field: str, message: str, help: str) -> Iterator[Finding]:
+    """A finding at *field* of each resource of *cls* that is *bad* (the shape of the rules on one
+    setting of one type); *message* and *help* name the resource as ``{rid}`` and the field's value
+    as ``{value}``."""
+    for rid, res in ctx.of_type(cls):
+        if bad(res):
+            value = getattr(res, field)
+            yield Finding(message.format(rid=rid, value=value), resource_path(rid, field), help.format(rid=rid, value=value))
 
 
 def connection_pair(ctx: RuleContext) -> Iterator[Finding]:
@@ -123,10 +133,8 @@ def table_point_in_time_recovery(ctx: RuleContext) -> Iterator[Finding]:
     """
     from archc.model.resources import DynamoDbTable
 
-    for rid, table in ctx.of_type(DynamoDbTable):
-        if not table.point_in_time_recovery:
-            yield Finding(f"table '{rid}' has no point-in-time recovery", resource_path(rid, "point_in_time_recovery"),
-                          "set `point_in_time_recovery: true`")
+    yield from _each(ctx, DynamoDbTable, lambda t: not t.point_in_time_recovery, "point_in_time_recovery",
+                     "table '{rid}' has no point-in-time recovery", "set `point_in_time_recovery: true`")
 
 
 def table_deletion_protection(ctx: RuleContext) -> Iterator[Finding]:
@@ -150,10 +158,8 @@ def table_deletion_protection(ctx: RuleContext) -> Iterator[Finding]:
     """
     from archc.model.resources import DynamoDbTable
 
-    for rid, table in ctx.of_type(DynamoDbTable):
-        if not table.deletion_protection:
-            yield Finding(f"table '{rid}' has no deletion protection", resource_path(rid, "deletion_protection"),
-                          "set `deletion_protection: true`")
+    yield from _each(ctx, DynamoDbTable, lambda t: not t.deletion_protection, "deletion_protection",
+                     "table '{rid}' has no deletion protection", "set `deletion_protection: true`")
 
 
 def _needs(ctx: RuleContext, rid: str) -> set[str]:
@@ -289,9 +295,8 @@ def endpoint_policy(ctx: RuleContext) -> Iterator[Finding]:
     """
     from archc.model.resources import VpcEndpoint
 
-    for rid, ep in ctx.of_type(VpcEndpoint):
-        if ep.policy == "open":
-            yield Finding(f"endpoint '{rid}' admits any principal", resource_path(rid, "policy"), "remove `policy: open`")
+    yield from _each(ctx, VpcEndpoint, lambda ep: ep.policy == "open", "policy", "endpoint '{rid}' admits any principal",
+                     "remove `policy: open`")
 
 
 def api_authorizer_pool(ctx: RuleContext) -> Iterator[Finding]:
@@ -354,9 +359,8 @@ def user_pool_mfa(ctx: RuleContext) -> Iterator[Finding]:
     """
     from archc.model.resources import CognitoUserPool
 
-    for rid, pool in ctx.of_type(CognitoUserPool):
-        if pool.mfa != "required":
-            yield Finding(f"user pool '{rid}' does not require MFA (mfa: {pool.mfa})", resource_path(rid, "mfa"), "set `mfa: required`")
+    yield from _each(ctx, CognitoUserPool, lambda pool: pool.mfa != "required", "mfa", "user pool '{rid}' does not require MFA (mfa: {value})",
+                     "set `mfa: required`")
 
 
 def alarm_monitors(ctx: RuleContext) -> Iterator[Finding]:
@@ -465,10 +469,8 @@ def instance_encryption(ctx: RuleContext) -> Iterator[Finding]:
     """
     from archc.model.resources import RdsInstance
 
-    for rid, db in ctx.of_type(RdsInstance):
-        if not db.storage_encrypted:
-            yield Finding(f"database '{rid}' is not encrypted at rest", resource_path(rid, "storage_encrypted"),
-                          "set `storage_encrypted: true` (it cannot be turned on after the instance exists)")
+    yield from _each(ctx, RdsInstance, lambda db: not db.storage_encrypted, "storage_encrypted", "database '{rid}' is not encrypted at rest",
+                     "set `storage_encrypted: true` (it cannot be turned on after the instance exists)")
 
 
 def instance_resilience(ctx: RuleContext) -> Iterator[Finding]:
@@ -492,16 +494,12 @@ def instance_resilience(ctx: RuleContext) -> Iterator[Finding]:
     """
     from archc.model.resources import RdsInstance
 
-    for rid, db in ctx.of_type(RdsInstance):
-        if db.backup_retention_days < 7:
-            yield Finding(f"database '{rid}' keeps backups {db.backup_retention_days} days", resource_path(rid, "backup_retention_days"),
-                          "set `backup_retention_days: 7` or more")
-        if not db.deletion_protection:
-            yield Finding(f"database '{rid}' has no deletion protection", resource_path(rid, "deletion_protection"),
-                          "set `deletion_protection: true`")
-        if not db.multi_az:
-            yield Finding(f"database '{rid}' has no standby in another availability zone", resource_path(rid, "multi_az"),
-                          "set `multi_az: true`")
+    yield from _each(ctx, RdsInstance, lambda db: db.backup_retention_days < 7, "backup_retention_days",
+                     "database '{rid}' keeps backups {value} days", "set `backup_retention_days: 7` or more")
+    yield from _each(ctx, RdsInstance, lambda db: not db.deletion_protection, "deletion_protection",
+                     "database '{rid}' has no deletion protection", "set `deletion_protection: true`")
+    yield from _each(ctx, RdsInstance, lambda db: not db.multi_az, "multi_az",
+                     "database '{rid}' has no standby in another availability zone", "set `multi_az: true`")
 
 
 def file_system_encryption(ctx: RuleContext) -> Iterator[Finding]:
@@ -524,10 +522,8 @@ def file_system_encryption(ctx: RuleContext) -> Iterator[Finding]:
     """
     from archc.model.resources import EfsFileSystem
 
-    for rid, fs in ctx.of_type(EfsFileSystem):
-        if not fs.encrypted:
-            yield Finding(f"file system '{rid}' is not encrypted at rest", resource_path(rid, "encrypted"),
-                          "set `encrypted: true` (it cannot be turned on after the file system exists)")
+    yield from _each(ctx, EfsFileSystem, lambda fs: not fs.encrypted, "encrypted", "file system '{rid}' is not encrypted at rest",
+                     "set `encrypted: true` (it cannot be turned on after the file system exists)")
 
 
 def file_system_backup(ctx: RuleContext) -> Iterator[Finding]:
@@ -551,10 +547,7 @@ def file_system_backup(ctx: RuleContext) -> Iterator[Finding]:
     """
     from archc.model.resources import EfsFileSystem
 
-    for rid, fs in ctx.of_type(EfsFileSystem):
-        if not fs.backup:
-            yield Finding(f"file system '{rid}' is not backed up", resource_path(rid, "backup"), "set `backup: true`")
-
+    yield from _each(ctx, EfsFileSystem, lambda fs: not fs.backup, "backup", "file system '{rid}' is not backed up", "set `backup: true`")
 
 
 RULES: list[Rule] = [
