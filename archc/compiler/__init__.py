@@ -16,10 +16,11 @@ phases before it produced:
    resources — IAM statements per role and trusted roles, security-group egress, key/queue/bucket
    policy statements, bucket notifications, alarm actions, web ACL associations. First each type's
    `contribute` function (a resource's own fields: a function's role gets its log statements), then
-   every connection (`connections.compile_connection`, verb by verb). A connection may also add
-   the resources it owns (a subscription, an event source mapping, an invoke permission, an
-   ingress rule).
-3. **compile** (`registry.COMPILERS`): one compile function per resource,
+   every connection (`connections.compile_connection`, verb by verb). The phase adds no unit: the
+   resources a connection owns (a subscription, an event source mapping, an invoke permission, an
+   ingress rule) are asks too (`Asks.owned`).
+3. **compile**: first the units connections own (`asks.add_owned`), then (`registry.COMPILERS`)
+   one compile function per resource,
    ``compile_x(ctx, rid, res: X) -> None``, which receives its typed model resource, reads the model
    (`Context.get(rid, Cls)`, `Context.of_type(Cls)`), `Context.declared` and `Context.asks`, and adds
    units with `Context.add`. It never writes what another compile function reads. Then the security
@@ -41,7 +42,7 @@ Adding a resource type:
    (where it sits decides nothing but which of two colliding generated ids is claimed first);
 3. optionally, what it asks of others: a ``contribute_x(ctx, ask, rid, res: X)`` in the same row,
    a new field on `Asks`/`AsksBuilder` when a target must gather something new, entries in
-   `iam.ACCESS` for the verbs that reach it, and a branch in `connections.compile_connection` for
+   `iam.ACCESS` for the verbs that reach it (the catalogue's `IAM_ACCESS` lists the pairs), and a branch in `connections.compile_connection` for
    a verb whose meaning is not IAM;
 4. tests: a case in `tests/compiler/`, and a security property in `tests/compiler/test_security.py`
    when the type holds data or opens the network.

@@ -4,6 +4,11 @@ First each type's `contribute` (in `COMPILERS` order, resources in id order): wh
 fields ask (a function's role gets its log statements, its security group HTTPS egress). Then every
 connection in model order (`archc.compiler.connections`), then the load balancers' targets. The
 order is the order statements and rules appear in the templates.
+
+The phase adds no unit: the resources a connection owns (a subscription, an event source mapping,
+an invoke permission, an ingress rule) are asked for too (`Asks.owned`), and `add_owned` adds them,
+in the order they were asked for, first in phase 3. (It claims their logical ids, as `declare` does
+for the ids other resources name.)
 """
 
 from __future__ import annotations
@@ -25,3 +30,11 @@ def gather(ctx: Context) -> Asks:
         compile_connection(ctx, ask, i)
     wire_load_balancers(ctx, ask)
     return ask.build()
+
+
+def add_owned(ctx: Context) -> None:
+    """Phase 3 begins: the units the connections own (`Asks.owned`), in the order they were asked for."""
+    for owned in ctx.asks.owned:
+        unit = ctx.add(owned.resource, owned.node, owned.placement)
+        for check, reason in owned.skips:
+            unit.skip(check, reason)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archc.compiler import network
-from archc.compiler.asks import gather
+from archc.compiler.asks import add_owned, gather
 from archc.compiler.context import CompileError, Context
 from archc.compiler.crossrefs import resolve
 from archc.compiler.declare import declare
@@ -76,7 +76,9 @@ def _check(ctx: Context) -> None:
 
 
 def _compile(ctx: Context) -> None:
-    """Phase 3: every resource's compile function, in `COMPILERS` order, then the security groups."""
+    """Phase 3: the units connections own, every resource's compile function, in `COMPILERS` order,
+    then the security groups."""
+    add_owned(ctx)
     ids = by_type(ctx)
     for t, tc in COMPILERS.items():
         if tc.compile is None:

@@ -7,8 +7,8 @@ becomes alarm actions and subscriptions; ``origin`` and ``https`` open the load 
 group to CloudFront or the internet. A verb that means nothing between two types is an error.
 
 What a connection asks of a resource goes into the `AsksBuilder` (read by that resource's compile
-function in phase 3); the resources a connection owns (a subscription, an event source mapping, an
-invoke permission, an ingress rule) are added as units here.
+function in phase 3), and so do the resources a connection owns (a subscription, an event source
+mapping, an invoke permission, an ingress rule): `asks.add_owned` adds them first in phase 3.
 """
 
 from __future__ import annotations
@@ -264,26 +264,26 @@ def _trigger(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
         if q.visibility_timeout_seconds < fn.timeout_seconds:
             return  # ARC132 refuses this before compiling
         _grant(ctx, ask, i, t, s, "trigger")
-        ctx.add(awslambda.EventSourceMapping(ctx.new_id(t, f"From{camel(s)}"), EventSourceArn=ctx.ref(s, "Arn"),
+        ask.add(awslambda.EventSourceMapping(ctx.new_id(t, f"From{camel(s)}"), EventSourceArn=ctx.ref(s, "Arn"),
                                              FunctionName=invoke_arn(ctx, t), BatchSize=10, Enabled=True,
                                              FunctionResponseTypes=["ReportBatchItemFailures"]), t)
     elif st == "s3_bucket":
         name = s3_name(ctx, s)
         perm = ctx.new_id(t, f"{camel(s)}Permission")
-        ctx.add(awslambda.Permission(perm, Action="lambda:InvokeFunction", FunctionName=invoke_arn(ctx, t), Principal="s3.amazonaws.com",
+        ask.add(awslambda.Permission(perm, Action="lambda:InvokeFunction", FunctionName=invoke_arn(ctx, t), Principal="s3.amazonaws.com",
                                      SourceArn=f"arn:aws:s3:::{name}", SourceAccount=ctx.placement(s).account_id), t)
         ask.bucket_notifications[s].append(s3.LambdaConfigurations(Event="s3:ObjectCreated:*", Function=invoke_arn(ctx, t)))
         ask.bucket_after[s].append(perm)
     elif st == "sns_topic":
-        _subscribe_lambda(ctx, s, t)
+        _subscribe_lambda(ctx, ask, s, t)
 
 
-def _subscribe_lambda(ctx: Context, topic: str, fn: str) -> None:
+def _subscribe_lambda(ctx: Context, ask: AsksBuilder, topic: str, fn: str) -> None:
     from archc.compiler.compute import invoke_arn
 
-    ctx.add(sns.SubscriptionResource(ctx.new_id(topic, f"To{camel(fn)}"), TopicArn=ctx.ref(topic), Protocol="lambda",
+    ask.add(sns.SubscriptionResource(ctx.new_id(topic, f"To{camel(fn)}"), TopicArn=ctx.ref(topic), Protocol="lambda",
                                      Endpoint=invoke_arn(ctx, fn)), topic)
-    ctx.add(awslambda.Permission(ctx.new_id(fn, f"{camel(topic)}Permission"), Action="lambda:InvokeFunction", FunctionName=invoke_arn(ctx, fn),
+    ask.add(awslambda.Permission(ctx.new_id(fn, f"{camel(topic)}Permission"), Action="lambda:InvokeFunction", FunctionName=invoke_arn(ctx, fn),
                                  Principal="sns.amazonaws.com", SourceArn=ctx.ref(topic)), fn)
 
 
@@ -304,11 +304,11 @@ def _notify(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
         endpoint: Any = ext.endpoint or ctx.param(f"{camel(t)}Endpoint", "String",
                                                   f"HTTPS endpoint where topic {s} delivers to {t} (e.g. its integration URL; a secret)",
                                                   no_echo=True)
-        ctx.add(sns.SubscriptionResource(ctx.new_id(s, f"To{camel(t)}"), TopicArn=ctx.ref(s), Protocol="https", Endpoint=endpoint), s)
+        ask.add(sns.SubscriptionResource(ctx.new_id(s, f"To{camel(t)}"), TopicArn=ctx.ref(s), Protocol="https", Endpoint=endpoint), s)
     elif tt == "lambda_function":
-        _subscribe_lambda(ctx, s, t)
+        _subscribe_lambda(ctx, ask, s, t)
     elif tt == "sqs_queue":
-        ctx.add(sns.SubscriptionResource(ctx.new_id(s, f"To{camel(t)}"), TopicArn=ctx.ref(s), Protocol="sqs", Endpoint=ctx.ref(t, "Arn"),
+        ask.add(sns.SubscriptionResource(ctx.new_id(s, f"To{camel(t)}"), TopicArn=ctx.ref(s), Protocol="sqs", Endpoint=ctx.ref(t, "Arn"),
                                          RawMessageDelivery=True), s)
         ask.queue_statements[t].append({"Sid": f"From{camel(s)}", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
                                         "Action": "sqs:SendMessage", "Resource": ctx.ref(t, "Arn"),

@@ -272,6 +272,17 @@ class Asks:
     bucket_after: Mapping[str, tuple[str, ...]]  # bucket → logical ids it must follow (invoke permissions)
     alarm_actions: Mapping[str, tuple[Any, ...]]  # alarm → SNS topic refs
     web_acls: Mapping[str, tuple[str, ...]]  # API or load balancer → web ACLs a `forward` connection puts in front
+    owned: tuple[Owned, ...] = ()  # the units connections own (subscriptions, permissions, ingress rules), added in phase 3
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A unit a connection owns, asked for in phase 2 and added (`Context.add`) first in phase 3."""
+
+    resource: AWSObject
+    node: str
+    placement: Placement | None = None
+    skips: tuple[tuple[str, str], ...] = ()  # (checkov check id, why the resource is what the model asks for)
 
 
 def _frozen(d: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -295,6 +306,11 @@ class AsksBuilder:
         self.bucket_after: dict[str, list[str]] = defaultdict(list)
         self.alarm_actions: dict[str, list[Any]] = defaultdict(list)
         self.web_acls: dict[str, list[str]] = defaultdict(list)
+        self.owned: list[Owned] = []
+
+    def add(self, resource: AWSObject, node: str, placement: Placement | None = None, skips: dict[str, str] | None = None) -> None:
+        """A unit the asking connection owns (its logical id claimed already with `Context.new_id`)."""
+        self.owned.append(Owned(resource, node, placement, tuple((skips or {}).items())))
 
     def grant(self, role: str, stmt: Statement) -> None:
         key = stmt.key()
@@ -327,6 +343,7 @@ class AsksBuilder:
             key_statements=_frozen(self.key_statements), queue_statements=_frozen(self.queue_statements),
             bucket_readers=_frozen(self.bucket_readers), bucket_notifications=_frozen(self.bucket_notifications),
             bucket_after=_frozen(self.bucket_after), alarm_actions=_frozen(self.alarm_actions), web_acls=_frozen(self.web_acls),
+            owned=tuple(self.owned),
         )
 
 

@@ -105,9 +105,7 @@ def ingress(ctx: Context, ask: AsksBuilder, target: str, port: int, description:
         props["SourcePrefixListId"] = prefix_list
         suffix = f"FromPrefixListPort{port}"
     owner = ctx.declared.groups[sg].owner
-    unit = ctx.add(ec2.SecurityGroupIngress(ctx.new_id(owner, suffix), **props), node or owner, ctx.placement(owner))
-    for check, reason in (skips or {}).items():
-        unit.skip(check, reason)
+    ask.add(ec2.SecurityGroupIngress(ctx.new_id(owner, suffix), **props), node or owner, ctx.placement(owner), skips)
 
 
 def cloudfront_prefix_list(ctx: Context) -> Any:

@@ -57,3 +57,35 @@ def test_sources_of_the_newer_types_ask_through_contribute_before_connections() 
     assert sids.index("FnFromOrdersStream") < sids.index("FnFromClicks") < sids.index("JobsSend")
     assert [s["Sid"] for s in asks.queue_statements["jobs"]] == ["FromNightly"]
     assert not ctx.errors
+
+
+OWNING = model_text(
+    """\
+  role: {type: iam_role}
+  fn: {type: lambda_function, role: role, timeout_seconds: 30}
+  jobs: {type: sqs_queue, visibility_timeout_seconds: 180}
+  topic: {type: sns_topic}
+  uploads: {type: s3_bucket}
+  pager: {type: external, kind: service, endpoint: "https://pager.example.com/hook"}
+  svc_fn: {type: lambda_function, role: role, subnets: [priv_a, priv_b]}
+  dbsub: {type: db_subnet_group, subnets: [priv_a, priv_b]}
+  db: {type: aurora_cluster, engine_version: '15.4', subnet_group: dbsub}
+""",
+    "  - {from: jobs, to: fn, verb: trigger}\n  - {from: uploads, to: fn, verb: trigger}\n  - {from: topic, to: fn, verb: notify}\n"
+    "  - {from: topic, to: pager, verb: notify}\n  - {from: topic, to: jobs, verb: notify}\n  - {from: svc_fn, to: db, verb: query}\n",
+    network=True,
+)
+
+
+def test_the_ask_phase_adds_no_unit_and_phase_3_adds_what_connections_own() -> None:
+    from archc.compiler.asks import add_owned
+
+    ctx = Context(load_texts([("model.yaml", BASE), ("main.yaml", OWNING)]).architecture)
+    declare(ctx)
+    ctx.asks = gather(ctx)
+    assert ctx.units == {} and not ctx.errors
+    owned = [type(o.resource).__name__ for o in ctx.asks.owned]
+    assert owned == ["EventSourceMapping", "Permission", "SubscriptionResource", "Permission", "SubscriptionResource",
+                     "SubscriptionResource", "SecurityGroupIngress"]
+    add_owned(ctx)
+    assert list(ctx.units) == [o.resource.title for o in ctx.asks.owned]
