@@ -28,6 +28,7 @@ class TypeInfo:
     data_store: bool = False  # holds data: encryption, backups, not reachable from outside
     entry_point: bool = False  # may receive traffic from external actors
     account_scoped: bool = True  # False: lives outside AWS accounts (external actors)
+    mains: int = 1  # how many of cfn_types (the first ones) are each its main resource (a serverless cache or a replication group)
 
 
 class _Types(dict[str, TypeInfo]):
@@ -100,6 +101,12 @@ TYPES: dict[str, TypeInfo] = _Types({
         TypeInfo("efs_file_system", "EFS File System", "storage", ("AWS::EFS::FileSystem", "AWS::EFS::MountTarget", "AWS::EFS::AccessPoint"),
                  "diagrams.aws.storage.ElasticFileSystemEFS", shape="cylinder",
                  words=("efs", "elastic file system", "amazon efs"), data_store=True),
+        TypeInfo("elasticache", "ElastiCache", "database",
+                 ("AWS::ElastiCache::ServerlessCache", "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::SubnetGroup",
+                  "AWS::ElastiCache::UserGroup", "AWS::ElastiCache::User"),
+                 "diagrams.aws.database.ElasticacheForRedis", shape="cylinder", mains=2,
+                 words=("elasticache", "elasti cache", "amazon elasticache", "amazon elasti cache", "redis", "valkey", "redis cache",
+                        "valkey cache"), data_store=True),
         TypeInfo("sqs_queue", "SQS Queue", "messaging", ("AWS::SQS::Queue",), "diagrams.aws.integration.SimpleQueueServiceSqs",
                  words=("sqs", "queue"), data_store=True),
         TypeInfo("sns_topic", "SNS Topic", "messaging", ("AWS::SNS::Topic",), "diagrams.aws.integration.SimpleNotificationServiceSns",
@@ -184,15 +191,16 @@ VERBS: dict[str, VerbInfo] = {
         VerbInfo("trigger", "Trigger", "traffic", sources=("sqs_queue", "metric_namespace", "s3_bucket", "sns_topic", "dynamodb_table", "kinesis_stream",
                                                       "eventbridge_rule", "eventbridge_schedule"),
                  targets=("lambda_function", "alarm", "sqs_queue", "state_machine"), words=("trigger", "triggers", "event", "events")),
-        VerbInfo("query", "Query", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "dynamodb_table", "rds_instance"),
+        VerbInfo("query", "Query", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "dynamodb_table", "rds_instance", "elasticache"),
                  words=("query", "queries", "sql", "read replica")),
         VerbInfo("read", "Read", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "secret", "log_group", "sqs_queue", "aurora_cluster", "dynamodb_table", "kinesis_stream", "ecr_repository",
-                                                                           "rds_instance", "efs_file_system", ESCAPE_HATCH),
+                                                                           "rds_instance", "efs_file_system", "elasticache", ESCAPE_HATCH),
                  words=("read", "reads", "get", "fetch secrets", "fetch", "fetches")),
         VerbInfo("write", "Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "log_group", "secret", "dynamodb_table", "kinesis_stream", "ecr_repository",
-                                                                            "efs_file_system", ESCAPE_HATCH),
+                                                                            "efs_file_system", "elasticache", ESCAPE_HATCH),
                  words=("write", "writes", "put", "upload", "store"), writes=True),
-        VerbInfo("read_write", "Read/Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret", "dynamodb_table", "efs_file_system", ESCAPE_HATCH),
+        VerbInfo("read_write", "Read/Write", "data", sources=_WORKFLOW_PRINCIPALS, targets=("s3_bucket", "sqs_queue", "secret", "dynamodb_table", "efs_file_system", "elasticache",
+                                                                                      ESCAPE_HATCH),
                  words=("read/write", "read write", "rw", "read & write"), writes=True),
         VerbInfo("list", "List", "data", sources=_PRINCIPALS, targets=(ESCAPE_HATCH,), words=("list", "lists")),
         VerbInfo("describe", "Describe", "data", sources=_PRINCIPALS, targets=("aurora_cluster", "aurora_readers", "ecs_service", "lambda_function"),

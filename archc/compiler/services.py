@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archc.catalog import PAIRS
-from archc.compiler import dynamodb, efs, events, rds, stepfunctions, streams
+from archc.compiler import dynamodb, efs, elasticache, events, rds, stepfunctions, streams
 from archc.compiler.context import Context, Statement
 
 # (verb, target type) → statements; merged into archc.compiler.iam.ACCESS.
@@ -19,6 +19,7 @@ ACCESS: dict[tuple[str, str], Callable[[Context, str, str], list[Statement]]] = 
     **streams.ACCESS,
     **rds.ACCESS,
     **efs.ACCESS,
+    **elasticache.ACCESS,
 }
 
 # target type → (ctx, target, ENV_NAME stem) → environment variables for code connected to it.
@@ -30,6 +31,14 @@ WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
     "ecr_repository": streams.repository_env,
     "rds_instance": rds.wiring_env,
     "efs_file_system": efs.wiring_env,
+    "elasticache": elasticache.wiring_env,
+}
+
+# target type → the port its security group opens to code that connects to it with a data verb
+# (`archc.compiler.connections`): what it serves beside the databases' own ports.
+SERVICE_PORTS: dict[str, tuple[int, str]] = {
+    "efs_file_system": (efs.NFS_PORT, "NFS"),
+    "elasticache": (elasticache.CACHE_PORT, "cache"),
 }
 
 # (verb, source type) of the connections whose meaning the source's own functions build: a stream's

@@ -125,7 +125,7 @@ NO_TYPE_YET: dict[str, str] = {
     "dynamodb": "DynamoDB", "dynamo db": "DynamoDB", "dynamo": "DynamoDB",
     "step functions": "Step Functions", "step function": "Step Functions", "state machine": "Step Functions", "sfn": "Step Functions",
     "eventbridge": "EventBridge", "event bridge": "EventBridge", "event bus": "EventBridge",
-    "elasticache": "ElastiCache", "redis": "ElastiCache", "memcached": "ElastiCache",
+    "memcached": "ElastiCache for Memcached",
     "ecr": "ECR", "container registry": "ECR",
     "opensearch": "OpenSearch", "elasticsearch": "OpenSearch", "elastic search": "OpenSearch",
     "kinesis": "Kinesis", "firehose": "Kinesis Data Firehose", "msk": "MSK", "kafka": "MSK",

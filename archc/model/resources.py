@@ -491,6 +491,47 @@ class EfsFileSystem(ResourceBase):
         return self
 
 
+class ElastiCache(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["elasticache"]
+    engine: Literal["valkey", "redis"] = Field("valkey", description="Valkey, or Redis OSS")
+    mode: Literal["serverless", "replication_group"] = Field(
+        "serverless", description="a serverless cache (scales itself) or a replication group of nodes (a primary and replicas)")
+    engine_version: str | None = Field(None, pattern=r"^[0-9]+(\.[0-9]+)?$", description=(
+        "major or major.minor version; the engine's current one (Valkey 8.0, Redis OSS 7.1) when omitted; a serverless cache takes the major"))
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed("private or isolated subnets in two or more availability zones", many=True)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
+    encryption_at_rest: bool = Field(True, description="encrypt data, snapshots and swap at rest (ARC417 requires it)")
+    encryption_in_transit: bool = Field(True, description="TLS required on every connection (ARC417 requires it)")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; an AWS-owned key when omitted")
+    iam_auth: bool = Field(True, description="clients sign in with IAM (elasticache:Connect) as a user made for the cache; "
+                                             "the default user is turned off")
+    snapshot_retention_days: int = Field(7, ge=0, le=35, description="days of daily snapshots kept (ARC418 wants at least 1)")
+    node_type: str = Field("cache.t4g.small", pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$", description="node size (replication group only)")
+    replicas: int = Field(1, ge=0, le=5, description="read replicas beside the primary (replication group only)")
+    multi_az: bool = Field(True, description="replicas in other availability zones, with automatic failover (replication group only)")
+    max_data_gb: int | None = Field(None, ge=1, le=5000, description="most data a serverless cache may hold (serverless only)")
+    max_ecpu_per_second: int | None = Field(None, ge=1000, le=15000000, description="most ElastiCache processing units per second (serverless only)")
+
+    @model_validator(mode="after")
+    def _mode(self) -> "ElastiCache":
+        if self.mode == "serverless":
+            if not (self.encryption_at_rest and self.encryption_in_transit):
+                raise ValueError("a serverless cache is always encrypted at rest and in transit: remove encryption_at_rest/encryption_in_transit")
+            wrong: list[str] = [f for f in ("node_type", "replicas", "multi_az") if f in self.model_fields_set]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} apply to mode: replication_group only")
+        else:
+            wrong = [f for f in ("max_data_gb", "max_ecpu_per_second") if f in self.model_fields_set]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} apply to mode: serverless only")
+            if self.multi_az and self.replicas < 1:
+                raise ValueError("multi_az needs at least one replica (replicas: 1) to fail over to")
+        if self.iam_auth and not self.encryption_in_transit:
+            raise ValueError("IAM authentication needs encryption_in_transit")
+        return self
+
+
 class DbSubnetGroup(ResourceBase):
     type: Literal["db_subnet_group"]
     subnets: list[Annotated[str, RefTo("subnet")]] = needed("its subnets (two AZs at least)", many=True)
@@ -803,7 +844,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution, CognitoUserPool, CognitoUserPoolClient,
     Route53Zone, DnsDelegation, AcmCertificate,
-    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, ElastiCache, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
     DynamoDbTable, KinesisStream, EcrRepository, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
@@ -834,7 +875,7 @@ Resource = Annotated[
     | Annotated[AcmCertificate, Tag("acm_certificate")]
     | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]
     | Annotated[RdsInstance, Tag("rds_instance")] | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
-    | Annotated[EfsFileSystem, Tag("efs_file_system")]
+    | Annotated[EfsFileSystem, Tag("efs_file_system")] | Annotated[ElastiCache, Tag("elasticache")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
     | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
     | Annotated[KinesisStream, Tag("kinesis_stream")] | Annotated[EcrRepository, Tag("ecr_repository")]

@@ -497,12 +497,13 @@ def database_reach(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         A `lambda_function` that queries (or reads, or connects over `tcp` to) an Aurora
-        cluster or its readers is attached to `subnets`; an `ecs_task_definition` that does is
-        run by an `ecs_service` (whose subnets carry its traffic).
+        cluster or its readers, or uses an `elasticache` cache, is attached to `subnets`; an
+        `ecs_task_definition` that does is run by an `ecs_service` (whose subnets carry its
+        traffic). A state machine has no place in a VPC: it cannot use either.
 
     Why it matters:
-        An Aurora cluster is reachable only from inside its VPC; the compiler opens its security
-        group to the caller's group, which a function outside any VPC does not have.
+        An Aurora cluster or a cache is reachable only from inside its VPC; the compiler opens its
+        security group to the caller's group, which a function outside any VPC does not have.
 
     Example:
         resources:
@@ -522,9 +523,10 @@ def database_reach(ctx: RuleContext) -> Iterator[Finding]:
     for i, conn in enumerate(ctx.arch.connections):
         s, t = conn.source, conn.target
         tt = ctx.resources[t].type
-        if tt not in ("aurora_cluster", "aurora_readers"):
+        if tt not in ("aurora_cluster", "aurora_readers", "elasticache"):
             continue
-        if not (conn.verb in ("query", "tcp") or (conn.verb == "read" and tt == "aurora_cluster")):
+        if not (conn.verb in ("query", "tcp") or (conn.verb == "read" and tt == "aurora_cluster")
+                or (conn.verb in ("read", "write", "read_write") and tt == "elasticache")):
             continue
         st = ctx.resources[s].type
         if st in NETWORK_POSITION or (st == "lambda_function" and ctx.resources[s].subnets) or (st == "ecs_task_definition" and s in services):
@@ -552,12 +554,14 @@ IAM_ACCESS = frozenset({
     ("read_write", "sqs_queue"), ("send", "sqs_queue"), ("traces", "xray"), ("trigger", "sqs_queue"), ("trigger", "state_machine"),
     ("write", "dynamodb_table"), ("write", "ecr_repository"), ("write", "efs_file_system"), ("write", "kinesis_stream"),
     ("write", "log_group"), ("write", "s3_bucket"), ("write", "secret"), ("write", "sqs_queue"),
+    ("query", "elasticache"), ("read", "elasticache"), ("write", "elasticache"), ("read_write", "elasticache"),
 })
 # Types whose connections this rule does not judge yet: their own rules (archc.rules.services) and
 # the catalogue's PAIRS do. (The compiler refuses what neither allows.)
 SERVICE_TYPES = frozenset({
     "dynamodb_table", "eventbridge_bus", "eventbridge_rule", "eventbridge_schedule", "state_machine", "vpc_endpoint",
     "cognito_user_pool", "cognito_user_pool_client", "kinesis_stream", "ecr_repository", "rds_instance", "efs_file_system",
+    "elasticache",
 })
 TCP_HELP = "tcp opens a security group between two resources that have one (a service, a VPC function, a load balancer, a database)"
 

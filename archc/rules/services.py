@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archc.catalog import ALARM_SIGNALS, PAIRS, RUNTIME_ENDPOINTS, SERVICE_ENDPOINTS, TARGET_GROUP_SIGNALS
 from archc.model.placement import endpoint_placement_problems
-from archc.rules.base import Finding, Rule, RuleContext, resource_path
+from archc.rules.base import Finding, Rule, RuleContext, describe, resource_path
 
 
 def connection_pair(ctx: RuleContext) -> Iterator[Finding]:
@@ -557,6 +557,149 @@ def file_system_backup(ctx: RuleContext) -> Iterator[Finding]:
 
 
 
+def cache_encryption(ctx: RuleContext) -> Iterator[Finding]:
+    """ElastiCache caches are encrypted at rest and in transit.
+
+    What it checks:
+        Every `elasticache` replication group with `encryption_at_rest: false` or
+        `encryption_in_transit: false` (one finding for each). A serverless cache is always
+        encrypted: the model refuses turning it off.
+
+    Why it matters:
+        A cache holds sessions, tokens and copies of database rows. Without TLS anyone on the
+        network path reads them (and the AUTH or IAM credentials); without encryption at rest
+        they are in every snapshot in the clear. Neither can be turned on for an existing
+        replication group without replacing it.
+
+    Example:
+        resources:
+          sessions: {type: elasticache, mode: replication_group, encryption_in_transit: false, iam_auth: false}
+
+    Fix:
+        Remove `encryption_at_rest: false` and `encryption_in_transit: false` (both are the
+        defaults), ideally with a `kms_key`.
+    """
+    from archc.model.resources import ElastiCache
+
+    for rid, cache in ctx.of_type(ElastiCache):
+        if not cache.encryption_at_rest:
+            yield Finding(f"cache '{rid}' is not encrypted at rest", resource_path(rid, "encryption_at_rest"),
+                          "set `encryption_at_rest: true` (a replication group cannot turn it on later)")
+        if not cache.encryption_in_transit:
+            yield Finding(f"cache '{rid}' accepts connections without TLS", resource_path(rid, "encryption_in_transit"),
+                          "set `encryption_in_transit: true`")
+
+
+def cache_resilience(ctx: RuleContext) -> Iterator[Finding]:
+    """ElastiCache caches keep snapshots, and a replication group a standby in another zone.
+
+    What it checks:
+        Every `elasticache` with `snapshot_retention_days: 0`, and every replication group with
+        `multi_az: false` (one finding for each).
+
+    Why it matters:
+        A cache that is the only copy of its data (sessions, rate-limit counters, queues kept in
+        Redis) loses it all on a node failure or a bad `FLUSHALL` without a snapshot to restore.
+        A replication group without Multi-AZ has no replica to fail over to when the primary's
+        zone fails.
+
+    Example:
+        resources:
+          sessions: {type: elasticache, snapshot_retention_days: 0}
+
+    Fix:
+        Keep the defaults (7 days of snapshots, Multi-AZ with one replica), or suppress ARC418
+        on a cache that only holds data rebuilt from elsewhere, saying so.
+    """
+    from archc.model.resources import ElastiCache
+
+    for rid, cache in ctx.of_type(ElastiCache):
+        if cache.snapshot_retention_days == 0:
+            yield Finding(f"cache '{rid}' keeps no snapshots", resource_path(rid, "snapshot_retention_days"),
+                          "set `snapshot_retention_days: 1` or more")
+        if cache.mode == "replication_group" and not cache.multi_az:
+            yield Finding(f"cache '{rid}' has no replica in another availability zone to fail over to", resource_path(rid, "multi_az"),
+                          "set `multi_az: true` (with `replicas: 1` or more)")
+
+
+def cache_subnets(ctx: RuleContext) -> Iterator[Finding]:
+    """A cache's subnets are in one VPC and span the availability zones it needs.
+
+    What it checks:
+        The `subnets` of an `elasticache` belong to one VPC, and span two availability zones or
+        more for a serverless cache and for a replication group with `multi_az`.
+
+    Why it matters:
+        ElastiCache refuses a serverless cache in fewer than two zones and a Multi-AZ
+        replication group whose subnet group has no second zone to put the replica in; subnets
+        of two VPCs cannot share the cache's security group. The stack would fail to deploy.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          a: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          sessions: {type: elasticache, subnets: [a]}
+
+    Fix:
+        List a subnet of the same VPC in a second availability zone.
+    """
+    from archc.model.resources import ElastiCache, Subnet
+
+    for rid, cache in ctx.of_type(ElastiCache):
+        subnets = [ctx.get(s, Subnet) for s in cache.subnets]
+        vpcs = sorted({s.vpc for s in subnets if s.vpc})
+        if len(vpcs) > 1:
+            yield Finding(f"cache '{rid}' has subnets in {len(vpcs)} VPCs ({', '.join(vpcs)})", resource_path(rid, "subnets"),
+                          "list subnets of one VPC")
+            continue
+        zones = sorted({s.az for s in subnets if s.az})
+        if subnets and len(zones) < 2 and (cache.mode == "serverless" or cache.multi_az):
+            what = "a serverless cache" if cache.mode == "serverless" else "a Multi-AZ replication group"
+            yield Finding(f"cache '{rid}' spans one availability zone ({', '.join(zones) or 'none given'}); {what} needs two",
+                          resource_path(rid, "subnets"), "list subnets in at least two availability zones")
+
+
+def private_service(ctx: RuleContext) -> Iterator[Finding]:
+    """Caches and search domains are never placed where the internet reaches them.
+
+    What it checks:
+        The `subnets` of every `elasticache` are private or isolated, never public, and none of
+        its `security_groups` admits an internet address range (`0.0.0.0/0` or `::/0`). An
+        external actor reaching one through connections is ARC301's finding.
+
+    Why it matters:
+        Redis and Valkey were built for trusted networks: one open port in a public subnet is a
+        cache anyone can read, flush, or use to run commands. The compiler only opens the cache
+        to its callers' security groups; a public subnet or an open group undoes that.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          igw: {type: internet_gateway, vpc: vpc}
+          pub_a: {type: subnet, vpc: vpc, tier: public, cidr: 10.0.0.0/24, az: us-west-2a, default_route: igw}
+          pub_b: {type: subnet, vpc: vpc, tier: public, cidr: 10.0.1.0/24, az: us-west-2b, default_route: igw}
+          sessions: {type: elasticache, subnets: [pub_a, pub_b]}
+
+    Fix:
+        Use private or isolated subnets, and let connections open the security group to the
+        code that uses the cache.
+    """
+    from archc.model.resources import ElastiCache, SecurityGroup, Subnet
+
+    for rid, res in ctx.of_type(ElastiCache):
+        for i, sid in enumerate(res.subnets):
+            if ctx.get(sid, Subnet).tier == "public":
+                yield Finding(f"{describe(ctx, rid)} is placed in public subnet '{sid}'", resource_path(rid, "subnets", i),
+                              "place it in private or isolated subnets")
+        for i, gid in enumerate(res.security_groups):
+            group = ctx.get(gid, SecurityGroup)
+            for rule in group.ingress:
+                if rule.cidr is not None and str(rule.cidr) in ("0.0.0.0/0", "::/0"):
+                    yield Finding(f"{describe(ctx, rid)} is behind security group '{gid}', which admits {rule.cidr} on port {rule.port}",
+                                  resource_path(rid, "security_groups", i),
+                                  f"remove the internet range from '{gid}' and connect the code that uses it instead")
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.connection-pair", "error", connection_pair),
     Rule("ARC117", "model.schedule-target", "error", schedule_target),
@@ -575,4 +718,8 @@ RULES: list[Rule] = [
     # ARC412 stays free: a mistyped ARC4O2 would be as near to it as to ARC402 (the suggestion would change)
     Rule("ARC413", "data.file-system-encryption", "error", file_system_encryption),
     Rule("ARC414", "data.file-system-backup", "warning", file_system_backup),
+    Rule("ARC123", "model.cache-subnets", "error", cache_subnets, suppressible=False),  # AWS refuses it: a build check
+    Rule("ARC417", "data.cache-encryption", "error", cache_encryption),
+    Rule("ARC418", "data.cache-resilience", "warning", cache_resilience),
+    Rule("ARC420", "data.private-service", "error", private_service),
 ]
