@@ -23,6 +23,7 @@ from archc.model.resources import (
     InternetGateway,
     LambdaFunction,
     LoadBalancer,
+    OpenSearchDomain,
     RdsInstance,
     SecurityGroup,
     Subnet,
@@ -101,6 +102,10 @@ def _security_groups(ctx: Context) -> None:
             cache = ctx.get(rid, ElastiCache)
             if cache.subnets:
                 _group(ctx, rid, ctx.get(cache.subnets[0], Subnet).vpc, f"{rid} (cache)", cache.security_groups)
+        elif t == "opensearch_domain":
+            domain = ctx.get(rid, OpenSearchDomain)
+            if domain.subnets:
+                _group(ctx, rid, ctx.get(domain.subnets[0], Subnet).vpc, f"{rid} (search domain)", domain.security_groups)
         elif t == "rds_instance":
             inst = ctx.get(rid, RdsInstance)
             subnets = ctx.get(need(inst.subnet_group), DbSubnetGroup).subnets

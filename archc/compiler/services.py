@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archc.catalog import PAIRS
-from archc.compiler import dynamodb, efs, elasticache, events, rds, stepfunctions, streams
+from archc.compiler import dynamodb, efs, elasticache, events, opensearch, rds, stepfunctions, streams
 from archc.compiler.context import Context, Statement
 
 # (verb, target type) → statements; merged into archc.compiler.iam.ACCESS.
@@ -20,6 +20,7 @@ ACCESS: dict[tuple[str, str], Callable[[Context, str, str], list[Statement]]] = 
     **rds.ACCESS,
     **efs.ACCESS,
     **elasticache.ACCESS,
+    **opensearch.ACCESS,
 }
 
 # target type → (ctx, target, ENV_NAME stem) → environment variables for code connected to it.
@@ -32,6 +33,7 @@ WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
     "rds_instance": rds.wiring_env,
     "efs_file_system": efs.wiring_env,
     "elasticache": elasticache.wiring_env,
+    "opensearch_domain": opensearch.wiring_env,
 }
 
 # target type → the port its security group opens to code that connects to it with a data verb
@@ -39,6 +41,7 @@ WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
 SERVICE_PORTS: dict[str, tuple[int, str]] = {
     "efs_file_system": (efs.NFS_PORT, "NFS"),
     "elasticache": (elasticache.CACHE_PORT, "cache"),
+    "opensearch_domain": (opensearch.HTTPS_PORT, "HTTPS"),
 }
 
 # (verb, source type) of the connections whose meaning the source's own functions build: a stream's

@@ -668,6 +668,35 @@ def elasticache(ctx: Context, it: Item) -> dict[str, Any]:
     return out
 
 
+def opensearch_domain(ctx: Context, it: Item) -> dict[str, Any]:
+    """A domain in a VPC as CloudFormation declares it; CloudFormation's defaults (no encryption,
+    plain HTTP accepted) are written out, so lint judges what deploys."""
+    version = str(ctx.value(it, "EngineVersion", quiet=True) or "")
+    cluster = ctx.value(it, "ClusterConfig", quiet=True)
+    cluster = cluster if isinstance(cluster, dict) else {}
+    masters = _int(cluster.get("DedicatedMasterCount")) if _bool(cluster.get("DedicatedMasterEnabled")) else 0
+    out: dict[str, Any] = {
+        "subnets": ctx.refs(it, "VPCOptions", "SubnetIds"), "security_groups": ctx.refs(it, "VPCOptions", "SecurityGroupIds"),
+        "instance_count": _int(cluster.get("InstanceCount")) or 1, "dedicated_masters": masters if masters in (3, 5) else 0,
+        "encryption_at_rest": bool(_bool(ctx.value(it, "EncryptionAtRestOptions", "Enabled", quiet=True))),
+        "kms_key": ctx.ref(it, "EncryptionAtRestOptions", "KmsKeyId"),
+        "node_to_node_encryption": bool(_bool(ctx.value(it, "NodeToNodeEncryptionOptions", "Enabled", quiet=True))),
+        "enforce_https": bool(_bool(ctx.value(it, "DomainEndpointOptions", "EnforceHTTPS", quiet=True))),
+    }
+    m = re.fullmatch(r"OpenSearch_([0-9]+\.[0-9]+)", version)
+    if m:
+        out["engine_version"] = m.group(1)
+    elif version:
+        ctx.report.notes.append(f"{it.where('Properties', 'EngineVersion')}: {it.decl.logical_id}: engine {version} read as OpenSearch's default version")
+    for key, field in (("InstanceType", "instance_type"), ("DedicatedMasterType", "master_instance_type")):
+        if isinstance(cluster.get(key), str) and (field == "instance_type" or out["dedicated_masters"]):
+            out[field] = cluster[key]
+    size = _int(ctx.value(it, "EBSOptions", "VolumeSize", quiet=True))
+    if size:
+        out["volume_gb"] = size
+    return out
+
+
 READERS: dict[str, Reader] = {
     "vpc": vpc, "subnet": subnet, "internet_gateway": internet_gateway, "nat_gateway": nat_gateway, "security_group": security_group,
     "ecs_cluster": ecs_cluster, "ecs_task_definition": ecs_task_definition, "ecs_service": ecs_service, "lambda_function": lambda_function,
@@ -676,6 +705,7 @@ READERS: dict[str, Reader] = {
     "aurora_cluster": aurora_cluster, "aurora_readers": aurora_readers, "db_subnet_group": db_subnet_group, "s3_bucket": s3_bucket, "kms_key": kms_key,
     "sqs_queue": sqs_queue, "sns_topic": sns_topic, "secret": secret, "log_group": log_group, "alarm": alarm, "xray": xray,
     "iam_role": iam_role, "dynamodb_table": dynamodb_table, "elasticache": elasticache,
+    "opensearch_domain": opensearch_domain,
 }
 """archc type → what it reads from its main declaration (types without a row take their defaults)."""
 

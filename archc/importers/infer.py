@@ -127,7 +127,6 @@ NO_TYPE_YET: dict[str, str] = {
     "eventbridge": "EventBridge", "event bridge": "EventBridge", "event bus": "EventBridge",
     "memcached": "ElastiCache for Memcached",
     "ecr": "ECR", "container registry": "ECR",
-    "opensearch": "OpenSearch", "elasticsearch": "OpenSearch", "elastic search": "OpenSearch",
     "kinesis": "Kinesis", "firehose": "Kinesis Data Firehose", "msk": "MSK", "kafka": "MSK",
     "cognito": "Cognito", "user pool": "Cognito", "ses": "SES", "simple email service": "SES",
     "eks": "EKS", "kubernetes": "EKS", "k8s": "EKS", "ec2": "EC2", "ec2 instance": "EC2", "auto scaling group": "EC2 Auto Scaling",

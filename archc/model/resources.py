@@ -532,6 +532,38 @@ class ElastiCache(ResourceBase):
         return self
 
 
+class OpenSearchDomain(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["opensearch_domain"]
+    engine_version: str = Field("2.19", pattern=r"^[0-9]+\.[0-9]+$", description="OpenSearch version (major.minor)")
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed(
+        "private or isolated subnets, one per availability zone the domain spans (one to three)", many=True)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
+    instance_type: str = Field("r7g.large.search", pattern=r"^[a-z0-9]+\.[a-z0-9]+\.search$", description="data node size")
+    instance_count: int = Field(2, ge=1, le=80, description="data nodes, a multiple of the number of subnets (zones)")
+    dedicated_masters: Literal[0, 3, 5] = Field(0, description="dedicated cluster manager nodes (3 for production domains)")
+    master_instance_type: str = Field("m7g.large.search", pattern=r"^[a-z0-9]+\.[a-z0-9]+\.search$",
+                                      description="cluster manager node size (with dedicated_masters)")
+    volume_gb: int = Field(20, ge=10, le=24576, description="gp3 storage per data node")
+    encryption_at_rest: bool = Field(True, description="encrypt indexes, logs, swap and snapshots (ARC417 requires it)")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/es key when omitted")
+    node_to_node_encryption: bool = Field(True, description="TLS between the domain's nodes (ARC417 requires it)")
+    enforce_https: bool = Field(True, description="refuse plain HTTP; TLS 1.2 or newer only (ARC417 requires it)")
+
+    @model_validator(mode="after")
+    def _layout(self) -> "OpenSearchDomain":
+        if len(self.subnets) > 3:
+            raise ValueError(f"a domain spans at most three availability zones: {len(self.subnets)} subnets given")
+        if self.subnets and self.instance_count % len(self.subnets):
+            raise ValueError(f"instance_count ({self.instance_count}) must be a multiple of the number of subnets ({len(self.subnets)}): "
+                             "OpenSearch spreads data nodes evenly over the zones")
+        if "master_instance_type" in self.model_fields_set and not self.dedicated_masters:
+            raise ValueError("master_instance_type applies with dedicated_masters only")
+        if self.kms_key and not self.encryption_at_rest:
+            raise ValueError("kms_key applies with encryption_at_rest only")
+        return self
+
+
 class DbSubnetGroup(ResourceBase):
     type: Literal["db_subnet_group"]
     subnets: list[Annotated[str, RefTo("subnet")]] = needed("its subnets (two AZs at least)", many=True)
@@ -844,7 +876,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution, CognitoUserPool, CognitoUserPoolClient,
     Route53Zone, DnsDelegation, AcmCertificate,
-    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, ElastiCache, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, ElastiCache, OpenSearchDomain, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
     DynamoDbTable, KinesisStream, EcrRepository, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
@@ -876,6 +908,7 @@ Resource = Annotated[
     | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]
     | Annotated[RdsInstance, Tag("rds_instance")] | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
     | Annotated[EfsFileSystem, Tag("efs_file_system")] | Annotated[ElastiCache, Tag("elasticache")]
+    | Annotated[OpenSearchDomain, Tag("opensearch_domain")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
     | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
     | Annotated[KinesisStream, Tag("kinesis_stream")] | Annotated[EcrRepository, Tag("ecr_repository")]

@@ -497,13 +497,15 @@ def database_reach(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         A `lambda_function` that queries (or reads, or connects over `tcp` to) an Aurora
-        cluster or its readers, or uses an `elasticache` cache, is attached to `subnets`; an
-        `ecs_task_definition` that does is run by an `ecs_service` (whose subnets carry its
-        traffic). A state machine has no place in a VPC: it cannot use either.
+        cluster or its readers, or uses an `elasticache` cache or an `opensearch_domain`, is
+        attached to `subnets`; an `ecs_task_definition` that does is run by an `ecs_service`
+        (whose subnets carry its traffic). A state machine has no place in a VPC: it can use
+        none of them.
 
     Why it matters:
-        An Aurora cluster or a cache is reachable only from inside its VPC; the compiler opens its
-        security group to the caller's group, which a function outside any VPC does not have.
+        An Aurora cluster, a cache or a search domain is reachable only from inside its VPC; the
+        compiler opens its security group to the caller's group, which a function outside any
+        VPC does not have.
 
     Example:
         resources:
@@ -523,10 +525,10 @@ def database_reach(ctx: RuleContext) -> Iterator[Finding]:
     for i, conn in enumerate(ctx.arch.connections):
         s, t = conn.source, conn.target
         tt = ctx.resources[t].type
-        if tt not in ("aurora_cluster", "aurora_readers", "elasticache"):
+        if tt not in ("aurora_cluster", "aurora_readers", "elasticache", "opensearch_domain"):
             continue
         if not (conn.verb in ("query", "tcp") or (conn.verb == "read" and tt == "aurora_cluster")
-                or (conn.verb in ("read", "write", "read_write") and tt == "elasticache")):
+                or (conn.verb in ("read", "write", "read_write") and tt in ("elasticache", "opensearch_domain"))):
             continue
         st = ctx.resources[s].type
         if st in NETWORK_POSITION or (st == "lambda_function" and ctx.resources[s].subnets) or (st == "ecs_task_definition" and s in services):
@@ -555,13 +557,14 @@ IAM_ACCESS = frozenset({
     ("write", "dynamodb_table"), ("write", "ecr_repository"), ("write", "efs_file_system"), ("write", "kinesis_stream"),
     ("write", "log_group"), ("write", "s3_bucket"), ("write", "secret"), ("write", "sqs_queue"),
     ("query", "elasticache"), ("read", "elasticache"), ("write", "elasticache"), ("read_write", "elasticache"),
+    ("read", "opensearch_domain"), ("write", "opensearch_domain"), ("read_write", "opensearch_domain"),
 })
 # Types whose connections this rule does not judge yet: their own rules (archc.rules.services) and
 # the catalogue's PAIRS do. (The compiler refuses what neither allows.)
 SERVICE_TYPES = frozenset({
     "dynamodb_table", "eventbridge_bus", "eventbridge_rule", "eventbridge_schedule", "state_machine", "vpc_endpoint",
     "cognito_user_pool", "cognito_user_pool_client", "kinesis_stream", "ecr_repository", "rds_instance", "efs_file_system",
-    "elasticache",
+    "elasticache", "opensearch_domain",
 })
 TCP_HELP = "tcp opens a security group between two resources that have one (a service, a VPC function, a load balancer, a database)"
 

@@ -557,29 +557,33 @@ def file_system_backup(ctx: RuleContext) -> Iterator[Finding]:
 
 
 
-def cache_encryption(ctx: RuleContext) -> Iterator[Finding]:
-    """ElastiCache caches are encrypted at rest and in transit.
+def cache_search_encryption(ctx: RuleContext) -> Iterator[Finding]:
+    """Caches and search domains are encrypted at rest and in transit.
 
     What it checks:
         Every `elasticache` replication group with `encryption_at_rest: false` or
-        `encryption_in_transit: false` (one finding for each). A serverless cache is always
-        encrypted: the model refuses turning it off.
+        `encryption_in_transit: false`, and every `opensearch_domain` with
+        `encryption_at_rest: false`, `node_to_node_encryption: false` or `enforce_https: false`
+        (one finding for each). A serverless cache is always encrypted: the model refuses
+        turning it off.
 
     Why it matters:
-        A cache holds sessions, tokens and copies of database rows. Without TLS anyone on the
-        network path reads them (and the AUTH or IAM credentials); without encryption at rest
-        they are in every snapshot in the clear. Neither can be turned on for an existing
-        replication group without replacing it.
+        A cache holds sessions, tokens and copies of database rows; a search index holds copies
+        of the documents it indexes. Without TLS anyone on the network path reads them (and the
+        credentials that sign in); without encryption at rest they are in every snapshot in the
+        clear. Neither can be turned on for an existing replication group or domain without
+        replacing or migrating it.
 
     Example:
         resources:
           sessions: {type: elasticache, mode: replication_group, encryption_in_transit: false, iam_auth: false}
+          search: {type: opensearch_domain, enforce_https: false}
 
     Fix:
-        Remove `encryption_at_rest: false` and `encryption_in_transit: false` (both are the
-        defaults), ideally with a `kms_key`.
+        Remove the `false` settings (encryption is the default everywhere), ideally with a
+        `kms_key`.
     """
-    from archc.model.resources import ElastiCache
+    from archc.model.resources import ElastiCache, OpenSearchDomain
 
     for rid, cache in ctx.of_type(ElastiCache):
         if not cache.encryption_at_rest:
@@ -588,6 +592,11 @@ def cache_encryption(ctx: RuleContext) -> Iterator[Finding]:
         if not cache.encryption_in_transit:
             yield Finding(f"cache '{rid}' accepts connections without TLS", resource_path(rid, "encryption_in_transit"),
                           "set `encryption_in_transit: true`")
+    for rid, domain in ctx.of_type(OpenSearchDomain):
+        for field, what in (("encryption_at_rest", "is not encrypted at rest"), ("node_to_node_encryption", "sends data between its nodes without TLS"),
+                            ("enforce_https", "accepts plain HTTP")):
+            if not getattr(domain, field):
+                yield Finding(f"search domain '{rid}' {what}", resource_path(rid, field), f"set `{field}: true`")
 
 
 def cache_resilience(ctx: RuleContext) -> Iterator[Finding]:
@@ -659,18 +668,57 @@ def cache_subnets(ctx: RuleContext) -> Iterator[Finding]:
                           resource_path(rid, "subnets"), "list subnets in at least two availability zones")
 
 
+def search_domain_subnets(ctx: RuleContext) -> Iterator[Finding]:
+    """A search domain's subnets are in one VPC, each in a zone of its own.
+
+    What it checks:
+        The `subnets` of an `opensearch_domain` belong to one VPC and name different availability
+        zones (the domain puts one zone's share of its nodes in each).
+
+    Why it matters:
+        OpenSearch Service refuses a VPC domain whose subnets share a zone or span VPCs: zone
+        awareness counts one subnet per zone. The stack would fail to deploy.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          a: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          a2: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.12.0/24, az: us-west-2a}
+          search: {type: opensearch_domain, subnets: [a, a2]}
+
+    Fix:
+        List one subnet per availability zone, all of one VPC.
+    """
+    from archc.model.resources import OpenSearchDomain, Subnet
+
+    for rid, domain in ctx.of_type(OpenSearchDomain):
+        subnets = [ctx.get(s, Subnet) for s in domain.subnets]
+        vpcs = sorted({s.vpc for s in subnets if s.vpc})
+        if len(vpcs) > 1:
+            yield Finding(f"search domain '{rid}' has subnets in {len(vpcs)} VPCs ({', '.join(vpcs)})", resource_path(rid, "subnets"),
+                          "list subnets of one VPC")
+            continue
+        zones = [s.az for s in subnets if s.az]
+        shared = sorted({z for z in zones if zones.count(z) > 1})
+        if shared:
+            yield Finding(f"search domain '{rid}' has two subnets in {', '.join(shared)}", resource_path(rid, "subnets"),
+                          "list one subnet per availability zone")
+
+
 def private_service(ctx: RuleContext) -> Iterator[Finding]:
     """Caches and search domains are never placed where the internet reaches them.
 
     What it checks:
-        The `subnets` of every `elasticache` are private or isolated, never public, and none of
-        its `security_groups` admits an internet address range (`0.0.0.0/0` or `::/0`). An
-        external actor reaching one through connections is ARC301's finding.
+        The `subnets` of every `elasticache` and `opensearch_domain` are private or isolated,
+        never public, and none of its `security_groups` admits an internet address range
+        (`0.0.0.0/0` or `::/0`). An external actor reaching one through connections is ARC301's
+        finding.
 
     Why it matters:
         Redis and Valkey were built for trusted networks: one open port in a public subnet is a
-        cache anyone can read, flush, or use to run commands. The compiler only opens the cache
-        to its callers' security groups; a public subnet or an open group undoes that.
+        cache anyone can read, flush, or use to run commands; a search domain's API reads and
+        deletes whole indexes. The compiler only opens them to their callers' security groups;
+        a public subnet or an open group undoes that.
 
     Example:
         resources:
@@ -684,9 +732,9 @@ def private_service(ctx: RuleContext) -> Iterator[Finding]:
         Use private or isolated subnets, and let connections open the security group to the
         code that uses the cache.
     """
-    from archc.model.resources import ElastiCache, SecurityGroup, Subnet
+    from archc.model.resources import ElastiCache, OpenSearchDomain, SecurityGroup, Subnet
 
-    for rid, res in ctx.of_type(ElastiCache):
+    for rid, res in ctx.of_type(ElastiCache, OpenSearchDomain):
         for i, sid in enumerate(res.subnets):
             if ctx.get(sid, Subnet).tier == "public":
                 yield Finding(f"{describe(ctx, rid)} is placed in public subnet '{sid}'", resource_path(rid, "subnets", i),
@@ -719,7 +767,9 @@ RULES: list[Rule] = [
     Rule("ARC413", "data.file-system-encryption", "error", file_system_encryption),
     Rule("ARC414", "data.file-system-backup", "warning", file_system_backup),
     Rule("ARC123", "model.cache-subnets", "error", cache_subnets, suppressible=False),  # AWS refuses it: a build check
-    Rule("ARC417", "data.cache-encryption", "error", cache_encryption),
+    Rule("ARC124", "model.search-domain-subnets", "error", search_domain_subnets, suppressible=False),  # AWS refuses it: a build check
+    Rule("ARC417", "data.cache-search-encryption", "error", cache_search_encryption),
     Rule("ARC418", "data.cache-resilience", "warning", cache_resilience),
-    Rule("ARC420", "data.private-service", "error", private_service),
+    Rule("ARC419", "data.private-service", "error", private_service),
+    # ARC420 stays free: a mistyped ARC4O2 would be as near to it as to ARC402 (the suggestion would change)
 ]

@@ -73,11 +73,15 @@ SERVICES = model_text(
   sessions: {type: elasticache, subnets: [priv_a, priv_b], kms_key: key}
   counters: {type: elasticache, mode: replication_group, subnets: [priv_a, priv_b]}
   unused: {type: elasticache, subnets: [priv_a, priv_b]}
+  search: {type: opensearch_domain, subnets: [priv_a, priv_b], kms_key: key}
+  logs_search: {type: opensearch_domain, subnets: [priv_a], instance_count: 1}
 """,
     """\
   - {from: fn, to: sessions, verb: read_write}
   - {from: task, to: sessions, verb: read}
   - {from: task, to: counters, verb: write}
+  - {from: fn, to: search, verb: read}
+  - {from: task, to: search, verb: read_write}
 """,
     network=True,
 )
@@ -299,12 +303,15 @@ def _named_nodes(t: Templates, stack: str, value: Any) -> set[str]:
         buckets = {p.get("BucketName"): t.node(lid) for _s, lid, p in t.of_type("AWS::S3::Bucket")}
         roles = {p.get("RoleName"): t.node(lid) for _s, lid, p in t.of_type("AWS::IAM::Role") if p.get("RoleName")}
         caches = {p.get(name): t.node(lid) for kind, name in _CACHE_NAMES.items() for _s, lid, p in t.of_type(kind)}
+        domains = {p["DomainName"]: t.node(lid) for _s, lid, p in t.of_type("AWS::OpenSearchService::Domain")}
         if ":s3:::" in text:
             out.add(buckets[text.split(":s3:::")[1].removesuffix("/*")])
         elif ":role/" in text:
             out.add(roles[text.split(":role/")[1]])
         elif ":elasticache:" in text:
             out.add(caches[text.rsplit(":", 1)[1]])
+        elif ":es:" in text:
+            out.add(domains[text.split(":domain/")[1].split("/")[0]])
         return out
     return set()
 
@@ -410,6 +417,72 @@ def cache_callers(t: Templates) -> list[str]:
     return out
 
 
+_HTTP = {"read": {"es:ESHttpGet", "es:ESHttpHead"}, "write": {"es:ESHttpDelete", "es:ESHttpPatch", "es:ESHttpPost", "es:ESHttpPut"}}
+_HTTP["read_write"] = _HTTP["read"] | _HTTP["write"]
+
+
+def _role_of(t: Templates, rid: str) -> str | None:
+    """The model role a connection from *rid* acts as (functions' roles, tasks' task roles)."""
+    res = t.arch.resources[rid]
+    return getattr(res, "role", None) or getattr(res, "task_role", None)
+
+
+def search_protection(t: Templates) -> list[str]:
+    """Every search domain sits in the VPC, encrypts at rest (under the model's key when it names
+    one) and between nodes, takes HTTPS only with a TLS 1.2 policy, and its resource policy allows
+    exactly the roles connected to it, each only the HTTP methods of its verbs, on its indexes."""
+    out = []
+    for rid, res in t.model_of_type("opensearch_domain"):
+        stack, body = t.resources[t.main[rid]]
+        props = body["Properties"]
+        if not props.get("VPCOptions", {}).get("SubnetIds"):
+            out.append(f"domain {rid} is not in a VPC")
+        at_rest = props.get("EncryptionAtRestOptions", {})
+        if not at_rest.get("Enabled") or (res.kms_key and t.target(stack, at_rest.get("KmsKeyId")) != (t.main[res.kms_key], "Arn")):
+            out.append(f"domain {rid} is not encrypted at rest{' under ' + res.kms_key if res.kms_key else ''}")
+        if not props.get("NodeToNodeEncryptionOptions", {}).get("Enabled"):
+            out.append(f"domain {rid} does not encrypt between its nodes")
+        endpoint = props.get("DomainEndpointOptions", {})
+        if not endpoint.get("EnforceHTTPS") or not str(endpoint.get("TLSSecurityPolicy", "")).startswith("Policy-Min-TLS-1-2"):
+            out.append(f"domain {rid} accepts plain HTTP or TLS older than 1.2: {endpoint}")
+        wanted: dict[str, set[str]] = {}
+        for conn in t.arch.connections:
+            role = _role_of(t, conn.source) if conn.target == rid else None
+            if role:
+                wanted.setdefault(t.main[role], set()).update(_HTTP[conn.verb])
+        found: dict[str, set[str]] = {}
+        for st in props.get("AccessPolicies", {}).get("Statement", []):
+            principal = t.target(stack, st["Principal"].get("AWS"))
+            resource = st["Resource"]["Fn::Sub"] if isinstance(st["Resource"], dict) else st["Resource"]
+            if principal is None or st["Effect"] != "Allow" or not resource.endswith(f":domain/{props['DomainName']}/*"):
+                out.append(f"domain {rid}: policy statement {st.get('Sid')} allows {st['Principal']} on {resource}")
+                continue
+            found.setdefault(principal[0], set()).update(_listed(st["Action"]))
+        if found != wanted:
+            out.append(f"domain {rid}: its policy allows {found}, its connections {wanted}")
+    return out
+
+
+def search_callers(t: Templates) -> list[str]:
+    """A search domain's security group admits only the groups of the code connected to it, on 443."""
+    out = []
+    for rid, _res in t.model_of_type("opensearch_domain"):
+        callers: set[str] = set()
+        for conn in t.arch.connections:
+            if conn.target == rid:
+                holders = [s for s, svc in t.model_of_type("ecs_service") if svc.task_definition == conn.source] or [conn.source]
+                callers.update(g for h in holders if (g := t.group_of(t.main[h])) is not None)
+        stack, body = t.resources[t.main[rid]]
+        found = t.target(stack, body["Properties"]["VPCOptions"]["SecurityGroupIds"][0])
+        for g, rule in t.ingress_rules():
+            if found is None or g != found[0]:
+                continue
+            source = t.target(rule["_stack"], rule.get("SourceSecurityGroupId"))
+            if source is None or source[0] not in callers or (rule["FromPort"], rule["ToPort"]) != (443, 443):
+                out.append(f"domain {rid} admits {rule.get('CidrIp') or source} on {rule['FromPort']}, not a caller on 443")
+    return out
+
+
 CHECKERS: dict[str, Checker] = {
     "bucket_keys": bucket_keys,
     "ingress_cidrs": ingress_cidrs,
@@ -419,6 +492,8 @@ CHECKERS: dict[str, Checker] = {
     "public_access": public_access,
     "cache_protection": cache_protection,
     "cache_callers": cache_callers,
+    "search_protection": search_protection,
+    "search_callers": search_callers,
 }
 
 
@@ -539,6 +614,38 @@ BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_grant_on_an_unconnected_bucket, "least_privilege"),
     (_public_policy_allowed, "public_access"),
 ]
+def _search_over_http(t: Templates) -> None:
+    _first(t, "AWS::OpenSearchService::Domain", "search")["DomainEndpointOptions"]["TLSSecurityPolicy"] = "Policy-Min-TLS-1-0-2019-07"
+
+
+def _search_without_node_tls(t: Templates) -> None:
+    _first(t, "AWS::OpenSearchService::Domain", "logs_search")["NodeToNodeEncryptionOptions"]["Enabled"] = False
+
+
+def _search_policy_for_everyone(t: Templates) -> None:
+    _first(t, "AWS::OpenSearchService::Domain", "search")["AccessPolicies"]["Statement"][0]["Principal"] = {"AWS": "*"}
+
+
+def _reader_may_delete(t: Templates) -> None:
+    policy = _first(t, "AWS::OpenSearchService::Domain", "search")["AccessPolicies"]["Statement"]
+    reader = next(s for s in policy if s["Action"] == ["es:ESHttpGet", "es:ESHttpHead"])
+    reader["Action"] = [*reader["Action"], "es:ESHttpDelete"]
+
+
+def _search_open_to_the_vpc(t: Templates) -> None:
+    group = _first(t, "AWS::OpenSearchService::Domain", "search")["VPCOptions"]["SecurityGroupIds"][0]["Fn::GetAtt"][0]
+    rule = next(p for s, _l, p in t.of_type("AWS::EC2::SecurityGroupIngress") if t.target(s, p["GroupId"]) == (group, "GroupId"))
+    rule.pop("SourceSecurityGroupId")
+    rule["CidrIp"] = "10.0.0.0/16"
+
+
+def _read_on_another_domain(t: Templates) -> None:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    search = next(s for s in statements if s["Action"] == ["es:ESHttpGet", "es:ESHttpHead"])
+    name = _first(t, "AWS::OpenSearchService::Domain", "logs_search")["DomainName"]
+    search["Resource"] = {"Fn::Sub": f"arn:${{AWS::Partition}}:es:us-west-2:111111111111:domain/{name}/*"}
+
+
 SERVICE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_cache_in_clear, "cache_protection"),
     (_cache_under_another_key, "cache_protection"),
@@ -547,6 +654,12 @@ SERVICE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_cache_open_to_the_vpc, "cache_callers"),
     (_cache_open_to_the_vpc, "ingress_cidrs"),
     (_connect_on_an_unconnected_cache, "least_privilege"),
+    (_search_over_http, "search_protection"),
+    (_search_without_node_tls, "search_protection"),
+    (_search_policy_for_everyone, "search_protection"),
+    (_reader_may_delete, "search_protection"),
+    (_search_open_to_the_vpc, "search_callers"),
+    (_read_on_another_domain, "least_privilege"),
 ]
 
 
@@ -568,10 +681,14 @@ def test_checker_catches_a_broken_service_template(breakage: Callable[[Templates
     assert CHECKERS[name](t) != []
 
 
-def test_the_services_model_exercises_the_cache_properties() -> None:
+def test_the_services_model_exercises_the_cache_and_search_properties() -> None:
     arch, build = services()
     t = Templates.of(arch, build)
     kinds = {body["Type"] for _stack, body in t.resources.values()}
     assert {"AWS::ElastiCache::ServerlessCache", "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::User"} <= kinds
     cache_groups = {t.group_of(t.main[r]) for r in ("sessions", "counters", "unused")} - {None}
     assert sum(1 for g, _ in t.ingress_rules() if g in cache_groups) == 3  # fn and svc into sessions, svc into counters; none into unused
+    search = _first(t, "AWS::OpenSearchService::Domain", "search")
+    assert sum(1 for g, _ in t.ingress_rules() if g == search["VPCOptions"]["SecurityGroupIds"][0]["Fn::GetAtt"][0]) == 2  # fn and svc
+    assert len(search["AccessPolicies"]["Statement"]) == 2  # fn_role reads, app_role reads and writes
+    assert "AccessPolicies" not in _first(t, "AWS::OpenSearchService::Domain", "logs_search")  # nothing connects to it

@@ -479,3 +479,46 @@ def test_caches_of_both_kinds_are_typed_with_their_subnet_group_and_users_folded
     # and lint judges what the template deploys: no encryption, no snapshots, no standby
     found = {(f.code, f.path[1]) for f in run_rules(arch) if f.code in ("ARC417", "ARC418")}
     assert found == {("ARC417", "Legacy"), ("ARC418", "Legacy")}
+
+
+SEARCH = """AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  SubnetA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: eu-west-1a}}
+  SubnetB: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.2.0/24, AvailabilityZone: eu-west-1b}}
+  Key: {Type: AWS::KMS::Key, Properties: {EnableKeyRotation: true}}
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EngineVersion: OpenSearch_2.11
+      ClusterConfig: {InstanceType: m6g.large.search, InstanceCount: 2, ZoneAwarenessEnabled: true, DedicatedMasterEnabled: true,
+                      DedicatedMasterCount: 3, DedicatedMasterType: m6g.large.search}
+      EBSOptions: {EBSEnabled: true, VolumeSize: 50}
+      VPCOptions: {SubnetIds: [!Ref SubnetA, !Ref SubnetB]}
+      EncryptionAtRestOptions: {Enabled: true, KmsKeyId: !Ref Key}
+  Legacy:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EngineVersion: Elasticsearch_7.10
+      VPCOptions: {SubnetIds: [!Ref SubnetA]}
+"""
+
+
+def test_search_domains_are_typed_with_what_they_deploy(tmp_path: Path) -> None:
+    template = tmp_path / "search.yaml"
+    template.write_text(SEARCH)
+    arch, report = infer(load_stacks(str(template)), "111111111111", "eu-west-1")
+    load_text(model_yaml(arch), "imported.yaml")
+    r = arch.resources
+    assert (r["Search"].type, r["Legacy"].type) == ("opensearch_domain", "opensearch_domain") and not report.kept
+    fields = {"engine_version", "subnets", "instance_type", "instance_count", "dedicated_masters", "master_instance_type", "volume_gb",
+              "encryption_at_rest", "kms_key", "node_to_node_encryption", "enforce_https"}
+    assert r["Search"].model_dump(include=fields) == {
+        "engine_version": "2.11", "subnets": ["SubnetA", "SubnetB"], "instance_type": "m6g.large.search", "instance_count": 2,
+        "dedicated_masters": 3, "master_instance_type": "m6g.large.search", "volume_gb": 50, "encryption_at_rest": True, "kms_key": "Key",
+        "node_to_node_encryption": False, "enforce_https": False}
+    assert any("Elasticsearch_7.10 read as OpenSearch's default version" in n for n in report.notes)
+    found = {(f.code, f.path[1], f.path[2]) for f in run_rules(arch) if f.code == "ARC417" and f.path[1] in ("Search", "Legacy")}
+    assert found == {("ARC417", "Search", "node_to_node_encryption"), ("ARC417", "Search", "enforce_https"),
+                     ("ARC417", "Legacy", "encryption_at_rest"), ("ARC417", "Legacy", "node_to_node_encryption"),
+                     ("ARC417", "Legacy", "enforce_https")}
