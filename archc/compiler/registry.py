@@ -29,6 +29,7 @@ from archc.compiler import (
     network,
     opensearch,
     rds,
+    ses,
     stepfunctions,
     streams,
 )
@@ -73,6 +74,7 @@ from archc.model.resources import (
     S3Bucket,
     Secret,
     SecurityGroup,
+    SesIdentity,
     SnsTopic,
     SqsQueue,
     StateMachine,
@@ -146,6 +148,7 @@ COMPILERS: dict[str, TypeCompiler[Any]] = {
     "dns_delegation": TypeCompiler(DnsDelegation, dns.compile_dns_delegation),
     "s3_bucket": TypeCompiler(S3Bucket, data.compile_s3_bucket),
     "sqs_queue": TypeCompiler(SqsQueue, messaging.compile_sqs_queue),
+    "ses_identity": TypeCompiler(SesIdentity, ses.compile_ses_identity),
     "alarm": TypeCompiler(Alarm, monitoring.compile_alarm),
     "kms_key": TypeCompiler(KmsKey, data.compile_kms_key),
     "iam_role": TypeCompiler(IamRole, compile_role),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archc.catalog import PAIRS
-from archc.compiler import dynamodb, efs, elasticache, events, opensearch, rds, stepfunctions, streams
+from archc.compiler import dynamodb, efs, elasticache, events, opensearch, rds, ses, stepfunctions, streams
 from archc.compiler.context import Context, Statement
 
 # (verb, target type) → statements; merged into archc.compiler.iam.ACCESS.
@@ -21,6 +21,7 @@ ACCESS: dict[tuple[str, str], Callable[[Context, str, str], list[Statement]]] = 
     **efs.ACCESS,
     **elasticache.ACCESS,
     **opensearch.ACCESS,
+    **ses.ACCESS,
 }
 
 # target type → (ctx, target, ENV_NAME stem) → environment variables for code connected to it.
@@ -34,6 +35,7 @@ WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
     "efs_file_system": efs.wiring_env,
     "elasticache": elasticache.wiring_env,
     "opensearch_domain": opensearch.wiring_env,
+    "ses_identity": ses.wiring_env,
 }
 
 # target type → the port its security group opens to code that connects to it with a data verb

@@ -697,6 +697,22 @@ def opensearch_domain(ctx: Context, it: Item) -> dict[str, Any]:
     return out
 
 
+def ses_identity(ctx: Context, it: Item) -> dict[str, Any]:
+    """An identity; a domain's zone is the hosted zone its DKIM records are published in (they name the identity)."""
+    identity = ctx.value(it, "EmailIdentity")
+    out: dict[str, Any] = {"identity": identity if isinstance(identity, str) else None}
+    length = ctx.value(it, "DkimSigningAttributes", "NextSigningKeyLength", quiet=True)
+    if isinstance(identity, str) and "@" not in identity:
+        mid = ctx.owner[it.key]
+        zones = sorted({z for item in ctx.items.values() if item.decl.type == "AWS::Route53::RecordSet" and mid in ctx.all_refs(item, "Name")
+                        for z in [ctx.ref(item, "HostedZoneId")] if z})
+        if zones:
+            out["zone"] = zones[0]
+        if length in ("RSA_1024_BIT", "RSA_2048_BIT"):
+            out["dkim_key_length"] = int(str(length)[4:8])
+    return out
+
+
 READERS: dict[str, Reader] = {
     "vpc": vpc, "subnet": subnet, "internet_gateway": internet_gateway, "nat_gateway": nat_gateway, "security_group": security_group,
     "ecs_cluster": ecs_cluster, "ecs_task_definition": ecs_task_definition, "ecs_service": ecs_service, "lambda_function": lambda_function,
@@ -705,7 +721,7 @@ READERS: dict[str, Reader] = {
     "aurora_cluster": aurora_cluster, "aurora_readers": aurora_readers, "db_subnet_group": db_subnet_group, "s3_bucket": s3_bucket, "kms_key": kms_key,
     "sqs_queue": sqs_queue, "sns_topic": sns_topic, "secret": secret, "log_group": log_group, "alarm": alarm, "xray": xray,
     "iam_role": iam_role, "dynamodb_table": dynamodb_table, "elasticache": elasticache,
-    "opensearch_domain": opensearch_domain,
+    "opensearch_domain": opensearch_domain, "ses_identity": ses_identity,
 }
 """archc type → what it reads from its main declaration (types without a row take their defaults)."""
 

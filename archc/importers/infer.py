@@ -128,7 +128,7 @@ NO_TYPE_YET: dict[str, str] = {
     "memcached": "ElastiCache for Memcached",
     "ecr": "ECR", "container registry": "ECR",
     "kinesis": "Kinesis", "firehose": "Kinesis Data Firehose", "msk": "MSK", "kafka": "MSK",
-    "cognito": "Cognito", "user pool": "Cognito", "ses": "SES", "simple email service": "SES",
+    "cognito": "Cognito", "user pool": "Cognito",
     "eks": "EKS", "kubernetes": "EKS", "k8s": "EKS", "ec2": "EC2", "ec2 instance": "EC2", "auto scaling group": "EC2 Auto Scaling",
     "asg": "EC2 Auto Scaling", "bastion": "EC2", "efs": "EFS", "fsx": "FSx", "glacier": "S3 Glacier",
     "route table": "route tables", "transit gateway": "Transit Gateway", "vpc endpoint": "VPC endpoints",

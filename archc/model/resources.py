@@ -564,6 +564,27 @@ class OpenSearchDomain(ResourceBase):
         return self
 
 
+_DOMAIN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+
+
+class SesIdentity(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["ses_identity"]
+    identity: Annotated[str, StringConstraints(pattern=rf"^(?:[A-Za-z0-9._%+-]+@)?{_DOMAIN}$", max_length=320)] | None = needed(
+        "the domain (example.com) or the email address (noreply@example.com) mail is sent from")
+    zone: Annotated[str, RefTo("route53_zone")] | None = Field(
+        None, description="the hosted zone archc publishes the domain's DKIM records in (a domain identity only; ARC125, ARC126)")
+    dkim_key_length: Literal[1024, 2048] = Field(2048, description="bits of the Easy DKIM signing key (a domain identity only)")
+
+    @model_validator(mode="after")
+    def _kind(self) -> "SesIdentity":
+        if self.identity and "@" in self.identity:
+            wrong = [f for f in ("zone", "dkim_key_length") if f in self.model_fields_set]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} apply to a domain identity only, not an email address")
+        return self
+
+
 class DbSubnetGroup(ResourceBase):
     type: Literal["db_subnet_group"]
     subnets: list[Annotated[str, RefTo("subnet")]] = needed("its subnets (two AZs at least)", many=True)
@@ -876,7 +897,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution, CognitoUserPool, CognitoUserPoolClient,
     Route53Zone, DnsDelegation, AcmCertificate,
-    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, ElastiCache, OpenSearchDomain, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, ElastiCache, OpenSearchDomain, SesIdentity, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
     DynamoDbTable, KinesisStream, EcrRepository, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
@@ -908,7 +929,7 @@ Resource = Annotated[
     | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]
     | Annotated[RdsInstance, Tag("rds_instance")] | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
     | Annotated[EfsFileSystem, Tag("efs_file_system")] | Annotated[ElastiCache, Tag("elasticache")]
-    | Annotated[OpenSearchDomain, Tag("opensearch_domain")]
+    | Annotated[OpenSearchDomain, Tag("opensearch_domain")] | Annotated[SesIdentity, Tag("ses_identity")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
     | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
     | Annotated[KinesisStream, Tag("kinesis_stream")] | Annotated[EcrRepository, Tag("ecr_repository")]

@@ -557,14 +557,14 @@ IAM_ACCESS = frozenset({
     ("write", "dynamodb_table"), ("write", "ecr_repository"), ("write", "efs_file_system"), ("write", "kinesis_stream"),
     ("write", "log_group"), ("write", "s3_bucket"), ("write", "secret"), ("write", "sqs_queue"),
     ("query", "elasticache"), ("read", "elasticache"), ("write", "elasticache"), ("read_write", "elasticache"),
-    ("read", "opensearch_domain"), ("write", "opensearch_domain"), ("read_write", "opensearch_domain"),
+    ("read", "opensearch_domain"), ("write", "opensearch_domain"), ("read_write", "opensearch_domain"), ("send", "ses_identity"),
 })
 # Types whose connections this rule does not judge yet: their own rules (archc.rules.services) and
 # the catalogue's PAIRS do. (The compiler refuses what neither allows.)
 SERVICE_TYPES = frozenset({
     "dynamodb_table", "eventbridge_bus", "eventbridge_rule", "eventbridge_schedule", "state_machine", "vpc_endpoint",
     "cognito_user_pool", "cognito_user_pool_client", "kinesis_stream", "ecr_repository", "rds_instance", "efs_file_system",
-    "elasticache", "opensearch_domain",
+    "elasticache", "opensearch_domain", "ses_identity",
 })
 TCP_HELP = "tcp opens a security group between two resources that have one (a service, a VPC function, a load balancer, a database)"
 

@@ -748,6 +748,70 @@ def private_service(ctx: RuleContext) -> Iterator[Finding]:
                                   f"remove the internet range from '{gid}' and connect the code that uses it instead")
 
 
+def ses_identity_zone(ctx: RuleContext) -> Iterator[Finding]:
+    """An SES domain's DKIM records go into the hosted zone of that domain, in its account.
+
+    What it checks:
+        The `zone` of an `ses_identity` is the zone of its domain or of a parent domain
+        (`mail.example.com` in `example.com`), and belongs to the identity's account.
+
+    Why it matters:
+        The DKIM records verify the domain and let receivers check its signatures. In a zone of
+        another domain they answer for a name nobody asks about, and the identity stays
+        unverified; a record cannot be created in a zone of another account from the identity's
+        stack.
+
+    Example:
+        resources:
+          zone: {type: route53_zone, domain: example.org}
+          mailer: {type: ses_identity, identity: example.com, zone: zone}
+
+    Fix:
+        Point `zone` at the hosted zone of the identity's domain, in the same account (delegate a
+        subdomain to that account when the parent zone lives elsewhere).
+    """
+    from archc.model.resources import Route53Zone, SesIdentity
+
+    for rid, ident in ctx.of_type(SesIdentity):
+        if ident.zone is None or not ident.identity or "@" in ident.identity:
+            continue
+        zone = ctx.get(ident.zone, Route53Zone)
+        apex = zone.domain.rstrip(".").lower()
+        if ident.identity != apex and not ident.identity.endswith("." + apex):
+            yield Finding(f"SES identity '{rid}' ({ident.identity}) publishes its DKIM records in zone '{ident.zone}' of {apex}",
+                          resource_path(rid, "zone"), f"use the hosted zone of {ident.identity} or of a parent domain")
+        elif zone.account != ident.account:
+            yield Finding(f"SES identity '{rid}' is in account '{ident.account}', its zone '{ident.zone}' in '{zone.account}'",
+                          resource_path(rid, "zone"), "use a hosted zone of the identity's account (delegate a subdomain to it)")
+
+
+def ses_identity_records(ctx: RuleContext) -> Iterator[Finding]:
+    """An SES domain identity has a zone for its DKIM records.
+
+    What it checks:
+        Every `ses_identity` whose identity is a domain and that names no `zone`.
+
+    Why it matters:
+        SES verifies a domain, and starts sending from it, only once its three DKIM CNAME records
+        resolve. Without a zone archc cannot publish them: someone has to copy them into DNS by
+        hand after the deploy, and until then every send fails.
+
+    Example:
+        resources:
+          mailer: {type: ses_identity, identity: example.com}
+
+    Fix:
+        Give the identity `zone: <the route53_zone of its domain>`, or suppress ARC126 with the
+        reason when the domain's DNS lives outside Route 53.
+    """
+    from archc.model.resources import SesIdentity
+
+    for rid, ident in ctx.of_type(SesIdentity):
+        if ident.identity and "@" not in ident.identity and ident.zone is None:
+            yield Finding(f"SES identity '{rid}' ({ident.identity}) has no zone for its DKIM records: it stays unverified until they are "
+                          "published by hand", resource_path(rid), "set `zone:` to the hosted zone of its domain")
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.connection-pair", "error", connection_pair),
     Rule("ARC117", "model.schedule-target", "error", schedule_target),
@@ -768,6 +832,8 @@ RULES: list[Rule] = [
     Rule("ARC414", "data.file-system-backup", "warning", file_system_backup),
     Rule("ARC123", "model.cache-subnets", "error", cache_subnets, suppressible=False),  # AWS refuses it: a build check
     Rule("ARC124", "model.search-domain-subnets", "error", search_domain_subnets, suppressible=False),  # AWS refuses it: a build check
+    Rule("ARC125", "model.ses-identity-zone", "error", ses_identity_zone, suppressible=False),  # a record in another account's zone: a build check
+    Rule("ARC126", "model.ses-identity-records", "warning", ses_identity_records),
     Rule("ARC417", "data.cache-search-encryption", "error", cache_search_encryption),
     Rule("ARC418", "data.cache-resilience", "warning", cache_resilience),
     Rule("ARC419", "data.private-service", "error", private_service),

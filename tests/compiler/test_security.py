@@ -75,6 +75,9 @@ SERVICES = model_text(
   unused: {type: elasticache, subnets: [priv_a, priv_b]}
   search: {type: opensearch_domain, subnets: [priv_a, priv_b], kms_key: key}
   logs_search: {type: opensearch_domain, subnets: [priv_a], instance_count: 1}
+  zone: {type: route53_zone, domain: example.com}
+  mailer: {type: ses_identity, identity: example.com, zone: zone}
+  alerts_from: {type: ses_identity, identity: alerts@example.org}
 """,
     """\
   - {from: fn, to: sessions, verb: read_write}
@@ -82,6 +85,7 @@ SERVICES = model_text(
   - {from: task, to: counters, verb: write}
   - {from: fn, to: search, verb: read}
   - {from: task, to: search, verb: read_write}
+  - {from: fn, to: mailer, verb: send}
 """,
     network=True,
 )
@@ -304,12 +308,15 @@ def _named_nodes(t: Templates, stack: str, value: Any) -> set[str]:
         roles = {p.get("RoleName"): t.node(lid) for _s, lid, p in t.of_type("AWS::IAM::Role") if p.get("RoleName")}
         caches = {p.get(name): t.node(lid) for kind, name in _CACHE_NAMES.items() for _s, lid, p in t.of_type(kind)}
         domains = {p["DomainName"]: t.node(lid) for _s, lid, p in t.of_type("AWS::OpenSearchService::Domain")}
+        identities = {p["EmailIdentity"]: t.node(lid) for _s, lid, p in t.of_type("AWS::SES::EmailIdentity")}
         if ":s3:::" in text:
             out.add(buckets[text.split(":s3:::")[1].removesuffix("/*")])
         elif ":role/" in text:
             out.add(roles[text.split(":role/")[1]])
         elif ":elasticache:" in text:
             out.add(caches[text.rsplit(":", 1)[1]])
+        elif ":ses:" in text:
+            out.add(identities[text.split(":identity/")[1]])
         elif ":es:" in text:
             out.add(domains[text.split(":domain/")[1].split("/")[0]])
         return out
@@ -483,6 +490,36 @@ def search_callers(t: Templates) -> list[str]:
     return out
 
 
+def mail_senders(t: Templates) -> list[str]:
+    """A statement on an SES identity allows only sending, and only from the identity's own addresses;
+    a domain identity with a zone signs with a 2048-bit DKIM key whose records are in that zone."""
+    out = []
+    identities = {p["EmailIdentity"]: (s, lid, p) for s, lid, p in t.of_type("AWS::SES::EmailIdentity")}
+    for _stack, role, statements in _policies(t):
+        for st in statements:
+            actions = _listed(st["Action"])
+            if not any(str(a).startswith("ses:") for a in actions):
+                continue
+            arn = st["Resource"]["Fn::Sub"] if isinstance(st["Resource"], dict) else str(st["Resource"])
+            identity = arn.split(":identity/")[-1]
+            sender = identity if "@" in identity else f"*@{identity}"
+            condition = st.get("Condition", {})
+            allowed = (condition.get("StringEquals", {}).get("ses:FromAddress"), condition.get("StringLike", {}).get("ses:FromAddress"))
+            if sorted(actions) != ["ses:SendEmail", "ses:SendRawEmail"] or identity not in identities or sender not in allowed:
+                out.append(f"role {role}: statement {st['Sid']} allows {actions} on {arn} with {condition}")
+    for rid, res in t.model_of_type("ses_identity"):
+        if not res.zone:
+            continue
+        _stack, lid, props = identities[res.identity]
+        if props.get("DkimSigningAttributes", {}).get("NextSigningKeyLength") != "RSA_2048_BIT":
+            out.append(f"identity {rid} does not sign with a 2048-bit DKIM key")
+        names = {t.target(s, p["Name"]) for s, _l, p in t.of_type("AWS::Route53::RecordSet")
+                 if t.target(s, p["HostedZoneId"]) == (t.main[res.zone], None)}
+        if {(lid, f"DkimDNSTokenName{n}") for n in (1, 2, 3)} - names:
+            out.append(f"identity {rid} has DKIM records missing from zone {res.zone}")
+    return out
+
+
 CHECKERS: dict[str, Checker] = {
     "bucket_keys": bucket_keys,
     "ingress_cidrs": ingress_cidrs,
@@ -494,6 +531,7 @@ CHECKERS: dict[str, Checker] = {
     "cache_callers": cache_callers,
     "search_protection": search_protection,
     "search_callers": search_callers,
+    "mail_senders": mail_senders,
 }
 
 
@@ -646,6 +684,28 @@ def _read_on_another_domain(t: Templates) -> None:
     search["Resource"] = {"Fn::Sub": f"arn:${{AWS::Partition}}:es:us-west-2:111111111111:domain/{name}/*"}
 
 
+def _mail_statement(t: Templates) -> dict[str, Any]:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    found: dict[str, Any] = next(s for s in statements if s["Action"] == ["ses:SendEmail", "ses:SendRawEmail"])
+    return found
+
+
+def _send_from_anyone(t: Templates) -> None:
+    _mail_statement(t).pop("Condition")
+
+
+def _send_templates_too(t: Templates) -> None:
+    _mail_statement(t)["Action"].append("ses:SendTemplatedEmail")
+
+
+def _weak_dkim(t: Templates) -> None:
+    _first(t, "AWS::SES::EmailIdentity", "mailer")["DkimSigningAttributes"]["NextSigningKeyLength"] = "RSA_1024_BIT"
+
+
+def _send_as_another_identity(t: Templates) -> None:
+    _mail_statement(t)["Resource"] = {"Fn::Sub": "arn:${AWS::Partition}:ses:us-west-2:111111111111:identity/alerts@example.org"}
+
+
 SERVICE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_cache_in_clear, "cache_protection"),
     (_cache_under_another_key, "cache_protection"),
@@ -660,6 +720,10 @@ SERVICE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_reader_may_delete, "search_protection"),
     (_search_open_to_the_vpc, "search_callers"),
     (_read_on_another_domain, "least_privilege"),
+    (_send_from_anyone, "mail_senders"),
+    (_send_templates_too, "mail_senders"),
+    (_weak_dkim, "mail_senders"),
+    (_send_as_another_identity, "least_privilege"),
 ]
 
 
@@ -681,7 +745,7 @@ def test_checker_catches_a_broken_service_template(breakage: Callable[[Templates
     assert CHECKERS[name](t) != []
 
 
-def test_the_services_model_exercises_the_cache_and_search_properties() -> None:
+def test_the_services_model_exercises_the_cache_search_and_mail_properties() -> None:
     arch, build = services()
     t = Templates.of(arch, build)
     kinds = {body["Type"] for _stack, body in t.resources.values()}
@@ -692,3 +756,4 @@ def test_the_services_model_exercises_the_cache_and_search_properties() -> None:
     assert sum(1 for g, _ in t.ingress_rules() if g == search["VPCOptions"]["SecurityGroupIds"][0]["Fn::GetAtt"][0]) == 2  # fn and svc
     assert len(search["AccessPolicies"]["Statement"]) == 2  # fn_role reads, app_role reads and writes
     assert "AccessPolicies" not in _first(t, "AWS::OpenSearchService::Domain", "logs_search")  # nothing connects to it
+    assert sum(1 for _s, _l, p in t.of_type("AWS::Route53::RecordSet") if p["Type"] == "CNAME") == 3  # the mailer's DKIM records

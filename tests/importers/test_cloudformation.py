@@ -522,3 +522,24 @@ def test_search_domains_are_typed_with_what_they_deploy(tmp_path: Path) -> None:
     assert found == {("ARC417", "Search", "node_to_node_encryption"), ("ARC417", "Search", "enforce_https"),
                      ("ARC417", "Legacy", "encryption_at_rest"), ("ARC417", "Legacy", "node_to_node_encryption"),
                      ("ARC417", "Legacy", "enforce_https")}
+
+
+def test_ses_identities_are_typed_with_their_dkim_records_folded_into_the_zone(tmp_path: Path) -> None:
+    template = tmp_path / "ses.yaml"
+    template.write_text("""AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Zone: {Type: AWS::Route53::HostedZone, Properties: {Name: example.com}}
+  Mailer: {Type: AWS::SES::EmailIdentity, Properties: {EmailIdentity: mail.example.com}}
+  Dkim1:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: !Ref Zone, Type: CNAME, TTL: "1800", Name: !GetAtt Mailer.DkimDNSTokenName1,
+                 ResourceRecords: [!GetAtt Mailer.DkimDNSTokenValue1]}
+  Noreply: {Type: AWS::SES::EmailIdentity, Properties: {EmailIdentity: noreply@example.org}}
+""")
+    arch, report = infer(load_stacks(str(template)), "111111111111", "eu-west-1")
+    load_text(model_yaml(arch), "imported.yaml")
+    r = arch.resources
+    assert {k: v.type for k, v in r.items()} == {"Zone": "route53_zone", "Mailer": "ses_identity", "Noreply": "ses_identity"}
+    assert (r["Mailer"].identity, r["Noreply"].identity) == ("mail.example.com", "noreply@example.org")  # type: ignore[union-attr]
+    assert r["Mailer"].zone == "Zone" and r["Noreply"].zone is None  # type: ignore[union-attr]
+    assert report.folded == 1 and not report.kept  # the DKIM record belongs to the zone

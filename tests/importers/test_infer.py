@@ -413,7 +413,7 @@ def test_a_subnet_title_without_its_facts_stays_a_group() -> None:
 
 @pytest.mark.parametrize(("label", "expected"), [
     ("DynamoDB table", "dynamodb_table"), ("ElastiCache cluster", "elasticache"), ("Memcached", "generic"), ("OpenSearch", "opensearch_domain"),
-    ("Elasticsearch domain", "opensearch_domain"), ("Search service", "generic"), ("Orders service", "generic"), ("Billing function", "generic"), ("Orders db", "generic"),
+    ("Elasticsearch domain", "opensearch_domain"), ("Search service", "generic"), ("SES", "ses_identity"), ("Email", "generic"), ("Orders service", "generic"), ("Billing function", "generic"), ("Orders db", "generic"),
     ("API key valid?", "generic"), ("KMS key", "kms_key"), ("Aurora PostgreSQL", "aurora_cluster"), ("ECS Service", "ecs_service"),
 ])
 def test_a_word_names_a_service(label: str, expected: str) -> None:
