@@ -326,7 +326,7 @@ def _notify(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
 
 def _tcp(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     tt = ctx.type_of(t)
-    if tt in DATABASES:
+    if tt in DATABASES or tt in SERVICE_PORTS:  # the network side of a data verb, without its IAM
         _database_access(ctx, ask, i, s, t)
         return
     ports: list[int] = []

@@ -138,3 +138,12 @@ def test_a_caller_outside_the_vpc_is_refused() -> None:
         compile_texts(("main.yaml", model_text(
             "  role: {type: iam_role}\n  fn: {type: lambda_function, role: role}\n"
             "  cache: {type: elasticache, subnets: [priv_a, priv_b]}\n", "  - {from: fn, to: cache, verb: read}\n", network=True)))
+
+
+def test_tcp_opens_the_port_without_iam() -> None:
+    build = compile_yaml("  role: {type: iam_role}\n  fn: {type: lambda_function, role: role, subnets: [priv_a, priv_b]}\n"
+                         "  cache: {type: elasticache, subnets: [priv_a, priv_b]}\n", "  - {from: fn, to: cache, verb: tcp}\n", network=True)
+    rules = [r["Properties"] for r in of_type(build, "AWS::EC2::SecurityGroupIngress").values()]
+    assert [(r["GroupId"]["Fn::GetAtt"][0], r["SourceSecurityGroupId"]["Fn::GetAtt"][0], r["FromPort"]) for r in rules] == [
+        ("CacheSecurityGroup", "FnSecurityGroup", 6379)]
+    assert not any("elasticache:" in json.dumps(s) for s in statements(build, "Role").values())
