@@ -56,6 +56,9 @@ SERVICE_LABELS = [
     ("Nightly EventBridge Scheduler", "eventbridge_schedule"), ("Checkout Step Functions", "state_machine"),
     ("S3 Gateway Endpoint", "vpc_endpoint"), ("Cognito User Pool", "cognito_user_pool"), ("Web App Client", "cognito_user_pool_client"),
     ("Clickstream Kinesis", "kinesis_stream"), ("API ECR Repository", "ecr_repository"),
+    ("Sessions ElastiCache", "elasticache"), ("Redis", "elasticache"), ("Valkey Cache", "elasticache"),
+    ("Product OpenSearch", "opensearch_domain"), ("Logs Elasticsearch", "opensearch_domain"), ("Search", None),
+    ("Cache", None),  # a bare "cache" is a role in a drawing (a CDN's, a function's), not a service
     ("Scheduler", None),  # a bare "scheduler" is a function's name, not a schedule
     ("Orders DB", None),  # "db" names no service: a wrong type is worse than none
 ]

@@ -21,11 +21,10 @@ from troposphere import awslambda, s3, sns
 from archc.catalog import BUILT_BY_SOURCE, IAM_VERBS, VERBS
 from archc.compiler.context import AsksBuilder, Context, SgRule, need
 from archc.compiler.data import db_port, key_service_statement, s3_name
-from archc.compiler.efs import NFS_PORT
 from archc.compiler.iam import access, db_cluster, principal_roles
 from archc.compiler.naming import camel
 from archc.compiler.network import cloudfront_prefix_list, ingress
-from archc.compiler.services import WIRING_ENV, refused
+from archc.compiler.services import SERVICE_PORTS, WIRING_ENV, refused
 from archc.model.queries import verb_fits
 from archc.model.resources import (
     AuroraReaders,
@@ -118,7 +117,7 @@ def compile_connection(ctx: Context, ask: AsksBuilder, i: int) -> None:
         return  # types that do not pair (ARC116), or built by the source (archc.compiler.services)
     if verb in IAM_VERBS and not (verb == "publish" and st == "alarm"):
         _grant(ctx, ask, i, s, t, verb)
-        if (verb == "query" and tt in DATABASES) or (verb == "read" and tt in ("aurora_cluster", "rds_instance")) or tt == "efs_file_system":
+        if (verb == "query" and tt in DATABASES) or (verb == "read" and tt in ("aurora_cluster", "rds_instance")) or tt in SERVICE_PORTS:
             _database_access(ctx, ask, i, s, t)
         return
     if verb == "invoke":
@@ -244,10 +243,10 @@ def _database_access(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> 
     holders = sg_holders(ctx, s)
     if not holders:
         return  # ARC230 (archc.rules.buildable.database_reach) refuses this before compiling
-    port = NFS_PORT if nfs else db_port(ctx, db)
+    port, what = SERVICE_PORTS.get(ctx.type_of(db)) or (db_port(ctx, db), "database")
     for holder in holders:
-        ask.egress(holder, SgRule(f"to {db} ({'NFS' if nfs else 'database'})", port, dest_sg=ctx.ref(ctx.sg[db], "GroupId")))
-        ingress(ctx, ask, db, port, f"{holder} {'mounts' if nfs else 'queries'} {db}", source=holder, node=db)
+        ask.egress(holder, SgRule(f"to {db} ({what})", port, dest_sg=ctx.ref(ctx.sg[db], "GroupId")))
+        ingress(ctx, ask, db, port, f"{holder} {'mounts' if nfs else 'queries' if what == 'database' else 'connects to'} {db}", source=holder, node=db)
 
 
 def _trigger(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
@@ -322,7 +321,7 @@ def _notify(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
 
 def _tcp(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str) -> None:
     tt = ctx.type_of(t)
-    if tt in DATABASES:
+    if tt in DATABASES or tt in SERVICE_PORTS:  # the network side of a data verb, without its IAM
         _database_access(ctx, ask, i, s, t)
         return
     ports: list[int] = []

@@ -19,9 +19,11 @@ from archc.model.resources import (
     DbSubnetGroup,
     EcsService,
     EfsFileSystem,
+    ElastiCache,
     InternetGateway,
     LambdaFunction,
     LoadBalancer,
+    OpenSearchDomain,
     RdsInstance,
     SecurityGroup,
     Subnet,
@@ -96,6 +98,14 @@ def _security_groups(ctx: Context) -> None:
             fs = ctx.get(rid, EfsFileSystem)
             if fs.subnets:
                 _group(ctx, rid, ctx.get(fs.subnets[0], Subnet).vpc, f"{rid} (EFS mount targets)", fs.security_groups)
+        elif t == "elasticache":
+            cache = ctx.get(rid, ElastiCache)
+            if cache.subnets:
+                _group(ctx, rid, ctx.get(cache.subnets[0], Subnet).vpc, f"{rid} (cache)", cache.security_groups)
+        elif t == "opensearch_domain":
+            domain = ctx.get(rid, OpenSearchDomain)
+            if domain.subnets:
+                _group(ctx, rid, ctx.get(domain.subnets[0], Subnet).vpc, f"{rid} (search domain)", domain.security_groups)
         elif t == "rds_instance":
             inst = ctx.get(rid, RdsInstance)
             subnets = ctx.get(need(inst.subnet_group), DbSubnetGroup).subnets

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archc.catalog import PAIRS
-from archc.compiler import dynamodb, efs, events, rds, stepfunctions, streams
+from archc.compiler import dynamodb, efs, elasticache, events, opensearch, rds, ses, stepfunctions, streams
 from archc.compiler.context import Context, Statement
 
 # (verb, target type) → statements; merged into archc.compiler.iam.ACCESS.
@@ -20,6 +20,9 @@ ACCESS: dict[tuple[str, str], Callable[[Context, str, str], list[Statement]]] = 
     **streams.ACCESS,
     **rds.ACCESS,
     **efs.ACCESS,
+    **elasticache.ACCESS,
+    **opensearch.ACCESS,
+    **ses.ACCESS,
 }
 
 # target type → (ctx, target, ENV_NAME stem) → environment variables for code connected to it.
@@ -31,6 +34,17 @@ WIRING_ENV: dict[str, Callable[[Context, str, str], dict[str, Any]]] = {
     "ecr_repository": streams.repository_env,
     "rds_instance": rds.wiring_env,
     "efs_file_system": efs.wiring_env,
+    "elasticache": elasticache.wiring_env,
+    "opensearch_domain": opensearch.wiring_env,
+    "ses_identity": ses.wiring_env,
+}
+
+# target type → the port its security group opens to code that connects to it with a data verb
+# (`archc.compiler.connections`): what it serves beside the databases' own ports.
+SERVICE_PORTS: dict[str, tuple[int, str]] = {
+    "efs_file_system": (efs.NFS_PORT, "NFS"),
+    "elasticache": (elasticache.CACHE_PORT, "cache"),
+    "opensearch_domain": (opensearch.HTTPS_PORT, "HTTPS"),
 }
 
 def refused(ctx: Context, i: int) -> bool:

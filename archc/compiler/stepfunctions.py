@@ -73,6 +73,9 @@ def substitution(ctx: Context, target: str) -> Any:
         return s3_name(ctx, target)
     if t in ("sns_topic", "state_machine", "secret"):
         return ctx.ref(target)  # the ARN
+    if t == "ses_identity":
+        from archc.compiler.ses import identity_of
+        return identity_of(ctx, target)  # the domain or address (SendEmail takes it in FromEmailAddress)
     return ctx.ref(target, "Arn")
 
 

@@ -2,7 +2,7 @@
 relations and connections inferred from what the templates say.
 
 The mapping is data: a CloudFormation type becomes the archc type whose catalogue row lists it
-first (`TYPES[t].cfn_types[0]`), so a new catalogue row is picked up without code here; what
+first (`TYPES[t].cfn_types[0]`, or among its first `mains`), so a new catalogue row is picked up without code here; what
 archc reads back from its properties is `READERS` (archc type → function); which helper
 resources fold into which resource is `FOLDS` and the catalogue's further ``cfn_types``;
 connections come from `CONNECTORS` (CloudFormation type → function). Every resource archc has
@@ -38,8 +38,8 @@ def primary_types() -> dict[str, str]:
     """CloudFormation type → the archc type that lists it first in the catalogue."""
     out: dict[str, str] = {}
     for t, info in TYPES.items():
-        if info.cfn_types:
-            out.setdefault(info.cfn_types[0], t)
+        for c in info.cfn_types[:info.mains]:
+            out.setdefault(c, t)
     return out
 
 
@@ -47,7 +47,7 @@ def secondary_types() -> dict[str, tuple[str, ...]]:
     """CloudFormation type → the archc types that list it after their first (it folds into them)."""
     out: dict[str, list[str]] = {}
     for t, info in TYPES.items():
-        for c in info.cfn_types[1:]:
+        for c in info.cfn_types[info.mains:]:
             out.setdefault(c, []).append(t)
     return {k: tuple(v) for k, v in out.items()}
 
@@ -748,7 +748,7 @@ def _model_ref(ctx: Context, item: Item, lid: str) -> str:
         raise _Unfixed(f"{lid} is not in the model")
     target = ctx.items.get((item.stack.name, lid))
     kind = ctx.type_of(mid)
-    if target is not None and kind is not None and kind in TYPES and TYPES[kind].cfn_types[:1] != (target.decl.type,) \
+    if target is not None and kind is not None and kind in TYPES and target.decl.type not in TYPES[kind].cfn_types[:TYPES[kind].mains] \
             and not kind.startswith(CFN_TYPE_PREFIXES):
         raise _Unfixed(f"{lid} ({target.decl.type}) became part of {mid} ({kind}), which has no resource of its own to name")
     return mid

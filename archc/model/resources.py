@@ -491,6 +491,100 @@ class EfsFileSystem(ResourceBase):
         return self
 
 
+class ElastiCache(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["elasticache"]
+    engine: Literal["valkey", "redis"] = Field("valkey", description="Valkey, or Redis OSS")
+    mode: Literal["serverless", "replication_group"] = Field(
+        "serverless", description="a serverless cache (scales itself) or a replication group of nodes (a primary and replicas)")
+    engine_version: str | None = Field(None, pattern=r"^[0-9]+(\.[0-9]+)?$", description=(
+        "major or major.minor version; the engine's current one (Valkey 8.0, Redis OSS 7.1) when omitted; a serverless cache takes the major"))
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed("private or isolated subnets in two or more availability zones", many=True)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
+    encryption_at_rest: bool = Field(True, description="encrypt data, snapshots and swap at rest (ARC417 requires it)")
+    encryption_in_transit: bool = Field(True, description="TLS required on every connection (ARC417 requires it)")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; an AWS-owned key when omitted")
+    iam_auth: bool = Field(True, description="clients sign in with IAM (elasticache:Connect) as a user made for the cache; "
+                                             "the default user is turned off")
+    snapshot_retention_days: int = Field(7, ge=0, le=35, description="days of daily snapshots kept (ARC418 wants at least 1)")
+    node_type: str = Field("cache.t4g.small", pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$", description="node size (replication group only)")
+    replicas: int = Field(1, ge=0, le=5, description="read replicas beside the primary (replication group only)")
+    multi_az: bool = Field(True, description="replicas in other availability zones, with automatic failover (replication group only)")
+    max_data_gb: int | None = Field(None, ge=1, le=5000, description="most data a serverless cache may hold (serverless only)")
+    max_ecpu_per_second: int | None = Field(None, ge=1000, le=15000000, description="most ElastiCache processing units per second (serverless only)")
+
+    @model_validator(mode="after")
+    def _mode(self) -> "ElastiCache":
+        if self.mode == "serverless":
+            if not (self.encryption_at_rest and self.encryption_in_transit):
+                raise ValueError("a serverless cache is always encrypted at rest and in transit: remove encryption_at_rest/encryption_in_transit")
+            wrong: list[str] = [f for f in ("node_type", "replicas", "multi_az") if f in self.model_fields_set]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} apply to mode: replication_group only")
+        else:
+            wrong = [f for f in ("max_data_gb", "max_ecpu_per_second") if f in self.model_fields_set]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} apply to mode: serverless only")
+            if self.multi_az and self.replicas < 1:
+                raise ValueError("multi_az needs at least one replica (replicas: 1) to fail over to")
+        if self.iam_auth and not self.encryption_in_transit:
+            raise ValueError("IAM authentication needs encryption_in_transit")
+        return self
+
+
+class OpenSearchDomain(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["opensearch_domain"]
+    engine_version: str = Field("2.19", pattern=r"^[0-9]+\.[0-9]+$", description="OpenSearch version (major.minor)")
+    subnets: list[Annotated[str, RefTo("subnet")]] = needed(
+        "private or isolated subnets, one per availability zone the domain spans (one to three)", many=True)
+    security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
+    instance_type: str = Field("r7g.large.search", pattern=r"^[a-z0-9]+\.[a-z0-9]+\.search$", description="data node size")
+    instance_count: int = Field(2, ge=1, le=80, description="data nodes, a multiple of the number of subnets (zones)")
+    dedicated_masters: Literal[0, 3, 5] = Field(0, description="dedicated cluster manager nodes (3 for production domains)")
+    master_instance_type: str = Field("m7g.large.search", pattern=r"^[a-z0-9]+\.[a-z0-9]+\.search$",
+                                      description="cluster manager node size (with dedicated_masters)")
+    volume_gb: int = Field(20, ge=10, le=24576, description="gp3 storage per data node")
+    encryption_at_rest: bool = Field(True, description="encrypt indexes, logs, swap and snapshots (ARC417 requires it)")
+    kms_key: Annotated[str, RefTo("kms_key")] | None = Field(None, description="customer-managed key; the AWS-managed aws/es key when omitted")
+    node_to_node_encryption: bool = Field(True, description="TLS between the domain's nodes (ARC417 requires it)")
+    enforce_https: bool = Field(True, description="refuse plain HTTP; TLS 1.2 or newer only (ARC417 requires it)")
+
+    @model_validator(mode="after")
+    def _layout(self) -> "OpenSearchDomain":
+        if len(self.subnets) > 3:
+            raise ValueError(f"a domain spans at most three availability zones: {len(self.subnets)} subnets given")
+        if self.subnets and self.instance_count % len(self.subnets):
+            raise ValueError(f"instance_count ({self.instance_count}) must be a multiple of the number of subnets ({len(self.subnets)}): "
+                             "OpenSearch spreads data nodes evenly over the zones")
+        if "master_instance_type" in self.model_fields_set and not self.dedicated_masters:
+            raise ValueError("master_instance_type applies with dedicated_masters only")
+        if self.kms_key and not self.encryption_at_rest:
+            raise ValueError("kms_key applies with encryption_at_rest only")
+        return self
+
+
+_DOMAIN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+
+
+class SesIdentity(ResourceBase):
+    model_config = DEFERRED
+    type: Literal["ses_identity"]
+    identity: Annotated[str, StringConstraints(pattern=rf"^(?:[A-Za-z0-9._%+-]+@)?{_DOMAIN}$", max_length=320)] | None = needed(
+        "the domain (example.com) or the email address (noreply@example.com) mail is sent from")
+    zone: Annotated[str, RefTo("route53_zone")] | None = Field(
+        None, description="the hosted zone archc publishes the domain's DKIM records in (a domain identity only; ARC125, ARC126)")
+    dkim_key_length: Literal[1024, 2048] = Field(2048, description="bits of the Easy DKIM signing key (a domain identity only)")
+
+    @model_validator(mode="after")
+    def _kind(self) -> "SesIdentity":
+        if self.identity and "@" in self.identity:
+            wrong = [f for f in ("zone", "dkim_key_length") if f in self.model_fields_set]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} apply to a domain identity only, not an email address")
+        return self
+
+
 class DbSubnetGroup(ResourceBase):
     type: Literal["db_subnet_group"]
     subnets: list[Annotated[str, RefTo("subnet")]] = needed("its subnets (two AZs at least)", many=True)
@@ -803,7 +897,7 @@ _MEMBERS: tuple[type[ResourceBase], ...] = (  # every type but the escape hatch
     EcsCluster, EcsTaskDefinition, EcsService, LambdaFunction,
     LoadBalancer, TargetGroup, ApiGateway, WebAcl, CloudFrontDistribution, CognitoUserPool, CognitoUserPoolClient,
     Route53Zone, DnsDelegation, AcmCertificate,
-    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
+    AuroraCluster, AuroraReaders, RdsInstance, DbSubnetGroup, EfsFileSystem, ElastiCache, OpenSearchDomain, SesIdentity, S3Bucket, KmsKey, SqsQueue, SnsTopic, Secret,
     DynamoDbTable, KinesisStream, EcrRepository, EventBridgeBus, EventBridgeRule, EventBridgeSchedule, StateMachine,
     LogGroup, MetricNamespace, Alarm, Tracing,
     IamRole, External, Generic,
@@ -834,7 +928,8 @@ Resource = Annotated[
     | Annotated[AcmCertificate, Tag("acm_certificate")]
     | Annotated[AuroraCluster, Tag("aurora_cluster")] | Annotated[AuroraReaders, Tag("aurora_readers")]
     | Annotated[RdsInstance, Tag("rds_instance")] | Annotated[DbSubnetGroup, Tag("db_subnet_group")] | Annotated[S3Bucket, Tag("s3_bucket")]
-    | Annotated[EfsFileSystem, Tag("efs_file_system")]
+    | Annotated[EfsFileSystem, Tag("efs_file_system")] | Annotated[ElastiCache, Tag("elasticache")]
+    | Annotated[OpenSearchDomain, Tag("opensearch_domain")] | Annotated[SesIdentity, Tag("ses_identity")]
     | Annotated[KmsKey, Tag("kms_key")] | Annotated[SqsQueue, Tag("sqs_queue")] | Annotated[SnsTopic, Tag("sns_topic")]
     | Annotated[Secret, Tag("secret")] | Annotated[DynamoDbTable, Tag("dynamodb_table")]
     | Annotated[KinesisStream, Tag("kinesis_stream")] | Annotated[EcrRepository, Tag("ecr_repository")]

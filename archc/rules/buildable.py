@@ -494,6 +494,8 @@ NETWORK_POSITION = frozenset({"ecs_service", "load_balancer", "aurora_cluster", 
 
 
 DATABASES = frozenset({"aurora_cluster", "aurora_readers", "rds_instance"})  # reached through their security group
+# services in a VPC that data verbs and `tcp` reach through their security group (the compiler's SERVICE_PORTS)
+VPC_SERVICES = frozenset({"efs_file_system", "elasticache", "opensearch_domain"})
 
 
 def _reaches_into_vpc(ctx: RuleContext, verb: str, source_type: str, target_type: str) -> str | None:
@@ -503,8 +505,10 @@ def _reaches_into_vpc(ctx: RuleContext, verb: str, source_type: str, target_type
         return None  # a state machine calls the service's API through its role
     if target_type in DATABASES and (verb in ("query", "tcp") or (verb == "read" and target_type != "aurora_readers")):
         return "queries"
-    if target_type == "efs_file_system" and (verb, target_type) in IAM_ACCESS:
+    if target_type == "efs_file_system" and ((verb, target_type) in IAM_ACCESS or verb == "tcp"):
         return "mounts"
+    if target_type in VPC_SERVICES - {"efs_file_system"} and verb in ("query", "tcp", "read", "write", "read_write"):
+        return "connects to"
     return None
 
 
@@ -513,14 +517,15 @@ def database_reach(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         A `lambda_function` that queries (or reads, or connects over `tcp` to) an Aurora
-        cluster, its readers or an RDS instance, or that reads or writes an EFS file system, is
-        attached to `subnets`; an `ecs_task_definition` that does is run by an `ecs_service`
-        (whose subnets carry its traffic).
+        cluster, its readers or an RDS instance, reads or writes an EFS file system, or uses an
+        `elasticache` cache or an `opensearch_domain`, is attached to `subnets`; an
+        `ecs_task_definition` that does is run by an `ecs_service` (whose subnets carry its
+        traffic). A state machine has no place in a VPC: it can use none of them.
 
     Why it matters:
-        A database and an EFS file system are reachable only from inside their VPC; the
-        compiler opens their security group to the caller's group, which a function outside
-        any VPC does not have.
+        A database, an EFS file system, a cache or a search domain is reachable only from inside
+        its VPC; the compiler opens its security group to the caller's group, which a function
+        outside any VPC does not have.
 
     Example:
         resources:
@@ -548,7 +553,7 @@ def database_reach(ctx: RuleContext) -> Iterator[Finding]:
             continue
         where = {"lambda_function": "it is attached to no subnets", "ecs_task_definition": "no ecs_service runs it"}.get(
             st, "it has no place in a VPC")
-        what = "database" if does == "queries" else "file system"
+        what = {"queries": "database", "mounts": "file system"}.get(does, "cache or search domain")
         yield Finding(f"{describe(ctx, s)} {does} '{t}', which lives in a VPC, but {where}", ("connections", i),
                       f"attach the function to the {what}'s VPC with subnets: [...] (private subnets)")
 
@@ -657,7 +662,7 @@ def connection_problem(ctx: RuleContext, i: int) -> Finding | None:
             return None if tt == "sns_topic" else _meaningless(ctx, i, "an alarm notifies an sns_topic; subscribe the receiver to the topic")
         return None if tt in ("external", "lambda_function", "sqs_queue") else _meaningless(ctx, i)
     if verb == "tcp":
-        if tt in DATABASES:
+        if tt in DATABASES or tt in VPC_SERVICES:
             return None  # ARC230
         ports = tt == "ecs_service" or (tt == "load_balancer" and bool(ctx.get(t, LoadBalancer).listeners))
         if st == "ecs_task_definition":

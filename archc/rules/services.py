@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from archc.catalog import ALARM_SIGNALS, PAIRS, RUNTIME_ENDPOINTS, SERVICE_ENDPOINTS, TARGET_GROUP_SIGNALS
 from archc.model.placement import endpoint_placement_problems
-from archc.rules.base import Finding, R, Rule, RuleContext, resource_path
+from archc.rules.base import Finding, R, Rule, RuleContext, describe, resource_path
 
 
 def _each(ctx: RuleContext, cls: type[R], bad: Callable[[R], bool], field: str, message: str, help: str) -> Iterator[Finding]:
@@ -550,6 +550,261 @@ def file_system_backup(ctx: RuleContext) -> Iterator[Finding]:
     yield from _each(ctx, EfsFileSystem, lambda fs: not fs.backup, "backup", "file system '{rid}' is not backed up", "set `backup: true`")
 
 
+def cache_search_encryption(ctx: RuleContext) -> Iterator[Finding]:
+    """Caches and search domains are encrypted at rest and in transit.
+
+    What it checks:
+        Every `elasticache` replication group with `encryption_at_rest: false` or
+        `encryption_in_transit: false`, and every `opensearch_domain` with
+        `encryption_at_rest: false`, `node_to_node_encryption: false` or `enforce_https: false`
+        (one finding for each). A serverless cache is always encrypted: the model refuses
+        turning it off.
+
+    Why it matters:
+        A cache holds sessions, tokens and copies of database rows; a search index holds copies
+        of the documents it indexes. Without TLS anyone on the network path reads them (and the
+        credentials that sign in); without encryption at rest they are in every snapshot in the
+        clear. Neither can be turned on for an existing replication group or domain without
+        replacing or migrating it.
+
+    Example:
+        resources:
+          sessions: {type: elasticache, mode: replication_group, encryption_in_transit: false, iam_auth: false}
+          search: {type: opensearch_domain, enforce_https: false}
+
+    Fix:
+        Remove the `false` settings (encryption is the default everywhere), ideally with a
+        `kms_key`.
+    """
+    from archc.model.resources import ElastiCache, OpenSearchDomain
+
+    for rid, cache in ctx.of_type(ElastiCache):
+        if not cache.encryption_at_rest:
+            yield Finding(f"cache '{rid}' is not encrypted at rest", resource_path(rid, "encryption_at_rest"),
+                          "set `encryption_at_rest: true` (a replication group cannot turn it on later)")
+        if not cache.encryption_in_transit:
+            yield Finding(f"cache '{rid}' accepts connections without TLS", resource_path(rid, "encryption_in_transit"),
+                          "set `encryption_in_transit: true`")
+    for rid, domain in ctx.of_type(OpenSearchDomain):
+        for field, what in (("encryption_at_rest", "is not encrypted at rest"), ("node_to_node_encryption", "sends data between its nodes without TLS"),
+                            ("enforce_https", "accepts plain HTTP")):
+            if not getattr(domain, field):
+                yield Finding(f"search domain '{rid}' {what}", resource_path(rid, field), f"set `{field}: true`")
+
+
+def cache_resilience(ctx: RuleContext) -> Iterator[Finding]:
+    """ElastiCache caches keep snapshots, and a replication group a standby in another zone.
+
+    What it checks:
+        Every `elasticache` with `snapshot_retention_days: 0`, and every replication group with
+        `multi_az: false` (one finding for each).
+
+    Why it matters:
+        A cache that is the only copy of its data (sessions, rate-limit counters, queues kept in
+        Redis) loses it all on a node failure or a bad `FLUSHALL` without a snapshot to restore.
+        A replication group without Multi-AZ has no replica to fail over to when the primary's
+        zone fails.
+
+    Example:
+        resources:
+          sessions: {type: elasticache, snapshot_retention_days: 0}
+
+    Fix:
+        Keep the defaults (7 days of snapshots, Multi-AZ with one replica), or suppress ARC418
+        on a cache that only holds data rebuilt from elsewhere, saying so.
+    """
+    from archc.model.resources import ElastiCache
+
+    for rid, cache in ctx.of_type(ElastiCache):
+        if cache.snapshot_retention_days == 0:
+            yield Finding(f"cache '{rid}' keeps no snapshots", resource_path(rid, "snapshot_retention_days"),
+                          "set `snapshot_retention_days: 1` or more")
+        if cache.mode == "replication_group" and not cache.multi_az:
+            yield Finding(f"cache '{rid}' has no replica in another availability zone to fail over to", resource_path(rid, "multi_az"),
+                          "set `multi_az: true` (with `replicas: 1` or more)")
+
+
+def cache_subnets(ctx: RuleContext) -> Iterator[Finding]:
+    """A cache's subnets are in one VPC and span the availability zones it needs.
+
+    What it checks:
+        The `subnets` of an `elasticache` belong to one VPC, and span two availability zones or
+        more for a serverless cache and for a replication group with `multi_az`.
+
+    Why it matters:
+        ElastiCache refuses a serverless cache in fewer than two zones and a Multi-AZ
+        replication group whose subnet group has no second zone to put the replica in; subnets
+        of two VPCs cannot share the cache's security group. The stack would fail to deploy.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          a: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          sessions: {type: elasticache, subnets: [a]}
+
+    Fix:
+        List a subnet of the same VPC in a second availability zone.
+    """
+    from archc.model.resources import ElastiCache, Subnet
+
+    for rid, cache in ctx.of_type(ElastiCache):
+        subnets = [ctx.get(s, Subnet) for s in cache.subnets]
+        vpcs = sorted({s.vpc for s in subnets if s.vpc})
+        if len(vpcs) > 1:
+            yield Finding(f"cache '{rid}' has subnets in {len(vpcs)} VPCs ({', '.join(vpcs)})", resource_path(rid, "subnets"),
+                          "list subnets of one VPC")
+            continue
+        zones = sorted({s.az for s in subnets if s.az})
+        if subnets and len(zones) < 2 and (cache.mode == "serverless" or cache.multi_az):
+            what = "a serverless cache" if cache.mode == "serverless" else "a Multi-AZ replication group"
+            yield Finding(f"cache '{rid}' spans one availability zone ({', '.join(zones) or 'none given'}); {what} needs two",
+                          resource_path(rid, "subnets"), "list subnets in at least two availability zones")
+
+
+def search_domain_subnets(ctx: RuleContext) -> Iterator[Finding]:
+    """A search domain's subnets are in one VPC, each in a zone of its own.
+
+    What it checks:
+        The `subnets` of an `opensearch_domain` belong to one VPC and name different availability
+        zones (the domain puts one zone's share of its nodes in each).
+
+    Why it matters:
+        OpenSearch Service refuses a VPC domain whose subnets share a zone or span VPCs: zone
+        awareness counts one subnet per zone. The stack would fail to deploy.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          a: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}
+          a2: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.12.0/24, az: us-west-2a}
+          search: {type: opensearch_domain, subnets: [a, a2]}
+
+    Fix:
+        List one subnet per availability zone, all of one VPC.
+    """
+    from archc.model.resources import OpenSearchDomain, Subnet
+
+    for rid, domain in ctx.of_type(OpenSearchDomain):
+        subnets = [ctx.get(s, Subnet) for s in domain.subnets]
+        vpcs = sorted({s.vpc for s in subnets if s.vpc})
+        if len(vpcs) > 1:
+            yield Finding(f"search domain '{rid}' has subnets in {len(vpcs)} VPCs ({', '.join(vpcs)})", resource_path(rid, "subnets"),
+                          "list subnets of one VPC")
+            continue
+        zones = [s.az for s in subnets if s.az]
+        shared = sorted({z for z in zones if zones.count(z) > 1})
+        if shared:
+            yield Finding(f"search domain '{rid}' has two subnets in {', '.join(shared)}", resource_path(rid, "subnets"),
+                          "list one subnet per availability zone")
+
+
+def private_service(ctx: RuleContext) -> Iterator[Finding]:
+    """Caches and search domains are never placed where the internet reaches them.
+
+    What it checks:
+        The `subnets` of every `elasticache` and `opensearch_domain` are private or isolated,
+        never public, and none of its `security_groups` admits an internet address range
+        (`0.0.0.0/0` or `::/0`). An external actor reaching one through connections is ARC301's
+        finding.
+
+    Why it matters:
+        Redis and Valkey were built for trusted networks: one open port in a public subnet is a
+        cache anyone can read, flush, or use to run commands; a search domain's API reads and
+        deletes whole indexes. The compiler only opens them to their callers' security groups;
+        a public subnet or an open group undoes that.
+
+    Example:
+        resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          igw: {type: internet_gateway, vpc: vpc}
+          pub_a: {type: subnet, vpc: vpc, tier: public, cidr: 10.0.0.0/24, az: us-west-2a, default_route: igw}
+          pub_b: {type: subnet, vpc: vpc, tier: public, cidr: 10.0.1.0/24, az: us-west-2b, default_route: igw}
+          sessions: {type: elasticache, subnets: [pub_a, pub_b]}
+
+    Fix:
+        Use private or isolated subnets, and let connections open the security group to the
+        code that uses the cache.
+    """
+    from archc.model.resources import ElastiCache, OpenSearchDomain, SecurityGroup, Subnet
+
+    for rid, res in ctx.of_type(ElastiCache, OpenSearchDomain):
+        for i, sid in enumerate(res.subnets):
+            if ctx.get(sid, Subnet).tier == "public":
+                yield Finding(f"{describe(ctx, rid)} is placed in public subnet '{sid}'", resource_path(rid, "subnets", i),
+                              "place it in private or isolated subnets")
+        for i, gid in enumerate(res.security_groups):
+            group = ctx.get(gid, SecurityGroup)
+            for rule in group.ingress:
+                if rule.cidr is not None and str(rule.cidr) in ("0.0.0.0/0", "::/0"):
+                    yield Finding(f"{describe(ctx, rid)} is behind security group '{gid}', which admits {rule.cidr} on port {rule.port}",
+                                  resource_path(rid, "security_groups", i),
+                                  f"remove the internet range from '{gid}' and connect the code that uses it instead")
+
+
+def ses_identity_zone(ctx: RuleContext) -> Iterator[Finding]:
+    """An SES domain's DKIM records go into the hosted zone of that domain, in its account.
+
+    What it checks:
+        The `zone` of an `ses_identity` is the zone of its domain or of a parent domain
+        (`mail.example.com` in `example.com`), and belongs to the identity's account.
+
+    Why it matters:
+        The DKIM records verify the domain and let receivers check its signatures. In a zone of
+        another domain they answer for a name nobody asks about, and the identity stays
+        unverified; a record cannot be created in a zone of another account from the identity's
+        stack.
+
+    Example:
+        resources:
+          zone: {type: route53_zone, domain: example.org}
+          mailer: {type: ses_identity, identity: example.com, zone: zone}
+
+    Fix:
+        Point `zone` at the hosted zone of the identity's domain, in the same account (delegate a
+        subdomain to that account when the parent zone lives elsewhere).
+    """
+    from archc.model.resources import Route53Zone, SesIdentity
+
+    for rid, ident in ctx.of_type(SesIdentity):
+        if ident.zone is None or not ident.identity or "@" in ident.identity:
+            continue
+        zone = ctx.get(ident.zone, Route53Zone)
+        apex = zone.domain.rstrip(".").lower()
+        if ident.identity != apex and not ident.identity.endswith("." + apex):
+            yield Finding(f"SES identity '{rid}' ({ident.identity}) publishes its DKIM records in zone '{ident.zone}' of {apex}",
+                          resource_path(rid, "zone"), f"use the hosted zone of {ident.identity} or of a parent domain")
+        elif zone.account != ident.account:
+            yield Finding(f"SES identity '{rid}' is in account '{ident.account}', its zone '{ident.zone}' in '{zone.account}'",
+                          resource_path(rid, "zone"), "use a hosted zone of the identity's account (delegate a subdomain to it)")
+
+
+def ses_identity_records(ctx: RuleContext) -> Iterator[Finding]:
+    """An SES domain identity has a zone for its DKIM records.
+
+    What it checks:
+        Every `ses_identity` whose identity is a domain and that names no `zone`.
+
+    Why it matters:
+        SES verifies a domain, and starts sending from it, only once its three DKIM CNAME records
+        resolve. Without a zone archc cannot publish them: someone has to copy them into DNS by
+        hand after the deploy, and until then every send fails.
+
+    Example:
+        resources:
+          mailer: {type: ses_identity, identity: example.com}
+
+    Fix:
+        Give the identity `zone: <the route53_zone of its domain>`, or suppress ARC126 with the
+        reason when the domain's DNS lives outside Route 53.
+    """
+    from archc.model.resources import SesIdentity
+
+    for rid, ident in ctx.of_type(SesIdentity):
+        if ident.identity and "@" not in ident.identity and ident.zone is None:
+            yield Finding(f"SES identity '{rid}' ({ident.identity}) has no zone for its DKIM records: it stays unverified until they are "
+                          "published by hand", resource_path(rid), "set `zone:` to the hosted zone of its domain")
+
+
 RULES: list[Rule] = [
     Rule("ARC116", "model.connection-pair", "error", connection_pair),
     Rule("ARC117", "model.schedule-target", "error", schedule_target),
@@ -568,4 +823,12 @@ RULES: list[Rule] = [
     # ARC412 stays free: a mistyped ARC4O2 would be as near to it as to ARC402 (the suggestion would change)
     Rule("ARC413", "data.file-system-encryption", "error", file_system_encryption),
     Rule("ARC414", "data.file-system-backup", "warning", file_system_backup),
+    Rule("ARC123", "model.cache-subnets", "error", cache_subnets, suppressible=False),  # AWS refuses it: a build check
+    Rule("ARC124", "model.search-domain-subnets", "error", search_domain_subnets, suppressible=False),  # AWS refuses it: a build check
+    Rule("ARC125", "model.ses-identity-zone", "error", ses_identity_zone, suppressible=False),  # a record in another account's zone: a build check
+    Rule("ARC126", "model.ses-identity-records", "warning", ses_identity_records),
+    Rule("ARC417", "data.cache-search-encryption", "error", cache_search_encryption),
+    Rule("ARC418", "data.cache-resilience", "warning", cache_resilience),
+    Rule("ARC419", "data.private-service", "error", private_service),
+    # ARC420 stays free: a mistyped ARC4O2 would be as near to it as to ARC402 (the suggestion would change)
 ]

@@ -59,6 +59,38 @@ WEB = model_text(
 )
 
 
+# the newer data services (issue #11): caches (and their callers), each kind, with and without a key
+SERVICES = model_text(
+    """\
+  key: {type: kms_key}
+  fn_role: {type: iam_role}
+  app_role: {type: iam_role}
+  exec_role: {type: iam_role}
+  fn: {type: lambda_function, role: fn_role, subnets: [priv_a, priv_b]}
+  cluster: {type: ecs_cluster}
+  task: {type: ecs_task_definition, vcpu: 0.25, memory_gib: 0.5, execution_role: exec_role, task_role: app_role}
+  svc: {type: ecs_service, cluster: cluster, task_definition: task, subnets: [priv_a, priv_b]}
+  sessions: {type: elasticache, subnets: [priv_a, priv_b], kms_key: key}
+  counters: {type: elasticache, mode: replication_group, subnets: [priv_a, priv_b]}
+  unused: {type: elasticache, subnets: [priv_a, priv_b]}
+  search: {type: opensearch_domain, subnets: [priv_a, priv_b], kms_key: key}
+  logs_search: {type: opensearch_domain, subnets: [priv_a], instance_count: 1}
+  zone: {type: route53_zone, domain: example.com}
+  mailer: {type: ses_identity, identity: example.com, zone: zone}
+  alerts_from: {type: ses_identity, identity: alerts@example.org}
+""",
+    """\
+  - {from: fn, to: sessions, verb: read_write}
+  - {from: task, to: sessions, verb: read}
+  - {from: task, to: counters, verb: write}
+  - {from: fn, to: search, verb: read}
+  - {from: task, to: search, verb: read_write}
+  - {from: fn, to: mailer, verb: send}
+""",
+    network=True,
+)
+
+
 @cache
 def example() -> tuple[Architecture, Build]:
     arch = load(str(EXAMPLE)).architecture
@@ -71,7 +103,13 @@ def web() -> tuple[Architecture, Build]:
     return arch, compile_model(arch)
 
 
-MODELS = {"example": example, "web": web}
+@cache
+def services() -> tuple[Architecture, Build]:
+    arch = load_texts([("model.yaml", BASE), ("main.yaml", SERVICES)]).architecture
+    return arch, compile_model(arch)
+
+
+MODELS = {"example": example, "web": web, "services": services}
 
 
 # --- reading the templates -----------------------------------------------------------------------
@@ -133,7 +171,7 @@ class Templates:
         props = body["Properties"]
         sgs = (props.get("VpcConfig", {}).get("SecurityGroupIds") or props.get("SecurityGroups")
                or props.get("NetworkConfiguration", {}).get("AwsvpcConfiguration", {}).get("SecurityGroups")
-               or props.get("VpcSecurityGroupIds"))
+               or props.get("VpcSecurityGroupIds") or props.get("SecurityGroupIds"))
         found = self.target(stack, sgs[0]) if sgs else None
         return found[0] if found else None
 
@@ -268,12 +306,25 @@ def _named_nodes(t: Templates, stack: str, value: Any) -> set[str]:
         out = {t.node(f[0]) for v in variables.values() if (f := t.target(stack, v)) is not None}
         buckets = {p.get("BucketName"): t.node(lid) for _s, lid, p in t.of_type("AWS::S3::Bucket")}
         roles = {p.get("RoleName"): t.node(lid) for _s, lid, p in t.of_type("AWS::IAM::Role") if p.get("RoleName")}
+        caches = {p.get(name): t.node(lid) for kind, name in _CACHE_NAMES.items() for _s, lid, p in t.of_type(kind)}
+        domains = {p["DomainName"]: t.node(lid) for _s, lid, p in t.of_type("AWS::OpenSearchService::Domain")}
+        identities = {p["EmailIdentity"]: t.node(lid) for _s, lid, p in t.of_type("AWS::SES::EmailIdentity")}
         if ":s3:::" in text:
             out.add(buckets[text.split(":s3:::")[1].removesuffix("/*")])
         elif ":role/" in text:
             out.add(roles[text.split(":role/")[1]])
+        elif ":elasticache:" in text:
+            out.add(caches[text.rsplit(":", 1)[1]])
+        elif ":ses:" in text:
+            out.add(identities[text.split(":identity/")[1]])
+        elif ":es:" in text:
+            out.add(domains[text.split(":domain/")[1].split("/")[0]])
         return out
     return set()
+
+
+_CACHE_NAMES = {"AWS::ElastiCache::ServerlessCache": "ServerlessCacheName", "AWS::ElastiCache::ReplicationGroup": "ReplicationGroupId",
+                "AWS::ElastiCache::User": "UserId"}
 
 
 def least_privilege(t: Templates) -> list[str]:
@@ -326,6 +377,149 @@ def public_access(t: Templates) -> list[str]:
     return out
 
 
+def cache_protection(t: Templates) -> list[str]:
+    """Every cache is encrypted at rest (under the model's key when it names one) and in transit with TLS
+    required, keeps snapshots, and with IAM authentication turns the default user off; a caller's
+    statement on it allows elasticache:Connect and nothing else."""
+    out = []
+    for rid, res in t.model_of_type("elasticache"):
+        stack, body = t.resources[t.main[rid]]
+        props = body["Properties"]
+        if body["Type"] == "AWS::ElastiCache::ReplicationGroup":
+            if not (props.get("AtRestEncryptionEnabled") and props.get("TransitEncryptionEnabled") and props.get("TransitEncryptionMode") == "required"):
+                out.append(f"cache {rid} is not encrypted at rest and in transit with TLS required")
+        elif body["Type"] != "AWS::ElastiCache::ServerlessCache":
+            out.append(f"cache {rid} is a {body['Type']}")
+        if res.kms_key and t.target(stack, props.get("KmsKeyId")) != (t.main[res.kms_key], "Arn"):
+            out.append(f"cache {rid} is not encrypted under {res.kms_key}")
+        if not props.get("SnapshotRetentionLimit"):
+            out.append(f"cache {rid} keeps no snapshots")
+        if res.iam_auth:
+            users = [p for _s, lid, p in t.of_type("AWS::ElastiCache::User") if t.node(lid) == rid]
+            if not users or any(u["UserName"] == "default" and not u["AccessString"].startswith("off ") for u in users):
+                out.append(f"cache {rid} leaves its default user on")
+    for _stack, role, statements in _policies(t):
+        for st in statements:
+            if any(str(a).startswith("elasticache:") for a in _listed(st["Action"])) and _listed(st["Action"]) != ["elasticache:Connect"]:
+                out.append(f"role {role}: statement {st['Sid']} allows {st['Action']} on a cache, not only elasticache:Connect")
+    return out
+
+
+def cache_callers(t: Templates) -> list[str]:
+    """A cache's security group admits only the groups of the code connected to it, on 6379."""
+    out = []
+    for rid, _res in t.model_of_type("elasticache"):
+        callers: set[str] = set()
+        for conn in t.arch.connections:
+            if conn.target == rid:
+                holders = [s for s, svc in t.model_of_type("ecs_service") if svc.task_definition == conn.source] or [conn.source]
+                callers.update(g for h in holders if (g := t.group_of(t.main[h])) is not None)
+        group = t.group_of(t.main[rid])
+        for g, rule in t.ingress_rules():
+            if group is None or g != group:
+                continue
+            source = t.target(rule["_stack"], rule.get("SourceSecurityGroupId"))
+            if source is None or source[0] not in callers or (rule["FromPort"], rule["ToPort"]) != (6379, 6379):
+                out.append(f"cache {rid} admits {rule.get('CidrIp') or source} on {rule['FromPort']}, not a caller on 6379")
+    return out
+
+
+_HTTP = {"read": {"es:ESHttpGet", "es:ESHttpHead"}, "write": {"es:ESHttpDelete", "es:ESHttpPatch", "es:ESHttpPost", "es:ESHttpPut"}}
+_HTTP["read_write"] = _HTTP["read"] | _HTTP["write"]
+
+
+def _role_of(t: Templates, rid: str) -> str | None:
+    """The model role a connection from *rid* acts as (functions' roles, tasks' task roles)."""
+    res = t.arch.resources[rid]
+    return getattr(res, "role", None) or getattr(res, "task_role", None)
+
+
+def search_protection(t: Templates) -> list[str]:
+    """Every search domain sits in the VPC, encrypts at rest (under the model's key when it names
+    one) and between nodes, takes HTTPS only with a TLS 1.2 policy, and its resource policy allows
+    exactly the roles connected to it, each only the HTTP methods of its verbs, on its indexes."""
+    out = []
+    for rid, res in t.model_of_type("opensearch_domain"):
+        stack, body = t.resources[t.main[rid]]
+        props = body["Properties"]
+        if not props.get("VPCOptions", {}).get("SubnetIds"):
+            out.append(f"domain {rid} is not in a VPC")
+        at_rest = props.get("EncryptionAtRestOptions", {})
+        if not at_rest.get("Enabled") or (res.kms_key and t.target(stack, at_rest.get("KmsKeyId")) != (t.main[res.kms_key], "Arn")):
+            out.append(f"domain {rid} is not encrypted at rest{' under ' + res.kms_key if res.kms_key else ''}")
+        if not props.get("NodeToNodeEncryptionOptions", {}).get("Enabled"):
+            out.append(f"domain {rid} does not encrypt between its nodes")
+        endpoint = props.get("DomainEndpointOptions", {})
+        if not endpoint.get("EnforceHTTPS") or not str(endpoint.get("TLSSecurityPolicy", "")).startswith("Policy-Min-TLS-1-2"):
+            out.append(f"domain {rid} accepts plain HTTP or TLS older than 1.2: {endpoint}")
+        wanted: dict[str, set[str]] = {}
+        for conn in t.arch.connections:
+            role = _role_of(t, conn.source) if conn.target == rid else None
+            if role:
+                wanted.setdefault(t.main[role], set()).update(_HTTP[conn.verb])
+        found: dict[str, set[str]] = {}
+        for st in props.get("AccessPolicies", {}).get("Statement", []):
+            principal = t.target(stack, st["Principal"].get("AWS"))
+            resource = st["Resource"]["Fn::Sub"] if isinstance(st["Resource"], dict) else st["Resource"]
+            if principal is None or st["Effect"] != "Allow" or not resource.endswith(f":domain/{props['DomainName']}/*"):
+                out.append(f"domain {rid}: policy statement {st.get('Sid')} allows {st['Principal']} on {resource}")
+                continue
+            found.setdefault(principal[0], set()).update(_listed(st["Action"]))
+        if found != wanted:
+            out.append(f"domain {rid}: its policy allows {found}, its connections {wanted}")
+    return out
+
+
+def search_callers(t: Templates) -> list[str]:
+    """A search domain's security group admits only the groups of the code connected to it, on 443."""
+    out = []
+    for rid, _res in t.model_of_type("opensearch_domain"):
+        callers: set[str] = set()
+        for conn in t.arch.connections:
+            if conn.target == rid:
+                holders = [s for s, svc in t.model_of_type("ecs_service") if svc.task_definition == conn.source] or [conn.source]
+                callers.update(g for h in holders if (g := t.group_of(t.main[h])) is not None)
+        stack, body = t.resources[t.main[rid]]
+        found = t.target(stack, body["Properties"]["VPCOptions"]["SecurityGroupIds"][0])
+        for g, rule in t.ingress_rules():
+            if found is None or g != found[0]:
+                continue
+            source = t.target(rule["_stack"], rule.get("SourceSecurityGroupId"))
+            if source is None or source[0] not in callers or (rule["FromPort"], rule["ToPort"]) != (443, 443):
+                out.append(f"domain {rid} admits {rule.get('CidrIp') or source} on {rule['FromPort']}, not a caller on 443")
+    return out
+
+
+def mail_senders(t: Templates) -> list[str]:
+    """A statement on an SES identity allows only sending, and only from the identity's own addresses;
+    a domain identity with a zone signs with a 2048-bit DKIM key whose records are in that zone."""
+    out = []
+    identities = {p["EmailIdentity"]: (s, lid, p) for s, lid, p in t.of_type("AWS::SES::EmailIdentity")}
+    for _stack, role, statements in _policies(t):
+        for st in statements:
+            actions = _listed(st["Action"])
+            if not any(str(a).startswith("ses:") for a in actions):
+                continue
+            arn = st["Resource"]["Fn::Sub"] if isinstance(st["Resource"], dict) else str(st["Resource"])
+            identity = arn.split(":identity/")[-1]
+            sender = identity if "@" in identity else f"*@{identity}"
+            condition = st.get("Condition", {})
+            allowed = (condition.get("StringEquals", {}).get("ses:FromAddress"), condition.get("StringLike", {}).get("ses:FromAddress"))
+            if sorted(actions) != ["ses:SendEmail", "ses:SendRawEmail"] or identity not in identities or sender not in allowed:
+                out.append(f"role {role}: statement {st['Sid']} allows {actions} on {arn} with {condition}")
+    for rid, res in t.model_of_type("ses_identity"):
+        if not res.zone:
+            continue
+        _stack, lid, props = identities[res.identity]
+        if props.get("DkimSigningAttributes", {}).get("NextSigningKeyLength") != "RSA_2048_BIT":
+            out.append(f"identity {rid} does not sign with a 2048-bit DKIM key")
+        names = {t.target(s, p["Name"]) for s, _l, p in t.of_type("AWS::Route53::RecordSet")
+                 if t.target(s, p["HostedZoneId"]) == (t.main[res.zone], None)}
+        if {(lid, f"DkimDNSTokenName{n}") for n in (1, 2, 3)} - names:
+            out.append(f"identity {rid} has DKIM records missing from zone {res.zone}")
+    return out
+
+
 CHECKERS: dict[str, Checker] = {
     "bucket_keys": bucket_keys,
     "ingress_cidrs": ingress_cidrs,
@@ -333,6 +527,11 @@ CHECKERS: dict[str, Checker] = {
     "iam_wildcards": iam_wildcards,
     "least_privilege": least_privilege,
     "public_access": public_access,
+    "cache_protection": cache_protection,
+    "cache_callers": cache_callers,
+    "search_protection": search_protection,
+    "search_callers": search_callers,
+    "mail_senders": mail_senders,
 }
 
 
@@ -411,6 +610,37 @@ def _public_policy_allowed(t: Templates) -> None:
     _first(t, "AWS::S3::Bucket", "plain")["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] = False
 
 
+def _cache_in_clear(t: Templates) -> None:
+    _first(t, "AWS::ElastiCache::ReplicationGroup", "counters")["TransitEncryptionEnabled"] = False
+
+
+def _cache_under_another_key(t: Templates) -> None:
+    _first(t, "AWS::ElastiCache::ServerlessCache", "sessions").pop("KmsKeyId")
+
+
+def _default_user_on(t: Templates) -> None:
+    user = next(p for _s, lid, p in t.of_type("AWS::ElastiCache::User") if p["UserName"] == "default" and t.node(lid) == "sessions")
+    user["AccessString"] = "on ~* +@all"
+
+
+def _cache_open_to_the_vpc(t: Templates) -> None:
+    group = t.group_of(t.main["counters"])
+    rule = next(p for s, _l, p in t.of_type("AWS::EC2::SecurityGroupIngress") if t.target(s, p["GroupId"]) == (group, "GroupId"))
+    rule.pop("SourceSecurityGroupId")
+    rule["CidrIp"] = "10.0.0.0/16"
+
+
+def _connect_on_an_unconnected_cache(t: Templates) -> None:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    cache = next(s for s in statements if s["Action"] == ["elasticache:Connect"])
+    cache["Resource"] = [{"Fn::Sub": "arn:${AWS::Partition}:elasticache:us-west-2:111111111111:serverlesscache:t-unused"}]
+
+
+def _more_than_connect(t: Templates) -> None:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    next(s for s in statements if s["Action"] == ["elasticache:Connect"])["Action"] = ["elasticache:Connect", "elasticache:DescribeServerlessCaches"]
+
+
 BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_drop_bucket_key, "bucket_keys"),
     (_other_bucket_key, "bucket_keys"),
@@ -422,6 +652,79 @@ BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_grant_on_an_unconnected_bucket, "least_privilege"),
     (_public_policy_allowed, "public_access"),
 ]
+def _search_over_http(t: Templates) -> None:
+    _first(t, "AWS::OpenSearchService::Domain", "search")["DomainEndpointOptions"]["TLSSecurityPolicy"] = "Policy-Min-TLS-1-0-2019-07"
+
+
+def _search_without_node_tls(t: Templates) -> None:
+    _first(t, "AWS::OpenSearchService::Domain", "logs_search")["NodeToNodeEncryptionOptions"]["Enabled"] = False
+
+
+def _search_policy_for_everyone(t: Templates) -> None:
+    _first(t, "AWS::OpenSearchService::Domain", "search")["AccessPolicies"]["Statement"][0]["Principal"] = {"AWS": "*"}
+
+
+def _reader_may_delete(t: Templates) -> None:
+    policy = _first(t, "AWS::OpenSearchService::Domain", "search")["AccessPolicies"]["Statement"]
+    reader = next(s for s in policy if s["Action"] == ["es:ESHttpGet", "es:ESHttpHead"])
+    reader["Action"] = [*reader["Action"], "es:ESHttpDelete"]
+
+
+def _search_open_to_the_vpc(t: Templates) -> None:
+    group = _first(t, "AWS::OpenSearchService::Domain", "search")["VPCOptions"]["SecurityGroupIds"][0]["Fn::GetAtt"][0]
+    rule = next(p for s, _l, p in t.of_type("AWS::EC2::SecurityGroupIngress") if t.target(s, p["GroupId"]) == (group, "GroupId"))
+    rule.pop("SourceSecurityGroupId")
+    rule["CidrIp"] = "10.0.0.0/16"
+
+
+def _read_on_another_domain(t: Templates) -> None:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    search = next(s for s in statements if s["Action"] == ["es:ESHttpGet", "es:ESHttpHead"])
+    name = _first(t, "AWS::OpenSearchService::Domain", "logs_search")["DomainName"]
+    search["Resource"] = {"Fn::Sub": f"arn:${{AWS::Partition}}:es:us-west-2:111111111111:domain/{name}/*"}
+
+
+def _mail_statement(t: Templates) -> dict[str, Any]:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    found: dict[str, Any] = next(s for s in statements if s["Action"] == ["ses:SendEmail", "ses:SendRawEmail"])
+    return found
+
+
+def _send_from_anyone(t: Templates) -> None:
+    _mail_statement(t).pop("Condition")
+
+
+def _send_templates_too(t: Templates) -> None:
+    _mail_statement(t)["Action"].append("ses:SendTemplatedEmail")
+
+
+def _weak_dkim(t: Templates) -> None:
+    _first(t, "AWS::SES::EmailIdentity", "mailer")["DkimSigningAttributes"]["NextSigningKeyLength"] = "RSA_1024_BIT"
+
+
+def _send_as_another_identity(t: Templates) -> None:
+    _mail_statement(t)["Resource"] = {"Fn::Sub": "arn:${AWS::Partition}:ses:us-west-2:111111111111:identity/alerts@example.org"}
+
+
+SERVICE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
+    (_cache_in_clear, "cache_protection"),
+    (_cache_under_another_key, "cache_protection"),
+    (_default_user_on, "cache_protection"),
+    (_more_than_connect, "cache_protection"),
+    (_cache_open_to_the_vpc, "cache_callers"),
+    (_cache_open_to_the_vpc, "ingress_cidrs"),
+    (_connect_on_an_unconnected_cache, "least_privilege"),
+    (_search_over_http, "search_protection"),
+    (_search_without_node_tls, "search_protection"),
+    (_search_policy_for_everyone, "search_protection"),
+    (_reader_may_delete, "search_protection"),
+    (_search_open_to_the_vpc, "search_callers"),
+    (_read_on_another_domain, "least_privilege"),
+    (_send_from_anyone, "mail_senders"),
+    (_send_templates_too, "mail_senders"),
+    (_weak_dkim, "mail_senders"),
+    (_send_as_another_identity, "least_privilege"),
+]
 
 
 @pytest.mark.parametrize(("breakage", "name"), BREAKAGES, ids=[b.__name__.strip("_") for b, _ in BREAKAGES])
@@ -431,3 +734,26 @@ def test_checker_catches_a_broken_template(breakage: Callable[[Templates], None]
     assert CHECKERS[name](t) == []
     breakage(t)
     assert CHECKERS[name](t) != []
+
+
+@pytest.mark.parametrize(("breakage", "name"), SERVICE_BREAKAGES, ids=[f"{b.__name__.strip('_')}-{n}" for b, n in SERVICE_BREAKAGES])
+def test_checker_catches_a_broken_service_template(breakage: Callable[[Templates], None], name: str) -> None:
+    arch, build = services()
+    t = Templates.of(arch, build)
+    assert CHECKERS[name](t) == []
+    breakage(t)
+    assert CHECKERS[name](t) != []
+
+
+def test_the_services_model_exercises_the_cache_search_and_mail_properties() -> None:
+    arch, build = services()
+    t = Templates.of(arch, build)
+    kinds = {body["Type"] for _stack, body in t.resources.values()}
+    assert {"AWS::ElastiCache::ServerlessCache", "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::User"} <= kinds
+    cache_groups = {t.group_of(t.main[r]) for r in ("sessions", "counters", "unused")} - {None}
+    assert sum(1 for g, _ in t.ingress_rules() if g in cache_groups) == 3  # fn and svc into sessions, svc into counters; none into unused
+    search = _first(t, "AWS::OpenSearchService::Domain", "search")
+    assert sum(1 for g, _ in t.ingress_rules() if g == search["VPCOptions"]["SecurityGroupIds"][0]["Fn::GetAtt"][0]) == 2  # fn and svc
+    assert len(search["AccessPolicies"]["Statement"]) == 2  # fn_role reads, app_role reads and writes
+    assert "AccessPolicies" not in _first(t, "AWS::OpenSearchService::Domain", "logs_search")  # nothing connects to it
+    assert sum(1 for _s, _l, p in t.of_type("AWS::Route53::RecordSet") if p["Type"] == "CNAME") == 3  # the mailer's DKIM records

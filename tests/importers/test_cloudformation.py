@@ -425,3 +425,121 @@ Resources:
     built = next(r for r in stack.template["Resources"].values() if r["Type"] == "AWS::SSM::Parameter")
     target = stack.template["Resources"][built["Properties"]["Value"]["Ref"]]
     assert target["Type"] == "AWS::S3::Bucket" and target["Metadata"]["archc"]["node"] == did
+
+
+CACHES = """AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  SubnetA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: eu-west-1a}}
+  SubnetB: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.2.0/24, AvailabilityZone: eu-west-1b}}
+  CacheGroup: {Type: AWS::EC2::SecurityGroup, Properties: {GroupDescription: cache, VpcId: !Ref Vpc}}
+  Sessions:
+    Type: AWS::ElastiCache::ServerlessCache
+    Properties:
+      ServerlessCacheName: sessions
+      Engine: valkey
+      MajorEngineVersion: "8"
+      SubnetIds: [!Ref SubnetA, !Ref SubnetB]
+      SecurityGroupIds: [!GetAtt CacheGroup.GroupId]
+      SnapshotRetentionLimit: 3
+      UserGroupId: !Ref Users
+  IamUser:
+    Type: AWS::ElastiCache::User
+    Properties: {UserId: app, UserName: app, Engine: valkey, AccessString: "on ~* +@all", AuthenticationMode: {Type: iam}}
+  Users: {Type: AWS::ElastiCache::UserGroup, Properties: {UserGroupId: users, Engine: valkey, UserIds: [!Ref IamUser]}}
+  CacheSubnets: {Type: AWS::ElastiCache::SubnetGroup, Properties: {Description: cache, SubnetIds: [!Ref SubnetA, !Ref SubnetB]}}
+  Legacy:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: legacy
+      Engine: redis
+      EngineVersion: "6.2"
+      CacheNodeType: cache.m6g.large
+      NumCacheClusters: 2
+      CacheSubnetGroupName: !Ref CacheSubnets
+"""
+
+
+def test_caches_of_both_kinds_are_typed_with_their_subnet_group_and_users_folded_in(tmp_path: Path) -> None:
+    template = tmp_path / "caches.yaml"
+    template.write_text(CACHES)
+    arch, report = infer(load_stacks(str(template)), "111111111111", "eu-west-1")
+    load_text(model_yaml(arch), "imported.yaml")
+    r = arch.resources
+    assert {k for k, v in r.items() if v.type == "elasticache"} == {"Sessions", "Legacy"}
+    assert not {"IamUser", "Users", "CacheSubnets"} & set(r) and not report.kept
+    sessions = r["Sessions"].model_dump(include={"mode", "engine", "engine_version", "subnets", "security_groups", "snapshot_retention_days", "iam_auth"})
+    assert sessions == {"mode": "serverless", "engine": "valkey", "engine_version": "8", "subnets": ["SubnetA", "SubnetB"],
+                        "security_groups": ["CacheGroup"], "snapshot_retention_days": 3, "iam_auth": True}
+    legacy = r["Legacy"].model_dump(include={"mode", "engine", "engine_version", "subnets", "replicas", "multi_az", "encryption_at_rest",
+                                             "encryption_in_transit", "iam_auth", "snapshot_retention_days", "node_type"})
+    assert legacy == {"mode": "replication_group", "engine": "redis", "engine_version": "6.2", "subnets": ["SubnetA", "SubnetB"], "replicas": 1,
+                      "multi_az": False, "encryption_at_rest": False, "encryption_in_transit": False, "iam_auth": False,
+                      "snapshot_retention_days": 0, "node_type": "cache.m6g.large"}
+    # and lint judges what the template deploys: no encryption, no snapshots, no standby
+    found = {(f.code, f.path[1]) for f in run_rules(arch) if f.code in ("ARC417", "ARC418")}
+    assert found == {("ARC417", "Legacy"), ("ARC418", "Legacy")}
+
+
+SEARCH = """AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  SubnetA: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: eu-west-1a}}
+  SubnetB: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.2.0/24, AvailabilityZone: eu-west-1b}}
+  Key: {Type: AWS::KMS::Key, Properties: {EnableKeyRotation: true}}
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EngineVersion: OpenSearch_2.11
+      ClusterConfig: {InstanceType: m6g.large.search, InstanceCount: 2, ZoneAwarenessEnabled: true, DedicatedMasterEnabled: true,
+                      DedicatedMasterCount: 3, DedicatedMasterType: m6g.large.search}
+      EBSOptions: {EBSEnabled: true, VolumeSize: 50}
+      VPCOptions: {SubnetIds: [!Ref SubnetA, !Ref SubnetB]}
+      EncryptionAtRestOptions: {Enabled: true, KmsKeyId: !Ref Key}
+  Legacy:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EngineVersion: Elasticsearch_7.10
+      VPCOptions: {SubnetIds: [!Ref SubnetA]}
+"""
+
+
+def test_search_domains_are_typed_with_what_they_deploy(tmp_path: Path) -> None:
+    template = tmp_path / "search.yaml"
+    template.write_text(SEARCH)
+    arch, report = infer(load_stacks(str(template)), "111111111111", "eu-west-1")
+    load_text(model_yaml(arch), "imported.yaml")
+    r = arch.resources
+    assert (r["Search"].type, r["Legacy"].type) == ("opensearch_domain", "opensearch_domain") and not report.kept
+    fields = {"engine_version", "subnets", "instance_type", "instance_count", "dedicated_masters", "master_instance_type", "volume_gb",
+              "encryption_at_rest", "kms_key", "node_to_node_encryption", "enforce_https"}
+    assert r["Search"].model_dump(include=fields) == {
+        "engine_version": "2.11", "subnets": ["SubnetA", "SubnetB"], "instance_type": "m6g.large.search", "instance_count": 2,
+        "dedicated_masters": 3, "master_instance_type": "m6g.large.search", "volume_gb": 50, "encryption_at_rest": True, "kms_key": "Key",
+        "node_to_node_encryption": False, "enforce_https": False}
+    assert any("Elasticsearch_7.10 read as OpenSearch's default version" in n for n in report.notes)
+    found = {(f.code, f.path[1], f.path[2]) for f in run_rules(arch) if f.code == "ARC417" and f.path[1] in ("Search", "Legacy")}
+    assert found == {("ARC417", "Search", "node_to_node_encryption"), ("ARC417", "Search", "enforce_https"),
+                     ("ARC417", "Legacy", "encryption_at_rest"), ("ARC417", "Legacy", "node_to_node_encryption"),
+                     ("ARC417", "Legacy", "enforce_https")}
+
+
+def test_ses_identities_are_typed_with_their_dkim_records_folded_into_the_zone(tmp_path: Path) -> None:
+    template = tmp_path / "ses.yaml"
+    template.write_text("""AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Zone: {Type: AWS::Route53::HostedZone, Properties: {Name: example.com}}
+  Mailer: {Type: AWS::SES::EmailIdentity, Properties: {EmailIdentity: mail.example.com}}
+  Dkim1:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: !Ref Zone, Type: CNAME, TTL: "1800", Name: !GetAtt Mailer.DkimDNSTokenName1,
+                 ResourceRecords: [!GetAtt Mailer.DkimDNSTokenValue1]}
+  Noreply: {Type: AWS::SES::EmailIdentity, Properties: {EmailIdentity: noreply@example.org}}
+""")
+    arch, report = infer(load_stacks(str(template)), "111111111111", "eu-west-1")
+    load_text(model_yaml(arch), "imported.yaml")
+    r = arch.resources
+    assert {k: v.type for k, v in r.items()} == {"Zone": "route53_zone", "Mailer": "ses_identity", "Noreply": "ses_identity"}
+    assert (r["Mailer"].identity, r["Noreply"].identity) == ("mail.example.com", "noreply@example.org")  # type: ignore[union-attr]
+    assert r["Mailer"].zone == "Zone" and r["Noreply"].zone is None  # type: ignore[union-attr]
+    assert report.folded == 1 and not report.kept  # the DKIM record belongs to the zone

@@ -395,12 +395,13 @@ def test_real_world_aws_patterns_are_typed_or_stay_generic_with_a_reason() -> No
     assert r["nat"].type == "nat_gateway" and r["nat"].subnet == "pub1"
     # services archc has a type for get it; the rest stay generic, saying why
     assert (r["ddb"].type, r["sfn"].type, r["ecr"].type) == ("dynamodb_table", "state_machine", "ecr_repository")
-    for rid in ("rt", "pod1", "pm", "cache", "es", "k"):
+    assert (r["cache"].type, r["es"].type) == ("elasticache", "opensearch_domain")
+    for rid in ("rt", "pod1", "pm", "k"):
         assert r[rid].type == "generic", rid
     text = report.text()
-    for service in ("ElastiCache", "OpenSearch", "route tables"):
+    for service in ("route tables",):
         assert f"AWS service {service} has no archc type" in text
-    for service in ("DynamoDB", "Step Functions", "ECR"):
+    for service in ("DynamoDB", "Step Functions", "ECR", "ElastiCache", "OpenSearch"):
         assert f"AWS service {service} has no archc type" not in text
 
 
@@ -411,7 +412,8 @@ def test_a_subnet_title_without_its_facts_stays_a_group() -> None:
 
 
 @pytest.mark.parametrize(("label", "expected"), [
-    ("DynamoDB table", "dynamodb_table"), ("ElastiCache cluster", "generic"), ("Orders service", "generic"), ("Billing function", "generic"), ("Orders db", "generic"),
+    ("DynamoDB table", "dynamodb_table"), ("ElastiCache cluster", "elasticache"), ("Memcached", "generic"), ("OpenSearch", "opensearch_domain"),
+    ("Elasticsearch domain", "opensearch_domain"), ("Search service", "generic"), ("SES", "ses_identity"), ("Email", "generic"), ("Orders service", "generic"), ("Billing function", "generic"), ("Orders db", "generic"),
     ("API key valid?", "generic"), ("KMS key", "kms_key"), ("Aurora PostgreSQL", "aurora_cluster"), ("ECS Service", "ecs_service"),
 ])
 def test_a_word_names_a_service(label: str, expected: str) -> None:

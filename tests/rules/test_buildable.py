@@ -148,6 +148,9 @@ TARGETS = {
     "sqs_queue": "  target: {type: sqs_queue}\n",
     "xray": "  target: {type: xray}\n",
     "iam_role": "  target: {type: iam_role}\n",
+    "elasticache": "  target: {type: elasticache, subnets: [priv_a, priv_b]}\n",
+    "opensearch_domain": "  target: {type: opensearch_domain, subnets: [priv_a, priv_b]}\n",
+    "ses_identity": "  target: {type: ses_identity, identity: noreply@example.com}\n",
 }
 # `trigger` grants the triggered function (the target of the connection) on its source
 GRANTS = sorted(pair for pair in IAM_ACCESS if pair[0] != "trigger")
@@ -256,3 +259,10 @@ def test_each_refusal_has_a_rule_case_that_lint_reports(site: tuple[str, str, in
                 found = list(exc.diagnostics)
         reached += [d.message for d in found if d.code == "ARC900" and words in d.message]
     assert reached, f"no failing case of {code} reaches the compiler's refusal {site}"
+
+
+def test_the_vpc_services_lint_knows_are_the_ones_the_compiler_opens_a_port_on() -> None:
+    from archc.compiler.services import SERVICE_PORTS
+    from archc.rules.buildable import VPC_SERVICES
+
+    assert set(SERVICE_PORTS) == VPC_SERVICES
