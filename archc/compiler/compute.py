@@ -10,6 +10,7 @@ from typing import Any
 from troposphere import Join, Sub, awslambda, ecs, events, logs
 
 from archc.compiler.context import AsksBuilder, Context, Statement, need
+from archc.compiler.efs import lambda_file_systems, task_volumes
 from archc.compiler.iam import ALL_RESOURCES_REASON
 from archc.compiler.network import https_egress
 from archc.compiler.scaling import cpu_target_tracking
@@ -68,6 +69,9 @@ def compile_ecs_task_definition(ctx: Context, rid: str, res: EcsTaskDefinition) 
     }
     if res.container.health_check_command:
         main["HealthCheck"] = ecs.HealthCheck(Command=res.container.health_check_command, Interval=30, Timeout=5, Retries=3, StartPeriod=60)
+    volumes, mount_points, mount_targets = task_volumes(ctx, rid)
+    if mount_points:
+        main["MountPoints"] = mount_points
     containers = [ecs.ContainerDefinition(**main)]
     if traced:
         daemon = ctx.param("XRayDaemonImage", "String", "Image of the AWS X-Ray daemon sidecar that forwards traces from ECS tasks",
@@ -86,7 +90,9 @@ def compile_ecs_task_definition(ctx: Context, rid: str, res: EcsTaskDefinition) 
     }
     if res.task_role:
         props["TaskRoleArn"] = ctx.ref(res.task_role, "Arn")
-    ctx.add(ecs.TaskDefinition(lid, **props), rid)
+    if volumes:
+        props["Volumes"] = volumes
+    ctx.add(ecs.TaskDefinition(lid, **props), rid).after.update(mount_targets)
 
 
 def contribute_ecs_task_definition(ctx: Context, ask: AsksBuilder, rid: str, res: EcsTaskDefinition) -> None:
@@ -194,8 +200,12 @@ def compile_lambda_function(ctx: Context, rid: str, res: LambdaFunction) -> None
     if res.subnets:
         sgs = [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]]
         props["VpcConfig"] = awslambda.VPCConfig(SubnetIds=[ctx.ref(s) for s in res.subnets], SecurityGroupIds=sgs)
+    file_systems, mount_targets = lambda_file_systems(ctx, rid)
+    if file_systems:
+        props["FileSystemConfigs"] = file_systems
     function = awslambda.Function(lid, **props)
     unit = ctx.add(function, rid)
+    unit.after.update(mount_targets)  # the function can be created only once a mount target answers in its AZs
     if res.reserved_concurrency is None:
         unit.skip("CKV_AWS_115", "the model sets no reserved concurrency for this function; the account's unreserved pool applies")
     unit.skip("CKV_AWS_116", _dlq_reason(ctx, rid, res))
