@@ -170,6 +170,19 @@ def _dlq_reason(ctx: Context, rid: str, res: LambdaFunction) -> str:
         return f"triggered by queue '{callers['sqs_queue']}': failed messages return to the queue{dlq}"
     if "api_gateway" in callers:
         return f"invoked synchronously by '{callers['api_gateway']}': errors return to the caller"
+    if "state_machine" in callers:
+        return f"invoked synchronously by state machine '{callers['state_machine']}': errors return to the execution (its Retry and Catch)"
+    events = [t for t in ("eventbridge_schedule", "eventbridge_rule") if t in callers]
+    if events:
+        source = callers[events[0]]
+        ev: Any = ctx.arch.resources[source]
+        target_dlq = ev.dead_letter_queue
+        return (f"invoked by '{source}', which retries delivery {ev.retry_attempts} times for up to {ev.max_event_age_seconds} s" +
+                (f" and then sends the event to its dead-letter queue '{target_dlq}'" if target_dlq else "; the model gives it no dead_letter_queue"))
+    streams = [t for t in ("dynamodb_table", "kinesis_stream") if t in callers]
+    if streams:
+        return (f"triggered by the stream of '{callers[streams[0]]}': a failing batch is split and retried 10 times (records up to a day "
+                "old), then skipped; the model defines no on-failure destination")
     if res.schedule:
         return "invoked by its EventBridge schedule: Lambda retries a failed run twice; the model defines no dead-letter queue for it"
     return "the model defines no dead-letter queue for this function"
