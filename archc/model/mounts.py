@@ -38,7 +38,7 @@ class Mount:
 
 @dataclass(frozen=True, slots=True)
 class MountProblem:
-    code: str  # ARC127 (the mounts field), ARC128 (which access point), ARC129 (Lambda mounts one)
+    code: str  # ARC127 (the mounts field), ARC128 (which access point), ARC129 (reach: VPC, zones, Lambda mounts one)
     path: Path
     message: str
     help: str
@@ -129,12 +129,48 @@ def resolve(arch: Architecture, rid: str, connections: list[int]) -> tuple[list[
             continue
         paths[path] = fs
         mounts.append(Mount(fs, ap, path, writes, first))
+    problems += _reach(arch, rid, mounts)
     if res.type == "lambda_function" and len(wanted) > 1:
         second = sorted(first for first, _ in wanted.values())[1]
         problems.append(MountProblem(
             "ARC129", ("connections", second), f"Lambda function '{rid}' mounts {len(wanted)} file systems ({', '.join(sorted(wanted))}); "
             "Lambda mounts one", "share one file system through access points, or split the work between functions"))
     return mounts, problems
+
+
+def _holders(arch: Architecture, rid: str) -> list[tuple[str, list[str]]]:
+    """(resource, subnets) whose network places *rid*'s mounts: a function itself, a task definition's services."""
+    res: Any = arch.resources[rid]
+    if res.type == "lambda_function":
+        return [(rid, list(res.subnets))]
+    return [(sid, list(getattr(svc, "subnets", []))) for sid, svc in sorted(arch.resources.items())
+            if svc.type == "ecs_service" and getattr(svc, "task_definition", None) == rid]
+
+
+def _reach(arch: Architecture, rid: str, mounts: list[Mount]) -> list[MountProblem]:
+    """Each mount is reachable: the file system's mount targets are in the client's VPC, one in each of its zones."""
+    out: list[MountProblem] = []
+    subnet = arch.resources
+    for m in mounts:
+        targets: list[str] = list(getattr(arch.resources[m.file_system], "subnets", []))
+        fs_vpcs = {getattr(subnet[s], "vpc", None) for s in targets}
+        fs_zones = {getattr(subnet[s], "az", None) for s in targets}
+        for holder, subnets in _holders(arch, rid):
+            if not subnets or not targets:
+                continue  # a client outside any VPC, or a sketch: ARC230 and ARC115 say so
+            vpcs = {getattr(subnet[s], "vpc", None) for s in subnets}
+            zones = sorted({str(getattr(subnet[s], "az", None)) for s in subnets} - {str(z) for z in fs_zones})
+            if vpcs != fs_vpcs:
+                out.append(MountProblem(
+                    "ARC129", ("connections", m.connection), f"'{holder}' runs in VPC {', '.join(sorted(map(str, vpcs)))}, but the mount "
+                    f"targets of file system '{m.file_system}' are in {', '.join(sorted(map(str, fs_vpcs)))}",
+                    f"put '{holder}' in subnets of the file system's VPC, or give the file system subnets in '{holder}'s"))
+            elif zones:
+                out.append(MountProblem(
+                    "ARC129", ("connections", m.connection), f"'{holder}' runs in {', '.join(zones)}, where file system '{m.file_system}' "
+                    "has no mount target", f"add a subnet of {', '.join(zones)} to the `subnets` of '{m.file_system}' (one mount target "
+                    f"per zone), or take that zone out of '{holder}'s subnets"))
+    return out
 
 
 def all_problems(arch: Architecture) -> list[MountProblem]:

@@ -1,6 +1,6 @@
 """EFS mounts (ARC127–ARC129): what a function or a task mounts is buildable — its `mounts` entries
-match its connections, each mounted file system has the access point to mount through, and a Lambda
-function mounts one file system. `archc build` runs these rules too (`archc.rules.buildable.BUILD_CODES`);
+match its connections, each mounted file system has the access point to mount through, and is
+reachable (its VPC, a mount target in each of the client's zones; one file system per Lambda function). `archc build` runs these rules too (`archc.rules.buildable.BUILD_CODES`);
 both read the model through `archc.model.mounts`."""
 
 from __future__ import annotations
@@ -77,30 +77,38 @@ def mount_access_point(ctx: RuleContext) -> Iterator[Finding]:
     return _findings(ctx, "ARC128")
 
 
-def lambda_one_file_system(ctx: RuleContext) -> Iterator[Finding]:
-    """A Lambda function mounts one EFS file system.
+def mount_reach(ctx: RuleContext) -> Iterator[Finding]:
+    """A function or a task reaches the file systems it mounts: one for a Lambda function, in its VPC, in each of its zones.
 
     What it checks:
-        `read`, `write` or `read_write` connections from one `lambda_function` to more than one
-        `efs_file_system`.
+        For every file system a `lambda_function` or an `ecs_task_definition` mounts (a `read`,
+        `write` or `read_write` connection): the subnets the function (or each service running
+        the task) is placed in belong to the file system's VPC, and each of their availability
+        zones has a mount target (one of the file system's `subnets`). A Lambda function mounts
+        at most one file system.
 
     Why it matters:
-        A Lambda function takes one file system configuration (CloudFormation's
-        `FileSystemConfigs` holds at most one item): the second mount cannot be built.
+        A client reaches EFS through the mount target of its own zone, by the file system's DNS
+        name: in a zone without one the mount fails, and CloudFormation refuses to create a
+        function attached to such a zone. A security-group rule cannot name a group of another
+        VPC, and a Lambda function takes one file system configuration (`FileSystemConfigs`
+        holds at most one item).
 
     Example:
         resources:
+          vpc: {type: vpc, cidr: 10.0.0.0/16}
+          priv_a: {type: subnet, vpc: vpc, tier: private, cidr: 10.0.1.0/24, az: us-west-2a}
+          priv_b: {type: subnet, vpc: vpc, tier: private, cidr: 10.0.2.0/24, az: us-west-2b}
           role: {type: iam_role}
-          fn: {type: lambda_function, role: role}
-          uploads: {type: efs_file_system, access_points: [{name: files, path: /files}]}
-          models: {type: efs_file_system, access_points: [{name: onnx, path: /onnx}]}
+          fn: {type: lambda_function, role: role, subnets: [priv_a, priv_b]}
+          uploads: {type: efs_file_system, subnets: [priv_a], access_points: [{name: files, path: /files}]}
         connections:
           - {from: fn, to: uploads, verb: read_write}
-          - {from: fn, to: models, verb: read}
 
     Fix:
-        Keep one file system per function: share one file system through several access
-        points, or split the work between functions.
+        Give the file system a subnet in every zone its clients run in (`subnets: [priv_a,
+        priv_b]`), keep clients in its VPC, and give a Lambda function one file system (share
+        one through several access points, or split the work between functions).
     """
     return _findings(ctx, "ARC129")
 
@@ -108,5 +116,5 @@ def lambda_one_file_system(ctx: RuleContext) -> Iterator[Finding]:
 RULES: list[Rule] = [
     Rule("ARC127", "model.efs-mount-entries", "error", mount_entries, suppressible=False),
     Rule("ARC128", "model.efs-access-point", "error", mount_access_point, suppressible=False),
-    Rule("ARC129", "model.lambda-one-file-system", "error", lambda_one_file_system, suppressible=False),
+    Rule("ARC129", "model.efs-mount-reach", "error", mount_reach, suppressible=False),
 ]

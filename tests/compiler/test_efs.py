@@ -193,6 +193,9 @@ def test_tasks_and_their_mounts_lint_clean_and_build_cfn_lint_clean() -> None:
     (("  fs: {type: efs_file_system, subnets: [priv_a], access_points: [{name: a, path: /a}]}\n"
      "  fs2: {type: efs_file_system, subnets: [priv_a], access_points: [{name: a, path: /a}]}\n"),
      "  - {from: fn, to: fs, verb: read}\n  - {from: fn, to: fs2, verb: read}\n", "ARC129 .* mounts 2 file systems"),
+    (("  fn2: {type: lambda_function, role: role, subnets: [priv_a, priv_b]}\n"
+     "  fs: {type: efs_file_system, subnets: [priv_a], access_points: [{name: a, path: /a}]}\n"),
+     "  - {from: fn2, to: fs, verb: read}\n", "ARC129 .* 'fn2' runs in us-west-2b, where file system 'fs' has no mount target"),
 ])
 def test_build_refuses_what_cannot_be_mounted_under_the_rules_codes(resources: str, connections: str, message: str) -> None:
     fn = "  role: {type: iam_role}\n  fn: {type: lambda_function, role: role, subnets: [priv_a]}\n"
