@@ -10,7 +10,7 @@ from typing import Any
 from troposphere import Join, Sub, awslambda, ecs, events, logs
 
 from archc.compiler.context import AsksBuilder, Context, Statement, need
-from archc.compiler.efs import lambda_file_systems, task_volumes
+from archc.compiler.efs import lambda_file_systems, mount_env, task_volumes
 from archc.compiler.iam import ALL_RESOURCES_REASON
 from archc.compiler.network import https_egress
 from archc.compiler.scaling import cpu_target_tracking
@@ -57,7 +57,7 @@ def compile_ecs_task_definition(ctx: Context, rid: str, res: EcsTaskDefinition) 
                       f"Container image of container '{res.container.name}' in task definition {rid}: an image URI with a tag or digest")
     log_config = ecs.LogConfiguration(LogDriver="awslogs", Options={
         "awslogs-group": ctx.ref(group), "awslogs-region": p.region, "awslogs-stream-prefix": res.container.name})
-    env = {**res.container.environment, **wiring_env(ctx, rid)}
+    env = {**res.container.environment, **wiring_env(ctx, rid), **mount_env(ctx, rid)}
     traced = _traced(ctx, rid)
     if traced:
         env["AWS_XRAY_DAEMON_ADDRESS"] = "127.0.0.1:2000"
@@ -207,7 +207,7 @@ def compile_lambda_function(ctx: Context, rid: str, res: LambdaFunction) -> None
         props["TracingConfig"] = awslambda.TracingConfig(Mode="Active")
     if res.reserved_concurrency is not None:
         props["ReservedConcurrentExecutions"] = res.reserved_concurrency
-    env = {**res.environment, **wiring_env(ctx, rid)}
+    env = {**res.environment, **wiring_env(ctx, rid), **mount_env(ctx, rid)}
     if env:
         props["Environment"] = awslambda.Environment(Variables=dict(sorted(env.items())))
     if res.subnets:

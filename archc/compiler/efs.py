@@ -117,6 +117,13 @@ def mount_statements(ctx: Context, verb: str, fs: str, mount: Mount) -> list[Sta
     return [Statement(camel(fs) + camel(mount.access_point) + camel(verb), actions, [ctx.ref(fs, "Arn")], condition)]
 
 
+def mount_env(ctx: Context, rid: str) -> dict[str, str]:
+    """Where compute *rid*'s code finds each file system it mounts: ``<ID>_MOUNT_PATH``."""
+    from archc.compiler.connections import env_name
+
+    return {f"{env_name(m.file_system)}_MOUNT_PATH": m.path for m in ctx.declared.mounts.get(rid, [])}
+
+
 def _waits_for_mount_targets(ctx: Context, rid: str) -> set[str]:
     return {t for m in ctx.declared.mounts.get(rid, []) for t in ctx.declared.efs_mount_targets[m.file_system]}
 

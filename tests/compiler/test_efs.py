@@ -114,6 +114,7 @@ def test_a_function_mounts_its_file_system_through_the_access_point_once_the_mou
         assert res[fn]["Properties"]["FileSystemConfigs"] == [
             {"Arn": {"Fn::GetAtt": ["SharedAccessPointUploads", "Arn"]}, "LocalMountPath": "/mnt/uploads"}]
         assert res[fn]["DependsOn"] == ["SharedMountTargetPrivA", "SharedMountTargetPrivB"]
+        assert res[fn]["Properties"]["Environment"]["Variables"]["SHARED_MOUNT_PATH"] == "/mnt/uploads"
 
 
 TASKS = """\
@@ -161,6 +162,8 @@ def test_a_task_mounts_with_tls_and_iam_through_the_access_point_read_only_witho
         {"ContainerPath": "/mnt/thumbnails", "SourceVolume": "Media", "ReadOnly": False},
         {"ContainerPath": "/mnt/onnx", "SourceVolume": "Models", "ReadOnly": True},
     ]
+    env = {e["Name"]: e["Value"] for e in props["ContainerDefinitions"][0]["Environment"]}
+    assert (env["MEDIA_MOUNT_PATH"], env["MODELS_MOUNT_PATH"]) == ("/mnt/thumbnails", "/mnt/onnx")
     assert sorted(task["DependsOn"]) == ["MediaMountTargetPrivA", "MediaMountTargetPrivB", "ModelsMountTargetPrivA", "ModelsMountTargetPrivB"]
     granted = statements(build, "TaskRole")
     assert granted["MediaThumbsReadWrite"]["Condition"]["StringEquals"] == {

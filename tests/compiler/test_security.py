@@ -98,6 +98,11 @@ SERVICES = model_text(
   pg: {type: rds_instance, engine_version: "16", subnet_group: dbnet, kms_key: key}
   my: {type: rds_instance, engine: mysql, engine_version: "8.0", subnet_group: dbnet}
   shared: {type: efs_file_system, subnets: [priv_a, priv_b], kms_key: key, access_points: [{name: data, path: /data}]}
+  exec_role: {type: iam_role}
+  task_role: {type: iam_role}
+  cluster: {type: ecs_cluster}
+  task: {type: ecs_task_definition, vcpu: 0.25, memory_gib: 0.5, execution_role: exec_role, task_role: task_role}
+  svc: {type: ecs_service, cluster: cluster, task_definition: task, subnets: [priv_a, priv_b]}
 """,
     """\
   - {from: flow, to: fn, verb: invoke}
@@ -114,6 +119,8 @@ SERVICES = model_text(
   - {from: reader, to: shared, verb: read}
   - {from: reader, to: my, verb: query}
   - {from: reader, to: logs, verb: logs}
+  - {from: svc, to: shared, verb: read}
+  - {from: task, to: logs, verb: logs}
 """,
     network=True,
 )
@@ -605,6 +612,61 @@ def efs_file_systems(t: Templates) -> list[str]:
     return out
 
 
+def _mount_grants(t: Templates, stack: str, role: Any, fs_lid: str, ap: Any) -> list[str]:
+    """The role's EFS client statements on *fs_lid* hold only through access point *ap* and a mount target."""
+    found = t.target(stack, role)
+    assert found is not None
+    out = []
+    ap_target = t.target(stack, ap)
+    for s in _role_statements(t, found[0]):
+        if not any(str(a).startswith("elasticfilesystem:Client") for a in _listed(s["Action"])):
+            continue
+        if t.target(stack, s["Resource"]) != (fs_lid, "Arn"):
+            continue
+        cond = s.get("Condition", {})
+        through = t.target(stack, cond.get("StringEquals", {}).get("elasticfilesystem:AccessPointArn"))
+        if through is None or ap_target is None or through[0] != ap_target[0] \
+                or cond.get("Bool") != {"elasticfilesystem:AccessedViaMountTarget": "true"}:
+            out.append(f"role {found[0]}: statement {s['Sid']} mounts {fs_lid} without the access point and mount-target conditions")
+    return out
+
+
+def efs_mounts(t: Templates) -> list[str]:
+    """Functions and tasks mount EFS only through an access point of the file system (tasks with TLS
+    in transit and IAM authorisation), read-only without a write verb, and their roles' client grants
+    hold only through that access point."""
+    out = []
+    for stack, lid, props in t.of_type("AWS::Lambda::Function"):
+        for config in props.get("FileSystemConfigs", []):
+            ap = t.target(stack, config["Arn"])
+            if ap is None or t.resources[ap[0]][1]["Type"] != "AWS::EFS::AccessPoint":
+                out.append(f"function {lid} mounts {config['Arn']}, not an access point")
+                continue
+            fs = t.target(stack, t.resources[ap[0]][1]["Properties"]["FileSystemId"])
+            assert fs is not None
+            out += _mount_grants(t, stack, props["Role"], fs[0], {"Fn::GetAtt": [ap[0], "Arn"]})
+    for stack, lid, props in t.of_type("AWS::ECS::TaskDefinition"):
+        writers = {c.target for c in t.arch.connections if c.verb in ("write", "read_write")
+                   and (c.source == t.node(lid) or getattr(t.arch.resources[c.source], "task_definition", None) == t.node(lid))}
+        points = {p["SourceVolume"]: p for c in props["ContainerDefinitions"] for p in c.get("MountPoints", [])}
+        for volume in props.get("Volumes", []):
+            efs_config = volume.get("EFSVolumeConfiguration")
+            if efs_config is None:
+                continue
+            auth = efs_config.get("AuthorizationConfig", {})
+            fs = t.target(stack, efs_config["FilesystemId"])
+            assert fs is not None
+            if efs_config.get("TransitEncryption") != "ENABLED" or auth.get("IAM") != "ENABLED" or "AccessPointId" not in auth:
+                out.append(f"task {lid} mounts {fs[0]} without TLS, IAM authorisation or an access point: {efs_config}")
+                continue
+            if points.get(volume["Name"], {}).get("ReadOnly", False) != (t.node(fs[0]) not in writers):
+                out.append(f"task {lid} mounts {fs[0]} {'read-only' if t.node(fs[0]) in writers else 'read-write'}, not as its connections say")
+            ap = t.target(stack, auth["AccessPointId"])
+            assert ap is not None
+            out += _mount_grants(t, stack, props["TaskRoleArn"], fs[0], {"Fn::GetAtt": [ap[0], "Arn"]})
+    return out
+
+
 CHECKERS: dict[str, Checker] = {
     "bucket_keys": bucket_keys,
     "ingress_cidrs": ingress_cidrs,
@@ -621,6 +683,7 @@ CHECKERS: dict[str, Checker] = {
     "ecr_repositories": ecr_repositories,
     "rds_instances": rds_instances,
     "efs_file_systems": efs_file_systems,
+    "efs_mounts": efs_mounts,
 }
 
 
@@ -829,6 +892,23 @@ def _file_system_allows_plain_transport(t: Templates) -> None:
     statements[:] = [s for s in statements if s["Sid"] != "DenyInsecureTransport"]
 
 
+def _function_mounts_the_file_system_root(t: Templates) -> None:
+    _first(t, "AWS::Lambda::Function", "fn")["FileSystemConfigs"][0]["Arn"] = {"Fn::GetAtt": [t.main["shared"], "Arn"]}
+
+
+def _mount_grant_without_the_access_point(t: Templates) -> None:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    del next(s for s in statements if "elasticfilesystem:ClientMount" in s["Action"])["Condition"]["StringEquals"]
+
+
+def _task_mounts_in_plain_text(t: Templates) -> None:
+    _first(t, "AWS::ECS::TaskDefinition", "task")["Volumes"][0]["EFSVolumeConfiguration"]["TransitEncryption"] = "DISABLED"
+
+
+def _task_mounts_read_write(t: Templates) -> None:
+    _first(t, "AWS::ECS::TaskDefinition", "task")["ContainerDefinitions"][0]["MountPoints"][0]["ReadOnly"] = False
+
+
 SERVICE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_table_on_the_aws_key, "dynamodb_tables"),
     (_table_without_pitr, "dynamodb_tables"),
@@ -853,6 +933,10 @@ SERVICE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_file_system_unencrypted, "efs_file_systems"),
     (_mount_target_in_a_public_subnet, "efs_file_systems"),
     (_file_system_allows_plain_transport, "efs_file_systems"),
+    (_function_mounts_the_file_system_root, "efs_mounts"),
+    (_mount_grant_without_the_access_point, "efs_mounts"),
+    (_task_mounts_in_plain_text, "efs_mounts"),
+    (_task_mounts_read_write, "efs_mounts"),
 ]
 
 
