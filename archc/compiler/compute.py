@@ -10,6 +10,7 @@ from typing import Any
 from troposphere import Join, Sub, awslambda, ecs, events, logs
 
 from archc.compiler.context import AsksBuilder, Context, Statement, need
+from archc.compiler.efs import lambda_file_systems, mount_env, task_volumes
 from archc.compiler.iam import ALL_RESOURCES_REASON
 from archc.compiler.network import https_egress
 from archc.compiler.scaling import cpu_target_tracking
@@ -56,7 +57,7 @@ def compile_ecs_task_definition(ctx: Context, rid: str, res: EcsTaskDefinition) 
                       f"Container image of container '{res.container.name}' in task definition {rid}: an image URI with a tag or digest")
     log_config = ecs.LogConfiguration(LogDriver="awslogs", Options={
         "awslogs-group": ctx.ref(group), "awslogs-region": p.region, "awslogs-stream-prefix": res.container.name})
-    env = {**res.container.environment, **wiring_env(ctx, rid)}
+    env = {**res.container.environment, **wiring_env(ctx, rid), **mount_env(ctx, rid)}
     traced = _traced(ctx, rid)
     if traced:
         env["AWS_XRAY_DAEMON_ADDRESS"] = "127.0.0.1:2000"
@@ -68,6 +69,9 @@ def compile_ecs_task_definition(ctx: Context, rid: str, res: EcsTaskDefinition) 
     }
     if res.container.health_check_command:
         main["HealthCheck"] = ecs.HealthCheck(Command=res.container.health_check_command, Interval=30, Timeout=5, Retries=3, StartPeriod=60)
+    volumes, mount_points, mount_targets = task_volumes(ctx, rid)
+    if mount_points:
+        main["MountPoints"] = mount_points
     containers = [ecs.ContainerDefinition(**main)]
     if traced:
         daemon = ctx.param("XRayDaemonImage", "String", "Image of the AWS X-Ray daemon sidecar that forwards traces from ECS tasks",
@@ -86,7 +90,9 @@ def compile_ecs_task_definition(ctx: Context, rid: str, res: EcsTaskDefinition) 
     }
     if res.task_role:
         props["TaskRoleArn"] = ctx.ref(res.task_role, "Arn")
-    ctx.add(ecs.TaskDefinition(lid, **props), rid)
+    if volumes:
+        props["Volumes"] = volumes
+    ctx.add(ecs.TaskDefinition(lid, **props), rid).after.update(mount_targets)
 
 
 def contribute_ecs_task_definition(ctx: Context, ask: AsksBuilder, rid: str, res: EcsTaskDefinition) -> None:
@@ -164,6 +170,19 @@ def _dlq_reason(ctx: Context, rid: str, res: LambdaFunction) -> str:
         return f"triggered by queue '{callers['sqs_queue']}': failed messages return to the queue{dlq}"
     if "api_gateway" in callers:
         return f"invoked synchronously by '{callers['api_gateway']}': errors return to the caller"
+    if "state_machine" in callers:
+        return f"invoked synchronously by state machine '{callers['state_machine']}': errors return to the execution (its Retry and Catch)"
+    events = [t for t in ("eventbridge_schedule", "eventbridge_rule") if t in callers]
+    if events:
+        source = callers[events[0]]
+        ev: Any = ctx.arch.resources[source]
+        target_dlq = ev.dead_letter_queue
+        return (f"invoked by '{source}', which retries delivery {ev.retry_attempts} times for up to {ev.max_event_age_seconds} s" +
+                (f" and then sends the event to its dead-letter queue '{target_dlq}'" if target_dlq else "; the model gives it no dead_letter_queue"))
+    streams = [t for t in ("dynamodb_table", "kinesis_stream") if t in callers]
+    if streams:
+        return (f"triggered by the stream of '{callers[streams[0]]}': a failing batch is split and retried 10 times (records up to a day "
+                "old), then skipped; the model defines no on-failure destination")
     if res.schedule:
         return "invoked by its EventBridge schedule: Lambda retries a failed run twice; the model defines no dead-letter queue for it"
     return "the model defines no dead-letter queue for this function"
@@ -188,14 +207,18 @@ def compile_lambda_function(ctx: Context, rid: str, res: LambdaFunction) -> None
         props["TracingConfig"] = awslambda.TracingConfig(Mode="Active")
     if res.reserved_concurrency is not None:
         props["ReservedConcurrentExecutions"] = res.reserved_concurrency
-    env = {**res.environment, **wiring_env(ctx, rid)}
+    env = {**res.environment, **wiring_env(ctx, rid), **mount_env(ctx, rid)}
     if env:
         props["Environment"] = awslambda.Environment(Variables=dict(sorted(env.items())))
     if res.subnets:
         sgs = [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]]
         props["VpcConfig"] = awslambda.VPCConfig(SubnetIds=[ctx.ref(s) for s in res.subnets], SecurityGroupIds=sgs)
+    file_systems, mount_targets = lambda_file_systems(ctx, rid)
+    if file_systems:
+        props["FileSystemConfigs"] = file_systems
     function = awslambda.Function(lid, **props)
     unit = ctx.add(function, rid)
+    unit.after.update(mount_targets)  # the function can be created only once a mount target answers in its AZs
     if res.reserved_concurrency is None:
         unit.skip("CKV_AWS_115", "the model sets no reserved concurrency for this function; the account's unreserved pool applies")
     unit.skip("CKV_AWS_116", _dlq_reason(ctx, rid, res))

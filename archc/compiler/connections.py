@@ -21,6 +21,7 @@ from troposphere import awslambda, s3, sns
 from archc.catalog import BUILT_BY_SOURCE, IAM_VERBS, VERBS
 from archc.compiler.context import AsksBuilder, Context, SgRule, need
 from archc.compiler.data import db_port, key_service_statement, s3_name
+from archc.compiler.efs import mount_of, mount_statements
 from archc.compiler.iam import access, db_cluster, principal_roles
 from archc.compiler.naming import camel
 from archc.compiler.network import cloudfront_prefix_list, ingress
@@ -224,7 +225,8 @@ def _grant(ctx: Context, ask: AsksBuilder, i: int, s: str, t: str, verb: str) ->
         return
     if not roles:
         return  # ARC132 refuses this before compiling
-    stmts = access(ctx, verb, t)
+    mount = mount_of(ctx, s, t) if ctx.type_of(t) == "efs_file_system" else None
+    stmts = mount_statements(ctx, verb, t, mount) if mount is not None else access(ctx, verb, t)
     if stmts is None:
         _no_meaning(ctx, i)
         return

@@ -29,6 +29,7 @@ from troposphere import AWSHelperFn, AWSObject, Sub, encode_to_dict
 from archc.compiler.naming import LogicalIds
 from archc.diagnostics import Diagnostic, ModelError, Path
 from archc.model.architecture import Architecture
+from archc.model.mounts import Mount
 from archc.model.queries import ConnectionIndex, connections_from, connections_to, roles_of, who
 from archc.model.resources import RESOURCE_CLASSES, IamRole, ResourceBase
 
@@ -159,7 +160,7 @@ class Statement:
     effect: str = "Allow"
 
     def key(self) -> str:
-        return json.dumps([self.effect, self.actions, encode_to_dict(self.resources), self.condition], sort_keys=True, default=str)
+        return json.dumps([self.effect, self.actions, encode_to_dict(self.resources), encode_to_dict(self.condition)], sort_keys=True, default=str)
 
     def to_policy(self) -> dict[str, Any]:
         out: dict[str, Any] = {"Sid": self.sid, "Effect": self.effect, "Action": list(self.actions),
@@ -256,6 +257,9 @@ class Declared:
     db_log_groups: dict[str, list[str]] = field(default_factory=dict)  # aurora cluster → log groups of its exported logs
     route_table: dict[str, str] = field(default_factory=dict)  # subnet → logical id of its route table
     authorizer: dict[str, str] = field(default_factory=dict)  # api → logical id of its Cognito authorizer (clients name the api)
+    efs_mount_targets: dict[str, list[str]] = field(default_factory=dict)  # file system → logical ids of its mount targets
+    efs_access_points: dict[str, dict[str, str]] = field(default_factory=dict)  # file system → access point name → logical id
+    mounts: dict[str, list[Mount]] = field(default_factory=dict)  # function or task definition → the EFS file systems it mounts
 
 
 @dataclass(frozen=True, slots=True)

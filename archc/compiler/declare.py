@@ -7,7 +7,7 @@ resources other resources name: Lambda aliases, compute log groups, listeners, g
 
 from __future__ import annotations
 
-from archc.compiler import escape_hatch
+from archc.compiler import efs, escape_hatch
 from archc.compiler.context import Context, SgSpec, need
 from archc.compiler.data import ENGINES
 from archc.compiler.iam import RUNS_AS
@@ -73,6 +73,7 @@ def _breadth(ctx: Context) -> None:
     for rid in sorted(ctx.arch.resources):
         if ctx.type_of(rid) == "state_machine":
             _log_group(ctx, rid)
+    efs.declare(ctx)
 
 
 def _security_groups(ctx: Context) -> None:

@@ -387,3 +387,6 @@ def compile_cloudfront_distribution(ctx: Context, rid: str, res: CloudFrontDistr
     _viewer(ctx, rid, res, config)
     unit = ctx.add(cloudfront.Distribution(lid, DistributionConfig=cloudfront.DistributionConfig(**config)), rid)
     unit.skip("CKV_AWS_86", "standard access logs need a log bucket with ACLs enabled, which the model does not define")
+    if not res.certificate:
+        unit.skip("CKV_AWS_174", "the distribution serves only its *.cloudfront.net name, with CloudFront's default certificate, whose minimum "
+                                 "protocol CloudFront fixes; give it aliases and an acm_certificate to require TLS 1.2")

@@ -1,4 +1,5 @@
 """RDS instances (PostgreSQL, MySQL): encrypted, Multi-AZ, backed up, deletion-protected, private,
+TLS required (a parameter group of their own: ``rds.force_ssl`` / ``require_secure_transport``),
 IAM authentication on, the master password generated and kept in Secrets Manager; a security
 group of their own that `query`, `read` and `tcp` connections open to the caller's group.
 """
@@ -18,6 +19,13 @@ RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 MAJOR = {"postgres": r"[0-9]+", "mysql": r"[0-9]+\.[0-9]+"}  # a version that names a major only
 DEFAULT_PORTS = {"postgres": 5432, "mysql": 3306}
 ENGINES = {"postgres": ("postgres", "postgres", ["postgresql", "upgrade"]), "mysql": ("mysql", "admin", ["error", "general", "slowquery"])}
+REQUIRE_TLS = {"postgres": {"rds.force_ssl": "1"}, "mysql": {"require_secure_transport": "1"}}
+
+
+def family(engine: str, version: str) -> str:
+    """The parameter group family of an engine version: postgres16 (major), mysql8.0 (major.minor)."""
+    parts = version.split(".")
+    return f"postgres{parts[0]}" if engine == "postgres" else f"mysql{'.'.join(parts[:2])}"
 
 
 def instance_port(ctx: Context, rid: str) -> int:
@@ -35,8 +43,11 @@ def compile_rds_instance(ctx: Context, rid: str, res: RdsInstance) -> None:
                             f"{engine} version of {rid}: the model pins {res.engine_version}; choose a current release of it "
                             f"(aws rds describe-db-engine-versions --engine {engine})",
                             allowed_pattern=rf"^{re.escape(need(res.engine_version))}\.[0-9]+(-rds\.[0-9]+)?$")
+    params = ctx.new_id(rid, "Parameters")
+    ctx.add(rds.DBParameterGroup(params, Family=family(res.engine, need(res.engine_version)), Parameters=REQUIRE_TLS[res.engine],
+                                 Description=f"{rid}: connections without TLS are refused"), rid)
     props: dict[str, Any] = {
-        "Engine": engine, "EngineVersion": version, "DBInstanceClass": res.instance_class, "AllocatedStorage": str(res.storage_gb),
+        "Engine": engine, "EngineVersion": version, "DBParameterGroupName": ctx.ref(params), "DBInstanceClass": res.instance_class, "AllocatedStorage": str(res.storage_gb),
         "StorageType": "gp3", "DBName": res.database_name, "DBSubnetGroupName": ctx.ref(need(res.subnet_group)),
         "VPCSecurityGroups": [ctx.ref(ctx.sg[rid], "GroupId")] + [ctx.ref(s, "GroupId") for s in res.security_groups[1:]],
         "StorageEncrypted": res.storage_encrypted, "BackupRetentionPeriod": res.backup_retention_days, "DeletionProtection": res.deletion_protection,

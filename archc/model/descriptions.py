@@ -192,6 +192,7 @@ CLASSES: dict[str, str] = {
     "LintSettings": "Reasoned suppressions of lint findings.",
     "Listener": "A load balancer listener.",
     "RateLimit": "A web ACL's rate-based rule.",
+    "EfsMount": "Where a function or a task mounts an EFS file system it reads or writes: through which access point, at which path.",
     "EfsAccessPoint": "An EFS access point: the POSIX user and root directory its clients get.",
     "TableIndex": "A DynamoDB global secondary index.",
     "TableKey": "A DynamoDB key attribute: its name and type (S string, N number, B binary).",

@@ -154,6 +154,16 @@ class HealthCheck(Strict):
     unhealthy_threshold: int = Field(3, ge=2, le=10)
 
 
+class EfsMount(Strict):
+    """Where a function or a task mounts an EFS file system it reads or writes (the connection says which)."""
+
+    file_system: Annotated[str, RefTo("efs_file_system")] = Field(description="the file system (a read, write or read_write connection goes to it)")
+    access_point: str | None = Field(None, pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$",
+                                     description="the access point to mount through; the file system's only one when omitted")
+    path: str | None = Field(None, pattern=r"^/mnt/[A-Za-z0-9_.-]+$", max_length=160,
+                             description="where the code sees the files: /mnt/<name> (default: /mnt/<access point>)")
+
+
 class Container(Strict):
     name: str = "app"
     port: int = Field(8080, ge=1, le=65535)
@@ -170,6 +180,7 @@ class EcsTaskDefinition(ResourceBase):
     execution_role: Annotated[str, RefTo("iam_role")] | None = needed("the role ECS uses to pull the image and write logs")
     task_role: Annotated[str, RefTo("iam_role")] | None = None
     container: Container = Field(default_factory=Container)
+    mounts: list[EfsMount] = Field(default_factory=empty_list, description="EFS file systems its container mounts (one per file system)")
 
     @model_validator(mode="after")
     def _fargate_size(self) -> "EcsTaskDefinition":
@@ -217,6 +228,7 @@ class LambdaFunction(ResourceBase):
     security_groups: list[Annotated[str, RefTo("security_group")]] = Field(default_factory=empty_list)
     schedule: str | None = Field(None, description="EventBridge schedule expression: cron(...) or rate(...)")
     environment: dict[str, str] = Field(default_factory=empty_dict)
+    mounts: list[EfsMount] = Field(default_factory=empty_list, description="the EFS file system it mounts (Lambda mounts one)")
 
     @model_validator(mode="after")
     def _schedule(self) -> "LambdaFunction":

@@ -864,4 +864,4 @@ RULES: list[Rule] = [
 ]
 
 # What the compiler runs before building: these rules, and the model rules on what cannot be built.
-BUILD_CODES: tuple[str, ...] = ("ARC110", "ARC111", "ARC115", "ARC206", "ARC207", *(r.code for r in RULES))
+BUILD_CODES: tuple[str, ...] = ("ARC110", "ARC111", "ARC115", "ARC127", "ARC128", "ARC129", "ARC206", "ARC207", *(r.code for r in RULES))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import json
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -60,7 +61,7 @@ WEB = model_text(
 
 
 # the newer data services (issue #11): caches (and their callers), each kind, with and without a key
-SERVICES = model_text(
+CACHES = model_text(
     """\
   key: {type: kms_key}
   fn_role: {type: iam_role}
@@ -91,6 +92,72 @@ SERVICES = model_text(
 )
 
 
+# The types of issue #11, each with what its security properties depend on set both ways where the
+# model has a switch (a table with and without a customer key, a read-only and a read-write mount).
+SERVICES = model_text(
+    """\
+  key: {type: kms_key}
+  other_key: {type: kms_key}
+  fn_role: {type: iam_role}
+  fn: {type: lambda_function, role: fn_role, subnets: [priv_a, priv_b]}
+  reader_role: {type: iam_role}
+  reader: {type: lambda_function, role: reader_role, subnets: [priv_a, priv_b]}
+  logs: {type: log_group, retention_days: 365}
+  orders: {type: dynamodb_table, partition_key: {name: pk}, kms_key: key}
+  carts: {type: dynamodb_table, partition_key: {name: pk}}
+  flow:
+    type: state_machine
+    kms_key: key
+    log_level: ALL
+    definition:
+      StartAt: Pay
+      States:
+        Pay: {Type: Task, Resource: "arn:aws:states:::lambda:invoke", Parameters: {FunctionName: "${fn}", "Payload.$": "$"}, Next: Save}
+        Save: {Type: Task, Resource: "arn:aws:states:::dynamodb:putItem", Parameters: {TableName: "${orders}", Item: {pk: {"S.$": "$.id"}}}, End: true}
+  bus: {type: eventbridge_bus, kms_key: key}
+  placed: {type: eventbridge_rule, bus: bus, event_pattern: {source: [shop]}}
+  nightly: {type: eventbridge_schedule, expression: "rate(1 day)"}
+  jobs: {type: sqs_queue, kms_key: key}
+  users: {type: cognito_user_pool, domain_prefix: shop-users-test, password_min_length: 14}
+  staff: {type: cognito_user_pool, mfa: optional, self_sign_up: true}
+  ddb_ep: {type: vpc_endpoint, vpc: vpc, service: dynamodb, subnets: [priv_a, priv_b]}
+  sqs_ep: {type: vpc_endpoint, vpc: vpc, service: sqs, subnets: [priv_a, priv_b]}
+  clicks: {type: kinesis_stream, kms_key: key}
+  views: {type: kinesis_stream}
+  images: {type: ecr_repository, kms_key: key}
+  builds: {type: ecr_repository, immutable_tags: false}
+  dbnet: {type: db_subnet_group, subnets: [priv_a, priv_b]}
+  pg: {type: rds_instance, engine_version: "16", subnet_group: dbnet, kms_key: key}
+  my: {type: rds_instance, engine: mysql, engine_version: "8.0", subnet_group: dbnet}
+  shared: {type: efs_file_system, subnets: [priv_a, priv_b], kms_key: key, access_points: [{name: data, path: /data}]}
+  exec_role: {type: iam_role}
+  task_role: {type: iam_role}
+  cluster: {type: ecs_cluster}
+  task: {type: ecs_task_definition, vcpu: 0.25, memory_gib: 0.5, execution_role: exec_role, task_role: task_role}
+  svc: {type: ecs_service, cluster: cluster, task_definition: task, subnets: [priv_a, priv_b]}
+""",
+    """\
+  - {from: flow, to: fn, verb: invoke}
+  - {from: flow, to: orders, verb: write}
+  - {from: flow, to: logs, verb: logs}
+  - {from: placed, to: flow, verb: invoke}
+  - {from: placed, to: jobs, verb: trigger}
+  - {from: nightly, to: fn, verb: trigger}
+  - {from: fn, to: orders, verb: read}
+  - {from: fn, to: clicks, verb: write}
+  - {from: fn, to: pg, verb: query}
+  - {from: fn, to: shared, verb: read_write}
+  - {from: fn, to: logs, verb: logs}
+  - {from: reader, to: shared, verb: read}
+  - {from: reader, to: my, verb: query}
+  - {from: reader, to: logs, verb: logs}
+  - {from: svc, to: shared, verb: read}
+  - {from: task, to: logs, verb: logs}
+""",
+    network=True,
+)
+
+
 @cache
 def example() -> tuple[Architecture, Build]:
     arch = load(str(EXAMPLE)).architecture
@@ -109,7 +176,13 @@ def services() -> tuple[Architecture, Build]:
     return arch, compile_model(arch)
 
 
-MODELS = {"example": example, "web": web, "services": services}
+@cache
+def caches() -> tuple[Architecture, Build]:
+    arch = load_texts([("model.yaml", BASE), ("main.yaml", CACHES)]).architecture
+    return arch, compile_model(arch)
+
+
+MODELS = {"example": example, "web": web, "services": services, "caches": caches}
 
 
 # --- reading the templates -----------------------------------------------------------------------
@@ -224,11 +297,13 @@ def _internet_ports(t: Templates) -> dict[str, set[int]]:
 
 def ingress_cidrs(t: Templates) -> list[str]:
     """No ingress from an address range the model does not ask for: the internet only on the listener
-    ports of an internet-facing load balancer external callers reach, other CIDRs only as a model
-    security group's own ingress rules."""
+    ports of an internet-facing load balancer external callers reach, its VPC's range only on HTTPS to
+    an interface endpoint, other CIDRs only as a model security group's own ingress rules."""
     out = []
     internet = _internet_ports(t)
     explicit = {(t.main[rid], r.cidr, r.port) for rid, res in t.model_of_type("security_group") for r in res.ingress if r.cidr}
+    explicit |= {(g, t.arch.resources[res.vpc].cidr, 443) for rid, res in t.model_of_type("vpc_endpoint")  # an interface endpoint serves its VPC
+                 if (g := t.group_of(t.main[rid])) is not None}
     for group, rule in t.ingress_rules():
         cidr = rule.get("CidrIp")
         if cidr is None:
@@ -520,6 +595,272 @@ def mail_senders(t: Templates) -> list[str]:
     return out
 
 
+# --- the types of issue #11 ----------------------------------------------------------------------
+
+
+def _props(t: Templates, rid: str) -> tuple[str, dict[str, Any]]:
+    stack, body = t.resources[t.main[rid]]
+    return stack, body.get("Properties", {})
+
+
+def _key_is(t: Templates, stack: str, value: Any, key: str | None) -> bool:
+    """*value* names model key *key*'s ARN (or, for None, no customer key at all)."""
+    if key is None:
+        return value is None or (isinstance(value, str) and value.startswith("alias/aws/"))
+    return t.target(stack, value) in ((t.main[key], "Arn"), (t.main[key], None))
+
+
+def dynamodb_tables(t: Templates) -> list[str]:
+    """Tables are encrypted with KMS (under the model's key when it names one) and keep point-in-time recovery when the model says so."""
+    out = []
+    for rid, res in t.model_of_type("dynamodb_table"):
+        stack, props = _props(t, rid)
+        sse = props.get("SSESpecification", {})
+        if not sse.get("SSEEnabled") or (res.kms_key and (sse.get("SSEType") != "KMS" or not _key_is(t, stack, sse.get("KMSMasterKeyId"), res.kms_key))):
+            out.append(f"table {rid} is not encrypted as modelled (key {res.kms_key}): {sse}")
+        pitr = props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled", False)
+        if pitr != res.point_in_time_recovery:
+            out.append(f"table {rid}: point-in-time recovery {pitr}, the model says {res.point_in_time_recovery}")
+    return out
+
+
+def _role_statements(t: Templates, role_lid: str) -> list[dict[str, Any]]:
+    return [s for _stack, owner, statements in _policies(t) if owner == role_lid for s in statements]
+
+
+AWS_FORCED_STAR = {"LogDelivery", "XRay"}  # CloudWatch Logs delivery and X-Ray have no resource-level permissions (docs/iam.md)
+
+
+def _exact(role: str, statements: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for s in statements:
+        for action in _listed(s["Action"]):
+            if "*" in action:
+                out.append(f"role {role}: statement {s['Sid']} allows {action}")
+        if "*" in _listed(s["Resource"]) and s["Sid"] not in AWS_FORCED_STAR:
+            out.append(f"role {role}: statement {s['Sid']} names every resource")
+    return out
+
+
+def _trust(t: Templates, role_lid: str, service: str) -> list[str]:
+    doc = t.resources[role_lid][1]["Properties"]["AssumeRolePolicyDocument"]
+    wrong = [s for s in doc["Statement"] if s.get("Principal") != {"Service": service} or "aws:SourceAccount" not in json.dumps(s.get("Condition"))]
+    return [f"role {role_lid} trusts {s.get('Principal')} (condition {s.get('Condition')}), not {service} of its own account" for s in wrong]
+
+
+def state_machines(t: Templates) -> list[str]:
+    """A state machine logs at the model's level to a log group, is traced as modelled, and its role
+    (its own, trusted by Step Functions only) holds exact actions on what it connects to."""
+    out = []
+    for rid, res in t.model_of_type("state_machine"):
+        stack, props = _props(t, rid)
+        logging = props.get("LoggingConfiguration", {})
+        groups = [t.target(stack, d.get("CloudWatchLogsLogGroup", {}).get("LogGroupArn")) for d in logging.get("Destinations", [])]
+        if logging.get("Level") != res.log_level or logging.get("IncludeExecutionData") != res.log_execution_data or not groups \
+                or any(g is None or t.resources[g[0]][1]["Type"] != "AWS::Logs::LogGroup" for g in groups):
+            out.append(f"state machine {rid} does not log as modelled ({res.log_level}): {logging}")
+        if props.get("TracingConfiguration", {}).get("Enabled", False) != res.tracing:
+            out.append(f"state machine {rid}: tracing {props.get('TracingConfiguration')}, the model says {res.tracing}")
+        role = t.target(stack, props.get("RoleArn"))
+        if role is None:
+            out.append(f"state machine {rid} has no role of its own")
+            continue
+        out += _trust(t, role[0], "states.amazonaws.com") + _exact(role[0], _role_statements(t, role[0]))
+        targets = {c.target for c in t.arch.connections if c.source == rid} | ({res.kms_key} if res.kms_key else set())
+        for sm in _role_statements(t, role[0]):
+            for value in _listed(sm["Resource"]):
+                named = _named_nodes(t, stack, value) - targets
+                if named:
+                    out.append(f"state machine {rid}: statement {sm['Sid']} names {sorted(named)}, which it does not connect to")
+    return out
+
+
+def event_targets(t: Templates) -> list[str]:
+    """An EventBridge rule's or schedule's target role is trusted by that service only and allows exact
+    actions on exactly the targets the model connects it to."""
+    out = []
+    kinds = {"AWS::Events::Rule": "events.amazonaws.com", "AWS::Scheduler::Schedule": "scheduler.amazonaws.com"}
+    for cfn_type, service in kinds.items():
+        for stack, lid, props in t.of_type(cfn_type):
+            rid = t.node(lid)
+            targets = props["Targets"] if "Targets" in props else [props["Target"]]
+            connected = {c.target for c in t.arch.connections if c.source == rid}
+            for target in targets:
+                if "RoleArn" not in target:
+                    continue
+                role = t.target(stack, target["RoleArn"])
+                assert role is not None
+                out += _trust(t, role[0], service) + _exact(role[0], _role_statements(t, role[0]))
+                for sm in _role_statements(t, role[0]):
+                    for value in _listed(sm["Resource"]):
+                        named = _named_nodes(t, stack, value)
+                        if not named and isinstance(value, dict) and "Fn::Sub" in value:  # a state machine ARN by name
+                            named = {r for r in connected if str(value["Fn::Sub"]).endswith(f":stateMachine:{t.arch.name}-{r}")}
+                        if not named or named - connected:
+                            out.append(f"{rid}: target role statement {sm['Sid']} names {value}, not one of its targets {sorted(connected)}")
+    return out
+
+
+MFA = {"required": "ON", "optional": "OPTIONAL", "off": "OFF"}
+
+
+def cognito_pools(t: Templates) -> list[str]:
+    """A user pool's password policy and MFA setting are the model's, and only administrators create
+    users unless the model allows sign-up."""
+    out = []
+    for rid, res in t.model_of_type("cognito_user_pool"):
+        _stack, props = _props(t, rid)
+        policy = props.get("Policies", {}).get("PasswordPolicy", {})
+        if policy.get("MinimumLength") != res.password_min_length or not all(
+                policy.get(k) for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols")):
+            out.append(f"user pool {rid}: password policy {policy}, the model asks {res.password_min_length} characters of every class")
+        if props.get("MfaConfiguration", "OFF") != MFA[res.mfa] or (res.mfa != "off" and "SOFTWARE_TOKEN_MFA" not in props.get("EnabledMfas", [])):
+            out.append(f"user pool {rid}: MFA {props.get('MfaConfiguration')} {props.get('EnabledMfas')}, the model says {res.mfa}")
+        if props.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly", False) != (not res.self_sign_up):
+            out.append(f"user pool {rid}: self sign-up does not follow the model ({res.self_sign_up})")
+    return out
+
+
+def endpoint_policies(t: Templates) -> list[str]:
+    """An endpoint whose model policy is `account` admits only principals of its own account."""
+    out = []
+    for rid, res in t.model_of_type("vpc_endpoint"):
+        if res.policy != "account":
+            continue
+        _stack, props = _props(t, rid)
+        account_id = t.arch.accounts[res.account or ""].id
+        for s in props.get("PolicyDocument", {"Statement": [{"Effect": "Allow", "Sid": "(none: AWS's open default)"}]})["Statement"]:
+            if s["Effect"] == "Allow" and (s.get("Condition") or {}).get("StringEquals", {}).get("aws:PrincipalAccount") != account_id:
+                out.append(f"endpoint {rid}: statement {s.get('Sid')} admits principals outside account {account_id}")
+    return out
+
+
+def kinesis_streams(t: Templates) -> list[str]:
+    """Streams are encrypted with KMS, under the model's key when it names one."""
+    out = []
+    for rid, res in t.model_of_type("kinesis_stream"):
+        stack, props = _props(t, rid)
+        enc = props.get("StreamEncryption", {})
+        key = enc.get("KeyId")
+        if enc.get("EncryptionType") != "KMS" or not (_key_is(t, stack, key, res.kms_key) if res.kms_key else key == "alias/aws/kinesis"):
+            out.append(f"stream {rid} is not encrypted as modelled (key {res.kms_key}): {enc}")
+    return out
+
+
+def ecr_repositories(t: Templates) -> list[str]:
+    """Repositories scan on push and keep tags immutable as modelled, and encrypt with KMS (the model's key when it names one)."""
+    out = []
+    for rid, res in t.model_of_type("ecr_repository"):
+        stack, props = _props(t, rid)
+        if props.get("ImageScanningConfiguration", {}).get("ScanOnPush", False) != res.scan_on_push:
+            out.append(f"repository {rid}: scan on push {props.get('ImageScanningConfiguration')}, the model says {res.scan_on_push}")
+        if props.get("ImageTagMutability", "MUTABLE") != ("IMMUTABLE" if res.immutable_tags else "MUTABLE"):
+            out.append(f"repository {rid}: tags {props.get('ImageTagMutability')}, the model says immutable={res.immutable_tags}")
+        enc = props.get("EncryptionConfiguration", {})
+        if enc.get("EncryptionType") != "KMS" or not _key_is(t, stack, enc.get("KmsKey"), res.kms_key):
+            out.append(f"repository {rid} is not encrypted as modelled (key {res.kms_key}): {enc}")
+    return out
+
+
+TLS_PARAMETERS = {"postgres": ("rds.force_ssl", "1"), "mysql": ("require_secure_transport", "1")}
+
+
+def _tiers(t: Templates, subnets: list[str]) -> set[str]:
+    return {t.arch.resources[s].tier for s in subnets}
+
+
+def rds_instances(t: Templates) -> list[str]:
+    """RDS instances are encrypted (under the model's key), not public, in non-public subnets, and refuse connections without TLS."""
+    out = []
+    for rid, res in t.model_of_type("rds_instance"):
+        stack, props = _props(t, rid)
+        if props.get("StorageEncrypted") is not True or not _key_is(t, stack, props.get("KmsKeyId"), res.kms_key):
+            out.append(f"instance {rid} is not encrypted as modelled (key {res.kms_key})")
+        if props.get("PubliclyAccessible", True) is not False:
+            out.append(f"instance {rid} is publicly accessible")
+        if "public" in _tiers(t, t.arch.resources[res.subnet_group].subnets):
+            out.append(f"instance {rid} sits in a public subnet")
+        group = t.target(stack, props.get("DBParameterGroupName"))
+        name, value = TLS_PARAMETERS[res.engine]
+        params = t.resources[group[0]][1]["Properties"].get("Parameters", {}) if group else {}
+        if str(params.get(name)) != value:
+            out.append(f"instance {rid} accepts connections without TLS ({name}={params.get(name)})")
+    return out
+
+
+def efs_file_systems(t: Templates) -> list[str]:
+    """File systems are encrypted (under the model's key), refuse plain transport, and have mount targets only in non-public subnets."""
+    out = []
+    for rid, res in t.model_of_type("efs_file_system"):
+        stack, props = _props(t, rid)
+        if props.get("Encrypted") is not True or not _key_is(t, stack, props.get("KmsKeyId"), res.kms_key):
+            out.append(f"file system {rid} is not encrypted as modelled (key {res.kms_key})")
+        if not any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+                   for s in props.get("FileSystemPolicy", {}).get("Statement", [])):
+            out.append(f"file system {rid} does not refuse plain transport")
+    for stack, lid, props in t.of_type("AWS::EFS::MountTarget"):
+        subnet = t.target(stack, props["SubnetId"])
+        assert subnet is not None
+        if t.arch.resources[t.node(subnet[0])].tier == "public":
+            out.append(f"mount target {lid} sits in public subnet {t.node(subnet[0])}")
+    return out
+
+
+def _mount_grants(t: Templates, stack: str, role: Any, fs_lid: str, ap: Any) -> list[str]:
+    """The role's EFS client statements on *fs_lid* hold only through access point *ap* and a mount target."""
+    found = t.target(stack, role)
+    assert found is not None
+    out = []
+    ap_target = t.target(stack, ap)
+    for s in _role_statements(t, found[0]):
+        if not any(str(a).startswith("elasticfilesystem:Client") for a in _listed(s["Action"])):
+            continue
+        if t.target(stack, s["Resource"]) != (fs_lid, "Arn"):
+            continue
+        cond = s.get("Condition", {})
+        through = t.target(stack, cond.get("StringEquals", {}).get("elasticfilesystem:AccessPointArn"))
+        if through is None or ap_target is None or through[0] != ap_target[0] \
+                or cond.get("Bool") != {"elasticfilesystem:AccessedViaMountTarget": "true"}:
+            out.append(f"role {found[0]}: statement {s['Sid']} mounts {fs_lid} without the access point and mount-target conditions")
+    return out
+
+
+def efs_mounts(t: Templates) -> list[str]:
+    """Functions and tasks mount EFS only through an access point of the file system (tasks with TLS
+    in transit and IAM authorisation), read-only without a write verb, and their roles' client grants
+    hold only through that access point."""
+    out = []
+    for stack, lid, props in t.of_type("AWS::Lambda::Function"):
+        for config in props.get("FileSystemConfigs", []):
+            ap = t.target(stack, config["Arn"])
+            if ap is None or t.resources[ap[0]][1]["Type"] != "AWS::EFS::AccessPoint":
+                out.append(f"function {lid} mounts {config['Arn']}, not an access point")
+                continue
+            fs = t.target(stack, t.resources[ap[0]][1]["Properties"]["FileSystemId"])
+            assert fs is not None
+            out += _mount_grants(t, stack, props["Role"], fs[0], {"Fn::GetAtt": [ap[0], "Arn"]})
+    for stack, lid, props in t.of_type("AWS::ECS::TaskDefinition"):
+        writers = {c.target for c in t.arch.connections if c.verb in ("write", "read_write")
+                   and (c.source == t.node(lid) or getattr(t.arch.resources[c.source], "task_definition", None) == t.node(lid))}
+        points = {p["SourceVolume"]: p for c in props["ContainerDefinitions"] for p in c.get("MountPoints", [])}
+        for volume in props.get("Volumes", []):
+            efs_config = volume.get("EFSVolumeConfiguration")
+            if efs_config is None:
+                continue
+            auth = efs_config.get("AuthorizationConfig", {})
+            fs = t.target(stack, efs_config["FilesystemId"])
+            assert fs is not None
+            if efs_config.get("TransitEncryption") != "ENABLED" or auth.get("IAM") != "ENABLED" or "AccessPointId" not in auth:
+                out.append(f"task {lid} mounts {fs[0]} without TLS, IAM authorisation or an access point: {efs_config}")
+                continue
+            if points.get(volume["Name"], {}).get("ReadOnly", False) != (t.node(fs[0]) not in writers):
+                out.append(f"task {lid} mounts {fs[0]} {'read-only' if t.node(fs[0]) in writers else 'read-write'}, not as its connections say")
+            ap = t.target(stack, auth["AccessPointId"])
+            assert ap is not None
+            out += _mount_grants(t, stack, props["TaskRoleArn"], fs[0], {"Fn::GetAtt": [ap[0], "Arn"]})
+    return out
+
+
 CHECKERS: dict[str, Checker] = {
     "bucket_keys": bucket_keys,
     "ingress_cidrs": ingress_cidrs,
@@ -532,6 +873,16 @@ CHECKERS: dict[str, Checker] = {
     "search_protection": search_protection,
     "search_callers": search_callers,
     "mail_senders": mail_senders,
+    "dynamodb_tables": dynamodb_tables,
+    "state_machines": state_machines,
+    "event_targets": event_targets,
+    "cognito_pools": cognito_pools,
+    "endpoint_policies": endpoint_policies,
+    "kinesis_streams": kinesis_streams,
+    "ecr_repositories": ecr_repositories,
+    "rds_instances": rds_instances,
+    "efs_file_systems": efs_file_systems,
+    "efs_mounts": efs_mounts,
 }
 
 
@@ -706,7 +1057,7 @@ def _send_as_another_identity(t: Templates) -> None:
     _mail_statement(t)["Resource"] = {"Fn::Sub": "arn:${AWS::Partition}:ses:us-west-2:111111111111:identity/alerts@example.org"}
 
 
-SERVICE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
+CACHE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
     (_cache_in_clear, "cache_protection"),
     (_cache_under_another_key, "cache_protection"),
     (_default_user_on, "cache_protection"),
@@ -736,8 +1087,164 @@ def test_checker_catches_a_broken_template(breakage: Callable[[Templates], None]
     assert CHECKERS[name](t) != []
 
 
-@pytest.mark.parametrize(("breakage", "name"), SERVICE_BREAKAGES, ids=[f"{b.__name__.strip('_')}-{n}" for b, n in SERVICE_BREAKAGES])
-def test_checker_catches_a_broken_service_template(breakage: Callable[[Templates], None], name: str) -> None:
+# --- the types of issue #11: each checker catches a broken template --------------------------------
+
+
+def _table_on_the_aws_key(t: Templates) -> None:
+    del _first(t, "AWS::DynamoDB::Table", "orders")["SSESpecification"]["KMSMasterKeyId"]
+
+
+def _table_without_pitr(t: Templates) -> None:
+    _first(t, "AWS::DynamoDB::Table", "carts")["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] = False
+
+
+def _state_machine_logs_less(t: Templates) -> None:
+    _first(t, "AWS::StepFunctions::StateMachine", "flow")["LoggingConfiguration"]["Level"] = "FATAL"
+
+
+def _state_machine_untraced(t: Templates) -> None:
+    del _first(t, "AWS::StepFunctions::StateMachine", "flow")["TracingConfiguration"]
+
+
+def _state_machine_role_wider(t: Templates) -> None:
+    role = t.target(t.resources[t.main["flow"]][0], _first(t, "AWS::StepFunctions::StateMachine", "flow")["RoleArn"])
+    assert role is not None
+    statements = t.resources[role[0]][1]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    next(s for s in statements if s["Sid"] == "OrdersWrite")["Action"] = ["dynamodb:*"]
+
+
+def _state_machine_role_on_another_table(t: Templates) -> None:
+    role = t.target(t.resources[t.main["flow"]][0], _first(t, "AWS::StepFunctions::StateMachine", "flow")["RoleArn"])
+    assert role is not None
+    statements = t.resources[role[0]][1]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    next(s for s in statements if s["Sid"] == "OrdersWrite")["Resource"] = {"Fn::GetAtt": [t.main["carts"], "Arn"]}
+
+
+def _rule_role_on_every_state_machine(t: Templates) -> None:
+    stack, props = t.resources[t.main["placed"]][0], _first(t, "AWS::Events::Rule", "placed")
+    role = t.target(stack, next(x for x in props["Targets"] if "RoleArn" in x)["RoleArn"])
+    assert role is not None
+    t.resources[role[0]][1]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"] = "*"
+
+
+def _schedule_role_trusts_anyone_of_the_service(t: Templates) -> None:
+    role = t.target(t.resources[t.main["nightly"]][0], _first(t, "AWS::Scheduler::Schedule", "nightly")["Target"]["RoleArn"])
+    assert role is not None
+    del t.resources[role[0]][1]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
+
+
+def _short_passwords(t: Templates) -> None:
+    _first(t, "AWS::Cognito::UserPool", "users")["Policies"]["PasswordPolicy"]["MinimumLength"] = 8
+
+
+def _mfa_off(t: Templates) -> None:
+    _first(t, "AWS::Cognito::UserPool", "users")["MfaConfiguration"] = "OFF"
+
+
+def _open_endpoint(t: Templates) -> None:
+    del _first(t, "AWS::EC2::VPCEndpoint", "sqs_ep")["PolicyDocument"]
+
+
+def _endpoint_for_any_account(t: Templates) -> None:
+    del _first(t, "AWS::EC2::VPCEndpoint", "ddb_ep")["PolicyDocument"]["Statement"][0]["Condition"]
+
+
+def _stream_unencrypted(t: Templates) -> None:
+    del _first(t, "AWS::Kinesis::Stream", "views")["StreamEncryption"]
+
+
+def _stream_on_another_key(t: Templates) -> None:
+    _first(t, "AWS::Kinesis::Stream", "clicks")["StreamEncryption"]["KeyId"] = {"Fn::GetAtt": [t.main["other_key"], "Arn"]}
+
+
+def _no_scan_on_push(t: Templates) -> None:
+    _first(t, "AWS::ECR::Repository", "images")["ImageScanningConfiguration"]["ScanOnPush"] = False
+
+
+def _mutable_tags(t: Templates) -> None:
+    _first(t, "AWS::ECR::Repository", "images")["ImageTagMutability"] = "MUTABLE"
+
+
+def _repository_on_aes(t: Templates) -> None:
+    _first(t, "AWS::ECR::Repository", "builds")["EncryptionConfiguration"] = {"EncryptionType": "AES256"}
+
+
+def _instance_unencrypted(t: Templates) -> None:
+    _first(t, "AWS::RDS::DBInstance", "my")["StorageEncrypted"] = False
+
+
+def _instance_public(t: Templates) -> None:
+    _first(t, "AWS::RDS::DBInstance", "pg")["PubliclyAccessible"] = True
+
+
+def _instance_without_tls(t: Templates) -> None:
+    del _first(t, "AWS::RDS::DBInstance", "my")["DBParameterGroupName"]
+
+
+def _file_system_unencrypted(t: Templates) -> None:
+    _first(t, "AWS::EFS::FileSystem", "shared")["Encrypted"] = False
+
+
+def _mount_target_in_a_public_subnet(t: Templates) -> None:
+    target = next(props for _s, _l, props in t.of_type("AWS::EFS::MountTarget"))
+    target["SubnetId"] = {"Ref": t.main["pub_a"]}
+
+
+def _file_system_allows_plain_transport(t: Templates) -> None:
+    statements = _first(t, "AWS::EFS::FileSystem", "shared")["FileSystemPolicy"]["Statement"]
+    statements[:] = [s for s in statements if s["Sid"] != "DenyInsecureTransport"]
+
+
+def _function_mounts_the_file_system_root(t: Templates) -> None:
+    _first(t, "AWS::Lambda::Function", "fn")["FileSystemConfigs"][0]["Arn"] = {"Fn::GetAtt": [t.main["shared"], "Arn"]}
+
+
+def _mount_grant_without_the_access_point(t: Templates) -> None:
+    statements = _first(t, "AWS::IAM::Role", "fn_role")["Policies"][0]["PolicyDocument"]["Statement"]
+    del next(s for s in statements if "elasticfilesystem:ClientMount" in s["Action"])["Condition"]["StringEquals"]
+
+
+def _task_mounts_in_plain_text(t: Templates) -> None:
+    _first(t, "AWS::ECS::TaskDefinition", "task")["Volumes"][0]["EFSVolumeConfiguration"]["TransitEncryption"] = "DISABLED"
+
+
+def _task_mounts_read_write(t: Templates) -> None:
+    _first(t, "AWS::ECS::TaskDefinition", "task")["ContainerDefinitions"][0]["MountPoints"][0]["ReadOnly"] = False
+
+
+SERVICE_BREAKAGES: list[tuple[Callable[[Templates], None], str]] = [
+    (_table_on_the_aws_key, "dynamodb_tables"),
+    (_table_without_pitr, "dynamodb_tables"),
+    (_state_machine_logs_less, "state_machines"),
+    (_state_machine_untraced, "state_machines"),
+    (_state_machine_role_wider, "state_machines"),
+    (_state_machine_role_on_another_table, "state_machines"),
+    (_rule_role_on_every_state_machine, "event_targets"),
+    (_schedule_role_trusts_anyone_of_the_service, "event_targets"),
+    (_short_passwords, "cognito_pools"),
+    (_mfa_off, "cognito_pools"),
+    (_open_endpoint, "endpoint_policies"),
+    (_endpoint_for_any_account, "endpoint_policies"),
+    (_stream_unencrypted, "kinesis_streams"),
+    (_stream_on_another_key, "kinesis_streams"),
+    (_no_scan_on_push, "ecr_repositories"),
+    (_mutable_tags, "ecr_repositories"),
+    (_repository_on_aes, "ecr_repositories"),
+    (_instance_unencrypted, "rds_instances"),
+    (_instance_public, "rds_instances"),
+    (_instance_without_tls, "rds_instances"),
+    (_file_system_unencrypted, "efs_file_systems"),
+    (_mount_target_in_a_public_subnet, "efs_file_systems"),
+    (_file_system_allows_plain_transport, "efs_file_systems"),
+    (_function_mounts_the_file_system_root, "efs_mounts"),
+    (_mount_grant_without_the_access_point, "efs_mounts"),
+    (_task_mounts_in_plain_text, "efs_mounts"),
+    (_task_mounts_read_write, "efs_mounts"),
+]
+
+
+@pytest.mark.parametrize(("breakage", "name"), SERVICE_BREAKAGES, ids=[b.__name__.strip("_") for b, _ in SERVICE_BREAKAGES])
+def test_service_checker_catches_a_broken_template(breakage: Callable[[Templates], None], name: str) -> None:
     arch, build = services()
     t = Templates.of(arch, build)
     assert CHECKERS[name](t) == []
@@ -745,8 +1252,17 @@ def test_checker_catches_a_broken_service_template(breakage: Callable[[Templates
     assert CHECKERS[name](t) != []
 
 
+@pytest.mark.parametrize(("breakage", "name"), CACHE_BREAKAGES, ids=[f"{b.__name__.strip('_')}-{n}" for b, n in CACHE_BREAKAGES])
+def test_cache_checker_catches_a_broken_template(breakage: Callable[[Templates], None], name: str) -> None:
+    arch, build = caches()
+    t = Templates.of(arch, build)
+    assert CHECKERS[name](t) == []
+    breakage(t)
+    assert CHECKERS[name](t) != []
+
+
 def test_the_services_model_exercises_the_cache_search_and_mail_properties() -> None:
-    arch, build = services()
+    arch, build = caches()
     t = Templates.of(arch, build)
     kinds = {body["Type"] for _stack, body in t.resources.values()}
     assert {"AWS::ElastiCache::ServerlessCache", "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::User"} <= kinds
@@ -757,3 +1273,15 @@ def test_the_services_model_exercises_the_cache_search_and_mail_properties() -> 
     assert len(search["AccessPolicies"]["Statement"]) == 2  # fn_role reads, app_role reads and writes
     assert "AccessPolicies" not in _first(t, "AWS::OpenSearchService::Domain", "logs_search")  # nothing connects to it
     assert sum(1 for _s, _l, p in t.of_type("AWS::Route53::RecordSet") if p["Type"] == "CNAME") == 3  # the mailer's DKIM records
+
+def test_the_services_model_exercises_every_switch() -> None:
+    """Both sides of what the checkers compare are in the model: with and without customer keys, MFA required and optional…"""
+    arch, _ = services()
+    res = arch.resources
+    assert {bool(res[r].kms_key) for r in ("orders", "carts")} == {True, False}
+    assert {bool(res[r].kms_key) for r in ("clicks", "views")} == {True, False}
+    assert {res[r].immutable_tags for r in ("images", "builds")} == {True, False}
+    assert {res[r].mfa for r in ("users", "staff")} == {"required", "optional"}
+    assert {res[r].engine for r in ("pg", "my")} == {"postgres", "mysql"}
+    assert {res[r].kind or ("gateway" if res[r].service == "dynamodb" else "interface") for r in ("ddb_ep", "sqs_ep")} \
+        == {"gateway", "interface"}

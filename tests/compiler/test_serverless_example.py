@@ -49,3 +49,11 @@ def test_what_the_example_promises() -> None:
     assert {"AWS::DynamoDB::Table", "AWS::StepFunctions::StateMachine", "AWS::Scheduler::Schedule", "AWS::Cognito::UserPool",
             "AWS::ApiGatewayV2::Authorizer", "AWS::EC2::VPCEndpoint", "AWS::Lambda::EventSourceMapping"} <= types
     assert res["ApiDefaultRoute"]["Properties"]["AuthorizationType"] == "JWT"
+    # the escape hatch: a plain CloudFormation resource, read with exact IAM on its ARN only
+    assert res["Settings"]["Type"] == "AWS::SSM::Parameter"
+    read = next(s for p in (res["ApiRoleUsersPolicy"]["Properties"]["PolicyDocument"],) for s in p["Statement"] if s["Sid"] == "SettingsRead")
+    assert read["Resource"] == {"Fn::GetAtt": ["Settings", "Arn"]}
+    assert read["Action"] and all(a.startswith("ssm:Get") for a in read["Action"])
+    # the CDN sits behind a CLOUDFRONT-scoped web ACL of its own (us-east-1)
+    assert res["CdnWaf"]["Properties"]["Scope"] == "CLOUDFRONT"
+    assert res["Cdn"]["Properties"]["DistributionConfig"]["WebACLId"] == {"Ref": "CdnWafArn"}
