@@ -425,3 +425,26 @@ Resources:
     built = next(r for r in stack.template["Resources"].values() if r["Type"] == "AWS::SSM::Parameter")
     target = stack.template["Resources"][built["Properties"]["Value"]["Ref"]]
     assert target["Type"] == "AWS::S3::Bucket" and target["Metadata"]["archc"]["node"] == did
+
+
+def test_a_function_on_a_retired_runtime_is_typed_and_lint_reports_the_runtime(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text("""Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+  Old:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: nodejs16.x, Handler: index.handler, Role: !GetAtt Role.Arn, Code: {ZipFile: "exports.handler = 1"}}
+  Older:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.6, Handler: index.handler, Role: !GetAtt Role.Arn, Code: {ZipFile: "x = 1"}}
+""")
+    arch, report = infer(load_stacks(str(template)), "111111111111", "eu-west-1")
+    assert {k: (r.type, getattr(r, "runtime", None)) for k, r in arch.resources.items() if k != "Role"} == {
+        "Old": ("lambda_function", "nodejs16.x"), "Older": ("lambda_function", "python3.6")}
+    assert report.kept == {}
+    found = {(d.code, ".".join(map(str, d.path)), d.severity) for d in run_rules(arch) if d.code == "ARC142"}
+    assert ("ARC142", "resources.Older.runtime", "error") in found  # blocked since 2022
+    assert {p for _c, p, _s in found} == {"resources.Old.runtime", "resources.Older.runtime"}
