@@ -200,10 +200,22 @@ def test_sagebrush_survives_build_and_import(tmp_path: Path, example_model: Any)
     lost = {(a, f, t) for a, f, t in relations(original) - relations(back) if t in back.resources}
     assert lost == {("CDN", "certificate", "ACM_CERT_CDN"), ("CDN", "web_acl", "WAF_CDN"), ("MGMT_R53", "zone", "R53_ZONE"),
                     ("ACM_CERT_CDN", "zone", "R53_ZONE")}
-    # connections between resources that came back: most exactly, none invented across accounts
+    # connections between resources that came back: most exactly, none invented across accounts;
+    # a grant of a role several functions share comes back from the role (the template's IAM does
+    # not say which function needed it), and each function reaches it through its role
     want = {c for c in conns(original) if c[0] in back.resources and c[1] in back.resources}
     got = conns(back)
-    assert len(want & got) / len(want) >= 0.85, sorted(want - got)
+    from archc.model.queries import roles_of
+
+    def came_back(c: tuple[str, str, str]) -> bool:
+        s, t, v = c
+        return c in got or any((role, t, v) in got for role in roles_of(back.resources[s]))
+
+    assert sum(map(came_back, want)) / len(want) >= 0.85, sorted(c for c in want if not came_back(c))
+    shared = {"ROLE_LAMBDA", "HK_ROLE"}  # the example's roles that several functions run as
+    assert {s for s, _t, _v in got - want if back.resources[s].type == "iam_role"} == shared
+    assert not [c for c in got - want if c[0] in ("LAMBDA_API", "LAMBDA_SCHEDULER", "LAMBDA_WORKER", "HK_LAMBDA", "HK_BACKUP")
+                and c[2] not in ("tcp", "https", "http")], "a function got a grant of its shared role"
     # all typed but what stands outside: the PagerDuty-like subscriber, and the internet the ALB admits
     outside = {rid for rid, res in back.resources.items() if res.type == "external"}
     assert outside == {"ALERTS_https", "internet"}
@@ -448,3 +460,55 @@ def test_a_function_on_a_retired_runtime_is_typed_and_lint_reports_the_runtime(t
     found = {(d.code, ".".join(map(str, d.path)), d.severity) for d in run_rules(arch) if d.code == "ARC142"}
     assert ("ARC142", "resources.Older.runtime", "error") in found  # blocked since 2022
     assert {p for _c, p, _s in found} == {"resources.Old.runtime", "resources.Older.runtime"}
+
+
+SHARED_ROLE = """Resources:
+  Shared:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+      Policies:
+        - PolicyName: data
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: [s3:GetObject], Resource: !Sub "${Reports.Arn}/*"}
+              - {Effect: Allow, Action: [sqs:SendMessage], Resource: !GetAtt Jobs.Arn}
+  Own:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+      Policies:
+        - PolicyName: own
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: [sqs:ReceiveMessage, sqs:DeleteMessage], Resource: !GetAtt Jobs.Arn}
+  Reports: {Type: AWS::S3::Bucket}
+  Jobs: {Type: AWS::SQS::Queue}
+  Reader:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Handler: a.h, Role: !GetAtt Shared.Arn, Code: {ZipFile: "x = 1"}}
+  Sender:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Handler: a.h, Role: !GetAtt Shared.Arn, Code: {ZipFile: "x = 1"}}
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Handler: a.h, Role: !GetAtt Own.Arn, Code: {ZipFile: "x = 1"}}
+"""
+
+
+def test_a_shared_role_keeps_its_grants_and_an_own_role_gives_them_to_its_function(tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text(SHARED_ROLE)
+    arch, report = infer(load_stacks(str(template)), "111111111111", "eu-west-1")
+    r = arch.resources
+    assert (r["Reader"].role, r["Sender"].role, r["Worker"].role) == ("Shared", "Shared", "Own")  # type: ignore[union-attr]
+    assert conns(arch) == {("Shared", "Reports", "read"), ("Shared", "Jobs", "send"), ("Worker", "Jobs", "read")}
+    assert "Shared: shared by Reader, Sender; its grants are connections from the role, not from each of them" in report.notes
+    assert {d.code for d in run_rules(arch) if d.severity == "error"} <= {"ARC501"}  # the template gives the functions no log groups
+    # and the build gives the shared role the same grants, once
+    from archc.compiler.build import compile_model
+
+    (stack,) = compile_model(load_text(model_yaml(arch), "m.yaml").architecture).stacks
+    roles = {k: v for k, v in stack.template["Resources"].items() if v["Type"] == "AWS::IAM::Role"}
+    actions = json.dumps(roles[next(k for k, v in roles.items() if v["Metadata"]["archc"]["node"] == "Shared")])
+    assert "s3:GetObject" in actions and "sqs:SendMessage" in actions and "sqs:ReceiveMessage" not in actions
