@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -27,6 +27,7 @@ from archc.catalog import CFN_TYPE_PREFIXES, TYPES, VERBS
 from archc.cloudformation.assembly import Stack
 from archc.cloudformation.intrinsics import PSEUDO, Resolver, ResourceRef, Unresolved, function_of, references
 from archc.cloudformation.template import Declaration
+from archc.importers.accounts import AccountOption
 from archc.model.architecture import Account, Architecture, Connection
 from archc.model.resources import RESOURCE_CLASSES, CfnResource
 
@@ -155,7 +156,8 @@ class Item:
 class Context:
     """What readers and connectors see: resolved values, references as model ids, the report."""
 
-    def __init__(self, stacks: list[Stack], region: str | None, account: str | None) -> None:
+    def __init__(self, stacks: list[Stack], region: str | None, account: str | None, account_key: str | None = None,
+                 account_keys: dict[str, str] | None = None) -> None:
         self.report = Report()
         self.items: dict[tuple[str, str], Item] = {}
         self.owner: dict[tuple[str, str], str] = {}  # (stack, logical id) → model id
@@ -178,7 +180,9 @@ class Context:
         self.policies: list[tuple[Item, tuple[Any, ...], list[str]]] = []  # (declaration, path to a policy document, roles)
         self.sg_ingress: list[tuple[str, str, int | None]] = []  # (source group or \x00internet, target group, port)
         self.region = region
-        self.account = account
+        self.account = account  # the default account's id (stacks whose environment names none)
+        self.account_key = account_key  # the default account's key
+        self.account_keys = account_keys or {}  # account id → the key `--account KEY=ID` gives it
         self.stacks = stacks
 
     # -- values ------------------------------------------------------------------------------
@@ -414,11 +418,13 @@ def _accounts(ctx: Context) -> dict[str, Account]:
         if region is None:
             ctx.report.unresolved.append(f"stack {stack.name}: region unknown (give --region); {PLACEHOLDER_REGION} stands in")
             region = PLACEHOLDER_REGION
-        key = stack.account_key or (f"account_{acct_id}" if acct_id else "main")
+        given = ctx.account_keys.get(acct_id or "") or (ctx.account_key if stack.account_id is None else None)
+        key = stack.account_key or given or (f"account_{acct_id}" if acct_id else "main")
         if acct_id is None and key not in accounts:
-            ctx.report.unresolved.append(f"stack {stack.name}: account unknown (give --account); AWS::AccountId stays symbolic")
+            ctx.report.unresolved.append(f"stack {stack.name}: account unknown (give --account KEY=ID); AWS::AccountId stays symbolic")
         if key not in accounts:
-            accounts[key] = Account.model_validate({"id": acct_id, "name": stack.account_name or (acct_id or key), "region": region})
+            name = stack.account_name or (key if given else acct_id or key)
+            accounts[key] = Account.model_validate({"id": acct_id, "name": name, "region": region})
         ctx.stack_account[stack.name] = key
         ctx.stack_region[stack.name] = region
     return accounts
@@ -581,17 +587,23 @@ def _pseudo(ctx: Context, stack: Stack) -> dict[str, str]:
     return out
 
 
-def infer(stacks: list[Stack], account: str | None = None, region: str | None = None, name: str | None = None) -> tuple[Architecture, Report]:
-    """The architecture *stacks* describe, and a report of what was typed, folded, kept and unresolved."""
+def infer(stacks: list[Stack], account: str | None = None, region: str | None = None, name: str | None = None,
+          accounts: Sequence[AccountOption] = ()) -> tuple[Architecture, Report]:
+    """The architecture *stacks* describe, and a report of what was typed, folded, kept and unresolved.
+
+    *account* is the id of the account of stacks whose environment names none; *accounts* are the
+    ``--account KEY[=ID]`` options (`archc.importers.accounts`): the first is that default account
+    (its key, and its id unless *account* gives one), and each ``KEY=ID`` names account ID."""
     from archc.importers.cloudformation_readers import CONNECTORS, READERS
 
-    ctx = Context(stacks, region, account)
+    default_key, default_id = accounts[0] if accounts else (None, None)
+    ctx = Context(stacks, region, account or default_id, default_key, {aid: key for key, aid in accounts if aid})
     for stack in stacks:
         if any(t.startswith("AWS::Serverless") for t in stack.template.transform):
             from archc.importers.cloudformation_sam import expand
 
             ctx.report.notes += expand(stack.template, stack.template.globals)
-    accounts = _accounts(ctx)
+    model_accounts = _accounts(ctx)
     _exports(ctx)
     for stack in stacks:
         tpl = stack.template
@@ -639,7 +651,7 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
     conns = _fitting(ctx, resources)
     if name is None:
         name = stacks[0].name if len(stacks) == 1 else "imported"
-    arch = Architecture.model_construct(name=model_id(name), accounts=accounts, resources=dict(sorted(resources.items())),
+    arch = Architecture.model_construct(name=model_id(name), accounts=model_accounts, resources=dict(sorted(resources.items())),
                                         connections=sorted(conns, key=lambda c: (c.source, c.target, c.verb)))
     return arch, ctx.report
 
@@ -842,20 +854,25 @@ def is_cloudformation_source(path: str) -> bool:
     return os.path.isfile(path) and looks_like_template_file(path)
 
 
-def import_source(path: str, account: str | None, region: str | None, fail: Callable[[str], NoReturn]) -> tuple[Architecture, Report]:
-    """The architecture of the templates at *path*; *fail(message)* for bad input (never returns)."""
+def import_source(path: str, accounts: Sequence[AccountOption], region: str | None,
+                  fail: Callable[[str], NoReturn]) -> tuple[Architecture, Report]:
+    """The architecture of the templates at *path*; *fail(message)* for bad input (never returns).
+    *accounts* are the ``--account KEY[=ID]`` options (`archc.importers.accounts`)."""
     from archc.cloudformation.assembly import load_stacks
     from archc.cloudformation.errors import TemplateError
     from archc.model.fields import REGION_PATTERN
 
-    if account is not None and not re.fullmatch(r"[0-9]{12}", account):
-        fail(f"--account {account}: for a CloudFormation import, give the 12-digit account id")
     if region is not None and not REGION_PATTERN.match(region):
         fail(f"--region {region}: expected an AWS region like us-west-2")
     try:
         stacks = load_stacks(path)
-        return infer(stacks, account, region)
+        arch, report = infer(stacks, region=region, accounts=accounts)
     except TemplateError as exc:
         fail(str(exc))
     except RecursionError:
         fail(f"{path}: a value is nested too deeply to be a template")
+    held = {a.id for a in arch.accounts.values()}
+    for key, aid in accounts[1:]:
+        if aid is not None and aid not in held:
+            report.notes.append(f"--account {key}={aid}: no stack of {path} is deployed to account {aid}")
+    return arch, report
