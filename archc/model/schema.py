@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from archc.model.architecture import Account, Connection, Defaults, DiagramSettings, Group
+from archc.model.architecture import Account, Connection, Defaults, DiagramSettings, Group, Parameter
 from archc.model.fields import empty_dict, empty_list
 from archc.model.resources import Resource, Strict
 
@@ -39,6 +39,8 @@ class ModelFile(Strict):
     connections: list[Connection] = Field(default_factory=empty_list, description="intent edges: from, to, verb, label")
     groups: dict[str, Group] = Field(default_factory=empty_dict, description="presentation groups (diagram subgraphs)")
     diagram: DiagramSettings | None = Field(None, description="how the overview diagram is drawn")
+    parameters: dict[str, Parameter] = Field(default_factory=empty_dict, description="CloudFormation parameters the escape hatches and conditions name; build declares each in the stacks that use it")
+    conditions: dict[str, dict[str, Any]] = Field(default_factory=empty_dict, description="CloudFormation conditions (Fn::Equals, Fn::And, Fn::Or, Fn::Not over parameters) that escape hatches use (`condition:`, Fn::If)")
 
 
 def _walk(node: Any) -> Any:
