@@ -348,7 +348,8 @@ def import_(diagram_path: str, output: str, block: int | None, accounts: tuple[s
         arch, problems = name_diagram_accounts(arch, options)
         if problems:
             fail(problems[0])
-    text = model_yaml(arch, header=f"Imported from {os.path.basename(diagram_path)} by `archc import`; edit freely.")
+    text = model_yaml(arch, header=f"Imported from {os.path.basename(diagram_path)} by `archc import`; edit freely.",
+                      comments=getattr(report, "comments", None))
     try:
         load_text(text, output)
     except ModelError as exc:  # a bug in the importer, said plainly

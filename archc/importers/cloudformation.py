@@ -28,6 +28,7 @@ from archc.cloudformation.assembly import Stack
 from archc.cloudformation.intrinsics import PSEUDO, Resolver, ResourceRef, Unresolved, function_of, references
 from archc.cloudformation.template import Declaration
 from archc.importers.accounts import AccountOption
+from archc.importers.cloudformation_parameters import Names
 from archc.model.architecture import Account, Architecture, Connection
 from archc.model.resources import RESOURCE_CLASSES, CfnResource
 
@@ -114,6 +115,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     total: int = 0
+    parameters: int = 0  # template parameters kept as model parameters
+    conditions: int = 0  # template conditions kept as model conditions
+    comments: dict[str, list[str]] = field(default_factory=dict)  # model id → what the model file says of it in a comment
 
     typeable: int = 0  # declarations of a CloudFormation type the catalogue maps to an archc type
     typeable_typed: int = 0  # of those, how many became (or folded into) a typed resource
@@ -129,6 +133,8 @@ class Report:
         if self.folded:
             lines.append(f"folded: {self.folded} helper resources into the resources they belong to")
         lines += [f"kept as escape hatch: {n} × {t}" for t, n in sorted(self.kept.items())]
+        if self.parameters or self.conditions:
+            lines.append(f"kept: {self.parameters} parameters and {self.conditions} conditions (the model's parameters: and conditions:)")
         lines += [f"left out: {x}" for x in self.skipped]
         lines += [f"note: {x}" for x in self.notes]
         lines += [f"could not resolve: {x}" for x in self.unresolved]
@@ -179,6 +185,8 @@ class Context:
         self.extra_index: dict[tuple[str, str], list[Item]] = {}  # (stack, CloudFormation type) → its declarations
         self.policies: list[tuple[Item, tuple[Any, ...], list[str]]] = []  # (declaration, path to a policy document, roles)
         self.sg_ingress: list[tuple[str, str, int | None]] = []  # (source group or \x00internet, target group, port)
+        self.unconditional: list[Item] = []  # declarations under a condition the template does not fix
+        self.names = Names()  # the stacks' parameters and conditions, as the model's
         self.region = region
         self.account = account  # the default account's id (stacks whose environment names none)
         self.account_key = account_key  # the default account's key
@@ -206,9 +214,18 @@ class Context:
         if bad is not None:
             if not quiet:
                 name = ".".join(str(p) for p in path)
-                self.report.unresolved.append(f"{item.where('Properties', *path)}: {item.decl.logical_id}.{name} depends on {bad.why}")
+                self.report.unresolved.append(f"{item.where('Properties', *path)}: {item.decl.logical_id}.{name} depends on {bad.why}; "
+                                              f"the field it fills keeps its default (the model file says so in a comment)")
+                mid = self.owner.get(item.key)
+                if mid is not None:
+                    self.comment(mid, f"{item.decl.logical_id}.{name}: {compact(raw)} depends on {bad.why}; the field it fills keeps its default")
             return None
         return v
+
+    def comment(self, mid: str, text: str) -> None:
+        lines = self.report.comments.setdefault(mid, [])
+        if text not in lines:
+            lines.append(text)
 
     def ref(self, item: Item, *path: Any) -> str | None:
         """The model id a property names (``Ref``/``GetAtt``/``ImportValue``), if any."""
@@ -371,6 +388,14 @@ def _name_index(ctx: Context) -> dict[str, str]:
             if isinstance(name, str) and targets:
                 out.setdefault(name.rstrip("."), targets[0])
     return out
+
+
+def compact(raw: Any) -> str:
+    """A template value as one line of JSON (for a comment in the model file)."""
+    import json
+
+    text = json.dumps(raw, ensure_ascii=False, separators=(", ", ": "), default=str)
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _first_unresolved(v: Any) -> Unresolved | None:
@@ -612,7 +637,7 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
             item = Item(stack, decl, resolver)
             ctx.items[item.key] = item
             if decl.condition and not isinstance(resolver.condition(decl.condition), bool):
-                ctx.report.unresolved.append(f"{item.where()}: {decl.logical_id} exists only under condition {decl.condition}; imported as if it does")
+                ctx.unconditional.append(item)
         for lid, target, path in tpl.unknown_refs:
             pos = tpl.position((*tpl.resources[lid].path, *path))
             ctx.report.unresolved.append(f"{pos.file}:{pos.line}:{pos.col}: {lid} refers to {target}, which the transform {', '.join(tpl.transform)} adds")
@@ -628,6 +653,11 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
             ctx.report.skipped.append(f"{key[1]} ({rtype}): {what}")
     ctx.report.total = len(ctx.items) + len(ctx.report.skipped)
     _group(ctx)
+    from archc.importers.cloudformation_parameters import keep
+
+    ctx.names = keep(stacks, set(ctx.primary))
+    ctx.report.notes += ctx.names.notes
+    ctx.report.parameters, ctx.report.conditions = len(ctx.names.parameters), len(ctx.names.conditions)
     for item in ctx.items.values():
         connector = CONNECTORS.get(item.decl.origin or item.decl.type)
         if connector is not None:
@@ -643,6 +673,13 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
     for rid, res in ctx.extra.items():
         resources.setdefault(rid, res)
     primaries = primary_types()
+    for item in ctx.unconditional:
+        owner = ctx.owner.get(item.key)
+        if owner is not None and not isinstance(resources.get(owner), CfnResource):
+            cond = ctx.names.condition(item.stack.name, str(item.decl.condition)) or str(item.decl.condition)
+            ctx.report.unresolved.append(f"{item.where()}: {item.decl.logical_id} exists only under condition {item.decl.condition}, "
+                                         f"which the template does not fix; imported as if it does (the model file says so in a comment)")
+            ctx.comment(owner, f"{item.decl.logical_id} exists only under Condition {cond} (conditions: {cond}); archc builds it unconditionally")
     for key, item in ctx.items.items():
         if item.decl.type in primaries:
             ctx.report.typeable += 1
@@ -652,7 +689,9 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
     if name is None:
         name = stacks[0].name if len(stacks) == 1 else "imported"
     arch = Architecture.model_construct(name=model_id(name), accounts=model_accounts, resources=dict(sorted(resources.items())),
-                                        connections=sorted(conns, key=lambda c: (c.source, c.target, c.verb)))
+                                        connections=sorted(conns, key=lambda c: (c.source, c.target, c.verb)),
+                                        parameters=dict(sorted(ctx.names.parameters.items())),
+                                        conditions=dict(sorted(ctx.names.conditions.items())))
     return arch, ctx.report
 
 
@@ -662,7 +701,8 @@ def _fit_references(ctx: Context, resources: dict[str, Any]) -> None:
     from archc.model.references import iter_refs
 
     for rid, res in list(resources.items()):
-        bad = [s for s in iter_refs(res) if s.target not in resources or (s.kinds and resources[s.target].type not in s.kinds)]
+        bad = [s for s in iter_refs(res) if not (s.field.startswith("properties") and s.target in ctx.names.parameters)
+               and (s.target not in resources or (s.kinds and resources[s.target].type not in s.kinds))]
         if not bad:
             continue
         data = res.model_dump(exclude_defaults=True, exclude_none=True, mode="json")
@@ -732,7 +772,10 @@ def _resource(ctx: Context, mid: str, main: Item, readers: dict[str, Any]) -> An
             ctx.report.typed[kind] = ctx.report.typed.get(kind, 0) + 1
             return res
     ctx.report.kept[main.decl.type] = ctx.report.kept.get(main.decl.type, 0) + 1
-    return CfnResource.model_validate({"type": main.decl.type, **base, "properties": _plain(_model_properties(ctx, main))})
+    hatch: dict[str, Any] = {"type": main.decl.type, **base, "properties": _plain(_model_properties(ctx, main))}
+    if main.decl.condition:
+        hatch["condition"] = ctx.names.condition(main.stack.name, main.decl.condition) or main.decl.condition
+    return CfnResource.model_validate(hatch)
 
 
 class _Unfixed(Exception):
@@ -790,6 +833,13 @@ def _model_value(ctx: Context, item: Item, value: Any) -> Any:
             return value
         if arg in item.stack.template.resources:
             return {"Ref": _model_ref(ctx, item, arg)}
+        param = ctx.names.parameter(item.stack.name, arg)
+        if param is not None:  # the model keeps the parameter: the property names it, as the template does
+            return {"Ref": param}
+    elif fn == "Fn::If" and isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):
+        cond = ctx.names.condition(item.stack.name, arg[0])
+        if cond is not None:  # the model keeps the condition: both branches stay
+            return {"Fn::If": [cond, _model_value(ctx, item, arg[1]), _model_value(ctx, item, arg[2])]}
     elif fn == "Fn::GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg) \
             and arg[0] in item.stack.template.resources:
         return {"Fn::GetAtt": [_model_ref(ctx, item, arg[0]), arg[1]]}
@@ -797,10 +847,42 @@ def _model_value(ctx: Context, item: Item, value: Any) -> Any:
         text, local = (arg[0], arg[1] if len(arg) > 1 else {}) if isinstance(arg, list) and arg else (arg, {})
         if isinstance(text, str) and isinstance(local, dict):
             return _model_sub(ctx, item, text, local)
+    if fn in _KEPT_AS_WRITTEN and _names_kept(ctx, item, arg):  # a parameter or condition the model keeps: not its default
+        return {fn: _model_value(ctx, item, arg)}
     resolved = item.resolver.resolve(value)
     if _fixed(resolved):
         return resolved
+    if isinstance(resolved, ResourceRef) and fn == "Fn::ImportValue":  # another imported stack's export
+        key = (resolved.stack or item.stack.name, resolved.logical_id)
+        mid = ctx.owner.get(key)
+        if mid is not None and ctx.primary.get(mid) is ctx.items.get(key):
+            return {"Ref": mid} if resolved.attribute is None else {"Fn::GetAtt": [mid, resolved.attribute]}
+    if fn in _KEPT_AS_WRITTEN:  # what only the deployment fixes: kept, with the names inside it the model's
+        return {fn: _model_value(ctx, item, arg)}
     raise _Unfixed(f"{fn} depends on {resolved}" if isinstance(resolved, Unresolved) else f"{fn} cannot be fixed statically")
+
+
+def _names_kept(ctx: Context, item: Item, value: Any) -> bool:
+    """Whether *value* names a parameter (``Ref``, ``${Name}``) or a condition (``Fn::If``) the model keeps."""
+    stack = item.stack.name
+    if any(attr is None and ctx.names.parameter(stack, lid) for lid, attr, _p in references(value)):
+        return True
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, dict):
+            if isinstance(v.get("Fn::If"), list) and v["Fn::If"] and ctx.names.condition(stack, str(v["Fn::If"][0])):
+                return True
+            todo.extend(v.values())
+        elif isinstance(v, list):
+            todo.extend(v)
+    return False
+
+
+# intrinsics an escape hatch keeps as the template writes them when they cannot be evaluated
+# statically (build writes them back): they depend on the deployment, not on anything the model lacks
+_KEPT_AS_WRITTEN = frozenset({"Fn::Join", "Fn::Select", "Fn::Split", "Fn::GetAZs", "Fn::Base64", "Fn::Cidr", "Fn::ImportValue",
+                              "Fn::Length", "Fn::ToJsonString"})
 
 
 def _model_sub(ctx: Context, item: Item, text: str, local: dict[str, Any]) -> Any:
@@ -813,6 +895,9 @@ def _model_sub(ctx: Context, item: Item, text: str, local: dict[str, Any]) -> An
             return m.group(0)
         if head in item.stack.template.resources:
             return "${" + _model_ref(ctx, item, head) + dot + attr + "}"
+        param = ctx.names.parameter(item.stack.name, head)
+        if param is not None and not dot:
+            return "${" + param + "}"
         resolved = item.resolver.resolve({"Ref": head})
         if not dot and isinstance(resolved, (str, int, float)) and not isinstance(resolved, bool):
             return str(resolved).replace("${", "${!")
