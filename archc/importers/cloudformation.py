@@ -653,9 +653,15 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
             ctx.report.skipped.append(f"{key[1]} ({rtype}): {what}")
     ctx.report.total = len(ctx.items) + len(ctx.report.skipped)
     _group(ctx)
-    from archc.importers.cloudformation_parameters import keep
+    from archc.importers.cloudformation_parameters import generated, keep
 
-    ctx.names = keep(stacks, set(ctx.primary))
+    model_uses: dict[str, set[str]] = {}  # of stacks archc built: the parameters the model's escape hatches name
+    for item in ctx.items.values():
+        if ctx.kind.get(ctx.owner.get(item.key, ""), "") not in RESOURCE_CLASSES and generated(item.stack):
+            params = item.stack.template.parameters
+            model_uses.setdefault(item.stack.name, set()).update(
+                lid for lid, attr, _p in references(item.decl.properties) if attr is None and lid in params)
+    ctx.names = keep(stacks, set(ctx.primary), model_uses)
     ctx.report.notes += ctx.names.notes
     ctx.report.parameters, ctx.report.conditions = len(ctx.names.parameters), len(ctx.names.conditions)
     for item in ctx.items.values():

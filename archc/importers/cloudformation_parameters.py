@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from archc.cloudformation.assembly import Stack
+from archc.cloudformation.intrinsics import references
 from archc.model.architecture import Parameter
 
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
@@ -82,12 +83,28 @@ def _free(name: str, stack: str, taken: set[str], resources: set[str]) -> str:
     return f"{name}Param{i if i > 1 else ''}"
 
 
-def keep(stacks: list[Stack], resource_ids: set[str]) -> Names:
-    """Every stack's parameters and conditions as the model's, with the names mapped."""
+def generated(stack: Stack) -> bool:
+    """Whether *stack* is `archc build` output (every resource names its model node)."""
+    decls = stack.template.resources.values()
+    return bool(decls) and all(isinstance(d.metadata.get("archc"), dict) and d.metadata["archc"].get("node") for d in decls)
+
+
+def keep(stacks: list[Stack], resource_ids: set[str], model_uses: dict[str, set[str]] | None = None) -> Names:
+    """Every stack's parameters and conditions as the model's, with the names mapped.
+
+    Of a stack `archc build` wrote, only the parameters its conditions name or *model_uses*
+    gives (stack name → the parameters the model's escape hatches name): the others are the
+    deploy inputs archc makes for typed resources (code keys, images), not the model's."""
     names = Names()
     for stack in stacks:
         tpl = stack.template
+        wanted: set[str] | None = None
+        if generated(stack):
+            wanted = set((model_uses or {}).get(stack.name, set()))
+            wanted |= {lid for body in tpl.conditions.values() for lid, _a, _p in references(body)}
         for pname, spec in tpl.parameters.items():
+            if wanted is not None and pname not in wanted:
+                continue
             found = _parameter(spec)
             if isinstance(found, str):
                 names.notes.append(f"{tpl.file}: parameter {pname} kept as a String parameter: {found}")

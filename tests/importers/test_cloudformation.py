@@ -642,3 +642,17 @@ Resources:
     fn = next(i for i, line in enumerate(lines) if line.startswith("  Fn:"))
     assert lines[fn - 1] == '  # Fn.MemorySize: {"Ref": "Memory"} depends on parameter Memory; the field it fills keeps its default'
     assert load_text(text, "m.yaml").architecture.parameters == arch.parameters
+
+
+def test_a_models_parameters_and_conditions_come_back_from_its_build_and_archcs_deploy_inputs_do_not(tmp_path: Path) -> None:
+    from tests.compiler.test_escape_hatch import PARAMETERS
+
+    model = load_text(PARAMETERS + "  fn_role: {type: iam_role, account: x}\n"
+                      "  fn: {type: lambda_function, account: x, role: fn_role, runtime: python3.12, handler: a.h}\n", "p.yaml").architecture
+    build_files(model, tmp_path)
+    back, _report = infer(load_stacks(str(tmp_path)))
+    # Unused is named by nothing the model builds, so no stack declares it; the function's code key is archc's, not the model's
+    assert back.parameters == {k: v for k, v in model.parameters.items() if k != "Unused"}
+    assert back.conditions == {k: v for k, v in model.conditions.items() if k != "Never"}
+    assert back.resources["param"].condition == "Both"  # type: ignore[union-attr]
+    assert back.resources["param"].properties["Value"] == {"Fn::If": ["IsProd", {"Ref": "data"}, {"Ref": "AWS::NoValue"}]}  # type: ignore[union-attr]
