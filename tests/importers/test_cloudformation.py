@@ -575,6 +575,9 @@ def test_import_then_build_keeps_the_templates_parameters_and_conditions(tmp_pat
     assert not report.unresolved, report.unresolved  # nothing left out: every parameter and condition is the model's
     assert {k: p.to_cfn() for k, p in arch.parameters.items()} == template["Parameters"] and arch.conditions == template["Conditions"]
     model = load_text(model_yaml(arch), "m.yaml").architecture
+    from archc.rules.engine import run_rules as lint
+
+    assert [d.message for d in lint(model) if d.code in ("ARC121", "ARC122")] == []  # the kept intrinsics are valid where they stand
     (stack,) = compile_model(model).stacks
     built = stack.template
     assert built.get("Parameters") == template["Parameters"]
