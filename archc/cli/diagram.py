@@ -302,10 +302,14 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
 @click.argument("diagram_path", metavar="SOURCE", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="the model file to write ('-': stdout)")
 @click.option("--block", type=BLOCK, help="which ```mermaid block of a Markdown file (1-based; default: the first)")
-@click.option("--account", help="account key for nodes outside every account subgraph; for CloudFormation, the 12-digit account id")
+@click.option("--account", "accounts", multiple=True, metavar="KEY[=ID]",
+              help="an account: its model key and optionally its 12-digit id (repeatable). The first is the default account: "
+                   "a diagram's nodes outside every account subgraph, a template's stacks whose environment names no account. "
+                   "Each KEY=ID names an account the source holds: a diagram's account KEY gets the id; "
+                   "stacks deployed to account ID get the key")
 @click.option("--region", help="CloudFormation: the region of stacks whose environment does not say")
 @click.option("-q", "--quiet", is_flag=True, help="do not print the inference report")
-def import_(diagram_path: str, output: str, block: int | None, account: str | None, region: str | None, quiet: bool) -> None:
+def import_(diagram_path: str, output: str, block: int | None, accounts: tuple[str, ...], region: str | None, quiet: bool) -> None:
     """Read a Mermaid flowchart, a CloudFormation template (or a directory of them) or a CDK
     cloud assembly (cdk.out) into a model file.
 
@@ -313,9 +317,9 @@ def import_(diagram_path: str, output: str, block: int | None, account: str | No
     Examples:
       archc import architecture.md -o model.yaml            # the first ```mermaid block
       archc import page.md --block 2 -o model.yaml
-      archc import system.mmd -o model.yaml --account prod
-      archc import stack.yaml -o model.yaml --account 123456789012 --region eu-west-1
-      archc import cdk.out -o model.yaml                    # every stack of a CDK app
+      archc import system.mmd -o model.yaml --account prod=123456789012
+      archc import stack.yaml -o model.yaml --account prod=123456789012 --region eu-west-1
+      archc import cdk.out -o model.yaml --account prod=111111111111 --account dev=222222222222
     """
     from archc.diagnostics import ModelError
     from archc.importers.cloudformation import import_source, is_cloudformation_source
@@ -325,16 +329,21 @@ def import_(diagram_path: str, output: str, block: int | None, account: str | No
     note_input(diagram_path)
     if output != "-":
         refuse_inputs(output)  # before any work or report
-    if is_cloudformation_source(diagram_path):
-        arch, report = import_source(diagram_path, account, region, fail)
-    else:
-        if account is not None:
-            from archc.model.fields import ID_PATTERN
+    from archc.importers.accounts import name_diagram_accounts, parse_accounts
 
-            if not re.fullmatch(ID_PATTERN, account):
-                fail(f"--account {account!r}: an account key may use only letters, digits, '_', '-' and '.', starting with a letter or digit")
-        arch, report = import_diagram(diagram_path, block, account)
-    text = model_yaml(arch, header=f"Imported from {os.path.basename(diagram_path)} by `archc import`; edit freely.")
+    try:
+        options = parse_accounts(accounts)
+    except ValueError as exc:
+        fail(str(exc))
+    if is_cloudformation_source(diagram_path):
+        arch, report = import_source(diagram_path, options, region, fail)
+    else:
+        arch, report = import_diagram(diagram_path, block, options[0][0] if options else None)
+        arch, problems = name_diagram_accounts(arch, options)
+        if problems:
+            fail(problems[0])
+    text = model_yaml(arch, header=f"Imported from {os.path.basename(diagram_path)} by `archc import`; edit freely.",
+                      comments=getattr(report, "comments", None))
     try:
         load_text(text, output)
     except ModelError as exc:  # a bug in the importer, said plainly

@@ -106,8 +106,12 @@ class ParamSpec:
     no_echo: bool = False
     default: str | None = None
     allowed_pattern: str | None = None
+    cfn: dict[str, Any] | None = None  # a model parameter's declaration, as the model writes it
+    source: str = "operator"  # what the manifest says supplies it
 
     def to_cfn(self) -> dict[str, Any]:
+        if self.cfn is not None:
+            return dict(self.cfn)
         out: dict[str, Any] = {"Type": self.type, "Description": self.description}
         if self.no_echo:
             out["NoEcho"] = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from archc.compiler.context import PARAM_KEY, XREF_KEY, Context
+from archc.compiler.escape_hatch import condition_parameters, stack_conditions
 from archc.compiler.naming import camel
 from archc.compiler.stacks import Stack
 
@@ -34,7 +35,7 @@ def resolve(ctx: Context, stacks: list[Stack]) -> None:
             for name in u.params:
                 spec = ctx.params[name]
                 st.parameters[name] = spec.to_cfn()
-                st.sources[name] = "operator"
+                st.sources[name] = spec.source
             for target, attr, is_list in u.refs:
                 key = (target, attr)
                 if target in local or key in subst or target not in home:
@@ -61,7 +62,13 @@ def resolve(ctx: Context, stacks: list[Stack]) -> None:
             for a in u.after:
                 if a not in local and a in home:
                     st.depends_on.add(home[a].name)
+        conditions = stack_conditions(ctx, [u.body for u in st.units if u.body is not None])
+        for name in condition_parameters(ctx, conditions):
+            st.parameters[name] = ctx.params[name].to_cfn()
+            st.sources[name] = ctx.params[name].source
         st.template = _render(ctx, st, local, subst)
+        if conditions:
+            st.template["Conditions"] = conditions
         if len(st.outputs) > MAX_OUTPUTS or len(st.parameters) > MAX_PARAMETERS:
             ctx.error((), f"stack {st.name} needs {len(st.outputs)} outputs and {len(st.parameters)} parameters; "
                       f"CloudFormation allows {MAX_OUTPUTS} and {MAX_PARAMETERS}",

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from troposphere import AWSObject, Sub
 
-from archc.compiler.context import Context, Statement
+from archc.compiler.context import Context, ParamRef, ParamSpec, Statement
 from archc.compiler.naming import camel
 from archc.model.references import SUB_VARIABLE
 from archc.model.resources import CfnResource, IamRole
@@ -54,13 +54,24 @@ def _encode(value: Any) -> Any:
     return value
 
 
+def model_parameter(ctx: Context, name: str) -> ParamRef:
+    """A reference to model parameter *name*, declared (as the model writes it) in the stack that uses it."""
+    if name not in ctx.params:
+        p = ctx.arch.parameters[name]
+        ctx.params[name] = ParamSpec(name, p.type, p.description or "", cfn=p.to_cfn())
+    return ParamRef(name)
+
+
 def translate(ctx: Context, value: Any) -> Any:
-    """*value* with references to model resources turned into cross-stack-aware references."""
+    """*value* with references to model resources turned into cross-stack-aware references, and
+    references to model parameters into references to the stack's parameter of that name."""
     if isinstance(value, dict):
         if len(value) == 1:
             ((key, arg),) = value.items()
             if key == "Ref" and isinstance(arg, str) and arg in ctx.arch.resources:
                 return ctx.ref(arg)
+            if key == "Ref" and isinstance(arg, str) and arg in ctx.arch.parameters:
+                return model_parameter(ctx, arg)
             if key == "Fn::GetAtt" and isinstance(arg, str) and "." in arg:
                 arg = arg.split(".", 1)
             if (key == "Fn::GetAtt" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)
@@ -85,6 +96,9 @@ def _sub(ctx: Context, arg: Any) -> Any:
     def bind(match: re.Match[str]) -> str:
         name = match.group(1)
         rid, _, attr = name.partition(".")
+        if name not in local and not attr and name in ctx.arch.parameters and name not in ctx.arch.resources:
+            bound[name] = model_parameter(ctx, name)
+            return match.group(0)
         if name in local or rid not in ctx.arch.resources:
             return match.group(0)
         var = re.sub(r"[^A-Za-z0-9]", "", camel(rid) + (camel(attr) if attr else ""))
@@ -96,8 +110,59 @@ def _sub(ctx: Context, arg: Any) -> Any:
 
 
 def compile_cloudformation(ctx: Context, rid: str, res: CfnResource) -> None:
-    policies: dict[str, str] = {k: v for k, v in (("DeletionPolicy", res.deletion_policy), ("UpdateReplacePolicy", res.update_replace_policy)) if v}
+    policies: dict[str, str] = {k: v for k, v in (("DeletionPolicy", res.deletion_policy), ("UpdateReplacePolicy", res.update_replace_policy),
+                                                  ("Condition", res.condition)) if v}
     ctx.add(_Resource(ctx.main[rid], res.type, translate(ctx, res.properties), policies), rid)
+
+
+def stack_conditions(ctx: Context, bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    """The model conditions a stack's resources use (their ``Condition``, ``Fn::If`` in their
+    properties, and the conditions those name), each declared with the parameters it names."""
+    wanted: list[str] = []
+    todo: list[Any] = []
+    for body in bodies:
+        if isinstance(body.get("Condition"), str):
+            wanted.append(body["Condition"])
+        todo.append(body.get("Properties"))
+    while todo:
+        v = todo.pop()
+        if isinstance(v, dict):
+            if len(v) == 1 and isinstance(v.get("Fn::If"), list) and v["Fn::If"] and isinstance(v["Fn::If"][0], str):
+                wanted.append(v["Fn::If"][0])
+            todo.extend(v.values())
+        elif isinstance(v, list):
+            todo.extend(v)
+    out: dict[str, Any] = {}
+    while wanted:
+        name = wanted.pop()
+        if name in out or name not in ctx.arch.conditions:
+            continue
+        out[name] = ctx.arch.conditions[name]
+        stack: list[Any] = [out[name]]
+        while stack:
+            v = stack.pop()
+            if isinstance(v, dict):
+                if len(v) == 1 and isinstance(v.get("Condition"), str):
+                    wanted.append(v["Condition"])
+                stack.extend(v.values())
+            elif isinstance(v, list):
+                stack.extend(v)
+    return dict(sorted(out.items()))
+
+
+def condition_parameters(ctx: Context, conditions: dict[str, Any]) -> list[str]:
+    """The model parameters *conditions* name (``{Ref: Name}``), declared in `ctx.params`."""
+    names: list[str] = []
+    stack: list[Any] = list(conditions.values())
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if len(v) == 1 and isinstance(v.get("Ref"), str) and v["Ref"] in ctx.arch.parameters:
+                names.append(model_parameter(ctx, v["Ref"]).name)
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return sorted(set(names))
 
 
 # --- connections ------------------------------------------------------------------------------

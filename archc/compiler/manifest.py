@@ -17,7 +17,7 @@ def manifest(model_name: str, stacks: list[Stack], order: list[str], fmt: str) -
     for st in sorted(stacks, key=lambda s: position[s.name]):
         params = []
         for name, spec in sorted(st.parameters.items()):
-            p: dict[str, Any] = {"name": name, "type": spec["Type"], "description": spec["Description"], "source": st.sources[name]}
+            p: dict[str, Any] = {"name": name, "type": spec["Type"], "description": spec.get("Description", ""), "source": st.sources[name]}
             if spec.get("NoEcho"):
                 p["no_echo"] = True
             if "Default" in spec:

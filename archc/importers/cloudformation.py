@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -27,6 +27,8 @@ from archc.catalog import CFN_TYPE_PREFIXES, TYPES, VERBS
 from archc.cloudformation.assembly import Stack
 from archc.cloudformation.intrinsics import PSEUDO, Resolver, ResourceRef, Unresolved, function_of, references
 from archc.cloudformation.template import Declaration
+from archc.importers.accounts import AccountOption
+from archc.importers.cloudformation_parameters import Names
 from archc.model.architecture import Account, Architecture, Connection
 from archc.model.resources import RESOURCE_CLASSES, CfnResource
 
@@ -113,6 +115,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     total: int = 0
+    parameters: int = 0  # template parameters kept as model parameters
+    conditions: int = 0  # template conditions kept as model conditions
+    comments: dict[str, list[str]] = field(default_factory=dict)  # model id → what the model file says of it in a comment
 
     typeable: int = 0  # declarations of a CloudFormation type the catalogue maps to an archc type
     typeable_typed: int = 0  # of those, how many became (or folded into) a typed resource
@@ -128,6 +133,8 @@ class Report:
         if self.folded:
             lines.append(f"folded: {self.folded} helper resources into the resources they belong to")
         lines += [f"kept as escape hatch: {n} × {t}" for t, n in sorted(self.kept.items())]
+        if self.parameters or self.conditions:
+            lines.append(f"kept: {self.parameters} parameters and {self.conditions} conditions (the model's parameters: and conditions:)")
         lines += [f"left out: {x}" for x in self.skipped]
         lines += [f"note: {x}" for x in self.notes]
         lines += [f"could not resolve: {x}" for x in self.unresolved]
@@ -155,7 +162,8 @@ class Item:
 class Context:
     """What readers and connectors see: resolved values, references as model ids, the report."""
 
-    def __init__(self, stacks: list[Stack], region: str | None, account: str | None) -> None:
+    def __init__(self, stacks: list[Stack], region: str | None, account: str | None, account_key: str | None = None,
+                 account_keys: dict[str, str] | None = None) -> None:
         self.report = Report()
         self.items: dict[tuple[str, str], Item] = {}
         self.owner: dict[tuple[str, str], str] = {}  # (stack, logical id) → model id
@@ -177,8 +185,12 @@ class Context:
         self.extra_index: dict[tuple[str, str], list[Item]] = {}  # (stack, CloudFormation type) → its declarations
         self.policies: list[tuple[Item, tuple[Any, ...], list[str]]] = []  # (declaration, path to a policy document, roles)
         self.sg_ingress: list[tuple[str, str, int | None]] = []  # (source group or \x00internet, target group, port)
+        self.unconditional: list[Item] = []  # declarations under a condition the template does not fix
+        self.names = Names()  # the stacks' parameters and conditions, as the model's
         self.region = region
-        self.account = account
+        self.account = account  # the default account's id (stacks whose environment names none)
+        self.account_key = account_key  # the default account's key
+        self.account_keys = account_keys or {}  # account id → the key `--account KEY=ID` gives it
         self.stacks = stacks
 
     # -- values ------------------------------------------------------------------------------
@@ -202,9 +214,18 @@ class Context:
         if bad is not None:
             if not quiet:
                 name = ".".join(str(p) for p in path)
-                self.report.unresolved.append(f"{item.where('Properties', *path)}: {item.decl.logical_id}.{name} depends on {bad.why}")
+                self.report.unresolved.append(f"{item.where('Properties', *path)}: {item.decl.logical_id}.{name} depends on {bad.why}; "
+                                              f"the field it fills keeps its default (the model file says so in a comment)")
+                mid = self.owner.get(item.key)
+                if mid is not None:
+                    self.comment(mid, f"{item.decl.logical_id}.{name}: {compact(raw)} depends on {bad.why}; the field it fills keeps its default")
             return None
         return v
+
+    def comment(self, mid: str, text: str) -> None:
+        lines = self.report.comments.setdefault(mid, [])
+        if text not in lines:
+            lines.append(text)
 
     def ref(self, item: Item, *path: Any) -> str | None:
         """The model id a property names (``Ref``/``GetAtt``/``ImportValue``), if any."""
@@ -369,6 +390,14 @@ def _name_index(ctx: Context) -> dict[str, str]:
     return out
 
 
+def compact(raw: Any) -> str:
+    """A template value as one line of JSON (for a comment in the model file)."""
+    import json
+
+    text = json.dumps(raw, ensure_ascii=False, separators=(", ", ": "), default=str)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 def _first_unresolved(v: Any) -> Unresolved | None:
     if isinstance(v, Unresolved):
         return v
@@ -414,11 +443,13 @@ def _accounts(ctx: Context) -> dict[str, Account]:
         if region is None:
             ctx.report.unresolved.append(f"stack {stack.name}: region unknown (give --region); {PLACEHOLDER_REGION} stands in")
             region = PLACEHOLDER_REGION
-        key = stack.account_key or (f"account_{acct_id}" if acct_id else "main")
+        given = ctx.account_keys.get(acct_id or "") or (ctx.account_key if stack.account_id is None else None)
+        key = stack.account_key or given or (f"account_{acct_id}" if acct_id else "main")
         if acct_id is None and key not in accounts:
-            ctx.report.unresolved.append(f"stack {stack.name}: account unknown (give --account); AWS::AccountId stays symbolic")
+            ctx.report.unresolved.append(f"stack {stack.name}: account unknown (give --account KEY=ID); AWS::AccountId stays symbolic")
         if key not in accounts:
-            accounts[key] = Account.model_validate({"id": acct_id, "name": stack.account_name or (acct_id or key), "region": region})
+            name = stack.account_name or (key if given else acct_id or key)
+            accounts[key] = Account.model_validate({"id": acct_id, "name": name, "region": region})
         ctx.stack_account[stack.name] = key
         ctx.stack_region[stack.name] = region
     return accounts
@@ -581,17 +612,23 @@ def _pseudo(ctx: Context, stack: Stack) -> dict[str, str]:
     return out
 
 
-def infer(stacks: list[Stack], account: str | None = None, region: str | None = None, name: str | None = None) -> tuple[Architecture, Report]:
-    """The architecture *stacks* describe, and a report of what was typed, folded, kept and unresolved."""
+def infer(stacks: list[Stack], account: str | None = None, region: str | None = None, name: str | None = None,
+          accounts: Sequence[AccountOption] = ()) -> tuple[Architecture, Report]:
+    """The architecture *stacks* describe, and a report of what was typed, folded, kept and unresolved.
+
+    *account* is the id of the account of stacks whose environment names none; *accounts* are the
+    ``--account KEY[=ID]`` options (`archc.importers.accounts`): the first is that default account
+    (its key, and its id unless *account* gives one), and each ``KEY=ID`` names account ID."""
     from archc.importers.cloudformation_readers import CONNECTORS, READERS
 
-    ctx = Context(stacks, region, account)
+    default_key, default_id = accounts[0] if accounts else (None, None)
+    ctx = Context(stacks, region, account or default_id, default_key, {aid: key for key, aid in accounts if aid})
     for stack in stacks:
         if any(t.startswith("AWS::Serverless") for t in stack.template.transform):
             from archc.importers.cloudformation_sam import expand
 
             ctx.report.notes += expand(stack.template, stack.template.globals)
-    accounts = _accounts(ctx)
+    model_accounts = _accounts(ctx)
     _exports(ctx)
     for stack in stacks:
         tpl = stack.template
@@ -600,7 +637,7 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
             item = Item(stack, decl, resolver)
             ctx.items[item.key] = item
             if decl.condition and not isinstance(resolver.condition(decl.condition), bool):
-                ctx.report.unresolved.append(f"{item.where()}: {decl.logical_id} exists only under condition {decl.condition}; imported as if it does")
+                ctx.unconditional.append(item)
         for lid, target, path in tpl.unknown_refs:
             pos = tpl.position((*tpl.resources[lid].path, *path))
             ctx.report.unresolved.append(f"{pos.file}:{pos.line}:{pos.col}: {lid} refers to {target}, which the transform {', '.join(tpl.transform)} adds")
@@ -616,6 +653,17 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
             ctx.report.skipped.append(f"{key[1]} ({rtype}): {what}")
     ctx.report.total = len(ctx.items) + len(ctx.report.skipped)
     _group(ctx)
+    from archc.importers.cloudformation_parameters import generated, keep
+
+    model_uses: dict[str, set[str]] = {}  # of stacks archc built: the parameters the model's escape hatches name
+    for item in ctx.items.values():
+        if ctx.kind.get(ctx.owner.get(item.key, ""), "") not in RESOURCE_CLASSES and generated(item.stack):
+            params = item.stack.template.parameters
+            model_uses.setdefault(item.stack.name, set()).update(
+                lid for lid, attr, _p in references(item.decl.properties) if attr is None and lid in params)
+    ctx.names = keep(stacks, set(ctx.primary), model_uses)
+    ctx.report.notes += ctx.names.notes
+    ctx.report.parameters, ctx.report.conditions = len(ctx.names.parameters), len(ctx.names.conditions)
     for item in ctx.items.values():
         connector = CONNECTORS.get(item.decl.origin or item.decl.type)
         if connector is not None:
@@ -631,6 +679,13 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
     for rid, res in ctx.extra.items():
         resources.setdefault(rid, res)
     primaries = primary_types()
+    for item in ctx.unconditional:
+        owner = ctx.owner.get(item.key)
+        if owner is not None and not isinstance(resources.get(owner), CfnResource):
+            cond = ctx.names.condition(item.stack.name, str(item.decl.condition)) or str(item.decl.condition)
+            ctx.report.unresolved.append(f"{item.where()}: {item.decl.logical_id} exists only under condition {item.decl.condition}, "
+                                         f"which the template does not fix; imported as if it does (the model file says so in a comment)")
+            ctx.comment(owner, f"{item.decl.logical_id} exists only under Condition {cond} (conditions: {cond}); archc builds it unconditionally")
     for key, item in ctx.items.items():
         if item.decl.type in primaries:
             ctx.report.typeable += 1
@@ -639,8 +694,10 @@ def infer(stacks: list[Stack], account: str | None = None, region: str | None = 
     conns = _fitting(ctx, resources)
     if name is None:
         name = stacks[0].name if len(stacks) == 1 else "imported"
-    arch = Architecture.model_construct(name=model_id(name), accounts=accounts, resources=dict(sorted(resources.items())),
-                                        connections=sorted(conns, key=lambda c: (c.source, c.target, c.verb)))
+    arch = Architecture.model_construct(name=model_id(name), accounts=model_accounts, resources=dict(sorted(resources.items())),
+                                        connections=sorted(conns, key=lambda c: (c.source, c.target, c.verb)),
+                                        parameters=dict(sorted(ctx.names.parameters.items())),
+                                        conditions=dict(sorted(ctx.names.conditions.items())))
     return arch, ctx.report
 
 
@@ -650,7 +707,8 @@ def _fit_references(ctx: Context, resources: dict[str, Any]) -> None:
     from archc.model.references import iter_refs
 
     for rid, res in list(resources.items()):
-        bad = [s for s in iter_refs(res) if s.target not in resources or (s.kinds and resources[s.target].type not in s.kinds)]
+        bad = [s for s in iter_refs(res) if not (s.field.startswith("properties") and s.target in ctx.names.parameters)
+               and (s.target not in resources or (s.kinds and resources[s.target].type not in s.kinds))]
         if not bad:
             continue
         data = res.model_dump(exclude_defaults=True, exclude_none=True, mode="json")
@@ -720,7 +778,10 @@ def _resource(ctx: Context, mid: str, main: Item, readers: dict[str, Any]) -> An
             ctx.report.typed[kind] = ctx.report.typed.get(kind, 0) + 1
             return res
     ctx.report.kept[main.decl.type] = ctx.report.kept.get(main.decl.type, 0) + 1
-    return CfnResource.model_validate({"type": main.decl.type, **base, "properties": _plain(_model_properties(ctx, main))})
+    hatch: dict[str, Any] = {"type": main.decl.type, **base, "properties": _plain(_model_properties(ctx, main))}
+    if main.decl.condition:
+        hatch["condition"] = ctx.names.condition(main.stack.name, main.decl.condition) or main.decl.condition
+    return CfnResource.model_validate(hatch)
 
 
 class _Unfixed(Exception):
@@ -778,6 +839,13 @@ def _model_value(ctx: Context, item: Item, value: Any) -> Any:
             return value
         if arg in item.stack.template.resources:
             return {"Ref": _model_ref(ctx, item, arg)}
+        param = ctx.names.parameter(item.stack.name, arg)
+        if param is not None:  # the model keeps the parameter: the property names it, as the template does
+            return {"Ref": param}
+    elif fn == "Fn::If" and isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):
+        cond = ctx.names.condition(item.stack.name, arg[0])
+        if cond is not None:  # the model keeps the condition: both branches stay
+            return {"Fn::If": [cond, _model_value(ctx, item, arg[1]), _model_value(ctx, item, arg[2])]}
     elif fn == "Fn::GetAtt" and isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg) \
             and arg[0] in item.stack.template.resources:
         return {"Fn::GetAtt": [_model_ref(ctx, item, arg[0]), arg[1]]}
@@ -785,10 +853,42 @@ def _model_value(ctx: Context, item: Item, value: Any) -> Any:
         text, local = (arg[0], arg[1] if len(arg) > 1 else {}) if isinstance(arg, list) and arg else (arg, {})
         if isinstance(text, str) and isinstance(local, dict):
             return _model_sub(ctx, item, text, local)
+    if fn in _KEPT_AS_WRITTEN and _names_kept(ctx, item, arg):  # a parameter or condition the model keeps: not its default
+        return {fn: _model_value(ctx, item, arg)}
     resolved = item.resolver.resolve(value)
     if _fixed(resolved):
         return resolved
+    if isinstance(resolved, ResourceRef) and fn == "Fn::ImportValue":  # another imported stack's export
+        key = (resolved.stack or item.stack.name, resolved.logical_id)
+        mid = ctx.owner.get(key)
+        if mid is not None and ctx.primary.get(mid) is ctx.items.get(key):
+            return {"Ref": mid} if resolved.attribute is None else {"Fn::GetAtt": [mid, resolved.attribute]}
+    if fn in _KEPT_AS_WRITTEN:  # what only the deployment fixes: kept, with the names inside it the model's
+        return {fn: _model_value(ctx, item, arg)}
     raise _Unfixed(f"{fn} depends on {resolved}" if isinstance(resolved, Unresolved) else f"{fn} cannot be fixed statically")
+
+
+def _names_kept(ctx: Context, item: Item, value: Any) -> bool:
+    """Whether *value* names a parameter (``Ref``, ``${Name}``) or a condition (``Fn::If``) the model keeps."""
+    stack = item.stack.name
+    if any(attr is None and ctx.names.parameter(stack, lid) for lid, attr, _p in references(value)):
+        return True
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, dict):
+            if isinstance(v.get("Fn::If"), list) and v["Fn::If"] and ctx.names.condition(stack, str(v["Fn::If"][0])):
+                return True
+            todo.extend(v.values())
+        elif isinstance(v, list):
+            todo.extend(v)
+    return False
+
+
+# intrinsics an escape hatch keeps as the template writes them when they cannot be evaluated
+# statically (build writes them back): they depend on the deployment, not on anything the model lacks
+_KEPT_AS_WRITTEN = frozenset({"Fn::Join", "Fn::Select", "Fn::Split", "Fn::GetAZs", "Fn::Base64", "Fn::Cidr", "Fn::ImportValue",
+                              "Fn::Length", "Fn::ToJsonString"})
 
 
 def _model_sub(ctx: Context, item: Item, text: str, local: dict[str, Any]) -> Any:
@@ -801,6 +901,9 @@ def _model_sub(ctx: Context, item: Item, text: str, local: dict[str, Any]) -> An
             return m.group(0)
         if head in item.stack.template.resources:
             return "${" + _model_ref(ctx, item, head) + dot + attr + "}"
+        param = ctx.names.parameter(item.stack.name, head)
+        if param is not None and not dot:
+            return "${" + param + "}"
         resolved = item.resolver.resolve({"Ref": head})
         if not dot and isinstance(resolved, (str, int, float)) and not isinstance(resolved, bool):
             return str(resolved).replace("${", "${!")
@@ -842,20 +945,25 @@ def is_cloudformation_source(path: str) -> bool:
     return os.path.isfile(path) and looks_like_template_file(path)
 
 
-def import_source(path: str, account: str | None, region: str | None, fail: Callable[[str], NoReturn]) -> tuple[Architecture, Report]:
-    """The architecture of the templates at *path*; *fail(message)* for bad input (never returns)."""
+def import_source(path: str, accounts: Sequence[AccountOption], region: str | None,
+                  fail: Callable[[str], NoReturn]) -> tuple[Architecture, Report]:
+    """The architecture of the templates at *path*; *fail(message)* for bad input (never returns).
+    *accounts* are the ``--account KEY[=ID]`` options (`archc.importers.accounts`)."""
     from archc.cloudformation.assembly import load_stacks
     from archc.cloudformation.errors import TemplateError
     from archc.model.fields import REGION_PATTERN
 
-    if account is not None and not re.fullmatch(r"[0-9]{12}", account):
-        fail(f"--account {account}: for a CloudFormation import, give the 12-digit account id")
     if region is not None and not REGION_PATTERN.match(region):
         fail(f"--region {region}: expected an AWS region like us-west-2")
     try:
         stacks = load_stacks(path)
-        return infer(stacks, account, region)
+        arch, report = infer(stacks, region=region, accounts=accounts)
     except TemplateError as exc:
         fail(str(exc))
     except RecursionError:
         fail(f"{path}: a value is nested too deeply to be a template")
+    held = {a.id for a in arch.accounts.values()}
+    for key, aid in accounts[1:]:
+        if aid is not None and aid not in held:
+            report.notes.append(f"--account {key}={aid}: no stack of {path} is deployed to account {aid}")
+    return arch, report

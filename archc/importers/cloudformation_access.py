@@ -85,11 +85,19 @@ def _tracing_of(resources: dict[str, Any], source: str) -> str | None:
 
 
 def apply_policies(ctx: Context, resources: dict[str, Any]) -> None:
+    """Connections from what each policy allows. The grant is the role's: a role one compute
+    resource runs as gives its connections to that resource; a role several run as (or none) keeps
+    them itself, and each user reaches them through its role (the model's `role_use` relation), so
+    no user gets an edge the template does not give it alone."""
     users = _role_users(resources)
+    for role, who in sorted(users.items()):
+        if len(who) > 1 and any(role in roles for _i, _p, roles in ctx.policies):
+            ctx.report.notes.append(f"{role}: shared by {', '.join(who)}; its grants are connections from the role, not from each of them")
     for item, path, roles in ctx.policies:
         sources: list[str] = []
         for role in roles:
-            sources.extend(users.get(role) or [role])
+            who = users.get(role) or []
+            sources.extend(who if len(who) == 1 else [role])
         sources = list(dict.fromkeys(sources))
         for i, st in enumerate(_statements(item, path, ctx)):
             if item.resolver.resolve(st.get("Effect")) != "Allow":

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from archc.importers.cloudformation import Context, Item
+from archc.importers.cloudformation import Context, Item, compact
 
 Reader = Callable[[Context, Item], dict[str, Any]]
 Connector = Callable[[Context, Item], None]
@@ -595,6 +595,9 @@ def subscription(ctx: Context, it: Item) -> None:
     if not targets and topic is not None and protocol in ("http", "https", "email", "email-json", "sms"):
         endpoint = ctx.value(it, "Endpoint", quiet=True)
         rid = ctx.external(f"{topic}_{protocol.replace('-', '_')}", ctx.stack_account[it.stack.name], "service", endpoint if isinstance(endpoint, str) else None)
+        if not isinstance(endpoint, str) and ctx.raw(it, "Endpoint") is not None:
+            ctx.comment(rid, f"{it.decl.logical_id}.Endpoint: {compact(ctx.raw(it, 'Endpoint'))} is not fixed by the template; "
+                             "without `endpoint:`, archc build asks for it as a NoEcho deploy parameter")
         ctx.connect(topic, rid, "notify")
 
 

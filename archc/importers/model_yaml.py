@@ -31,6 +31,10 @@ def model_document(arch: Architecture) -> dict[str, Any]:
     """The file's data: top-level sections in a fixed order, defaults left out."""
     doc: dict[str, Any] = {"archc": 1, "name": arch.name}
     doc["accounts"] = {k: account_data(a) for k, a in arch.accounts.items()}
+    if arch.parameters:
+        doc["parameters"] = {k: p.model_dump(exclude_defaults=True, exclude_none=True, mode="json") for k, p in arch.parameters.items()}
+    if arch.conditions:
+        doc["conditions"] = dict(arch.conditions)
     if arch.groups:
         doc["groups"] = {k: g.model_dump(exclude_defaults=True, exclude_none=True, mode="json") for k, g in arch.groups.items()}
     diagram = arch.diagram.model_dump(exclude_defaults=True, exclude_none=True, mode="json")
@@ -90,18 +94,22 @@ def flow(value: Any) -> str:
 
 
 # sections whose entries are written one per line in flow style
-_ONE_LINE_ENTRIES = {"accounts", "groups", "resources"}
+_ONE_LINE_ENTRIES = {"accounts", "groups", "resources", "parameters", "conditions"}
 
 
-def model_yaml(arch: Architecture, header: str | None = None) -> str:
+def model_yaml(arch: Architecture, header: str | None = None, comments: dict[str, list[str]] | None = None) -> str:
     """YAML text of a model file holding all of *arch*: one resource, account, group and
     connection per line. Written directly (not through a YAML library's emitter): it is the
-    hot path of importing a large diagram, and the shape is fixed."""
+    hot path of importing a large diagram, and the shape is fixed. *comments* (resource id →
+    lines) are written as YAML comments above the resource."""
     out: list[str] = [f"# {line}".rstrip() for line in (header or "").splitlines()]
     for key, value in model_document(arch).items():
         if key in _ONE_LINE_ENTRIES:
             out.append(f"{key}:" if value else f"{key}: {{}}")
-            out.extend(line for k, v in value.items() for line in block_entry("  ", k, flow(v)))
+            for k, v in value.items():
+                if key == "resources" and comments and k in comments:
+                    out.extend(f"  # {' '.join(line.split())}" for line in comments[k])
+                out.extend(block_entry("  ", k, flow(v)))
         elif key == "connections":
             out.append("connections:")
             out.extend(f"  - {flow(c)}" for c in value)

@@ -1,8 +1,8 @@
 """The whole model: accounts, resources, connections (intent edges) and presentation hints."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from archc.catalog import Head, LineStyle
 from archc.model.fields import AccountId, RefTo, Region, empty_dict, empty_list
@@ -99,6 +99,49 @@ class DiagramSettings(Strict):
     clicks: list[str] = Field(default_factory=empty_list, description="Mermaid click statements without the keyword ('A \"https://…\"')")
 
 
+ParameterValue = str | int | float
+
+
+class Parameter(Strict):
+    """A CloudFormation parameter the model's escape hatches and conditions name (``{Ref: Name}``,
+    ``${Name}`` in a ``Fn::Sub``): `archc build` declares it in every stack that uses it, as
+    written here; the operator supplies its value at deploy time. `archc import` keeps a template's
+    parameters here."""
+
+    type: Annotated[str, StringConstraints(pattern=r"^(String|Number|List<Number>|CommaDelimitedList|AWS::[A-Za-z0-9:<>]+|List<AWS::[A-Za-z0-9:]+>)$")] = Field(
+        "String", description="CloudFormation parameter type: String, Number, CommaDelimitedList, AWS::EC2::VPC::Id, AWS::SSM::Parameter::Value<String>, …")
+    description: str | None = Field(None, description="what the operator is asked for")
+    default: ParameterValue | None = Field(None, description="the value when the operator gives none")
+    allowed_values: list[ParameterValue] | None = Field(None, description="the only values the parameter takes")
+    allowed_pattern: str | None = Field(None, description="a regular expression a String value must match")
+    constraint_description: str | None = Field(None, description="what CloudFormation says when a value breaks a constraint")
+    min_length: int | None = Field(None, ge=0, description="shortest String value")
+    max_length: int | None = Field(None, ge=0, description="longest String value")
+    min_value: float | None = Field(None, description="smallest Number value")
+    max_value: float | None = Field(None, description="largest Number value")
+    no_echo: bool = Field(False, description="mask the value in the console and API (secrets)")
+
+    def to_cfn(self) -> dict[str, Any]:
+        """The parameter as CloudFormation declares it."""
+        out: dict[str, Any] = {"Type": self.type}
+        for name, key in (("description", "Description"), ("default", "Default"), ("allowed_values", "AllowedValues"),
+                          ("allowed_pattern", "AllowedPattern"), ("constraint_description", "ConstraintDescription"),
+                          ("min_length", "MinLength"), ("max_length", "MaxLength"), ("min_value", "MinValue"), ("max_value", "MaxValue")):
+            value = getattr(self, name)
+            if value is not None:
+                out[key] = value
+        if self.no_echo:
+            out["NoEcho"] = True
+        return out
+
+
+PARAMETER_NAME = r"^[A-Za-z0-9]+$"  # CloudFormation's rule for a parameter's (and a condition's) name
+
+# A CloudFormation condition, as a template's `Conditions` holds it: Fn::Equals, Fn::And, Fn::Or,
+# Fn::Not or {Condition: Name}, over parameters ({Ref: Name}) and pseudo parameters.
+ConditionBody = dict[str, Any]
+
+
 class Defaults(Strict):
     account: str | None = None
     region: Region | None = None
@@ -115,6 +158,8 @@ class Architecture(Strict):
     connections: list[Connection] = Field(default_factory=empty_list)
     groups: dict[str, Group] = Field(default_factory=empty_dict)
     diagram: DiagramSettings = Field(default_factory=DiagramSettings)
+    parameters: dict[str, Parameter] = Field(default_factory=empty_dict)
+    conditions: dict[str, ConditionBody] = Field(default_factory=empty_dict)
 
     def region_of(self, rid: str) -> str | None:
         res = self.resources[rid]

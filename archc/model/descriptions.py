@@ -77,7 +77,7 @@ CLASS_FIELDS: dict[tuple[str, str], str] = {
     ("IpFiltering", "mode"): "block the addresses, or allow only them",
     ("KmsKey", "alias"): "alias/NAME for the key",
     ("KmsKey", "rotation"): "yearly automatic key rotation",
-    ("LambdaFunction", "runtime"): "Lambda runtime identifier, e.g. python3.12, nodejs20.x, java21",
+    ("LambdaFunction", "runtime"): "Lambda runtime identifier AWS documents, e.g. python3.12, nodejs22.x, java21; retired ones load, lint (ARC142) reports them",
     ("LambdaFunction", "handler"): "the function's entry point (module.function for Python)",
     ("LambdaFunction", "architecture"): "x86_64 or arm64 (Graviton)",
     ("LambdaFunction", "memory_mb"): "memory in MB (128-10240); CPU scales with it",

@@ -39,6 +39,8 @@ def build_graph(arch: Architecture) -> nx.MultiDiGraph:
         base = ("resources", rid)
         contained = False
         for site in iter_refs(res):
+            if site.target not in arch.resources:  # an escape hatch's {Ref: parameter}
+                continue
             kind = FIELD_RELATIONS.get((res.type, site.field), "reference")
             if kind == "contains" or (kind == "placement" and res.type != "nat_gateway"):
                 contained = True

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from archc.catalog import ESCAPE_HATCH
 from archc.diagnostics import Diagnostic, ModelError, Path, Position, SourceMap, did_you_mean
-from archc.model.architecture import Account, Architecture, Connection, Defaults, DiagramSettings, Group
+from archc.model.architecture import PARAMETER_NAME, Account, Architecture, Connection, Defaults, DiagramSettings, Group, Parameter
 from archc.model.fields import ID_PATTERN, MERMAID_KEYWORDS, az_region
 from archc.model.queries import who
 from archc.model.references import check_ref, iter_raw_refs, iter_refs, unwrap_annotation
@@ -24,7 +24,7 @@ from archc.model.yaml_source import decode, load_yaml
 
 TYPE_NAMES = sorted(t for t in RESOURCE_CLASSES if t != ESCAPE_HATCH)  # what a user writes as `type:`
 
-TOP_LEVEL = ("archc", "name", "defaults", "accounts", "resources", "connections", "groups", "diagram")
+TOP_LEVEL = ("archc", "name", "defaults", "accounts", "resources", "connections", "groups", "diagram", "parameters", "conditions")
 _ID = re.compile(ID_PATTERN)
 
 
@@ -124,6 +124,28 @@ def _check_key(kind: str, key: str, path: Path, at_key: bool = True) -> Diagnost
                       path, at_key=at_key, help="ids and keys name files and diagram nodes: keep them to one plain word")
 
 
+def _condition_names(value: Any, path: Path, refs: bool = True) -> list[tuple[Path, str, str]]:
+    """(path, "parameter" or "condition", name) of each ``{Ref: name}`` (when *refs*), ``{Condition: name}``
+    and ``Fn::If`` condition in *value*."""
+    out: list[tuple[Path, str, str]] = []
+    todo: list[tuple[Any, Path]] = [(value, path)]
+    while todo:
+        v, p = todo.pop()
+        if isinstance(v, dict):
+            if len(v) == 1:
+                ((key, arg),) = v.items()
+                if key == "Ref" and refs and isinstance(arg, str):
+                    out.append(((*p, key), "parameter", arg))
+                elif key == "Condition" and isinstance(arg, str):
+                    out.append(((*p, key), "condition", arg))
+                elif key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
+                    out.append(((*p, key, 0), "condition", arg[0]))
+            todo.extend((x, (*p, k)) for k, x in v.items())
+        elif isinstance(v, list):
+            todo.extend((x, (*p, i)) for i, x in enumerate(v))
+    return sorted(out, key=lambda t: [str(x) for x in t[0]])
+
+
 class _Builder:
     def __init__(self) -> None:
         self.source = SourceMap()
@@ -133,6 +155,8 @@ class _Builder:
         self.raw_resources: dict[str, tuple[dict[str, Any], Defaults]] = {}
         self.connections: list[Connection] = []
         self.groups: dict[str, Group] = {}
+        self.parameters: dict[str, Parameter] = {}
+        self.conditions: dict[str, dict[str, Any]] = {}
         self.diagram: DiagramSettings | None = None
         self.files: list[str] = []
         self.resources: dict[str, Any] = {}
@@ -204,6 +228,24 @@ class _Builder:
                 self.broken_groups.add(gid)
         if "diagram" in data:
             self.diagram = self._validate(DiagramSettings, data["diagram"] or {}, ("diagram",), "diagram") or self.diagram
+        for section, kind in (("parameters", "parameter"), ("conditions", "condition")):
+            for name, raw in self._mapping(data, section):
+                ppath: Path = (section, name)
+                if name in (self.parameters if section == "parameters" else self.conditions):
+                    self._error("ARC105", ppath, f"{kind} '{name}' is defined twice")
+                    continue
+                if not isinstance(name, str) or not re.fullmatch(PARAMETER_NAME, name):
+                    self._error("ARC103", ppath, f"{kind} name {_short(name)} may use only letters and digits (CloudFormation's rule)")
+                    continue
+                if section == "parameters":
+                    param = self._validate(Parameter, raw if raw is not None else {}, ppath, f"parameter '{name}'")
+                    if param is not None:
+                        self.parameters[name] = param
+                elif not (isinstance(raw, dict) and len(raw) == 1):
+                    self._error("ARC103", ppath, f"condition '{name}' must be one CloudFormation condition function "
+                                f"(Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition), got {_kind(raw)}")
+                else:
+                    self.conditions[name] = raw
         for rid, raw in self._mapping(data, "resources"):
             path: Path = ("resources", rid)
             bad_key = _check_key("resource id", rid, path)
@@ -278,6 +320,8 @@ class _Builder:
             connections=self.connections,
             groups=self.groups,
             diagram=self.diagram or DiagramSettings(),
+            parameters=self.parameters,
+            conditions=self.conditions,
         )
         return LoadedModel(arch, self.source, self.files)
 
@@ -315,11 +359,18 @@ class _Builder:
             path: Path = ("resources", rid)
             owner = who(rid, res.type)
             for site in iter_refs(res):
+                if site.field.startswith("properties") and site.target in self.parameters and site.target not in types_by_id:
+                    continue  # an escape hatch names a parameter, as CloudFormation's Ref does
                 problem = check_ref(site, path, types_by_id, owner)
                 if problem and problem.code == "ARC104":
                     undefined("resource", site.target, f"resource '{rid}'", problem)
                 elif problem:
                     self.problems.append(problem)
+            condition = getattr(res, "condition", None)
+            if condition is not None and condition not in self.conditions:
+                undefined("condition", condition, f"resource '{rid}'", Diagnostic(
+                    "ARC104", f"{owner}: condition '{condition}' is not defined{did_you_mean(condition, self.conditions)}",
+                    (*path, "condition"), help="conditions are defined under `conditions:`"))
             if res.account is not None and res.account not in self.accounts and res.account not in self.broken_accounts:
                 undefined("account", res.account, f"resource '{rid}'", Diagnostic(
                     "ARC104", f"{owner}: account '{res.account}' is not defined{did_you_mean(res.account, self.accounts)}",
@@ -364,6 +415,22 @@ class _Builder:
                 undefined("resource", grp.resource, f"group '{gid}'", Diagnostic(
                     "ARC104", f"group '{gid}': resource '{grp.resource}' is not a resource{did_you_mean(grp.resource, types_by_id)}", ("groups", gid, "resource")))
         self._check_group_cycles()
+        for name, body in self.conditions.items():
+            for where, kind, target in _condition_names(body, ("conditions", name)):
+                known = self.parameters if kind == "parameter" else self.conditions
+                if target not in known and not (kind == "parameter" and target.startswith("AWS::")):
+                    undefined(kind, target, f"condition '{name}'", Diagnostic(
+                        "ARC104", f"condition '{name}' names {kind} '{target}', which is not defined{did_you_mean(target, known)}",
+                        where, help=f"{kind}s are defined under `{kind}s:`"))
+        for rid, res in self.resources.items():
+            for where, _kind, target in _condition_names(getattr(res, "properties", None), ("resources", rid, "properties"), refs=False):
+                if target not in self.conditions:
+                    undefined("condition", target, f"resource '{rid}'", Diagnostic(
+                        "ARC104", f"{who(rid, res.type)}: Fn::If names condition '{target}', which is not defined{did_you_mean(target, self.conditions)}",
+                        where, help="conditions are defined under `conditions:`"))
+        for name in self.parameters:
+            if name in types_by_id:
+                self._error("ARC105", ("parameters", name), f"'{name}' is both a parameter and a resource: CloudFormation's Ref cannot tell them apart")
         for uses in missing.values():
             first = uses[0][1]
             if len(uses) > 1:

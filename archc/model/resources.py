@@ -892,6 +892,7 @@ class CfnResource(ResourceBase):
         None, description="the resource's DeletionPolicy (default: CloudFormation's, Delete for most types)")
     update_replace_policy: Literal["Delete", "Retain", "Snapshot"] | None = Field(
         None, description="the resource's UpdateReplacePolicy (default: CloudFormation's, Delete)")
+    condition: str | None = Field(None, description="the resource's CloudFormation Condition: the name of one of the model's `conditions`")
 
 
 def resource_tag(value: Any) -> str | None:

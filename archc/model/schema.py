@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from archc.model.architecture import Account, Connection, Defaults, DiagramSettings, Group
+from archc.model.architecture import Account, Connection, Defaults, DiagramSettings, Group, Parameter
 from archc.model.fields import empty_dict, empty_list
 from archc.model.resources import Resource, Strict
 
@@ -25,9 +25,6 @@ CIDR_PATTERN = (r"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[
                 r"/(3[0-2]|[12]?[0-9])$")
 REGION_PATTERN = r"^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$"
 AZ_PATTERN = REGION_PATTERN[:-1] + "[a-z]$"
-# The runtimes Lambda accepts for new functions; the model takes any string, the editor suggests these.
-LAMBDA_RUNTIMES = ("dotnet8", "java11", "java17", "java21", "nodejs18.x", "nodejs20.x", "nodejs22.x", "provided.al2",
-                   "provided.al2023", "python3.10", "python3.11", "python3.12", "python3.13", "ruby3.2", "ruby3.3")
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 
@@ -42,6 +39,8 @@ class ModelFile(Strict):
     connections: list[Connection] = Field(default_factory=empty_list, description="intent edges: from, to, verb, label")
     groups: dict[str, Group] = Field(default_factory=empty_dict, description="presentation groups (diagram subgraphs)")
     diagram: DiagramSettings | None = Field(None, description="how the overview diagram is drawn")
+    parameters: dict[str, Parameter] = Field(default_factory=empty_dict, description="CloudFormation parameters the escape hatches and conditions name; build declares each in the stacks that use it")
+    conditions: dict[str, dict[str, Any]] = Field(default_factory=empty_dict, description="CloudFormation conditions (Fn::Equals, Fn::And, Fn::Or, Fn::Not over parameters) that escape hatches use (`condition:`, Fn::If)")
 
 
 def _walk(node: Any) -> Any:
@@ -70,7 +69,9 @@ def _patterns(schema: dict[str, Any]) -> None:
 
 def _enums(defs: dict[str, Any]) -> None:
     runtime = defs["LambdaFunction"]["properties"]["runtime"]
-    runtime["enum"] = list(LAMBDA_RUNTIMES)
+    from archc.runtimes import RUNTIMES
+
+    runtime["enum"] = sorted(RUNTIMES)  # retired ones too: the model takes them, lint (ARC142) judges their dates
     retention = defs["LogGroup"]["properties"]["retention_days"]
     retention["anyOf"] = [{"enum": list(LOG_RETENTION_DAYS), "type": "integer"}, {"type": "null"}]
 

@@ -101,7 +101,18 @@ _SHORT_FORMS: dict[str, Any] = {
     "!GetAtt": lambda v: {"Fn::GetAtt": v.split(".", 1) if "." in v else v},
     "!Sub": lambda v: {"Fn::Sub": v},
     "!ImportValue": lambda v: {"Fn::ImportValue": v},
+    "!GetAZs": lambda v: {"Fn::GetAZs": v},
+    "!Base64": lambda v: {"Fn::Base64": v},
+    "!Condition": lambda v: {"Condition": v},
 }
+
+# CloudFormation's short forms on a sequence or a mapping (`!If [Cond, a, b]`): the function they stand for
+_COLLECTION_FORMS: dict[str, str] = {
+    f"!{name}": f"Fn::{name}" for name in (
+        "If", "Join", "Select", "Split", "Sub", "GetAtt", "FindInMap", "Cidr", "Equals", "And", "Or", "Not", "Base64",
+        "ImportValue", "GetAZs", "Length", "ToJsonString", "Transform")
+}
+_PLAIN_COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 class _Unsupported(Exception):
@@ -157,7 +168,14 @@ def _build(text: str, file: str, source: SourceMap, connection_offset: int, prob
                 anchors[event.anchor] = value
             is_scalar = True
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            value = {} if cls is MappingStartEvent else []
+            inner: Any = {} if cls is MappingStartEvent else []
+            value = inner
+            fn = None
+            if event.tag not in _PLAIN_COLLECTION_TAGS:
+                fn = _COLLECTION_FORMS.get(event.tag)
+                if fn is None:
+                    raise _Unsupported(event, f"unsupported YAML tag {event.tag!r}")
+                value = {fn: inner}  # `!If [c, a, b]` is {Fn::If: [c, a, b]}
             if event.anchor:
                 anchors[event.anchor] = value
                 sizes[id(value)] = 1
@@ -167,7 +185,7 @@ def _build(text: str, file: str, source: SourceMap, connection_offset: int, prob
             is_scalar = False
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
             frame = stack.pop()
-            ident = id(frame[0])
+            ident = id(frame[6])
             open_ids.discard(ident)
             if frame[4]:
                 _merge(frame[0], frame[4], event)
@@ -234,7 +252,10 @@ def _build(text: str, file: str, source: SourceMap, connection_offset: int, prob
                     else:
                         pmap[child] = (file, frame[3])
         if not is_scalar:
-            stack.append([value, child, _NO_KEY, None, [], 0])
+            if value is inner:
+                stack.append([value, child, _NO_KEY, None, [], 0, value])
+            else:  # a short form: its items go into the function's argument
+                stack.append([inner, (*child, fn), _NO_KEY, None, [], 0, value])
     return root
 
 

@@ -5,12 +5,12 @@ that module's ``RULES``; it is picked up here (and documented in ``docs/rules.md
 from __future__ import annotations
 
 from archc.diagnostics import did_you_mean
-from archc.rules import access, buildable, data, deploy, escape_hatch, model, mounts, network, operations, services
+from archc.rules import access, buildable, data, deploy, escape_hatch, model, mounts, network, operations, runtimes, services
 from archc.rules.base import Rule
 
 RULES: list[Rule] = sorted(
     [*model.RULES, *escape_hatch.RULES, *mounts.RULES, *network.RULES, *access.RULES, *data.RULES, *operations.RULES, *services.RULES, *deploy.RULES,
-     *buildable.RULES],
+     *buildable.RULES, *runtimes.RULES],
     key=lambda r: r.code,
 )
 

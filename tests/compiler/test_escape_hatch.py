@@ -247,3 +247,68 @@ def test_lint_clean_means_build_ok_for_every_verb_to_and_from_an_escape_hatch(ve
         except CompileError as exc:
             refused.append((s, t, [d.message for d in exc.diagnostics]))
     assert refused == []
+
+
+PARAMETERS = """archc: 1
+name: p
+accounts:
+  x: {id: "111111111111", name: X, region: eu-west-1}
+  y: {id: "222222222222", name: Y, region: eu-west-1}
+parameters:
+  Stage: {type: String, default: prod, allowed_values: [prod, dev], description: the stage}
+  Secret: {type: String, no_echo: true}
+  Unused: {type: Number, default: 3}
+conditions:
+  IsProd: {Fn::Equals: [{Ref: Stage}, prod]}
+  HasSecret: {Fn::Not: [{Fn::Equals: [{Ref: Secret}, ""]}]}
+  Both: {Fn::And: [{Condition: IsProd}, {Condition: HasSecret}]}
+  Never: {Fn::Equals: [{Ref: "AWS::Region"}, mars-1]}
+resources:
+  data: {type: s3_bucket, account: x}
+  param:
+    type: AWS::SSM::Parameter
+    account: x
+    condition: Both
+    properties:
+      Type: String
+      Name: {Fn::Sub: "/${Stage}/${AWS::Region}/bucket"}
+      Value: {Fn::If: [IsProd, {Ref: data}, {Ref: "AWS::NoValue"}]}
+  other: {type: AWS::SSM::Parameter, account: y, properties: {Type: String, Value: {Ref: Stage}}}
+"""
+
+
+def test_model_parameters_and_conditions_are_declared_in_the_stacks_that_use_them() -> None:
+    from archc.model.loader import load_text
+
+    build = compile_model(load_text(PARAMETERS, "p.yaml").architecture)
+    by_account = {st.account: st.template for st in build.stacks}
+    x, y = by_account["x"], by_account["y"]
+    assert x["Parameters"] == {"Stage": {"Type": "String", "Description": "the stage", "Default": "prod", "AllowedValues": ["prod", "dev"]},
+                               "Secret": {"Type": "String", "NoEcho": True}}
+    assert x["Conditions"] == {"Both": {"Fn::And": [{"Condition": "IsProd"}, {"Condition": "HasSecret"}]},
+                               "HasSecret": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Secret"}, ""]}]},
+                               "IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}}
+    param = next(r for r in x["Resources"].values() if r["Metadata"]["archc"]["node"] == "param")
+    data = next(k for k, r in x["Resources"].items() if r["Metadata"]["archc"]["node"] == "data" and r["Type"] == "AWS::S3::Bucket" and "AccessLog" not in k)
+    assert param["Condition"] == "Both"
+    assert param["Properties"]["Value"] == {"Fn::If": ["IsProd", {"Ref": data}, {"Ref": "AWS::NoValue"}]}
+    assert param["Properties"]["Name"] == {"Fn::Sub": ["/${Stage}/${AWS::Region}/bucket", {"Stage": {"Ref": "Stage"}}]}
+    assert list(y["Parameters"]) == ["Stage"] and "Conditions" not in y  # only what the stack uses
+    sources = {(s["name"], p["name"]): p["source"] for s in build.manifest("json")["stacks"] for p in s["parameters"]}
+    assert set(sources.values()) == {"operator"} and ("p-y-eu-west-1", "Stage") in sources
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    (("{Ref: Secret}, \"\"", "{Ref: Secrt}, \"\""), "condition 'HasSecret' names parameter 'Secrt', which is not defined (did you mean 'Secret'?)"),
+    (("condition: Both", "condition: Bth"), "resource 'param' (AWS::SSM::Parameter): condition 'Bth' is not defined (did you mean 'Both'?)"),
+    (("[IsProd, {Ref: data}", "[IsPro, {Ref: data}"), "Fn::If names condition 'IsPro', which is not defined"),
+    (("Value: {Ref: Stage}", "Value: {Ref: Stag}"), "'Stag', which is not a resource"),
+    (("  Unused:", "  data:"), "'data' is both a parameter and a resource"),
+])
+def test_a_name_that_is_not_defined_is_an_error_at_load(edit: tuple[str, str], words: str) -> None:
+    from archc.diagnostics import ModelError
+    from archc.model.loader import load_text
+
+    with pytest.raises(ModelError) as exc:
+        load_text(PARAMETERS.replace(*edit), "p.yaml")
+    assert words in str(exc.value)

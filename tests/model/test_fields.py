@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import typing
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from archc.diagnostics import ModelError
-from archc.model.fields import AZ_COUNT, LambdaRuntime
+from archc.model.fields import AZ_COUNT
 from archc.model.loader import load_texts
+from archc.runtimes import RUNTIMES
 
 HEAD = 'archc: 1\nname: f\naccounts:\n  x: {id: "111111111111", name: X, region: us-west-2}\nresources:\n'
 
@@ -41,8 +41,13 @@ def test_vpc_and_subnet_blocks_are_16_to_28(cidr: str, ok: bool) -> None:
 def test_a_runtime_typo_is_refused_with_a_suggestion() -> None:
     [error] = _errors("  fn: {type: lambda_function, runtime: pyhton3.12}\n")
     assert "did you mean 'python3.12'" in error
-    for runtime in typing.get_args(LambdaRuntime):
-        assert _errors(f"  fn: {{type: lambda_function, runtime: {runtime}}}\n") == []
+    [error] = _errors("  fn: {type: lambda_function, runtime: nodejs21.x}\n")  # never a Lambda runtime
+    assert error.startswith("ARC103") and "unknown Lambda runtime 'nodejs21.x'" in error
+
+
+@pytest.mark.parametrize("runtime", sorted(RUNTIMES))
+def test_every_runtime_aws_documents_loads_retired_ones_too(runtime: str) -> None:
+    assert _errors(f"  fn: {{type: lambda_function, runtime: {runtime}}}\n") == []
 
 
 @given(st.sampled_from(sorted(AZ_COUNT)), st.sampled_from("abcdefghz"))

@@ -27,7 +27,7 @@ def test_schema_marks_references_and_forbids_unknown_keys() -> None:
     subnet = schema["$defs"]["Subnet"]
     assert subnet["additionalProperties"] is False
     assert subnet["properties"]["vpc"]["x-archc-ref"] == ["vpc"]
-    assert set(schema["properties"]) == {"archc", "name", "defaults", "accounts", "resources", "connections", "groups", "diagram"}
+    assert set(schema["properties"]) == {"archc", "name", "defaults", "accounts", "resources", "connections", "groups", "diagram", "parameters", "conditions"}
     assert "from" in schema["$defs"]["Connection"]["properties"]
 
 

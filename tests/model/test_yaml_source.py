@@ -172,3 +172,14 @@ def test_any_number_like_scalar_resolves_or_is_reported(text: str, tag: str) -> 
 
 def test_a_decimal_too_long_for_python_stays_text() -> None:
     assert load_yaml("a: " + "1" * 5000 + "\n", "n")[0] == {"a": "1" * 5000}
+
+
+def test_cloudformation_short_forms_on_collections_read_as_their_long_forms() -> None:
+    text = "v: !If [IsProd, !Join ['-', [a, !Ref B]], {Ref: 'AWS::NoValue'}]\nc: !Equals [!Ref Stage, prod]\nt: !Transform {Name: X}\n"
+    data, smap, problems = load_yaml(text, "t.yaml")
+    assert problems == []
+    assert data == {"v": {"Fn::If": ["IsProd", {"Fn::Join": ["-", ["a", {"Ref": "B"}]]}, {"Ref": "AWS::NoValue"}]},
+                    "c": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}, "t": {"Fn::Transform": {"Name": "X"}}}
+    assert smap.get(("v", "Fn::If", 1, "Fn::Join", 1, 1)) == Position("t.yaml", 1, 33)  # positions inside the argument
+    assert load_yaml("a: !Frob [x]\n", "t")[2][0].message == "unsupported YAML tag '!Frob'"
+    assert load_yaml("a: &x !If [c, 1, 2]\nb: *x\n", "t")[0] == {"a": {"Fn::If": ["c", 1, 2]}, "b": {"Fn::If": ["c", 1, 2]}}

@@ -141,7 +141,7 @@ TARGETS = {
     "dynamodb_table": "  target: {type: dynamodb_table, partition_key: {name: pk}}\n",
     "rds_instance": "  target: {type: rds_instance, engine_version: '16', subnet_group: dbsub}\n",
     "ecr_repository": "  target: {type: ecr_repository}\n",
-    "efs_file_system": "  target: {type: efs_file_system, subnets: [priv_a, priv_b]}\n",
+    "efs_file_system": "  target: {type: efs_file_system, subnets: [priv_a, priv_b], access_points: [{name: data, path: /data}]}\n",
     "kinesis_stream": "  target: {type: kinesis_stream}\n",
     "s3_bucket": "  target: {type: s3_bucket}\n",
     "secret": "  target: {type: secret}\n",
