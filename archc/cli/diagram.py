@@ -209,7 +209,8 @@ def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: lis
 
 @click.command()
 @model_argument
-@click.option("-f", "--format", "fmt", type=click.Choice(["mermaid", "png", "svg", "dot"]), default="mermaid", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["mermaid", "mermaid-architecture", "png", "svg", "dot"]), default="mermaid",
+              show_default=True, help="mermaid: a flowchart; mermaid-architecture: a Mermaid architecture-beta diagram (docs/mermaid.md)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="write here instead of stdout ('-': stdout)")
 @click.option("--view", "view_name", default="overview", show_default=True, help="overview or network")
 @click.option("--findings", is_flag=True, help="run the lint rules and mark what they flag (red), with a legend; the layout stays the plain one")
@@ -225,7 +226,7 @@ def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: lis
 def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: bool, account: str | None, group: str | None,
             around: str | None, depth: int, size_text: str | None, dpi: int | None, max_nodes: int | None, update: str | None,
             check: bool) -> None:
-    """Draw a model as Mermaid, PNG, SVG or DOT.
+    """Draw a model as Mermaid (a flowchart, or architecture-beta), PNG, SVG or DOT.
 
     A PNG or SVG of more than --max-nodes nodes is drawn per account and VPC into several files
     (FILE.ACCOUNT.VPC.png) with -o, and refused without it.
@@ -233,6 +234,7 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
     \b
     Examples:
       archc diagram examples/sagebrush -f mermaid -o sagebrush.mmd
+      archc diagram examples/sagebrush -f mermaid-architecture --view network
       archc diagram examples/sagebrush --view network --findings
       archc diagram examples/sagebrush -f png --size 1400 --account production -o prod.png
       archc diagram examples/sagebrush --around LAMBDA_API --depth 1
@@ -244,7 +246,7 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
         fail("--account, --group and --around go without --update (its markers name the views)")
     if depth != 1 and around is None:
         fail("--depth goes with --around ID")
-    if (size_text or dpi) and fmt == "mermaid":
+    if (size_text or dpi) and fmt.startswith("mermaid"):
         fail("--size and --dpi are for -f png, svg or dot (Mermaid is laid out by its renderer)")
     if max_nodes is not None and fmt not in ("png", "svg"):
         fail("--max-nodes is for -f png or svg")
@@ -280,6 +282,15 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
         from archc.emitters.mermaid import render
 
         data = render(view, found)
+    elif fmt == "mermaid-architecture":
+        from archc.emitters.mermaid_architecture import render as render_architecture
+
+        if found is not None:
+            fail("--findings is for -f mermaid, png, svg or dot (architecture-beta has no classes or styles to mark findings with)")
+        try:
+            data = render_architecture(view)
+        except ValueError as exc:
+            fail(f"-f mermaid-architecture: {exc}")
     else:
         try:
             from archc.emitters import graphviz  # type: ignore[attr-defined,unused-ignore]
