@@ -24,10 +24,21 @@ BLOCK = click.IntRange(min=1)  # --block: 1-based
 # -- shared -------------------------------------------------------------------------------------
 
 
+def _parse_either(text: str, path: str, line_offset: int) -> Any:
+    """A flowchart, or an architecture-beta diagram (archc.mermaid.architecture)."""
+    from archc.mermaid import architecture
+    from archc.mermaid.parser import parse
+
+    if architecture.is_architecture(text):
+        return architecture.parse(text, source=path, line_offset=line_offset)
+    return parse(text, source=path, line_offset=line_offset)
+
+
 def read_flowchart(path: str, block: int | None = None) -> Any:
-    """The flowchart in *path* (a .mmd file, or block *block* (1-based) of a Markdown file); exit 2 on errors."""
+    """The flowchart (or architecture-beta diagram) in *path* (a .mmd file, or block *block*
+    (1-based) of a Markdown file); exit 2 on errors."""
     from archc.mermaid.markdown import extract_blocks
-    from archc.mermaid.parser import MermaidSyntaxError, parse
+    from archc.mermaid.parser import MermaidSyntaxError
 
     text = read_text(path)
     note_input(path)
@@ -40,8 +51,8 @@ def read_flowchart(path: str, block: int | None = None) -> Any:
             if not 1 <= n <= len(blocks):
                 fail(f"{path}: --block {n}: the file has {len(blocks)} mermaid block{'s' if len(blocks) != 1 else ''}")
             start, body = blocks[n - 1]
-            return parse(body, source=path, line_offset=start - 1)
-        return parse(text, source=path)
+            return _parse_either(body, path, start - 1)
+        return _parse_either(text, path, 0)
     except MermaidSyntaxError as exc:
         fail(str(exc).removeprefix(""))
 
@@ -87,6 +98,10 @@ def import_diagram(
 
     fc = read_flowchart(path, block)
     try:
+        if not hasattr(fc, "nodes"):  # architecture-beta
+            from archc.importers.mermaid_architecture import infer_architecture
+
+            return infer_architecture(fc, account, base)
         return infer(fc, account, base)
     except DiagramError as exc:
         for problem in exc.problems[:-1]:
@@ -288,7 +303,7 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
         if found is not None:
             fail("--findings is for -f mermaid, png, svg or dot (architecture-beta has no classes or styles to mark findings with)")
         try:
-            data = render_architecture(view)
+            data = render_architecture(view, arch)
         except ValueError as exc:
             fail(f"-f mermaid-architecture: {exc}")
     else:
@@ -323,14 +338,15 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
 @click.option("--region", help="CloudFormation: the region of stacks whose environment does not say")
 @click.option("-q", "--quiet", is_flag=True, help="do not print the inference report")
 def import_(diagram_path: str, output: str, block: int | None, account: str | None, region: str | None, quiet: bool) -> None:
-    """Read a Mermaid flowchart, a CloudFormation template (or a directory of them) or a CDK
-    cloud assembly (cdk.out) into a model file.
+    """Read a Mermaid flowchart or architecture-beta diagram, a CloudFormation template (or a
+    directory of them) or a CDK cloud assembly (cdk.out) into a model file.
 
     \b
     Examples:
       archc import architecture.md -o model.yaml            # the first ```mermaid block
       archc import page.md --block 2 -o model.yaml
       archc import system.mmd -o model.yaml --account prod
+      archc import cloud.mmd -o model.yaml                  # architecture-beta too
       archc import stack.yaml -o model.yaml --account 123456789012 --region eu-west-1
       archc import cdk.out -o model.yaml                    # every stack of a CDK app
     """

@@ -21,9 +21,9 @@ import re
 from collections.abc import Sequence
 
 from archc.catalog import ARCH_GROUP_ICONS, arch_icon
-from archc.diagnostics import Diagnostic
 from archc.emitters.views import View, ViewGroup
 from archc.mermaid.architecture import (
+    ArchAlign,
     ArchEdge,
     ArchGroup,
     ArchitectureDiagram,
@@ -31,8 +31,10 @@ from archc.mermaid.architecture import (
     ArchService,
     Side,
     encode_id,
+    parse_edge,
     write,
 )
+from archc.model.architecture import Architecture
 
 JUNCTION_SUFFIX = "__edge"
 _SIDES: dict[str, tuple[Side, Side]] = {"TB": ("B", "T"), "TD": ("B", "T"), "BT": ("T", "B"), "LR": ("R", "L"), "RL": ("L", "R")}
@@ -66,23 +68,29 @@ def _ordered(groups: Sequence[ViewGroup]) -> list[ViewGroup]:
     return out
 
 
-def to_architecture(view: View, findings: Sequence[Diagnostic] | None = None) -> ArchitectureDiagram:
-    """The architecture-beta diagram of *view*. (*findings* are not drawn: architecture-beta has
-    no classes or styles to mark them with.)"""
+def to_architecture(view: View, arch: Architecture | None = None) -> ArchitectureDiagram:
+    """The architecture-beta diagram of *view*; with *arch* (the model drawn), its kept
+    architecture-beta presentation too (icons, sides, junctions, alignments)."""
+    settings = arch.diagram.architecture if arch is not None else None
+    icons = settings.icons if settings is not None else {}
+    untitled = set(settings.untitled) if settings is not None else set()
     parent: dict[str, str] = {}
     for g in view.groups:
         for m in g.members:
             parent.setdefault(m, g.id)
     group_ids = {g.id for g in view.groups}
     groups = [
-        ArchGroup(encode_id(g.id), ARCH_GROUP_ICONS.get(g.kind), _title(g.title), encode_id(g.parent) if g.parent is not None else None)
+        ArchGroup(encode_id(g.id), icons[g.id] or None if g.id in icons else ARCH_GROUP_ICONS.get(g.kind), _title(g.title) if g.id not in untitled else None,
+                  encode_id(g.parent) if g.parent is not None else None)
         for g in _ordered(view.groups)
     ]
-    services = [
-        ArchService(encode_id(n.id), arch_icon(n.type), _title(n.label) if n.labelled else None,
-                    encode_id(parent[n.id]) if n.id in parent else None)
-        for n in view.nodes
-    ]
+    services = []
+    for n in view.nodes:
+        icon = icons.get(n.id, arch_icon(n.type))
+        text = icon[1:-1] if icon.startswith('"') else None
+        services.append(ArchService(encode_id(n.id), None if text is not None else icon or None,
+                                    _title(n.label) if n.labelled else None, encode_id(parent[n.id]) if n.id in parent else None,
+                                    icon_text=text))
     junctions: list[ArchJunction] = []
     ends: set[str] = set()
 
@@ -95,17 +103,48 @@ def to_architecture(view: View, findings: Sequence[Diagnostic] | None = None) ->
             return encode_id(jid)
         return encode_id(x)
 
-    src_side, dst_side = _SIDES.get(view.direction, ("B", "T"))
-    edges = [
-        ArchEdge(end(e.src), src_side, end(e.dst), dst_side, src_into=e.head_start != "none", dst_into=e.head_end != "none",
-                 title=_title(e.label))
-        for e in view.edges
-    ]
+    default = _SIDES.get(view.direction, ("B", "T"))
+    edges = []
+    for e in view.edges:
+        sides = _kept_sides(arch, e.origin)
+        src_side, dst_side, src_group, dst_group = sides if sides is not None else (*default, False, False)
+        edges.append(ArchEdge(end(e.src), src_side, end(e.dst), dst_side, src_into=e.head_start != "none", dst_into=e.head_end != "none",
+                              src_group=src_group, dst_group=dst_group, title=_title(e.label)))
+    aligns: list[ArchAlign] = []
+    if settings is not None:
+        drawn = {s.id for s in services}
+        for jid, jparent in settings.junctions.items():
+            if not jparent or jparent in group_ids:
+                junctions.append(ArchJunction(encode_id(jid), encode_id(jparent) if jparent else None))
+                drawn.add(encode_id(jid))
+        for text in settings.junction_edges:
+            edge = parse_edge(text)
+            if edge.src in drawn and edge.dst in drawn:
+                edges.append(edge)
+        for text in settings.aligns:
+            direction, *members = text.split()
+            if set(members) <= drawn:
+                aligns.append(ArchAlign(direction, tuple(members)))  # type: ignore[arg-type]
+    front = None
+    if view.front_matter is not None:
+        front = (f"title: {view.title}\n" if view.title is not None else "") + view.front_matter
     return ArchitectureDiagram(
-        groups=tuple(groups), services=tuple(services), junctions=tuple(junctions), edges=tuple(edges), title=_title(view.title),
+        groups=tuple(groups), services=tuple(services), junctions=tuple(junctions), edges=tuple(edges), aligns=tuple(aligns),
+        title=_title(view.title), front_matter=front, directives=view.directives,
     )
 
 
-def render(view: View, findings: Sequence[Diagnostic] | None = None) -> str:
+def _kept_sides(arch: Architecture | None, origin: tuple[object, ...]) -> tuple[Side, Side, bool, bool] | None:
+    """The sides an imported diagram drew a connection with ('{group}R:L'), if any."""
+    if arch is None or len(origin) != 2 or origin[0] != "connections" or not isinstance(origin[1], int):
+        return None
+    style = arch.connections[origin[1]].style
+    if style is None or style.sides is None:
+        return None
+    a, _, b = style.sides.partition(":")
+    return a[-1], b[0], a.startswith("{group}"), b.endswith("{group}")  # type: ignore[return-value]
+
+
+def render(view: View, arch: Architecture | None = None) -> str:
     """Mermaid architecture-beta text for *view* (ends with a newline)."""
-    return write(to_architecture(view, findings))
+    return write(to_architecture(view, arch))

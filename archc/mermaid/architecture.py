@@ -49,7 +49,9 @@ __all__ = [
     "encode_id",
     "is_architecture",
     "parse",
+    "parse_edge",
     "write",
+    "write_edge",
 ]
 
 Side = Literal["L", "R", "T", "B"]
@@ -509,6 +511,16 @@ def _yaml_scalar(raw: str) -> str:
     return raw
 
 
+def parse_edge(text: str) -> ArchEdge:
+    """One edge statement (``a:R --> L:b``), read without the database's checks (its ends need
+    not be declared); `MermaidSyntaxError` if it is not one edge."""
+    p = _Parser(text.strip(), "<edge>", 0)
+    edge = p.edge()
+    if p.peek().kind != "EOF":
+        raise p.expected("the end of the edge", p.peek())
+    return edge
+
+
 def parse(text: str, *, source: str = "<diagram>", line_offset: int = 0) -> ArchitectureDiagram:
     """The architecture diagram *text*; `MermaidSyntaxError` at ``source:line:col`` for whatever
     mermaid-js refuses."""
@@ -588,6 +600,16 @@ def _string_token(text: str) -> str:
     return f'"{escaped}"'
 
 
+def write_edge(e: ArchEdge) -> str:
+    """One edge statement: ``a{group}:R <-[title]-> L:b``."""
+    line = f"-{_title_token(e.title)}-" if e.title else "--"
+    return (
+        f"{_check_id(e.src)}{'{group}' if e.src_group else ''}:{e.src_side} "
+        f"{'<' if e.src_into else ''}{line}{'>' if e.dst_into else ''} "
+        f"{e.dst_side}:{_check_id(e.dst)}{'{group}' if e.dst_group else ''}"
+    )
+
+
 def write(d: ArchitectureDiagram) -> str:
     """Canonical architecture-beta text for *d*: ``parse(write(d)) == d`` for every diagram
     ``parse`` returns. ValueError for a diagram no text can say (an id, icon or title mermaid-js
@@ -630,13 +652,7 @@ def write(d: ArchitectureDiagram) -> str:
         out.append(f"{_IND}service {_check_id(s.id)}{icon}{title}{tail(s)}")
     for j in d.junctions:
         out.append(f"{_IND}junction {_check_id(j.id)}{tail(j)}")
-    for e in d.edges:
-        line = f"-{_title_token(e.title)}-" if e.title else "--"
-        out.append(
-            f"{_IND}{_check_id(e.src)}{'{group}' if e.src_group else ''}:{e.src_side} "
-            f"{'<' if e.src_into else ''}{line}{'>' if e.dst_into else ''} "
-            f"{e.dst_side}:{_check_id(e.dst)}{'{group}' if e.dst_group else ''}"
-        )
+    out += [_IND + write_edge(e) for e in d.edges]
     for a in d.aligns:
         out.append(f"{_IND}align {a.direction} {' '.join(_check_id(m) for m in a.members)}")
     return "\n".join(out) + "\n"

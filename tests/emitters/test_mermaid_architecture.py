@@ -33,9 +33,9 @@ def _example(name: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("view", VIEWS)
 def test_example_golden(example: str, view: str, update_golden: bool) -> None:
     arch = _example(example)
-    text = render(build_view(arch, view))
+    text = render(build_view(arch, view), arch)
     check_golden(GOLDEN / "mermaid-architecture" / f"{example}_{view}.mmd", text, update_golden)
-    assert parse(text) == to_architecture(build_view(arch, view))
+    assert parse(text) == to_architecture(build_view(arch, view), arch)
 
 
 def test_examples_read_by_mermaid_js() -> None:
@@ -111,7 +111,7 @@ def test_cli_writes_the_same_text() -> None:
 
     r = CliRunner().invoke(main, ["diagram", str(EXAMPLES / "sagebrush"), "-f", "mermaid-architecture", "--view", "network"])
     assert r.exit_code == 0, r.output
-    assert r.stdout == render(build_view(_example("sagebrush"), "network"))
+    assert r.stdout == render(build_view(_example("sagebrush"), "network"), _example("sagebrush"))
     r = CliRunner().invoke(main, ["diagram", str(EXAMPLES / "sagebrush"), "-f", "mermaid-architecture", "--findings"])
     assert r.exit_code == 2
     assert "--findings is for" in r.stderr
