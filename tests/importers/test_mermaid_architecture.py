@@ -138,3 +138,35 @@ def test_import_of_emit_is_the_model(model: Architecture) -> None:
     home = next(iter(model.accounts))
     back, _ = infer_architecture(parse(render(build_view(model), model)), account=home)
     assert shown(back) == shown(model)
+
+
+# -- the command line --------------------------------------------------------------------------------
+
+
+def test_cli_imports_a_markdown_block(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from archc.cli import main
+
+    page = tmp_path / "page.md"
+    page.write_text("# Orders\n\nText.\n\n```mermaid\n" + FOREIGN["aws_icons"] + "```\n", encoding="utf-8")
+    out = tmp_path / "model.yaml"
+    r = CliRunner().invoke(main, ["import", str(page), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "inferred: fn: lambda_function" in r.stderr
+    assert load_text(out.read_text(encoding="utf-8")).architecture.resources["bucket"].type == "s3_bucket"
+    r = CliRunner().invoke(main, ["diagram", str(out), "-f", "mermaid-architecture"])
+    assert r.exit_code == 0 and "service fn(logos:aws-lambda)[Order handler] in vpc" in r.stdout
+
+
+def test_cli_refuses_what_mermaid_js_refuses_at_its_place(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from archc.cli import main
+
+    page = tmp_path / "page.md"
+    page.write_text("# Orders\n\n```mermaid\narchitecture-beta\n    service Lambda(server)\n```\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["import", str(page), "-o", str(tmp_path / "m.yaml")])
+    assert r.exit_code == 2
+    assert f"{page}:5:13: expected an id" in r.stderr
+    assert not (tmp_path / "m.yaml").exists()
