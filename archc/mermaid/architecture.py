@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from archc.mermaid.syntax import MermaidSyntaxError
 
@@ -165,8 +165,25 @@ _NAMES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+# every token in one pattern, in the lexer's order: Python's alternation, like mermaid-js's lexer,
+# takes the first alternative that matches (group t<i> is token i). mermaid-js's keywords give way
+# to a longer id or front matter: here a keyword does not match where an id goes on (the lookahead),
+# and front matter comes first (where it matches it is longer than '--').
+_ORDER: tuple[str, ...] = ("YAML", *(k for k, _ in _KEYWORDS), *(name for name, _ in _TERMINALS if name != "YAML"))
+_ID_GOES_ON = f"(?![-{_W}]*[{_W}])"
+
+
+def _alternative(kind: str) -> str:
+    if kind in _TERMINAL_PATTERNS:
+        return _TERMINAL_PATTERNS[kind].pattern
+    return re.escape(kind) + (_ID_GOES_ON if kind in _WORDY else "")
+
+
+_TERMINAL_PATTERNS = dict(_TERMINALS)
+_ONE = re.compile("|".join(f"(?P<t{i}>{_alternative(kind)})" for i, kind in enumerate(_ORDER)), re.DOTALL)
+
+
+class _Tok(NamedTuple):
     kind: str  # a keyword itself, or a terminal's name
     text: str
     at: int
@@ -174,32 +191,23 @@ class _Tok:
 
 def _lex(s: str, error: _Errors) -> list[_Tok]:
     out: list[_Tok] = []
-    i, n = 0, len(s)
-    while i < n:
-        tok: _Tok | None = None
-        for kw, longer in _KEYWORDS:
-            if s.startswith(kw, i):
-                m = longer.match(s, i) if longer is not None else None
-                if m is not None and m.end() - i > len(kw):
-                    tok = _Tok("ID" if longer is _ID else "YAML", m.group(), i)
-                else:
-                    tok = _Tok(kw, kw, i)
-                break
-        if tok is None:
-            for name, pattern in _TERMINALS:
-                m = pattern.match(s, i)
-                if m is not None and m.end() > i:
-                    tok = _Tok(name, m.group(), i)
-                    break
-        if tok is None:
-            raise error.at(i, "mermaid-js has no token that starts with this character", s[i])
-        if tok.kind not in _HIDDEN:
-            out.append(tok)
-        elif tok.kind == "DIRECTIVE":
-            out.append(_Tok("DIRECTIVE", tok.text.strip(), i + len(tok.text) - len(tok.text.lstrip())))
-        elif tok.kind == "YAML" and not out:
-            out.append(tok)
-        i += len(tok.text)
+    append = out.append
+    order = _ORDER
+    i = 0
+    for m in _ONE.finditer(s):
+        if m.start() != i:
+            break
+        kind = order[int(m.lastgroup[1:])]  # type: ignore[index]
+        text = m.group()
+        if kind not in _HIDDEN:
+            append(_Tok(kind, text, i))
+        elif kind == "DIRECTIVE":
+            append(_Tok("DIRECTIVE", text.strip(), i + len(text) - len(text.lstrip())))
+        elif kind == "YAML" and not out:
+            append(_Tok(kind, text, i))
+        i = m.end()
+    if i < len(s):
+        raise error.at(i, "mermaid-js has no token that starts with this character", s[i])
     return out
 
 
