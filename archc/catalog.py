@@ -405,3 +405,25 @@ FIELD_RELATIONS: dict[tuple[str, str], str] = {
     ("alarm", "monitors"): "monitors",
     ("iam_role", "assumable_by"): "trust",
 }
+
+
+# Mermaid architecture-beta icons, derived from each row's `icon` (its mingrammer module): one of
+# mermaid's built-in icons (cloud, database, disk, internet, server), so a diagram renders without
+# icon packs. A module not listed draws `cloud`.
+ARCH_ICONS: dict[str, str] = {
+    "diagrams.aws.compute": "server",
+    "diagrams.aws.database": "database",
+    "diagrams.aws.storage": "disk",
+    "diagrams.aws.analytics": "database",
+    "diagrams.aws.network": "internet",
+    "diagrams.onprem.client": "internet",
+    "diagrams.aws.devtools": "server",
+}
+ARCH_DEFAULT_ICON = "cloud"
+# the icon of a group, by what it stands for (archc.emitters.views.GroupKind)
+ARCH_GROUP_ICONS: dict[str, str] = {"account": "cloud", "region": "cloud", "vpc": "cloud", "subnet": "cloud", "internet": "internet"}
+
+
+def arch_icon(rtype: str) -> str:
+    """The architecture-beta icon of resource type *rtype*."""
+    return ARCH_ICONS.get(TYPES[rtype].icon.rpartition(".")[0], ARCH_DEFAULT_ICON)

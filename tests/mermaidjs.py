@@ -237,3 +237,45 @@ def strip_edge_styles(view: dict) -> dict:
     view["edges"] = [{k: v for k, v in e.items() if k != "style"} for e in view["edges"]]
     view.pop("defaultLinkStyle", None)
     return view
+
+
+# ---------------------------------------------------------------- architecture-beta
+ARCH_SCRIPT = JS_DIR / "parse_architecture.mjs"
+_arch_cache: dict[str, dict] = {}
+
+
+def architecture_readings(texts: list[str]) -> list[dict]:
+    """mermaid-js' reading of each architecture-beta text (``{"error": ...}`` when it refuses),
+    from tests/js/parse_architecture.mjs, in one node process."""
+    todo = [t for t in dict.fromkeys(texts) if t not in _arch_cache]
+    if todo:
+        proc = subprocess.run(
+            ["node", str(ARCH_SCRIPT), "--batch"], input=json.dumps(todo), capture_output=True, text=True, timeout=600, check=False
+        )
+        if not proc.stdout.strip():
+            raise RuntimeError(f"mermaid-js harness produced no output: {proc.stderr[-2000:]}")
+        for t, g in zip(todo, json.loads(proc.stdout), strict=True):
+            _arch_cache[t] = g
+    return [_arch_cache[t] for t in texts]
+
+
+def arch_view(d) -> dict:
+    """Our architecture AST projected onto the harness' reading."""
+    return {
+        "title": d.title,
+        "accTitle": d.acc_title,
+        "accDescr": d.acc_descr,
+        "groups": [{"id": g.id, "icon": g.icon, "title": g.title, "in": g.parent} for g in d.groups],
+        "services": [
+            {"id": s.id, "icon": s.icon, "iconText": s.icon_text or None, "title": s.title, "in": s.parent} for s in d.services
+        ],
+        "junctions": [{"id": j.id, "in": j.parent} for j in d.junctions],
+        "edges": [
+            {
+                "lhsId": e.src, "lhsDir": e.src_side, "lhsInto": e.src_into, "lhsGroup": e.src_group,
+                "rhsId": e.dst, "rhsDir": e.dst_side, "rhsInto": e.dst_into, "rhsGroup": e.dst_group, "title": e.title,
+            }
+            for e in d.edges
+        ],
+        "aligns": [{"direction": a.direction, "members": list(a.members)} for a in d.aligns],
+    }

@@ -24,10 +24,21 @@ BLOCK = click.IntRange(min=1)  # --block: 1-based
 # -- shared -------------------------------------------------------------------------------------
 
 
+def _parse_either(text: str, path: str, line_offset: int) -> Any:
+    """A flowchart, or an architecture-beta diagram (archc.mermaid.architecture)."""
+    from archc.mermaid import architecture
+    from archc.mermaid.parser import parse
+
+    if architecture.is_architecture(text):
+        return architecture.parse(text, source=path, line_offset=line_offset)
+    return parse(text, source=path, line_offset=line_offset)
+
+
 def read_flowchart(path: str, block: int | None = None) -> Any:
-    """The flowchart in *path* (a .mmd file, or block *block* (1-based) of a Markdown file); exit 2 on errors."""
+    """The flowchart (or architecture-beta diagram) in *path* (a .mmd file, or block *block*
+    (1-based) of a Markdown file); exit 2 on errors."""
     from archc.mermaid.markdown import extract_blocks
-    from archc.mermaid.parser import MermaidSyntaxError, parse
+    from archc.mermaid.parser import MermaidSyntaxError
 
     text = read_text(path)
     note_input(path)
@@ -40,8 +51,8 @@ def read_flowchart(path: str, block: int | None = None) -> Any:
             if not 1 <= n <= len(blocks):
                 fail(f"{path}: --block {n}: the file has {len(blocks)} mermaid block{'s' if len(blocks) != 1 else ''}")
             start, body = blocks[n - 1]
-            return parse(body, source=path, line_offset=start - 1)
-        return parse(text, source=path)
+            return _parse_either(body, path, start - 1)
+        return _parse_either(text, path, 0)
     except MermaidSyntaxError as exc:
         fail(str(exc).removeprefix(""))
 
@@ -87,6 +98,10 @@ def import_diagram(
 
     fc = read_flowchart(path, block)
     try:
+        if not hasattr(fc, "nodes"):  # architecture-beta
+            from archc.importers.mermaid_architecture import infer_architecture
+
+            return infer_architecture(fc, account, base)
         return infer(fc, account, base)
     except DiagramError as exc:
         for problem in exc.problems[:-1]:
@@ -207,7 +222,8 @@ def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: lis
 
 @click.command()
 @model_argument
-@click.option("-f", "--format", "fmt", type=click.Choice(["mermaid", "png", "svg", "dot"]), default="mermaid", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["mermaid", "mermaid-architecture", "png", "svg", "dot"]), default="mermaid",
+              show_default=True, help="mermaid: a flowchart; mermaid-architecture: a Mermaid architecture-beta diagram (docs/mermaid.md)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="write here instead of stdout ('-': stdout)")
 @click.option("--view", "view_name", default="overview", show_default=True, help="overview or network")
 @click.option("--findings", is_flag=True, help="run the lint rules and mark what they flag (red), with a legend; the layout stays the plain one")
@@ -223,7 +239,7 @@ def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: lis
 def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: bool, account: str | None, group: str | None,
             around: str | None, depth: int, size_text: str | None, dpi: int | None, max_nodes: int | None, update: str | None,
             check: bool) -> None:
-    """Draw a model as Mermaid, PNG, SVG or DOT.
+    """Draw a model as Mermaid (a flowchart, or architecture-beta), PNG, SVG or DOT.
 
     A PNG or SVG of more than --max-nodes nodes is drawn per account and VPC into several files
     (FILE.ACCOUNT.VPC.png) with -o, and refused without it.
@@ -231,6 +247,7 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
     \b
     Examples:
       archc diagram examples/sagebrush -f mermaid -o sagebrush.mmd
+      archc diagram examples/sagebrush -f mermaid-architecture --view network
       archc diagram examples/sagebrush --view network --findings
       archc diagram examples/sagebrush -f png --size 1400 --account production -o prod.png
       archc diagram examples/sagebrush --around LAMBDA_API --depth 1
@@ -242,7 +259,7 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
         fail("--account, --group and --around go without --update (its markers name the views)")
     if depth != 1 and around is None:
         fail("--depth goes with --around ID")
-    if (size_text or dpi) and fmt == "mermaid":
+    if (size_text or dpi) and fmt.startswith("mermaid"):
         fail("--size and --dpi are for -f png, svg or dot (Mermaid is laid out by its renderer)")
     if max_nodes is not None and fmt not in ("png", "svg"):
         fail("--max-nodes is for -f png or svg")
@@ -278,6 +295,15 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
         from archc.emitters.mermaid import render
 
         data = render(view, found)
+    elif fmt == "mermaid-architecture":
+        from archc.emitters.mermaid_architecture import render as render_architecture
+
+        if found is not None:
+            fail("--findings is for -f mermaid, png, svg or dot (architecture-beta has no classes or styles to mark findings with)")
+        try:
+            data = render_architecture(view, arch)
+        except ValueError as exc:
+            fail(f"-f mermaid-architecture: {exc}")
     else:
         from archc.emitters import graphviz
 
@@ -310,14 +336,15 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
 @click.option("--region", help="CloudFormation: the region of stacks whose environment does not say")
 @click.option("-q", "--quiet", is_flag=True, help="do not print the inference report")
 def import_(diagram_path: str, output: str, block: int | None, accounts: tuple[str, ...], region: str | None, quiet: bool) -> None:
-    """Read a Mermaid flowchart, a CloudFormation template (or a directory of them) or a CDK
-    cloud assembly (cdk.out) into a model file.
+    """Read a Mermaid flowchart or architecture-beta diagram, a CloudFormation template (or a
+    directory of them) or a CDK cloud assembly (cdk.out) into a model file.
 
     \b
     Examples:
       archc import architecture.md -o model.yaml            # the first ```mermaid block
       archc import page.md --block 2 -o model.yaml
       archc import system.mmd -o model.yaml --account prod=123456789012
+      archc import cloud.mmd -o model.yaml                  # architecture-beta too
       archc import stack.yaml -o model.yaml --account prod=123456789012 --region eu-west-1
       archc import cdk.out -o model.yaml --account prod=111111111111 --account dev=222222222222
     """

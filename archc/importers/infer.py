@@ -201,9 +201,18 @@ def _type_texts(node: Node) -> Iterator[str]:
             yield _words_text(first)
         yield _words_text(lines[0])
         yield _words_text(" ".join(lines[1:]))
+    for key, value in node.data:  # an icon names a service too: `@{ icon: "logos:aws-lambda" }`, architecture-beta's `(aws:s3)`
+        if key == "icon":
+            yield _words_text(icon_words(value))
     yield _words_text(node.id)
     for c in node.classes:
         yield _words_text(c)
+
+
+def icon_words(icon: str) -> str:
+    """The words of an icon name: `"logos:aws-lambda"` → `aws lambda` (the icon pack left out)."""
+    name = icon.strip().strip("\"'").rpartition(":")[2]
+    return re.sub(r"[-_]+", " ", name)
 
 
 _VERB_WORDS: dict[str, str | None] = {}

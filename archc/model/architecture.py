@@ -57,6 +57,11 @@ class EdgeStyle(Strict):
     head_end: Head = "arrow"
     length: int = Field(1, ge=1, le=5)
     css: str | None = Field(None, description="Mermaid linkStyle of this edge ('stroke:red,stroke-width:2px')")
+    sides: str | None = Field(
+        None, pattern=r"^(\{group\})?[LRTB]:[LRTB](\{group\})?$",
+        description="Mermaid architecture-beta: the sides the edge leaves and enters ('R:L'; '{group}' on an end that crosses its "
+                    "group's border, '{group}R:L'); default: by the diagram's direction",
+    )
 
 
 class Connection(Strict):
@@ -83,6 +88,17 @@ class Group(Strict):
     classes: list[str] = Field(default_factory=empty_list, description="diagram classes of the subgraph")
 
 
+class ArchitectureSettings(Strict):
+    """What a Mermaid architecture-beta diagram draws that is presentation only, kept from an import."""
+
+    icons: dict[str, str] = Field(default_factory=empty_dict, description="resource, group or account subgraph id → its icon, "
+                                                                          "when not the catalogue's ('logos:aws-lambda')")
+    junctions: dict[str, str] = Field(default_factory=empty_dict, description="junction id → the group it is in ('' for none)")
+    junction_edges: list[str] = Field(default_factory=empty_list, description="edges with a junction end, as written ('API:R --> L:J1')")
+    aligns: list[str] = Field(default_factory=empty_list, description="`align` statements without the keyword ('row A B C')")
+    untitled: list[str] = Field(default_factory=empty_list, description="groups drawn without a title")
+
+
 class DiagramSettings(Strict):
     title: str | None = Field(None, description="diagram title (Mermaid front matter)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] = "TB"
@@ -97,6 +113,8 @@ class DiagramSettings(Strict):
         default_factory=empty_dict, description="node id → Mermaid shape-data keys besides shape and label ('icon: \"fa:user\", pos: t')"
     )
     clicks: list[str] = Field(default_factory=empty_list, description="Mermaid click statements without the keyword ('A \"https://…\"')")
+    architecture: ArchitectureSettings = Field(default_factory=ArchitectureSettings,
+                                               description="Mermaid architecture-beta presentation (icons, junctions, alignments)")
 
 
 ParameterValue = str | int | float
