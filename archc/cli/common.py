@@ -203,8 +203,9 @@ def configured(section: str | None) -> Callable[[F], F]:
             from click.core import ParameterSource
 
             config = read_settings(kwargs.pop("config_path", None))
+            ctx = click.get_current_context()
+            ctx.meta[_FROM_CONFIG_KEY] = applied = set()
             if config is not None and section is not None:
-                ctx = click.get_current_context()
                 settings = config.section(section)
                 for param in ctx.command.params:
                     if not isinstance(param, click.Option) or param.name is None:
@@ -220,6 +221,7 @@ def configured(section: str | None) -> Callable[[F], F]:
                         kwargs[param.name] = param.type_cast_value(ctx, value)
                     except click.BadParameter as exc:
                         fail(f"{setting.at}: {section}.{keys[0]}: {exc.message}")
+                    applied.add(param.name)
             return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -228,6 +230,15 @@ def configured(section: str | None) -> Callable[[F], F]:
 
 
 PATH_SETTINGS = frozenset({"output"})
+_FROM_CONFIG_KEY = "archc.from_config"
+
+
+def from_config(name: str) -> bool:
+    """Whether the option with parameter name *name* got its value from the configuration (not
+    the command line): a configured value that does not apply to what was asked is dropped, where
+    the same option given on the command line would be an error."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and name in ctx.meta.get(_FROM_CONFIG_KEY, set())
 
 
 def model_paths(given: tuple[str, ...], keep_missing: bool = False) -> list[str]:

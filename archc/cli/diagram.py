@@ -16,6 +16,7 @@ from archc.cli.common import (
     configured,
     configured_selection,
     fail,
+    from_config,
     load_model,
     model_argument,
     model_paths,
@@ -260,6 +261,14 @@ def diagram(model: tuple[str, ...], fmt: str, output: str | None, view_name: str
     Settings (`[tool.archc.diagram]` or `diagram:` in .archc.yaml): format, output, view, size,
     dpi, max-nodes, findings; --findings honours the configured select and ignore.
     """
+    # configured values that do not apply to what the command line asks are dropped, not refused
+    if update and output and from_config("output"):
+        output = None
+    if fmt == "mermaid" or update:
+        size_text = None if from_config("size_text") else size_text
+        dpi = None if from_config("dpi") else dpi
+    if fmt not in ("png", "svg") and from_config("max_nodes"):
+        max_nodes = None
     if check and not update:
         fail("--check goes with --update FILE.md")
     if update and (account or group or around):

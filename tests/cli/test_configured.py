@@ -135,3 +135,22 @@ def test_an_explicit_config_file_and_no_model_anywhere(project: Path, tmp_path: 
     for command in ("build", "diagram", "docs", "sync ../other.yaml", "diff ../architecture"):
         code, _out, err = run(*command.split())
         assert (code, err) == (2, NO_MODEL), command
+
+
+def test_configured_values_that_do_not_apply_are_dropped_not_refused(project: Path) -> None:
+    """The pre-commit hook `archc diagram --check --update FILE` works beside a configured PNG
+    output, size and max-nodes; the same options on the command line are still refused."""
+    (project / ".archc.yaml").write_text(
+        "model: architecture\ndiagram: {format: png, output: docs/arch.png, size: '1400', dpi: 96, max-nodes: 50}\n", encoding="utf-8")
+    page = project / "page.md"
+    page.write_text("<!-- archc:diagram ../architecture -->\n<!-- /archc:diagram -->\n", encoding="utf-8")
+    assert run("diagram", "--update", "../page.md")[0] == 0
+    code, _out, err = run("diagram", "--check", "--update", "../page.md")
+    assert (code, err) == (0, "../page.md: up to date\n")
+    code, out, _err = run("diagram", "-f", "mermaid", "-o", "-")
+    assert code == 0 and out.startswith("graph")
+    assert not (project / "docs").exists()
+    code, _out, err = run("diagram", "-f", "mermaid", "--size", "1400")
+    assert code == 2 and "--size and --dpi are for -f png, svg or dot" in err
+    code, _out, err = run("diagram", "--update", "../page.md", "-o", "x.png")
+    assert code == 2 and "-o goes without --update" in err
