@@ -2,12 +2,14 @@
 
 Target: a PNG of the seed renders in under 3 s, Graphviz included. Also times a synthetic model
 of about 100 resources (benchmarks/synthetic.py) for scale, prints the seed overview's PNG size
-in pixels (issue #15: it was 6273 x 3857 px, unreadable at a wiki's 1400 px), and draws a
+in pixels and its text's effective height at a wiki's 1400 px (issue #15: it was 6273 x 3857 px,
+then 4563 x 1928 px with 4.9 px text; its summary is ~2200 px wide, 10 px text), and draws a
 synthetic model of BIG resources (default 5,000) as `archc diagram -f png -o` does: split per
 account and VPC into parts of at most MAX_NODES nodes (it was one 293 s render, clipped at
 32767 px). `--whole` also times the unsplit render of the big model (minutes).
 
     .venv/bin/python benchmarks/bench_diagram.py [REPEATS] [--big N] [--whole]
+    .venv/bin/python benchmarks/bench_diagram.py --sizes     # only the seed's sizes and text heights
 """
 
 from __future__ import annotations
@@ -58,11 +60,25 @@ def bench(label: str, model_path: str, repeats: int) -> float:
     return worst
 
 
+WIKI_PX = 1400
+
+
+def pt_to_px(points: str, scale: float) -> float:
+    """A font of *points* (Graphviz's unit, 1/72 in) at `graphviz.DPI`, shown at *scale*: its height in px."""
+    return float(points) * graphviz.DPI / 72 * scale
+
+
 def seed_sizes() -> None:
+    """Each view's PNG size and what its text becomes when a wiki shows it WIKI_PX wide: the
+    effective font height (em) in px of node labels and edge labels (the README's image is the
+    overview; `detail` is every resource, as the overview was before it was summarised)."""
     arch = load(str(ROOT / "examples" / "sagebrush")).architecture
-    for view_name in ("overview", "network"):
+    for view_name in ("overview", "detail", "network"):
         width, height = graphviz.png_size(graphviz.render(build_view(arch, view_name), "png"))
-        print(f"seed {view_name} PNG: {width} x {height} px (at 1400 px wide: scale {min(1.0, 1400 / width):.2f})")
+        scale = min(1.0, WIKI_PX / width)
+        edge_pt = graphviz.SUMMARY_EDGE_FONT if view_name == "overview" else graphviz.EDGE_FONT
+        print(f"seed {view_name:8} PNG: {width} x {height} px; at {WIKI_PX} px wide (scale {scale:.2f}): node text "
+              f"{pt_to_px(graphviz.NODE_FONT, scale):.1f} px, edge labels {pt_to_px(edge_pt, scale):.1f} px")
     for account in arch.accounts:
         view = build_view(arch, "overview", account=account)
         width, height = graphviz.png_size(graphviz.render(view, "png"))
@@ -102,8 +118,12 @@ def main() -> int:
     if "--big" in args:
         size = int(args[args.index("--big") + 1])
         del args[args.index("--big"):args.index("--big") + 2]
-    args = [a for a in args if a != "--whole"]
+    sizes_only = "--sizes" in args
+    args = [a for a in args if a not in ("--whole", "--sizes")]
     repeats = int(args[0]) if args else 3
+    if sizes_only:  # only the picture sizes and text heights
+        seed_sizes()
+        return 0
     graphviz.icon_class("vpc")  # import the diagrams provider modules once, outside the timings
     worst = bench("examples/sagebrush", str(ROOT / "examples" / "sagebrush"), repeats)
     with tempfile.TemporaryDirectory() as tmp:

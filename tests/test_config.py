@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archc.config import Config, ConfigError, find_config, load_config, parse_config
+from archc.config import Config, ConfigError, Setting, find_config, load_config, parse_config
 
 
 def write(path: Path, text: str) -> Path:
@@ -83,3 +83,71 @@ def test_broken_files_are_errors_not_tracebacks(tmp_path: Path) -> None:
     bad_yaml = write(tmp_path / "c" / ".archc.yaml", "model: [unclosed\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(str(bad_yaml))
+
+
+def test_command_sections_resolve_paths_and_say_where_each_value_is(tmp_path: Path) -> None:
+    conf = write(tmp_path / ".archc.yaml", "model: arch\nbuild:\n  output: out/cfn\n  format: yaml\n"
+                 "diagram:\n  format: png\n  max_nodes: 50\n  output: '-'\ndocs: {output: docs/arch}\n")
+    config = load_config(str(conf))
+    assert config.section("build") == {"output": Setting(str(tmp_path / "out" / "cfn"), f"{conf}:3:11"),
+                                       "format": Setting("yaml", f"{conf}:4:11")}
+    assert config.section("diagram") == {"format": Setting("png", f"{conf}:6:11"), "max-nodes": Setting(50, f"{conf}:7:14"),
+                                         "output": Setting("-", f"{conf}:8:11")}
+    assert config.section("docs") == {"output": Setting(str(tmp_path / "docs" / "arch"), f"{conf}:9:16")}
+    assert config.section("deploy-plan") == {}
+    assert config.keys == ("build", "diagram", "docs", "model")
+
+
+def test_pyproject_sections_and_their_places(tmp_path: Path) -> None:
+    conf = write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.archc]\nmodel = "arch"\n'
+                 'build.format = "yaml"\n\n[tool.archc.diagram]\n  size = "1400"\nfindings = true\n'
+                 '[tool.archc.deploy-plan]\noutput = "deploy.sh"\n')
+    config = load_config(str(conf))
+    assert config.section("build") == {"format": Setting("yaml", f"{conf}:6:16")}
+    assert config.section("diagram") == {"size": Setting("1400", f"{conf}:9:10"), "findings": Setting(True, f"{conf}:10:12")}
+    assert config.section("deploy-plan") == {"output": Setting(str(tmp_path / "deploy.sh"), f"{conf}:12:10")}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("model: a\nbuild:\n  outptu: x\n", ":3:3: unknown key 'outptu' in build (did you mean 'output'?); the keys of build are output, format"),
+    ("model: a\nbild:\n  output: x\n", ":2:1: unknown key 'bild' (did you mean 'build'?)"),
+    ("model: a\nfail-on: fatal\n", ":2:10: fail-on: expected one of error, warning, info, not 'fatal'"),
+    ("docs: out\n", ":1:7: docs: expected a table of `archc docs` options, not str"),
+    ("docs:\n  output: 3\n", ":2:11: docs.output: expected a path, not 3"),
+    ("- model\n", ":1:1: expected a table of settings, not list"),
+    ("model: [a\n", ":2:1: not valid YAML"),
+])
+def test_yaml_mistakes_are_reported_at_line_and_column(tmp_path: Path, text: str, message: str) -> None:
+    conf = write(tmp_path / ".archc.yaml", text)
+    with pytest.raises(ConfigError) as info:
+        load_config(str(conf))
+    assert str(info.value).startswith(f"{conf}{message}")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[tool.archc]\nmodel = "a"\nmodle = "b"\n', ":3:1: unknown key 'modle' (did you mean 'model'?)"),
+    ('[tool.archc]\nformat = "xml"\n', ":2:10: [tool.archc] format: expected one of text, json, sarif"),
+    ('[tool.archc.docs]\n\noutput = "d"\ncheck = true\n', ":4:1: unknown key 'check' in docs; the keys of docs are output"),
+    ('[tool]\narchc.build = {outpt = "x"}\n', ":2:1: unknown key 'outpt' in build (did you mean 'output'?)"),
+])
+def test_pyproject_mistakes_are_reported_at_line_and_column(tmp_path: Path, text: str, message: str) -> None:
+    conf = write(tmp_path / "pyproject.toml", text)
+    with pytest.raises(ConfigError) as info:
+        load_config(str(conf))
+    assert str(info.value).startswith(f"{conf}{message}")
+
+
+def test_the_reference_documents_every_key_and_its_examples_load(tmp_path: Path) -> None:
+    import re
+
+    from archc.config import KEYS, SECTIONS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `([a-z.-]+)` \|", doc, flags=re.MULTILINE))
+    assert table == set(KEYS) | {f"{s}.{k}" for s, keys in SECTIONS.items() for k in keys}
+    toml = re.search(r"```toml\n(.*?)```", doc, flags=re.DOTALL)
+    yml = re.search(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
+    assert toml and yml
+    for name, text in (("pyproject.toml", toml.group(1)), (".archc.yaml", yml.group(1))):
+        config = load_config(str(write(tmp_path / name.strip(".") / name, text)))
+        assert config.model and config.section("build") and config.section("diagram") and config.section("docs"), name

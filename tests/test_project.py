@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -71,7 +73,7 @@ def _yaml_blocks(first_line: str) -> list[Any]:
 def test_the_readme_pre_commit_snippet_names_real_hooks_at_the_release_tag() -> None:
     import yaml
 
-    (config,) = _yaml_blocks("# .pre-commit-config.yaml")
+    (config,) = _yaml_blocks("# .pre-commit-config.yaml — pre-commit installs archc")
     (repo,) = config["repos"]
     assert repo["repo"] == "https://github.com/ARCHC_GITHUB"  # the one variable, filled once
     assert repo["rev"] == f"v{__version__}"
@@ -81,6 +83,56 @@ def test_the_readme_pre_commit_snippet_names_real_hooks_at_the_release_tag() -> 
         assert hook["args"][0] == "architecture/"
     for hook in hooks.values():
         assert hook["entry"].split()[0] == "archc" and hook["language"] == "python"
+
+
+def test_the_readme_local_pre_commit_snippet_mirrors_the_published_hooks() -> None:
+    import yaml
+
+    (config,) = _yaml_blocks("# .pre-commit-config.yaml — archc from the environment")
+    (repo,) = config["repos"]
+    assert repo["repo"] == "local"
+    published = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert [h["id"] for h in repo["hooks"]] == list(published)
+    for hook in repo["hooks"]:
+        same = {k: v for k, v in published[hook["id"]].items() if k not in ("description", "language", "require_serial")}
+        assert {k: hook[k] for k in same} == same and hook["language"] == "system"
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (Path(sys.executable).parent / "pre-commit").exists(),
+                    reason="needs git and pre-commit")
+def test_the_readme_local_pre_commit_snippet_works_as_pasted(tmp_path: Path) -> None:
+    """A new repository with a model and a page, the README's local snippet as its configuration:
+    `pre-commit run` passes, and fails once the model is broken."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = next(b for b in re.findall(r"^```yaml\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+                   if b.startswith("# .pre-commit-config.yaml — archc from the environment"))
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples" / "serverless", repo / "architecture")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "architecture.md").write_text("# Architecture\n\n<!-- archc:diagram architecture/ -->\n<!-- /archc:diagram -->\n",
+                                                   encoding="utf-8")
+    (repo / ".pre-commit-config.yaml").write_text(snippet, encoding="utf-8")
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+    def run(*cmd: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(list(cmd), check=False, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+
+    assert run("git", "init", "-q").returncode == 0
+    subprocess.run([f"{bin_dir}/archc", "diagram", "architecture/", "--update", "docs/architecture.md"], cwd=repo, env=env, check=True,
+                   capture_output=True)
+    assert run("git", "add", "-A").returncode == 0
+    first = run(f"{bin_dir}/pre-commit", "run", "--all-files")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert re.search(r"archc lint\.+Passed", first.stdout) and re.search(r"archc diagram --check\.+Passed", first.stdout)
+    model = next((repo / "architecture").glob("*.yaml"))
+    model.write_text(model.read_text(encoding="utf-8") + "  - {from: nowhere, to: nothing, verb: read}\n", encoding="utf-8")
+    run("git", "add", "-A")
+    second = run(f"{bin_dir}/pre-commit", "run", "--all-files")
+    assert second.returncode == 1 and re.search(r"archc lint\.+Failed", second.stdout), second.stdout
 
 
 def test_the_readme_workflow_uses_the_action_with_inputs_it_has() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -122,5 +123,140 @@ def write_output(path: str, data: str | bytes, option: str = "-o") -> None:
 
 
 def model_argument(func: F) -> F:
-    """The MODEL argument: a YAML file, a directory of YAML files, or ``-`` for a file on stdin."""
-    return click.argument("model", metavar="MODEL", type=click.Path(dir_okay=True, file_okay=True, allow_dash=True))(func)
+    """The MODEL arguments: YAML files, directories of them, globs, or ``-`` for a file on stdin; several
+    make one model; none: the configured `model` (`model_paths`)."""
+    return click.argument("model", nargs=-1, metavar="[MODEL]...",
+                          type=click.Path(dir_okay=True, file_okay=True, allow_dash=True))(func)
+
+
+# -- configuration ------------------------------------------------------------------------------
+
+_CONFIG_KEY = "archc.config"
+
+
+def config_option(func: F) -> F:
+    """``--config FILE``: read the settings from this file instead of the one found walking up."""
+    return click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+                        help="Read settings from this file instead of the .archc.yaml or pyproject.toml [tool.archc] "
+                             "found by walking up from the working directory.")(func)
+
+
+def read_settings(config_path: str | None, verbose: bool = False) -> Any:
+    """The configuration in force (a `Config`, or None), or exit 2 when it is broken; kept for `current_config`."""
+    from archc.config import ConfigError, find_config, load_config
+
+    path = config_path or find_config(os.getcwd())
+    config = None
+    if path is None:
+        if verbose:
+            click.echo("archc: no configuration file (.archc.yaml or [tool.archc] in pyproject.toml) applies here", err=True)
+    else:
+        try:
+            config = load_config(path)
+        except ConfigError as exc:
+            fail(str(exc))
+        if verbose:
+            click.echo(f"archc: configuration: {path} ({', '.join(config.keys) or 'no settings'})", err=True)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_CONFIG_KEY] = config
+    return config
+
+
+def current_config() -> Any:
+    """The `Config` the running command read (None: no file, or the command reads none)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_CONFIG_KEY) if ctx is not None else None
+
+
+def configured_selection() -> tuple[set[str] | None, set[str] | None]:
+    """The rules to run (select, ignore) by the configuration, for the lint that other commands run."""
+    from archc.rules.registry import UnknownRule, expand
+
+    config = current_config()
+    if config is None:
+        return None, None
+    try:
+        return expand(config.select), expand(config.ignore)
+    except UnknownRule as exc:
+        fail(f"{config.path}: select/ignore: {exc}; `archc rules` lists them")
+
+
+def shown_path(path: str) -> str:
+    """A configured (absolute) path as the user would type it: relative to the working directory,
+    unless the two share nothing but the root."""
+    if path == "-" or not os.path.isabs(path):
+        return path
+    cwd = os.getcwd()
+    return path if os.path.commonpath([path, cwd]) == os.sep else os.path.relpath(path, cwd)
+
+
+def configured(section: str | None) -> Callable[[F], F]:
+    """Read the configuration before the command runs (its ``--config`` option is consumed), and
+    give every option of the command that the command line left at its default the value of the
+    same name in the configuration's *section*, checked as the option checks it; an invalid value
+    exits 2 at its ``file:line:col``."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from click.core import ParameterSource
+
+            config = read_settings(kwargs.pop("config_path", None))
+            ctx = click.get_current_context()
+            ctx.meta[_FROM_CONFIG_KEY] = applied = set()
+            if config is not None and section is not None:
+                settings = config.section(section)
+                for param in ctx.command.params:
+                    if not isinstance(param, click.Option) or param.name is None:
+                        continue
+                    keys = [o[2:] for o in param.opts if o.startswith("--")]
+                    setting = next((settings[k] for k in keys if k in settings), None)
+                    if setting is None or ctx.get_parameter_source(param.name) not in (ParameterSource.DEFAULT, None):
+                        continue
+                    value = setting.value
+                    if keys[0] in PATH_SETTINGS and isinstance(value, str):
+                        value = shown_path(value)
+                    try:
+                        kwargs[param.name] = param.type_cast_value(ctx, value)
+                    except click.BadParameter as exc:
+                        fail(f"{setting.at}: {section}.{keys[0]}: {exc.message}")
+                    applied.add(param.name)
+            return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+PATH_SETTINGS = frozenset({"output"})
+_FROM_CONFIG_KEY = "archc.from_config"
+
+
+def from_config(name: str) -> bool:
+    """Whether the option with parameter name *name* got its value from the configuration (not
+    the command line): a configured value that does not apply to what was asked is dropped, where
+    the same option given on the command line would be an error."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and name in ctx.meta.get(_FROM_CONFIG_KEY, set())
+
+
+def model_paths(given: tuple[str, ...], keep_missing: bool = False) -> list[str]:
+    """The MODEL paths of a command: those given, else the configured `model`; globs expanded; exit 2 when none."""
+    from archc.cli.models import expand
+
+    config = current_config()
+    paths = list(given) or [shown_path(p) for p in (config.model if config is not None else ())]
+    if not paths:
+        fail("no MODEL given, and no `model` in a configuration file (.archc.yaml or [tool.archc] in pyproject.toml)")
+    return expand(paths, keep_missing=keep_missing)
+
+
+def one_model_path(given: str | None, what: str = "MODEL") -> str:
+    """The one MODEL path of a command that reads a single model (sync, diff): given, or the configured one."""
+    if given is not None:
+        return given
+    paths = model_paths(())
+    if len(paths) != 1:
+        fail(f"{what}: the configured `model` names {len(paths)} paths ({' '.join(paths)}); this command takes one: give {what}")
+    return paths[0]

@@ -7,16 +7,18 @@ import os
 
 import click
 
-from archc.cli.common import fail, write_atomic
+from archc.cli.common import config_option, configured, current_config, fail, shown_path, write_atomic
 
 
 @click.command("deploy-plan", context_settings={"max_content_width": 100})
-@click.argument("build_dir", metavar="BUILD_DIR", type=click.Path(file_okay=False, dir_okay=True))
+@click.argument("build_dir", metavar="[BUILD_DIR]", type=click.Path(file_okay=False, dir_okay=True), required=False)
 @click.option("-f", "--format", "fmt", type=click.Choice(["sh", "json"]), default="sh", show_default=True,
               help="a POSIX sh script, or the plan as JSON for CI systems that run the steps themselves")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="write to this file instead of stdout (a script is made executable)")
-def deploy_plan(build_dir: str, fmt: str, output: str | None) -> None:
+@config_option
+@configured("deploy-plan")
+def deploy_plan(build_dir: str | None, fmt: str, output: str | None) -> None:
     """Print how to deploy BUILD_DIR (what `archc build -o BUILD_DIR` wrote), stack by stack.
 
     The script deploys each stack with `aws cloudformation deploy`, in the manifest's order, under
@@ -30,7 +32,17 @@ def deploy_plan(build_dir: str, fmt: str, output: str | None) -> None:
       archc build examples/sagebrush -o out/cfn
       archc deploy-plan out/cfn -o out/deploy.sh
       ARCHC_PROFILE_PRODUCTION=prod-admin sh out/deploy.sh
+
+    \b
+    Without BUILD_DIR, the configured build.output. Settings (`[tool.archc.deploy-plan]` or
+    `deploy-plan:` in .archc.yaml): format, output.
     """
+    if build_dir is None:
+        config = current_config()
+        configured_dir = config.section("build").get("output") if config is not None else None
+        if configured_dir is None:
+            fail("deploy-plan: give BUILD_DIR (or `output` in the build section of the configuration)")
+        build_dir = shown_path(configured_dir.value)
     from archc.deploy import ManifestError, plan, plan_json, read_manifest, shell_script
 
     path = os.path.join(build_dir, "manifest.json")

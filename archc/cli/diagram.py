@@ -10,7 +10,22 @@ from typing import Any
 
 import click
 
-from archc.cli.common import EXIT_FINDINGS, fail, load_model, model_argument, note_input, refuse_inputs, write_atomic, write_output
+from archc.cli.common import (
+    EXIT_FINDINGS,
+    config_option,
+    configured,
+    configured_selection,
+    fail,
+    from_config,
+    load_model,
+    model_argument,
+    model_paths,
+    note_input,
+    one_model_path,
+    refuse_inputs,
+    write_atomic,
+    write_output,
+)
 
 DIAGRAM_SUFFIXES = (".mmd", ".mermaid", ".md", ".markdown", ".txt")
 _MARKER = re.compile(
@@ -131,7 +146,8 @@ def render_mermaid(arch: Any, view_name: str, findings: list[Any] | None) -> str
 def run_findings(arch: Any) -> list[Any]:
     from archc.rules.engine import run_rules
 
-    return list(run_rules(arch))
+    select, ignore = configured_selection()  # the rules `archc lint` runs here
+    return list(run_rules(arch, select=select, ignore=ignore))
 
 
 def update_markdown(text: str, model: str, render_view: Any) -> str:
@@ -236,10 +252,13 @@ def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: lis
 @click.option("--max-nodes", type=click.IntRange(min=0), default=None, help="png/svg: split or refuse a bigger view (default 400; 0: no limit)")
 @click.option("--update", "update", type=click.Path(dir_okay=False), help="rewrite the marked Mermaid blocks of this Markdown file")
 @click.option("--check", is_flag=True, help="with --update: write nothing, exit 1 when the file is stale")
-def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: bool, account: str | None, group: str | None,
+@config_option
+@configured("diagram")
+def diagram(model: tuple[str, ...], fmt: str, output: str | None, view_name: str, findings: bool, account: str | None, group: str | None,
             around: str | None, depth: int, size_text: str | None, dpi: int | None, max_nodes: int | None, update: str | None,
             check: bool) -> None:
-    """Draw a model as Mermaid (a flowchart, or architecture-beta), PNG, SVG or DOT.
+    """Draw a model as Mermaid (a flowchart, or architecture-beta), PNG, SVG or DOT. MODEL: files,
+    directories or globs making one model; without MODEL, the configured `model`.
 
     A PNG or SVG of more than --max-nodes nodes is drawn per account and VPC into several files
     (FILE.ACCOUNT.VPC.png) with -o, and refused without it.
@@ -252,7 +271,19 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
       archc diagram examples/sagebrush -f png --size 1400 --account production -o prod.png
       archc diagram examples/sagebrush --around LAMBDA_API --depth 1
       archc diagram examples/sagebrush --update docs/mermaid.md --check   # pre-commit
+
+    \b
+    Settings (`[tool.archc.diagram]` or `diagram:` in .archc.yaml): format, output, view, size,
+    dpi, max-nodes, findings; --findings honours the configured select and ignore.
     """
+    # configured values that do not apply to what the command line asks are dropped, not refused
+    if update and output and from_config("output"):
+        output = None
+    if fmt == "mermaid" or update:
+        size_text = None if from_config("size_text") else size_text
+        dpi = None if from_config("dpi") else dpi
+    if fmt not in ("png", "svg") and from_config("max_nodes"):
+        max_nodes = None
     if check and not update:
         fail("--check goes with --update FILE.md")
     if update and (account or group or around):
@@ -272,19 +303,25 @@ def diagram(model: str, fmt: str, output: str | None, view_name: str, findings: 
             size = Size(width, height, dpi or DPI)
         except ValueError as exc:
             fail(f"--size/--dpi: {exc}")
-    arch = load_model(model).architecture
+    from archc.cli.models import load_models
+
+    paths = model_paths(model)
+    if update and len(paths) != 1:
+        fail(f"--update: its markers name one model, and {len(paths)} paths were given ({' '.join(paths)})")
+    arch = load_models(paths).architecture
     found = run_findings(arch) if findings else None
     if update:
+        model_name = paths[0]
         if output:
             fail("-o goes without --update (which rewrites FILE.md in place)")
         text = read_text(update)
-        check_markers(text, model, update)
-        new = update_markdown(text, model, lambda v: render_mermaid(arch, v, found))
+        check_markers(text, model_name, update)
+        new = update_markdown(text, model_name, lambda v: render_mermaid(arch, v, found))
         if new == text:
             click.echo(f"{update}: up to date", err=True)
             return
         if check:
-            click.echo(f"{update}: the diagram of {model} is stale; run: archc diagram {model} --update {update}", err=True)
+            click.echo(f"{update}: the diagram of {model_name} is stale; run: archc diagram {model_name} --update {update}", err=True)
             sys.exit(EXIT_FINDINGS)
         write_atomic(update, new)
         click.echo(f"{update}: updated", err=True)
@@ -392,15 +429,20 @@ def load_either(path: str, base: Any = None) -> Any:
 
 @click.command()
 @click.argument("a", metavar="A", type=click.Path(exists=True))
-@click.argument("b", metavar="B", type=click.Path(exists=True))
-def diff(a: str, b: str) -> None:
+@click.argument("b", metavar="[B]", type=click.Path(exists=True), required=False)
+@config_option
+@configured(None)
+def diff(a: str, b: str | None) -> None:
     """Show the semantic difference between two models or diagrams (exit 1 when they differ).
+    Without B, A is compared with the configured `model`.
 
     \b
     Examples:
       archc diff examples/sagebrush page.md
       archc diff old.mmd new.mmd
+      archc diff docs/architecture.md      # the diagram against the configured model
     """
+    b = one_model_path(b, "B")
     from archc.sync import diff as semantic_diff
     from archc.sync import diff_text
 
@@ -422,11 +464,14 @@ def diff(a: str, b: str) -> None:
 
 @click.command()
 @click.argument("diagram_path", metavar="DIAGRAM", type=click.Path(exists=True, dir_okay=False))
-@click.argument("model", metavar="MODEL", type=click.Path(exists=True))
+@click.argument("model", metavar="[MODEL]", type=click.Path(exists=True), required=False)
 @click.option("--block", type=BLOCK, help="which ```mermaid block of a Markdown file (1-based)")
 @click.option("--check", is_flag=True, help="write nothing; exit 1 when the diagram and the model differ")
-def sync(diagram_path: str, model: str, block: int | None, check: bool) -> None:
-    """Apply an edited diagram to an existing model file (or directory).
+@config_option
+@configured(None)
+def sync(diagram_path: str, model: str | None, block: int | None, check: bool) -> None:
+    """Apply an edited diagram to an existing model file (or directory); without MODEL, the
+    configured `model` (one path).
 
     Keeps comments, key order and everything the diagram cannot show; prints the semantic diff;
     refuses (exit 2) when the result would not load.
@@ -438,6 +483,7 @@ def sync(diagram_path: str, model: str, block: int | None, check: bool) -> None:
     """
     from archc.sync.files import SyncError, locked
 
+    model = one_model_path(model)
     try:
         with contextlib.nullcontext() if check else locked(model):
             _sync(diagram_path, model, block, check)
@@ -479,7 +525,8 @@ def _sync(diagram_path: str, model: str, block: int | None, check: bool) -> None
         fail(f"{model}: the synced model would not load; nothing was written", exc.diagnostics)
     from archc.rules.engine import run_rules
 
-    n = len(run_rules(result.architecture))
+    select, ignore = configured_selection()
+    n = len(run_rules(result.architecture, select=select, ignore=ignore))
     click.echo(f"lint: {n} finding{'s' if n != 1 else ''} in the synced model (run `archc lint {model}`)", err=True)
     for name in commit(files, updated):
         click.echo(f"updated {name}", err=True)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from archc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, load_model, model_argument
+from archc.cli.common import EXIT_FINDINGS, EXIT_OK, config_option, configured, fail, model_argument, model_paths
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 
@@ -51,11 +51,14 @@ def stale_files(pages: dict[str, str], out_dir: str) -> list[tuple[str, str]]:
 
 @click.command("docs")
 @model_argument
-@click.option("-o", "--output", "out_dir", required=True, metavar="DIR", type=click.Path(file_okay=False),
-              help="Directory for the pages: README.md (the index) and one <account>.md per account.")
+@click.option("-o", "--output", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
+              help="Directory for the pages: README.md (the index) and one <account>.md per account; required, here or as docs.output.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the stale files when DIR differs from what would be generated.")
-def docs(model: str, out_dir: str, check: bool) -> None:
-    """Render Markdown documentation pages for MODEL.
+@config_option
+@configured("docs")
+def docs(model: tuple[str, ...], out_dir: str | None, check: bool) -> None:
+    """Render Markdown documentation pages for MODEL (files, directories or globs making one model;
+    without MODEL, the configured `model`).
 
     One page per account (purpose, Mermaid diagram, key resources with their settings,
     cross-account access, data flows) and an index page, README.md. Pages archc generated earlier
@@ -66,11 +69,18 @@ def docs(model: str, out_dir: str, check: bool) -> None:
     Examples:
       archc docs examples/sagebrush -o docs/examples/sagebrush
       archc docs examples/sagebrush -o docs/examples/sagebrush --check   # CI: exit 1 when stale
+      archc docs --check       # the configured model and docs.output
+
+    Settings (`[tool.archc.docs]` or `docs:` in .archc.yaml): output.
     """
+    from archc.cli.models import load_models
     from archc.cli.outdir import check_output_dir, write_tree
     from archc.emitters.docs import render_docs
 
-    loaded = load_model(model)
+    paths = model_paths(model)
+    if out_dir is None:
+        fail("docs: give -o DIR (or `output` in the docs section of the configuration)")
+    loaded = load_models(paths)
     if not out_dir.strip():
         fail("-o: an empty name is not a directory; name the pages' directory")
     if not check:
@@ -83,7 +93,7 @@ def docs(model: str, out_dir: str, check: bool) -> None:
             sys.exit(EXIT_OK)
         for name, why in stale:
             click.echo(f"{os.path.join(out_dir, name)}: {why}")
-        click.echo(f"archc: {len(stale)} stale file{'s' if len(stale) != 1 else ''} in {out_dir}; run: archc docs {model} -o {out_dir}", err=True)
+        click.echo(f"archc: {len(stale)} stale file{'s' if len(stale) != 1 else ''} in {out_dir}; run: archc docs {' '.join(paths)} -o {out_dir}", err=True)
         sys.exit(EXIT_FINDINGS)
     write_tree(out_dir, pages, lambda name, path: name.endswith(".md") and _generated_earlier(path))
     click.echo(f"{out_dir}: {len(pages)} files, {len(stale)} updated")

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from archc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, write_output
+from archc.cli.common import EXIT_FINDINGS, EXIT_OK, fail, read_settings, shown_path, write_output
 from archc.diagnostics import SEVERITY_RANK
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,24 +47,6 @@ def config_options(func: F) -> F:
     return func
 
 
-def _settings(config_path: str | None, verbose: bool) -> Any:
-    """The configuration in force (a `Config`, or None), or exit 2 when it is broken."""
-    from archc.config import ConfigError, find_config, load_config
-
-    path = config_path or find_config(os.getcwd())
-    if path is None:
-        if verbose:
-            click.echo("archc: no configuration file (.archc.yaml or [tool.archc] in pyproject.toml) applies here", err=True)
-        return None
-    try:
-        config = load_config(path)
-    except ConfigError as exc:
-        fail(str(exc))
-    if verbose:
-        click.echo(f"archc: configuration: {path} ({', '.join(config.keys) or 'no settings'})", err=True)
-    return config
-
-
 @click.command(context_settings={"max_content_width": 100})
 @click.argument("model", nargs=-1, metavar="[MODEL]...", type=click.Path(allow_dash=True))
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "sarif"]), default=None,
@@ -95,7 +77,7 @@ def lint(model: tuple[str, ...], fmt: str | None, fail_on: str | None, select_sp
     a resource or connection with `lint: {ignore: {CODE: "reason"}}`.
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad usage or model.
     """
-    config = _settings(config_path, verbose)
+    config = read_settings(config_path, verbose)
     fmt = fmt or (config and config.format) or "text"
     fail_on = fail_on or (config and config.fail_on) or "error"
     select = _expand(select_spec if select_spec is not None else (config and config.select), "--select")
@@ -105,7 +87,7 @@ def lint(model: tuple[str, ...], fmt: str | None, fail_on: str | None, select_sp
 
     if output is not None and not output.strip():
         fail("-o: an empty name is not a file; name the report file, or '-' for stdout")
-    paths = expand(model or (config.model if config else ()), keep_missing=fmt != "text")
+    paths = expand(model or [shown_path(p) for p in (config.model if config else ())], keep_missing=fmt != "text")
     if not paths:
         fail("no MODEL given, and no `model` in a configuration file (.archc.yaml or [tool.archc] in pyproject.toml)")
     loaded = load_models(paths, keep_errors=fmt != "text")

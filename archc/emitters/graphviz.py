@@ -47,6 +47,8 @@ EDGE_FONT = "10"
 DPI = 96  # Graphviz's own default
 MAX_PX = 32000  # cairo clips bitmaps past 32767 px: anything larger is scaled down to fit
 MAX_NODES = 400  # a PNG/SVG of more nodes takes minutes in Graphviz and reads as nothing
+SUMMARY_SPACING = {"nodesep": "0.15", "ranksep": "0.3"}  # the overview's summary: tighter, to read at 1400 px
+SUMMARY_EDGE_FONT = "11"  # and its edge labels a point larger
 
 # cluster look per group kind (AWS architecture-icon colours)
 CLUSTER_STYLE: dict[str, dict[str, str]] = {
@@ -250,8 +252,22 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def build_diagram(view: View, findings: Sequence[Diagnostic] | None = None, size: Size | None = None) -> Diagram:
     """The mingrammer `Diagram` of *view* (nothing rendered, nothing written), at most *size*
-    (default: `MAX_PX` square at `DPI`, past which cairo would clip the bitmap)."""
+    (default: `MAX_PX` square at `DPI`, past which cairo would clip the bitmap).
+
+    The ``overview`` is drawn from its summary (`archc.emitters.views.summarise`: per-AZ repeats
+    collapsed, parallel edges merged) so that it reads at wiki width; the findings are marked on
+    the full view first and then on the nodes and edges that show them, so the drawing with
+    findings keeps the plain drawing's layout. The ``detail`` view draws every resource."""
     marks = mark_findings(view, findings or [])
+    spacing, edge_font = {"nodesep": "0.3", "ranksep": "0.45"}, EDGE_FONT
+    if view.name == "overview":
+        from archc.emitters.views import summarise
+
+        summary = summarise(view)
+        view = summary.view
+        marks = Marks(frozenset(summary.node_of.get(n, n) for n in marks.nodes), marks.groups,
+                      frozenset(summary.edge_of[i] for i in marks.edges if summary.edge_of[i] >= 0), marks.legend)
+        spacing, edge_font = SUMMARY_SPACING, SUMMARY_EDGE_FONT
     groups = {g.id: g for g in view.groups}
     nodes = {n.id: n for n in view.nodes}
     d = Diagram(
@@ -261,7 +277,7 @@ def build_diagram(view: View, findings: Sequence[Diagnostic] | None = None, size
         curvestyle="curved",
         outformat="png",
         show=False,
-        graph_attr={"splines": "spline", "compound": "true", "pad": "0.3", "newrank": "true", "nodesep": "0.3", "ranksep": "0.45",
+        graph_attr={"splines": "spline", "compound": "true", "pad": "0.3", "newrank": "true", **spacing,
                     "forcelabels": "true", **(size or Size()).attrs()},
         node_attr=_NODE_ATTRS,
         edge_attr={"color": EDGE_COLOR},
@@ -319,6 +335,8 @@ def build_diagram(view: View, findings: Sequence[Diagnostic] | None = None, size
             if src is None or dst is None:
                 continue  # an edge to an empty, unknown group: nothing to attach it to
             attrs = _edge_attrs(edge, i in marks.edges, groups, anchors)
+            if "fontsize" in attrs:
+                attrs["fontsize"] = edge_font
             d.dot.edge(src, dst, **{**Edge._default_edge_attrs, **attrs})
 
         if marks.legend:

@@ -10,6 +10,9 @@ Two views:
   nested inside them (a group with ``resource:`` stands for that resource, which is then not a
   node), every other resource as a node, edges for connections and for the typed relations the
   catalogue marks ``drawn``, classes and classDefs from the model.
+- ``detail``: the overview under its own name. A picture (PNG/SVG/DOT) of the ``overview``
+  is drawn from its `summary` (per-AZ repeats collapsed, parallel edges merged), so that it reads
+  at wiki width; ``detail`` draws every resource. In Mermaid the two are the same.
 - ``network``: account → region → VPC → subnet containment; resources sit in their subnets (one
   placed in several subnets sits in the VPC group); route and NAT edges.
 
@@ -49,6 +52,7 @@ class ViewNode:
     bare: bool = False  # drawn as a bare id (no label, no shape given)
     labelled: bool = True  # False: the node shows its id only (written without a label)
     derived: bool = False  # the label is the catalogue's (the resource has no label of its own)
+    zone: str | None = None  # overview: the availability zone the resource sits in (its own, or its subnet's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +99,7 @@ class View:
     shape_data: tuple[tuple[str, str], ...] = ()  # node id → extra `@{ }` keys, as written
 
 
-VIEWS: tuple[str, ...] = ("overview", "network")
+VIEWS: tuple[str, ...] = ("overview", "detail", "network")
 
 
 def build_view(arch: Architecture, name: str = "overview", account: str | None = None) -> View:
@@ -295,7 +299,7 @@ def _overview(arch: Architecture) -> View:
         else:
             parent = None
         tree.add_node(rid, parent, index)
-        nodes[rid] = _node(rid, res)
+        nodes[rid] = replace(_node(rid, res), zone=_zone(arch, res))
     order, groups = tree.finish(group_order)
 
     def endpoint(rid: str) -> str:
@@ -328,6 +332,110 @@ def _overview(arch: Architecture) -> View:
         clicks=tuple(arch.diagram.clicks),
         shape_data=tuple(arch.diagram.shape_data.items()),
     )
+
+
+def _zone(arch: Architecture, res: Resource) -> str | None:
+    """The availability zone *res* sits in: its own ``az``, or that of its ``subnet``."""
+    az = getattr(res, "az", None)
+    if isinstance(az, str):
+        return az
+    subnet = getattr(res, "subnet", None)
+    home = arch.resources.get(subnet) if isinstance(subnet, str) else None
+    az = getattr(home, "az", None) if home is not None else None
+    return az if isinstance(az, str) else None
+
+
+def _detail(arch: Architecture) -> View:
+    return replace(_overview(arch), name="detail")
+
+
+# -- summary ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A view with its per-AZ repeats collapsed, and where each original node and edge went."""
+
+    view: View
+    node_of: dict[str, str]  # original node id → the node that shows it
+    edge_of: tuple[int, ...]  # original edge index → index of the edge that shows it (-1: none)
+
+
+def _zones_line(zones: list[str]) -> str:
+    """``us-west-2a``, ``us-west-2b``, ``us-west-2c`` → ``us-west-2a/b/c``."""
+    prefix = zones[0][:-1]
+    if all(len(z) == len(zones[0]) and z.startswith(prefix) for z in zones):
+        return prefix + "/".join(z[-1] for z in zones)
+    return ", ".join(zones)
+
+
+SUMMARY_WRAP = 14  # a summary's label lines are wrapped at this many characters, between words
+
+
+def _wrap(label: str) -> str:
+    import textwrap
+
+    if label.startswith("`"):  # Mermaid markdown: leave it as written
+        return label
+    lines = label.split("<br/>")
+    return "<br/>".join(part for line in lines
+                        for part in (textwrap.wrap(line, SUMMARY_WRAP, break_long_words=False, break_on_hyphens=False) or [line]))
+
+
+def summarise(view: View) -> Summary:
+    """*view* as a wiki-sized picture shows it (measured in benchmarks/bench_diagram.py):
+
+    - the nodes of one type in one group that sit in different availability zones (a subnet per
+      AZ, a NAT gateway per AZ) become one node, labelled with what their labels share, the
+      count and the zones;
+    - edges that then join the same two nodes with the same line become one, with their labels
+      listed once each;
+    - label lines are wrapped at `SUMMARY_WRAP` characters and the ranks run left to right: an
+      architecture's many groups then stack down the page, which a wiki scrolls, instead of
+      across it, which a wiki shrinks.
+
+    Deterministic; the order is the view's."""
+    parent = {m: g.id for g in view.groups for m in g.members}
+    buckets: dict[tuple[str | None, str], list[ViewNode]] = {}
+    for node in view.nodes:
+        if node.zone is not None:
+            buckets.setdefault((parent.get(node.id), node.type), []).append(node)
+    node_of = {n.id: n.id for n in view.nodes}
+    merged: dict[str, ViewNode] = {}
+    for members in buckets.values():
+        zones = [n.zone for n in members if n.zone is not None]
+        if len(members) < 2 or len(set(zones)) != len(zones):
+            continue
+        first = members[0]
+        label_lines = [line.split("<br/>") for line in (n.label for n in members)]
+        common = [line for line in label_lines[0] if line not in zones and all(line in other for other in label_lines[1:])]
+        title = common[0] if common else TYPES[first.type].title
+        lines = [f"{title}\u00a0×{len(members)}", *common[1:], _zones_line(sorted(zones))]  # kept on one line
+        merged[first.id] = replace(first, label="<br/>".join(lines), derived=False, zone=None)
+        node_of.update({n.id: first.id for n in members})
+    nodes = tuple(merged.get(n.id, n) for n in view.nodes if node_of[n.id] == n.id)
+    edges: list[ViewEdge] = []
+    labels: list[list[str]] = []
+    by_key: dict[tuple[Any, ...], int] = {}
+    edge_of: list[int] = []
+    for e in view.edges:
+        src, dst = node_of.get(e.src, e.src), node_of.get(e.dst, e.dst)
+        if src == dst and (e.src != e.dst):
+            edge_of.append(-1)  # between two nodes that became one
+            continue
+        key = (src, dst, e.line, e.head_start, e.head_end)
+        if key not in by_key:
+            by_key[key] = len(edges)
+            edges.append(replace(e, src=src, dst=dst))
+            labels.append([])
+        i = by_key[key]
+        if e.label and e.label not in labels[i]:
+            labels[i].append(e.label)
+        edge_of.append(i)
+    edges = [replace(e, label=", ".join(ls) if ls else None) for e, ls in zip(edges, labels)]
+    groups = tuple(replace(g, members=tuple(m for m in g.members if node_of.get(m, m) == m)) for g in view.groups)
+    nodes = tuple(replace(n, label=_wrap(n.label)) for n in nodes)
+    return Summary(replace(view, direction="LR", nodes=nodes, edges=tuple(edges), groups=groups), node_of, tuple(edge_of))
 
 
 # -- network ------------------------------------------------------------------------------------
@@ -390,7 +498,7 @@ def _network(arch: Architecture) -> View:
         else:
             parent = None
         tree.add_node(rid, parent, index)
-        nodes[rid] = _node(rid, res)
+        nodes[rid] = replace(_node(rid, res), zone=_zone(arch, res))
     order, groups = tree.finish(group_order)
 
     def endpoint(rid: str) -> str:
@@ -420,7 +528,7 @@ def _vpc_of(res: Resource, rid: str) -> str:
     return res.vpc if res.type == "subnet" else rid
 
 
-_BUILDERS: dict[str, Callable[[Architecture], View]] = {"overview": _overview, "network": _network}
+_BUILDERS: dict[str, Callable[[Architecture], View]] = {"overview": _overview, "detail": _detail, "network": _network}
 
 
 # -- per account --------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def test_diagram_to_stdout_and_file(tmp_path: Path) -> None:
     code, _, _ = run("diagram", str(ROOT / "examples/sagebrush"), "--view", "network", "-o", str(tmp_path / "n.mmd"))
     assert code == 0 and "subgraph vpc_VPC" in (tmp_path / "n.mmd").read_text()
     code, _, err = run("diagram", str(ROOT / "examples/sagebrush"), "--view", "nope")
-    assert code == 2 and "known views: overview, network" in err
+    assert code == 2 and "known views: overview, detail, network" in err
 
 
 def test_docs_diagram_is_fresh() -> None:

@@ -59,7 +59,8 @@ def test_a_broken_configuration_exits_2_and_names_the_key(project: Path) -> None
     (project / ".archc.yaml").write_text("modle: architecture\n", encoding="utf-8")
     code, out, err = run("lint", "../architecture")
     assert (code, out) == (2, "")
-    assert err == f"archc: {project / '.archc.yaml'}: unknown key 'modle' (did you mean 'model'?); the keys are model, select, ignore, fail-on, format\n"
+    assert err == (f"archc: {project / '.archc.yaml'}:1:1: unknown key 'modle' (did you mean 'model'?); the keys are model, select, "
+                   "ignore, fail-on, format, and the sections build, diagram, docs, deploy-plan\n")
 
 
 def test_an_explicit_config_file(project: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from archc.emitters.views import VIEWS, build_view
@@ -36,8 +38,9 @@ def small(extra: str = ""):
 
 
 def test_views_are_listed_and_unknown_names_are_errors() -> None:
-    assert VIEWS == ("overview", "network")
-    with pytest.raises(ValueError, match="overview, network"):
+    assert VIEWS == ("overview", "detail", "network")
+    assert build_view(small(), "detail") == replace(build_view(small()), name="detail")
+    with pytest.raises(ValueError, match="overview, detail, network"):
         build_view(small(), "nope")
 
 
