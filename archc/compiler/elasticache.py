@@ -26,6 +26,7 @@ from archc.model.resources import ElastiCache
 CACHE_PORT = 6379
 VERSIONS = {"valkey": "8.0", "redis": "7.1"}  # the current version of each engine, when the model names none
 SNAPSHOT_TIME = "03:00"  # UTC: daily snapshots start here (a replication group's window is an hour from it)
+MAINTENANCE_WINDOW = "sun:05:00-sun:06:00"  # UTC, a replication group's: clear of the snapshot window, as ElastiCache requires
 
 
 def cache_name(ctx: Context, rid: str, suffix: str = "") -> str:
@@ -91,6 +92,7 @@ def compile_elasticache(ctx: Context, rid: str, res: ElastiCache) -> None:
         props["TransitEncryptionMode"] = "required"
     if res.snapshot_retention_days:
         props["SnapshotWindow"] = f"{SNAPSHOT_TIME}-04:00"
+    props["PreferredMaintenanceWindow"] = MAINTENANCE_WINDOW
     if users:
         props["UserGroupIds"] = [ctx.ref(users)]
     unit = ctx.add(elasticache.ReplicationGroup(lid, **props), rid)

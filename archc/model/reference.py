@@ -33,7 +33,7 @@ GENERATED = f"<!-- Generated from the model classes and the catalogue by `{COMMA
 
 # Example values for plain strings, by field name; anything else is "example".
 STRING_EXAMPLES = {"domain": "example.com", "engine_version": "16", "namespace": "MyApp/Production", "name": "www.example.com",
-                   "runtime": "python3.12", "handler": "app.handler", "alias": "alias/my-app/data"}
+                   "runtime": "python3.12", "handler": "app.handler", "alias": "alias/my-app/data", "identity": "example.com"}
 # `type:` values for members whose type is a pattern, not a word.
 TYPE_EXAMPLES = {"cloudformation": "AWS::Glue::Job"}
 # Fields a validator needs together, which the field list alone cannot tell.

@@ -76,7 +76,7 @@ def test_a_replication_group_fails_over_across_zones_and_requires_tls() -> None:
     assert (props["AutomaticFailoverEnabled"], props["MultiAZEnabled"]) == (True, True)
     assert (props["AtRestEncryptionEnabled"], props["TransitEncryptionEnabled"], props["TransitEncryptionMode"]) == (True, True, "required")
     assert "KmsKeyId" not in props  # an AWS-owned key
-    assert props["SnapshotRetentionLimit"] == 7
+    assert (props["SnapshotRetentionLimit"], props["SnapshotWindow"], props["PreferredMaintenanceWindow"]) == (7, "03:00-04:00", "sun:05:00-sun:06:00")
     assert res["CountersSubnetGroup"]["Properties"]["SubnetIds"] == [{"Ref": "PrivA"}, {"Ref": "PrivB"}]
     assert props["CacheSubnetGroupName"] == {"Ref": "CountersSubnetGroup"}
 
