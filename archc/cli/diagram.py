@@ -241,7 +241,8 @@ def draw_pictures(arch: Any, view: Any, fmt: str, output: str | None, found: lis
 @click.option("-f", "--format", "fmt", type=click.Choice(["mermaid", "mermaid-architecture", "png", "svg", "dot"]), default="mermaid",
               show_default=True, help="mermaid: a flowchart; mermaid-architecture: a Mermaid architecture-beta diagram (docs/mermaid.md)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="write here instead of stdout ('-': stdout)")
-@click.option("--view", "view_name", default="overview", show_default=True, help="overview or network")
+@click.option("--view", "view_name", default="overview", show_default=True,
+              help="overview (as PNG/SVG/DOT: a summary that reads at 1400 px), detail (every resource) or network")
 @click.option("--findings", is_flag=True, help="run the lint rules and mark what they flag (red), with a legend; the layout stays the plain one")
 @click.option("--account", help="focus: this account's resources, their neighbours and the groups around them")
 @click.option("--group", "group", help="focus: everything inside this group (subgraph id), with its neighbours")
