@@ -280,7 +280,7 @@ def diagram(model: tuple[str, ...], fmt: str, output: str | None, view_name: str
     # configured values that do not apply to what the command line asks are dropped, not refused
     if update and output and from_config("output"):
         output = None
-    if fmt == "mermaid" or update:
+    if fmt.startswith("mermaid") or update:
         size_text = None if from_config("size_text") else size_text
         dpi = None if from_config("dpi") else dpi
     if fmt not in ("png", "svg") and from_config("max_nodes"):
