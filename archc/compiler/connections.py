@@ -62,6 +62,8 @@ def wiring_env(ctx: Context, rid: str) -> dict[str, Any]:
     for actor in _acting(ctx, rid):
         for _, conn in ctx.out.get(actor, []):
             t, tt, verb = conn.target, ctx.type_of(conn.target), conn.verb
+            if t == rid:
+                continue  # its own name is in AWS_LAMBDA_FUNCTION_NAME; its own ARN here would be a circular reference
             name = env_name(t)
             if tt == "s3_bucket":
                 env[f"{name}_BUCKET"] = s3_name(ctx, t)

@@ -266,3 +266,13 @@ def test_the_vpc_services_lint_knows_are_the_ones_the_compiler_opens_a_port_on()
     from archc.rules.buildable import VPC_SERVICES
 
     assert set(SERVICE_PORTS) == VPC_SERVICES
+
+
+def test_a_function_invoking_itself_builds_without_a_cycle() -> None:
+    """Its own ARN is not wired into its environment (Lambda gives it AWS_LAMBDA_FUNCTION_NAME):
+    that reference made the function depend on itself (cfn-lint E3004), found by the lint ⇒ build property."""
+    text = (TWO_ACCOUNTS + "  exec: {type: iam_role, account: x}\n  logs: {type: log_group, account: x, retention_days: 30}\n"
+            "  fn: {type: lambda_function, role: exec, account: x}\n"
+            "connections:\n  - {from: fn, to: logs, verb: logs}\n  - {from: fn, to: fn, verb: invoke}\n")
+    assert _lint_and_build(text) == ([], None)
+    assert _cfn_errors(text) == []
