@@ -11,6 +11,8 @@ from archc.rules.base import Finding, Rule, RuleContext
 
 
 def _findings(ctx: RuleContext, code: str) -> Iterator[Finding]:
+    if "efs_file_system" not in ctx.by_type:
+        return  # nothing to mount (a `mounts` entry names a file system, checked at load): not even the import
     from archc.model.mounts import all_problems
 
     for p in all_problems(ctx.arch):
