@@ -38,7 +38,7 @@ class Mount:
 
 @dataclass(frozen=True, slots=True)
 class MountProblem:
-    code: str  # ARC127 (the mounts field), ARC128 (which access point), ARC129 (reach: VPC, zones, Lambda mounts one)
+    code: str  # ARC127 (the mounts field), ARC128 (which access point, as which role), ARC129 (reach: VPC, zones, Lambda mounts one)
     path: Path
     message: str
     help: str
@@ -129,6 +129,11 @@ def resolve(arch: Architecture, rid: str, connections: list[int]) -> tuple[list[
             continue
         paths[path] = fs
         mounts.append(Mount(fs, ap, path, writes, first))
+    if res.type == "ecs_task_definition" and wanted and not getattr(res, "task_role", None):
+        first = min(f for f, _ in wanted.values())
+        problems.append(MountProblem(
+            "ARC128", ("connections", first), f"'{rid}' mounts {', '.join(repr(f) for f in sorted(wanted))} but has no task_role",
+            f"give '{rid}' a task_role: ECS authorises the mount with it (IAM authorisation through the access point), and the grant goes on it"))
     problems += _reach(arch, rid, mounts)
     if res.type == "lambda_function" and len(wanted) > 1:
         second = sorted(first for first, _ in wanted.values())[1]

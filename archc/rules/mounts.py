@@ -11,6 +11,8 @@ from archc.rules.base import Finding, Rule, RuleContext
 
 
 def _findings(ctx: RuleContext, code: str) -> Iterator[Finding]:
+    if "efs_file_system" not in ctx.by_type:
+        return  # nothing to mount (a `mounts` entry names a file system, checked at load): not even the import
     from archc.model.mounts import all_problems
 
     for p in all_problems(ctx.arch):
@@ -49,18 +51,20 @@ def mount_entries(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def mount_access_point(ctx: RuleContext) -> Iterator[Finding]:
-    """A function or a task mounts an EFS file system through an access point.
+    """A function or a task mounts an EFS file system through an access point, as its role.
 
     What it checks:
         Every `read`, `write` or `read_write` connection from a `lambda_function`, an
         `ecs_task_definition` or an `ecs_service` to an `efs_file_system`: the file system has
-        an access point, and when it has several, the compute's `mounts` entry names one.
+        an access point, and when it has several, the compute's `mounts` entry names one; a task
+        definition that mounts has a `task_role`.
 
     Why it matters:
         Lambda mounts EFS only through an access point, and for tasks the access point is what
         fixes the POSIX user and the root directory they get: without it every client sees the
         whole file system as whichever user it runs as. With several access points archc cannot
-        guess which directory the code expects.
+        guess which directory the code expects. archc authorises task mounts with IAM, which
+        ECS does with the task role: without one the task definition is refused.
 
     Example:
         resources:
@@ -72,7 +76,8 @@ def mount_access_point(ctx: RuleContext) -> Iterator[Finding]:
 
     Fix:
         Give the file system an access point (`access_points: [{name: data, path: /data}]`), or
-        say which one the compute mounts: `mounts: [{file_system: shared, access_point: data}]`.
+        say which one the compute mounts: `mounts: [{file_system: shared, access_point: data}]`;
+        give a mounting task definition a `task_role`.
     """
     return _findings(ctx, "ARC128")
 
@@ -115,6 +120,6 @@ def mount_reach(ctx: RuleContext) -> Iterator[Finding]:
 
 RULES: list[Rule] = [
     Rule("ARC127", "model.efs-mount-entries", "error", mount_entries, suppressible=False),
-    Rule("ARC128", "model.efs-access-point", "error", mount_access_point, suppressible=False),
+    Rule("ARC128", "model.efs-mount-access", "error", mount_access_point, suppressible=False),
     Rule("ARC129", "model.efs-mount-reach", "error", mount_reach, suppressible=False),
 ]
