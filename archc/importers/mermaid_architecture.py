@@ -20,18 +20,21 @@ ones (the connection's ``style.sides``), other junctions, the edges that touch t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from archc.catalog import ARCH_GROUP_ICONS, arch_icon
-from archc.importers.infer import Report, infer
-from archc.mermaid.architecture import ArchEdge, ArchGroup, ArchitectureDiagram, decode_id, encode_id, write_edge
+from archc.importers.infer import DiagramPlaceError, Report, infer
+from archc.mermaid.architecture import ArchEdge, ArchGroup, ArchitectureDiagram, ArchJunction, ArchService, decode_id, encode_id, write_edge
 from archc.mermaid.syntax import Edge, Flowchart, Node, Subgraph
 from archc.model.architecture import Architecture, ArchitectureSettings, EdgeStyle
+from archc.model.fields import ID_PATTERN
 from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id
 
 JUNCTION_SUFFIX = "__edge"  # archc.emitters.mermaid_architecture.JUNCTION_SUFFIX
 DEFAULT_SIDES = "B:T"
+_MODEL_ID = re.compile(ID_PATTERN)
 
 
 @dataclass
@@ -52,6 +55,12 @@ def _sides(e: ArchEdge) -> str:
 def to_flowchart(d: ArchitectureDiagram) -> tuple[Flowchart, _Kept]:
     """The flowchart *d* draws, and the presentation a flowchart cannot hold."""
     kept = _Kept()
+    placed: list[ArchGroup | ArchService | ArchJunction] = [*d.groups, *d.services, *d.junctions]
+    for x in placed:
+        if _MODEL_ID.match(decode_id(x.id)) is None:
+            raise DiagramPlaceError(
+                f"id '{x.id}' reads as '{decode_id(x.id)}', which cannot be a model id (archc writes a model id's '.' as '--' "
+                "and reads '--' back as '.'; see docs/mermaid.md)", x.line, x.col)
     gid = {g.id: decode_id(g.id) for g in d.groups}
     stands = {j.id: gid[j.parent] for j in d.junctions  # a junction that is its group's edge end
               if j.parent is not None and j.id == encode_id(gid[j.parent] + JUNCTION_SUFFIX)}

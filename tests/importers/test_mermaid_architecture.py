@@ -170,3 +170,14 @@ def test_cli_refuses_what_mermaid_js_refuses_at_its_place(tmp_path: Path) -> Non
     assert r.exit_code == 2
     assert f"{page}:5:13: expected an id" in r.stderr
     assert not (tmp_path / "m.yaml").exists()
+
+
+def test_an_id_that_reads_as_no_model_id_is_refused_where_it_is() -> None:
+    import pytest
+
+    from archc.importers.infer import DiagramPlaceError
+
+    with pytest.raises(DiagramPlaceError) as exc:
+        infer_architecture(parse(H + "    service ok\n    service a---b\n"))
+    assert (exc.value.line, exc.value.col) == (3, 5)
+    assert "id 'a---b' reads as 'a.-b'" in exc.value.message
