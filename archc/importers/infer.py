@@ -76,6 +76,12 @@ _RELATION_EDGES: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {
 }
 
 
+def relation_line(label: str | None) -> str | None:
+    """The line a typed relation drawn with *label* has ("Used by" → dotted), None for none: for
+    a diagram with no line styles (architecture-beta) to be read as archc draws relations."""
+    return next((line for (lbl, line) in _RELATION_EDGES if lbl == label), None)
+
+
 # type → the types whose facts look resources of that type up (enclosing VPC, same-group peers)
 _DEPENDENTS: dict[str, tuple[str, ...]] = {
     "vpc": ("subnet", "internet_gateway", "security_group", "target_group", "nat_gateway"),

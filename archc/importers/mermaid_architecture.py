@@ -20,18 +20,21 @@ ones (the connection's ``style.sides``), other junctions, the edges that touch t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from archc.catalog import ARCH_GROUP_ICONS, arch_icon
-from archc.importers.infer import Report, infer
-from archc.mermaid.architecture import ArchEdge, ArchGroup, ArchitectureDiagram, decode_id, encode_id, write_edge
-from archc.mermaid.syntax import Edge, Flowchart, Node, Subgraph
-from archc.model.architecture import Architecture, ArchitectureSettings, EdgeStyle
+from archc.catalog import ARCH_GROUP_ICONS, VERBS, arch_icon
+from archc.importers.infer import DiagramPlaceError, Report, infer, infer_verb, relation_line
+from archc.mermaid.architecture import ArchEdge, ArchGroup, ArchitectureDiagram, ArchJunction, ArchService, decode_id, encode_id, write_edge
+from archc.mermaid.syntax import Edge, Flowchart, Node, Stroke, Subgraph
+from archc.model.architecture import Architecture, ArchitectureSettings, Connection, EdgeStyle
+from archc.model.fields import ID_PATTERN
 from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id
 
 JUNCTION_SUFFIX = "__edge"  # archc.emitters.mermaid_architecture.JUNCTION_SUFFIX
 DEFAULT_SIDES = "B:T"
+_MODEL_ID = re.compile(ID_PATTERN)
 
 
 @dataclass
@@ -49,9 +52,25 @@ def _sides(e: ArchEdge) -> str:
     return f"{'{group}' if e.src_group else ''}{e.src_side}:{e.dst_side}{'{group}' if e.dst_group else ''}"
 
 
+def _line(title: str | None) -> Stroke:
+    """architecture-beta draws no line styles: an edge is read with the line archc draws its
+    title with (a typed relation's, "Used by" dotted; a verb's), so that it means the same."""
+    relation = relation_line(title)
+    if relation is not None:
+        return relation  # type: ignore[return-value]
+    verb = infer_verb(title)
+    return VERBS[verb].line if verb is not None else "solid"
+
+
 def to_flowchart(d: ArchitectureDiagram) -> tuple[Flowchart, _Kept]:
     """The flowchart *d* draws, and the presentation a flowchart cannot hold."""
     kept = _Kept()
+    placed: list[ArchGroup | ArchService | ArchJunction] = [*d.groups, *d.services, *d.junctions]
+    for x in placed:
+        if _MODEL_ID.match(decode_id(x.id)) is None:
+            raise DiagramPlaceError(
+                f"id '{x.id}' reads as '{decode_id(x.id)}', which cannot be a model id (archc writes a model id's '.' as '--' "
+                "and reads '--' back as '.'; see docs/mermaid.md)", x.line, x.col)
     gid = {g.id: decode_id(g.id) for g in d.groups}
     stands = {j.id: gid[j.parent] for j in d.junctions  # a junction that is its group's edge end
               if j.parent is not None and j.id == encode_id(gid[j.parent] + JUNCTION_SUFFIX)}
@@ -78,8 +97,8 @@ def to_flowchart(d: ArchitectureDiagram) -> tuple[Flowchart, _Kept]:
             kept.junction_edges.append(write_edge(e))
             continue
         src, dst = (stands[x] if x in stands else decode_id(x) for x in (e.src, e.dst))
-        edges.append(Edge(src, dst, e.title, "plain", "solid", "arrow" if e.src_into else "none", "arrow" if e.dst_into else "none",
-                          line=e.line, col=e.col))
+        edges.append(Edge(src, dst, e.title, "plain", _line(e.title), "arrow" if e.src_into else "none",
+                          "arrow" if e.dst_into else "none", line=e.line, col=e.col))
         kept.sides.append(_sides(e))
     kept.aligns = [" ".join([a.direction, *a.members]) for a in d.aligns]
     subgraphs: list[Subgraph] = []
@@ -140,10 +159,46 @@ def infer_architecture(d: ArchitectureDiagram, account: str | None = None, base:
             k += 1
         elif sides != DEFAULT_SIDES:
             report.unresolved.append(f"edge {e.src} → {e.dst}: its sides ({sides}) are not kept (the edge is a typed field)")
+    for i, c in enumerate(connections):  # architecture-beta draws no line styles: the verb's own
+        if c.style is not None and c.style.line is not None:
+            plain = c.style.model_copy(update={"line": None})
+            connections[i] = c.model_copy(update={"style": None if plain == EdgeStyle() else plain})
+    if base is not None:
+        resources, connections, arch = _keep_base(arch, base, resources, connections)
     settings = ArchitectureSettings(icons=icons, junctions=kept.junctions, junction_edges=kept.junction_edges, aligns=kept.aligns,
                                     untitled=kept.untitled)
-    diagram = arch.diagram.model_copy(update={"architecture": settings, "shape_data": {}})
+    diagram = arch.diagram.model_copy(update={"architecture": settings, "shape_data": {} if base is None else base.diagram.shape_data})
     for jid in kept.junctions:
         report.inferred.append(f"junction {jid}: kept as presentation (edges through it are drawn, not connections)")
     report.unresolved.extend(kept.notes)
     return arch.model_copy(update={"resources": resources, "connections": connections, "diagram": diagram}), report
+
+
+def _keep_base(arch: Architecture, base: Architecture, resources: dict[str, Any], connections: list[Connection]
+               ) -> tuple[dict[str, Any], list[Connection], Architecture]:
+    """What architecture-beta cannot show, from the model it was drawn from (for `archc sync` and
+    `archc diff`): shapes and classes of resources, directions and classes of groups and accounts,
+    a connection's line, length, linkStyle and circle or cross heads, the flowchart settings."""
+    for rid, res in resources.items():
+        old = base.resources.get(rid)
+        if old is not None:
+            resources[rid] = res.model_copy(update={"shape": old.shape, "classes": list(old.classes)})
+    groups = {gid: g.model_copy(update={"direction": base.groups[gid].direction, "classes": list(base.groups[gid].classes)})
+              if gid in base.groups else g for gid, g in arch.groups.items()}
+    accounts = {k: a.model_copy(update={"direction": base.accounts[k].direction}) if k in base.accounts else a
+                for k, a in arch.accounts.items()}
+    left = list(base.connections)
+    for i, c in enumerate(connections):
+        old_c = next((o for o in left if (o.source, o.target, o.verb) == (c.source, c.target, c.verb)), None)
+        if old_c is None:
+            continue
+        left.remove(old_c)
+        new = c.style or EdgeStyle()
+        was = old_c.style or EdgeStyle()
+        heads = {h: getattr(was, h) if (getattr(was, h) != "none") == (getattr(new, h) != "none") else getattr(new, h)
+                 for h in ("head_start", "head_end")}
+        style = EdgeStyle(line=was.line, length=was.length, css=was.css, sides=new.sides, **heads)
+        connections[i] = c.model_copy(update={"style": None if style == EdgeStyle() else style})
+    keep = {k: getattr(base.diagram, k) for k in ("direction", "keyword", "class_defs", "styles", "default_link_style", "clicks")}
+    arch = arch.model_copy(update={"groups": groups, "accounts": accounts, "diagram": arch.diagram.model_copy(update=keep)})
+    return resources, connections, arch

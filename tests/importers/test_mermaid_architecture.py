@@ -23,9 +23,10 @@ from archc.importers.mermaid_architecture import infer_architecture
 from archc.importers.model_yaml import model_yaml
 from archc.mermaid.architecture import parse
 from archc.model.architecture import Architecture
-from archc.model.loader import load_text
+from archc.model.loader import load, load_text
 
 H = "architecture-beta\n"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FOREIGN: dict[str, str] = {
     "docs_example": H + "    group api(cloud)[API]\n\n    service db(database)[Database] in api\n    service disk1(disk)[Storage] in api\n"
     "    service disk2(disk)[Storage] in api\n    service server(server)[Server] in api\n\n    db:L -- R:server\n"
@@ -170,3 +171,29 @@ def test_cli_refuses_what_mermaid_js_refuses_at_its_place(tmp_path: Path) -> Non
     assert r.exit_code == 2
     assert f"{page}:5:13: expected an id" in r.stderr
     assert not (tmp_path / "m.yaml").exists()
+
+
+def test_an_id_that_reads_as_no_model_id_is_refused_where_it_is() -> None:
+    import pytest
+
+    from archc.importers.infer import DiagramPlaceError
+
+    with pytest.raises(DiagramPlaceError) as exc:
+        infer_architecture(parse(H + "    service ok\n    service a---b\n"))
+    assert (exc.value.line, exc.value.col) == (3, 5)
+    assert "id 'a---b' reads as 'a.-b'" in exc.value.message
+
+
+def test_the_examples_drawn_as_architecture_read_back_without_a_change() -> None:
+    """`archc diff` of a model and its own architecture-beta drawing is empty: typed relations are
+    read with the line archc draws them with ("Used by" dotted), and what architecture-beta cannot
+    show (shapes, classes, line styles, directions) stays the model's."""
+    from archc.sync.diff import diff
+
+    for example in ("sagebrush",):  # (serverless: a VPC endpoint's "Hosts" edges read back as connections, as from a flowchart)
+        model = load(str(EXAMPLES / example)).architecture
+        for view in ("overview",):
+            back, _ = infer_architecture(parse(render(build_view(model, view), model)), base=model)
+            assert diff(model, back) == [], example
+        back, report = infer_architecture(parse(render(build_view(model), model)))
+        assert not [x for x in report.unresolved if "role" in x and "Used by" in x]
