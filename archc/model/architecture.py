@@ -1,11 +1,12 @@
 """The whole model: accounts, resources, connections (intent edges) and presentation hints."""
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
 from archc.catalog import Head, LineStyle
-from archc.model.fields import AccountId, RefTo, Region, empty_dict, empty_list
+from archc.model.fields import ID_PATTERN, MERMAID_KEYWORDS, AccountId, RefTo, Region, empty_dict, empty_list
 from archc.model.resources import LintSettings, Resource, Strict
 
 Verb = Literal[
@@ -49,6 +50,14 @@ class Account(Strict):
         return days
 
 
+# d3 curves Mermaid draws an edge with (`e1@{ curve: basis }`)
+Curve = Literal[
+    "basis", "basisClosed", "basisOpen", "bumpX", "bumpY", "bundle", "cardinal", "cardinalClosed", "cardinalOpen", "catmullRom",
+    "catmullRomClosed", "catmullRomOpen", "linear", "linearClosed", "monotoneX", "monotoneY", "natural", "step", "stepAfter",
+    "stepBefore",
+]
+
+
 class EdgeStyle(Strict):
     """How a connection is drawn. Presentation only."""
 
@@ -57,6 +66,25 @@ class EdgeStyle(Strict):
     head_end: Head = "arrow"
     length: int = Field(1, ge=1, le=5)
     css: str | None = Field(None, description="Mermaid linkStyle of this edge ('stroke:red,stroke-width:2px')")
+    label_kind: Literal["plain", "quoted"] | None = Field(
+        None, description="how the Mermaid diagram writes the label: `plain` `|text|` (the default; quoted when it must be), "
+                          "`quoted` `|\"text\"|`; a label in backticks is a markdown string",
+    )
+    id: str | None = Field(
+        None, pattern=ID_PATTERN,
+        description="the edge's Mermaid id, `e1` in `a e1@--> b`, written as given (archc writes no id of its own for it)",
+    )
+    animate: bool | None = Field(None, description="Mermaid edge data `animate` (needs an edge id; archc writes one when absent)")
+    animation: Literal["fast", "slow"] | None = Field(None, description="Mermaid edge data `animation`")
+    curve: Curve | None = Field(None, description="Mermaid edge data `curve` (a d3 curve name)")
+    data: str | None = Field(None, description="other Mermaid edge-data keys, verbatim ('step: 2')")
+
+    @field_validator("id")
+    @classmethod
+    def _edge_id(cls, value: str | None) -> str | None:
+        if value is not None and (value in MERMAID_KEYWORDS or re.match(r"end\b", value)):
+            raise ValueError(f"edge id {value!r}: Mermaid reads 'end' (and its keywords) where an id stands; rename it")
+        return value
 
 
 class Connection(Strict):

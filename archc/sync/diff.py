@@ -85,6 +85,8 @@ def _resource(rid: str, old: Any, new: Any) -> list[Change]:
         before, after = getattr(old, attr), getattr(new, attr)
         if before != after:
             out.append(ResourceFieldChanged(rid, attr, before, after, str(before), str(after)))
+    if old.label_kind != new.label_kind:
+        out.append(ResourceFieldChanged(rid, "label_kind", old.label_kind, new.label_kind, str(old.label_kind), str(new.label_kind)))
     if _shape(old) != _shape(new):
         out.append(ResourceFieldChanged(rid, "shape", old.shape, new.shape, _shape(old), _shape(new)))
     if list(old.classes) != list(new.classes):
