@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from archc.catalog import Head, LineStyle
-from archc.model.fields import ID_PATTERN, MERMAID_KEYWORDS, AccountId, RefTo, Region, empty_dict, empty_list
+from archc.model.fields import MERMAID_KEYWORDS, AccountId, RefTo, Region, empty_dict, empty_list
 from archc.model.resources import LintSettings, Resource, Strict
 
 Verb = Literal[
@@ -58,6 +58,10 @@ Curve = Literal[
 ]
 
 
+# an edge id the model can hold: what a node id may be (`ID_PATTERN`), its own name for the reference
+EDGE_ID_PATTERN = r"^\w+(?:[-.]\w+)*$"
+
+
 class EdgeStyle(Strict):
     """How a connection is drawn. Presentation only."""
 
@@ -71,7 +75,7 @@ class EdgeStyle(Strict):
                           "`quoted` `|\"text\"|`; a label in backticks is a markdown string",
     )
     id: str | None = Field(
-        None, pattern=ID_PATTERN,
+        None, pattern=EDGE_ID_PATTERN,
         description="the edge's Mermaid id, `e1` in `a e1@--> b`, written as given (archc writes no id of its own for it)",
     )
     animate: bool | None = Field(None, description="Mermaid edge data `animate` (needs an edge id; archc writes one when absent)")
