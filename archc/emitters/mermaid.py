@@ -223,6 +223,8 @@ def _pairs(text: str) -> tuple[tuple[str, str], ...]:
 
 def _edge_pairs(e: ViewEdge) -> tuple[tuple[str, str], ...]:
     """The edge's data (`animate: true`, …) and the verb it names when nothing else does."""
+    if e.edge_id is None and e.data is None:
+        return ()
     text = ", ".join(x for x in (e.data, _verb_data(e)) if x)
     return _pairs(text) if text else ()
 

@@ -77,6 +77,7 @@ def edge_ids(edges: Sequence[tuple[str | None, str | None, bool]], taken: Iterab
     verb it names, and keeps as the edge's own id every id this function would not write again.
     """
     used = set(taken) | {own for _, own, _ in edges if own is not None}
+    last: dict[str, int] = {}  # verb → its last number: every lower one is taken (`used` only grows)
     out: list[str | None] = []
     for verb, own, needs in edges:
         if own is not None:
@@ -85,10 +86,12 @@ def edge_ids(edges: Sequence[tuple[str | None, str | None, bool]], taken: Iterab
         if verb is None or not needs:
             out.append(None)
             continue
-        n, eid = 1, verb
+        n = last.get(verb, 1)
+        eid = verb if n == 1 else f"{verb}_{n}"
         while eid in used:
             n += 1
             eid = f"{verb}_{n}"
+        last[verb] = n
         used.add(eid)
         out.append(eid)
     return out
