@@ -120,7 +120,8 @@ def _verb_data(e: ViewEdge) -> str | None:
 def _subgraph(g: ViewGroup, extra_classes: tuple[str, ...] = ()) -> Subgraph:
     text, kind = _text(g.title)
     return Subgraph(
-        id=g.id, title=text, title_kind="plain" if g.title == g.id else kind,
+        id=g.id, title=text,
+        title_kind="plain" if (g.title == g.id and g.title_kind != "quoted") or (g.title_kind == "plain" and kind == "quoted") else kind,
         direction=g.direction, members=g.members, parent=g.parent,
         classes=g.classes + tuple(c for c in extra_classes if c not in g.classes),
     )

@@ -79,6 +79,7 @@ class ViewGroup:
     kind: GroupKind
     origin: Origin = ()  # ("accounts", key), ("resources", id) for a group that stands for a resource, else ("groups", id)
     classes: tuple[str, ...] = ()
+    title_kind: str | None = None  # how Mermaid writes the title (the group's `title_kind`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +306,8 @@ def _overview(arch: Architecture) -> View:
         tree.add_node(rid, parent, index)
         nodes[rid] = _node(rid, res)
     order, groups = tree.finish(group_order)
+    groups = [replace(g, title_kind=arch.groups[g.id].title_kind) if g.id in arch.groups and arch.groups[g.id].title_kind else g
+              for g in groups]
 
     def endpoint(rid: str) -> str:
         return stands_for.get(rid, rid)

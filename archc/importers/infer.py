@@ -762,6 +762,10 @@ class _Inferrer:
             g: dict[str, Any] = {}
             if s.title != s.id or s.title_kind != "plain":
                 g["title"] = s.title if s.title_kind != "markdown" else f"`{s.title}`"
+                if s.title_kind == "plain" and s.title.strip() and plain_node_label(s.title):
+                    g["title_kind"] = "plain"  # `subgraph id[Title]` as the author wrote it
+                elif s.title_kind == "quoted" and s.title == s.id:
+                    g["title_kind"] = "quoted"  # `subgraph id["id"]`, where archc writes `subgraph id`
             if parent in self.accounts:
                 g["account"] = self.accounts[parent][0]
             elif parent is not None:

@@ -13,7 +13,8 @@ the parser produces, except for these documented normalisations:
   ``@{ shape: ..., label: "..." }`` and so comes back as ``"markdown"``
   (that is what mermaid-js does with ``@{ label }``);
 * subgraph titles equal to the id with kind ``"plain"`` are written as
-  ``subgraph id``; other plain titles are written quoted.
+  ``subgraph id``; other plain titles as ``subgraph id[Title]`` where a plain
+  node label could be, else quoted.
 
 Layout: front matter, directives, the header, then (4-space indented) the
 subgraph tree with node declarations inside the subgraph each node belongs
@@ -149,7 +150,7 @@ def _sg_header(sg: Subgraph) -> str:
         return f"subgraph {sid}"
     if not sg.title.strip():
         return f"subgraph {sid}[ ]"
-    return f"subgraph {sid}[{_label(sg.title, sg.title_kind)}]"
+    return f"subgraph {sid}[{_node_label(sg.title, sg.title_kind)}]"
 
 
 def _tree(fc: Flowchart, predeclared: bool) -> tuple[list[str], list[str], list[str]]:

@@ -108,6 +108,10 @@ class Group(Strict):
     """A presentation group: a subgraph in the overview diagram."""
 
     title: str | None = None
+    title_kind: Literal["plain", "quoted"] | None = Field(
+        None, description="how the Mermaid diagram writes the title: `plain` `subgraph id[Title]`, `quoted` `subgraph id[\"Title\"]` "
+                          "(the default; plain only where mermaid-js reads it back the same)",
+    )
     parent: str | None = Field(None, description="enclosing group id")
     account: str | None = Field(None, description="the account subgraph it sits in (top level when neither parent nor account)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = None

@@ -113,7 +113,12 @@ def comparable(g: dict) -> dict:
             for e, data in zip(n["edges"], edge_data, strict=True)
         ),
         "defaultLinkStyle": n["defaultLinkStyle"],
-        "subgraphs": {s["id"]: (s["title"], tuple(s["nodes"]), s["dir"], tuple(s["classes"])) for s in n["subgraphs"]},
+        "subgraphs": {
+            s["id"]: (s["title"], tuple(s["nodes"]), s["dir"], tuple(s["classes"]),
+                      # a title without an id (`subgraph "X"`) is text to mermaid-js, a quoted title to archc's parser
+                      None if re.fullmatch(r"subGraph\d+", s["id"]) else _writable(raw["labelType"], raw["title"], plain_node_label))
+            for s, raw in zip(n["subgraphs"], g["subgraphs"], strict=True)
+        },
         "classDefs": {c["name"]: tuple(c["styles"]) for c in n["classDefs"]},
     }
 
@@ -725,3 +730,10 @@ def test_resources_without_a_label_read_apart_and_come_back_without_one() -> Non
     arch, _ = infer(parse('flowchart LR\n    QUEUE_FN["QUEUE_FN<br/>Lambda Function"]\n    R["R<br/>IAM Role"]\n    S["S<br/>own words"]\n'))
     assert {rid: (r.type, r.label) for rid, r in arch.resources.items()} == {
         "QUEUE_FN": ("lambda_function", None), "R": ("iam_role", None), "S": ("generic", "S<br/>own words")}
+
+
+def test_subgraph_title_kinds_come_back() -> None:
+    text = 'flowchart TB\n    subgraph S[Plain group]\n        a\n    end\n    subgraph T["T"]\n        b\n    end\n    subgraph U["Quoted group"]\n        c\n    end\n'
+    arch = import_text(text)
+    assert [(g.title, g.title_kind) for g in arch.groups.values()] == [("Plain group", "plain"), ("T", "quoted"), ("Quoted group", None)]
+    assert render(build_view(arch)) == text

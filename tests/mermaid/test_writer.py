@@ -268,7 +268,7 @@ def test_canonical_format():
     assert write(fc) == (
         "graph LR\n"
         "    A[Client]\n"
-        '    subgraph backend["Back end"]\n'
+        "    subgraph backend[Back end]\n"
         "        direction TB\n"
         "        B{{Gateway}}\n"
         "        C[(DB)]\n"
