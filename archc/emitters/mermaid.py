@@ -27,6 +27,7 @@ from archc.mermaid.syntax import (
     canonical_data_shape,
 )
 from archc.mermaid.writer import write
+from archc.model.presentation import edge_ids, shown_derived
 
 FINDING_CLASS = "finding"
 FINDING_NODE_STYLE = "stroke:#d62728,stroke-width:3px"
@@ -54,57 +55,73 @@ def _node(n: ViewNode, extra_classes: tuple[str, ...] = ()) -> Node:
     shape, shape_name = _shape(n.shape)
     if not n.labelled:  # the id alone: `A`, `A[(A)]` or `A@{ shape: hourglass }`
         if shape_name is None and shape is not None:
-            return Node(id=n.id, label=n.id, label_kind="quoted", shape=shape, classes=classes)
+            bare: LabelKind = "plain" if n.label_kind == "plain" else "quoted"
+            return Node(id=n.id, label=n.id, label_kind=bare, shape=shape, classes=classes)
         return Node(id=n.id, shape=shape, classes=classes, shape_name=shape_name)
-    text, kind = _text(n.label)
-    if n.shape is None or (shape_name is not None and kind == "quoted"):
+    text, kind = _text(shown_derived(n.id, n.label) if n.derived else n.label)
+    if n.label_kind == "data" and n.shape is not None and shape_name is None and shape in BRACKET_SHAPES and BRACKET_SHAPES[shape][3]:
+        # `id@{ shape: rect, label: "…" }` as the author wrote it, not `id["…"]`
+        shape_name = n.shape if canonical_data_shape(n.shape) is not None else BRACKET_SHAPES[shape][3]
+    if n.shape is None or n.label_kind == "data" or (n.label_kind is None and shape_name is not None and kind == "quoted"):
         kind = "markdown"  # a label in `@{ label: ... }` is markdown by Mermaid's own rule
+    elif n.label_kind == "plain" and kind == "quoted":
+        kind = "plain"  # `id[text]` (the writer quotes a text mermaid-js would not read unquoted)
     return Node(id=n.id, label=text, label_kind=kind, shape=shape, classes=classes, shape_name=shape_name)
 
 
-def _edge(e: ViewEdge, edge_id: str | None = None) -> Edge:
+def _edge(e: ViewEdge, edge_id: str | None = None, data: tuple[tuple[str, str], ...] = ()) -> Edge:
     text: str | None = None
     kind: LabelKind = "plain"
     if e.label is not None:
         text, kind = _text(e.label)
-    if kind == "quoted":
-        kind = "plain"
+    if kind == "quoted" and e.label_kind != "quoted":
+        kind = "plain"  # `|text|` (the writer quotes a text mermaid-js would not read between pipes)
     return Edge(
         src=e.src, dst=e.dst, label=text, label_kind=kind, stroke=e.line,
-        head_start=e.head_start, head_end=e.head_end, length=e.length, id=edge_id,
+        head_start=e.head_start, head_end=e.head_end, length=e.length, id=edge_id, data=data if edge_id is not None else (),
     )
 
 
+def _says(e: ViewEdge) -> bool:
+    """Whether the edge's label alone gives its verb back on import (a label that is all the verb's
+    words; no label for a verb without words, like `relates`)."""
+    from archc.importers.infer import infer_verb
+
+    said = infer_verb(e.label) if e.label is not None and not e.label.startswith("`") else None
+    return said == (None if e.verb == "relates" else e.verb)
+
+
 def verb_ids(view: View) -> list[str | None]:
-    """Per edge, the edge id that carries its connection's verb (`A write@-->|ship logs| B`), or
-    None when the label already says the verb (`|Write|`, or a free label on `relates`).
+    """Per edge, the Mermaid edge id written: the connection's own (`style.id`), else one that
+    carries its verb (`A write@-->|ship logs| B`) when the label does not say the verb or the edge
+    has data, else None (see `archc.model.presentation.edge_ids` for the precedence).
 
     An import reads a verb from a label only when the whole label is that verb's words, so a
     connection whose label says something else (or says another verb's words) names its verb in
     the edge id: mermaid-js draws no edge id, and the source reads plainly. Ids are unique (a
     repeated id is dropped by mermaid-js): `write`, `write_2`, … skipping node and group ids."""
-    from archc.importers.infer import infer_verb
+    taken = [n.id for n in view.nodes] + [g.id for g in view.groups]
+    return edge_ids([(e.verb, e.edge_id, e.data is not None or not _says(e)) for e in view.edges], taken)
 
-    taken = {n.id for n in view.nodes} | {g.id for g in view.groups}
-    out: list[str | None] = []
-    for e in view.edges:
-        said = infer_verb(e.label) if e.label is not None and not e.label.startswith("`") else None
-        if e.verb is None or said == (None if e.verb == "relates" else e.verb):
-            out.append(None)
-            continue
-        n, edge_id = 1, e.verb
-        while edge_id in taken:
-            n += 1
-            edge_id = f"{e.verb}_{n}"
-        taken.add(edge_id)
-        out.append(edge_id)
-    return out
+
+def _verb_data(e: ViewEdge) -> str | None:
+    """`verb: NAME` for an edge whose own id neither names its verb nor leaves the label to say
+    it: the import reads the verb from the edge data first."""
+    from archc.importers.infer import id_verb
+
+    if e.edge_id is None or e.verb is None:
+        return None
+    named = id_verb(e.edge_id)
+    if named == e.verb or (named is None and _says(e)):
+        return None
+    return f"verb: {e.verb}"
 
 
 def _subgraph(g: ViewGroup, extra_classes: tuple[str, ...] = ()) -> Subgraph:
     text, kind = _text(g.title)
     return Subgraph(
-        id=g.id, title=text, title_kind="plain" if g.title == g.id else kind,
+        id=g.id, title=text,
+        title_kind="plain" if (g.title == g.id and g.title_kind != "quoted") or (g.title_kind == "plain" and kind == "quoted") else kind,
         direction=g.direction, members=g.members, parent=g.parent,
         classes=g.classes + tuple(c for c in extra_classes if c not in g.classes),
     )
@@ -184,7 +201,7 @@ def to_flowchart(view: View, findings: Sequence[Diagnostic] | None = None) -> Fl
     return Flowchart(
         direction=view.direction,
         nodes=tuple(nodes),
-        edges=tuple(_edge(e, i) for e, i in zip(view.edges, verb_ids(view), strict=True)),
+        edges=tuple(_edge(e, i, _edge_pairs(e)) for e, i in zip(view.edges, verb_ids(view), strict=True)),
         subgraphs=tuple(subgraphs),
         class_defs=tuple(class_defs),
         styles=tuple(Style(target, style) for target, style in view.styles),
@@ -203,6 +220,14 @@ def _pairs(text: str) -> tuple[tuple[str, str], ...]:
 
     fc = parse(f"flowchart TB\n  x@{{ {text} }}\n")
     return fc.nodes[0].data
+
+
+def _edge_pairs(e: ViewEdge) -> tuple[tuple[str, str], ...]:
+    """The edge's data (`animate: true`, …) and the verb it names when nothing else does."""
+    if e.edge_id is None and e.data is None:
+        return ()
+    text = ", ".join(x for x in (e.data, _verb_data(e)) if x)
+    return _pairs(text) if text else ()
 
 
 def _front_matter(title: str | None, rest: str | None) -> str | None:

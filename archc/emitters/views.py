@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from archc.catalog import FIELD_RELATIONS, RELATIONS, TYPES, VERBS, Head, LineStyle
 from archc.model.architecture import Architecture
-from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id, account_title, node_label
+from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id, account_title, edge_data, node_label
 from archc.model.references import iter_refs
 from archc.model.resources import Resource
 
@@ -53,6 +53,7 @@ class ViewNode:
     labelled: bool = True  # False: the node shows its id only (written without a label)
     derived: bool = False  # the label is the catalogue's (the resource has no label of its own)
     zone: str | None = None  # overview: the availability zone the resource sits in (its own, or its subnet's)
+    label_kind: str | None = None  # how Mermaid writes the label (the resource's `label_kind`; None: archc's choice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,9 @@ class ViewEdge:
     origin: Origin  # ("connections", i) or the path of the typed field
     css: str | None = None  # the connection's Mermaid linkStyle
     verb: str | None = None  # the connection's verb (None for an edge drawn from a typed field)
+    edge_id: str | None = None  # the connection's own Mermaid edge id (`style.id`)
+    label_kind: str | None = None  # how Mermaid writes the label (`style.label_kind`; None: plain where it can)
+    data: str | None = None  # Mermaid edge data as written (`animate: true, curve: basis`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,7 @@ class ViewGroup:
     kind: GroupKind
     origin: Origin = ()  # ("accounts", key), ("resources", id) for a group that stands for a resource, else ("groups", id)
     classes: tuple[str, ...] = ()
+    title_kind: str | None = None  # how Mermaid writes the title (the group's `title_kind`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,7 @@ def _node(rid: str, res: Resource) -> ViewNode:
         bare=not labelled and shape is None,
         labelled=labelled,
         derived=res.label is None and res.type != "external" and node_label(rid, res) != rid,  # an external's label is its id
+        label_kind=res.label_kind,
     )
 
 
@@ -159,6 +165,9 @@ def connection_edges(arch: Architecture, endpoint: Callable[[str], str]) -> list
                 origin=("connections", i),
                 css=style.css if style else None,
                 verb=conn.verb,
+                edge_id=style.id if style else None,
+                label_kind=style.label_kind if style else None,
+                data=edge_data(style) if style else None,
             )
         )
     return out
@@ -301,6 +310,8 @@ def _overview(arch: Architecture) -> View:
         tree.add_node(rid, parent, index)
         nodes[rid] = replace(_node(rid, res), zone=_zone(arch, res))
     order, groups = tree.finish(group_order)
+    groups = [replace(g, title_kind=arch.groups[g.id].title_kind) if g.id in arch.groups and arch.groups[g.id].title_kind else g
+              for g in groups]
 
     def endpoint(rid: str) -> str:
         return stands_for.get(rid, rid)

@@ -25,16 +25,27 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import TypeAdapter, ValidationError
 
 from archc.catalog import TYPES, VERBS
+from archc.mermaid.parser import _yaml_unquote
 from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph
-from archc.model.architecture import Account, Architecture, Connection, DiagramSettings, EdgeStyle, Group
+from archc.mermaid.writer import plain_edge_label, plain_node_label
+from archc.model.architecture import Account, Architecture, Connection, Curve, DiagramSettings, EdgeStyle, Group
 from archc.model.completeness import missing_to_build, needed_fields
-from archc.model.fields import AZ_PATTERN, ID_PATTERN, REGION_PATTERN, az_region
-from archc.model.presentation import DEFAULT_SHAPE, account_subgraph_id, account_title, default_account_title
+from archc.model.fields import AZ_PATTERN, ID_PATTERN, MERMAID_KEYWORDS, REGION_PATTERN, az_region
+from archc.model.presentation import (
+    BR,
+    DEFAULT_SHAPE,
+    account_subgraph_id,
+    account_title,
+    default_account_title,
+    derived_label,
+    edge_ids,
+    shown_derived,
+)
 from archc.model.resources import RESOURCE_CLASSES
 
 DEFAULT_ACCOUNT = "main"
@@ -201,6 +212,8 @@ def _type_texts(node: Node) -> Iterator[str]:
     parentheses first: "ALB (security group web-sg)" is a load balancer), the other lines, its id,
     its classes."""
     lines = [x for x in plain_text(node.label).split("\n") if x.strip()]
+    if len(lines) > 1 and lines[0].strip() == node.id:
+        lines = lines[1:]  # the id shown over the label (a resource without a label of its own)
     if lines:
         first = _PAREN.sub(" ", lines[0])
         if first != lines[0]:
@@ -697,17 +710,22 @@ class _Inferrer:
         info = TYPES[r.type]
         n = r.node
         if n is not None:
-            # `@{ label: ... }` is markdown by Mermaid's own rule for a node with no bracket shape: no backticks needed
             # the shape as the author wrote it: a bracket shape's name, or the `@{ shape: NAME }` name
             shape = n.shape_name or n.shape
-            markdown = n.label_kind == "markdown" and shape in BRACKET_SHAPES
-            label = f"`{n.label}`" if markdown else n.label
+            label, kind = _label_of(n, shape)
+            if label is not None and label.startswith(f"{r.id}{BR}") and self._derived(r, rd, label):
+                label = None  # the id over the catalogue's label: the resource has no label of its own
+                derived = True
+            else:
+                derived = False
             unlabelled = label is None and r.type == "generic" and "kind" not in rd
-            if label is None and not unlabelled:
+            if label is None and not unlabelled and not derived:
                 label = r.id
             if label is not None:
                 rd["label"] = label
-            shown = label is None or label == r.id  # drawn as its id alone
+            if kind is not None:
+                rd["label_kind"] = kind
+            shown = (label is None and not derived) or label == r.id  # drawn as its id alone
             if shape is None:
                 if not shown:
                     rd["shape"] = DEFAULT_SHAPE  # Mermaid's own box: `id@{ label: ... }`
@@ -724,6 +742,18 @@ class _Inferrer:
         if region is not None and region != self.all_accounts[account].region:
             rd["region"] = region
         return rd
+
+    @staticmethod
+    def _derived(r: _Res, rd: dict[str, Any], label: str) -> bool:
+        """Whether *label* is what a diagram shows of *r* without a label of its own (its id over
+        the catalogue's label for its type and facts, `shown_derived`)."""
+        if r.type == "external":
+            return False
+        try:
+            probe: Any = RESOURCE_CLASSES[r.type].model_construct(**rd)
+            return shown_derived(r.id, derived_label(r.id, probe)) == label
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return False
 
     def build(self) -> Architecture:
         for s in self.fc.subgraphs:
@@ -746,6 +776,10 @@ class _Inferrer:
             g: dict[str, Any] = {}
             if s.title != s.id or s.title_kind != "plain":
                 g["title"] = s.title if s.title_kind != "markdown" else f"`{s.title}`"
+                if s.title_kind == "plain" and s.title.strip() and plain_node_label(s.title):
+                    g["title_kind"] = "plain"  # `subgraph id[Title]` as the author wrote it
+                elif s.title_kind == "quoted" and s.title == s.id:
+                    g["title_kind"] = "quoted"  # `subgraph id["id"]`, where archc writes `subgraph id`
             if parent in self.accounts:
                 g["account"] = self.accounts[parent][0]
             elif parent is not None:
@@ -777,20 +811,28 @@ class _Inferrer:
                 for ix in ls.indexes:
                     css[ix] = f"{css[ix]},{ls.style}" if ix in css else ls.style
         drawn_connections: list[dict[str, Any]] = []
+        drawn_edges: list[Edge] = []
         for i, e in enumerate(self.fc.edges):
             if i in relations:
                 if i in css:
                     self.report.unresolved.append(f"edge {e.src} → {e.dst}: its linkStyle is not kept (the edge is a typed field)")
+                if e.id is not None or e.data:
+                    self.report.unresolved.append(f"edge {e.src} → {e.dst}: its edge id and data are not kept (the edge is a typed field)")
                 continue
             if e.src not in resources or e.dst not in resources:
                 self.report.unresolved.append(f"edge {e.src} → {e.dst}: an end is an account subgraph; not kept")
                 continue
             data = self.connection_data(e, resources)
+            extra = _edge_style(e)[0]
             if i in css:
+                extra["css"] = css[i]
+            if extra:
                 style = data["style"].model_dump(exclude_defaults=True) if data.get("style") else {}
-                data = {**data, "style": EdgeStyle(**style, css=css[i])}
+                data = {**data, "style": EdgeStyle(**style, **extra)}
             drawn_connections.append(data)
+            drawn_edges.append(e)
         connections = _CONNECTIONS.validate_python(drawn_connections)  # one call: the list is validated in pydantic-core
+        self.keep_edge_ids(connections, drawn_edges)
 
         diagram: dict[str, Any] = {"direction": self.fc.direction, "keyword": self.fc.keyword}
         if self.fc.title is not None:
@@ -820,18 +862,51 @@ class _Inferrer:
             diagram["shape_data"] = shape_data
         if self.fc.clicks:
             diagram["clicks"] = [f"{c.target} {c.rest}" for c in self.fc.clicks]
-        if any(e.id for e in self.fc.edges):
-            self.report.unresolved.append("edge ids (e1@-->) are not kept")
         name = self.base.name if self.base is not None else "architecture"
         return Architecture(
             name=name, accounts=self.all_accounts, resources=resources, connections=connections, groups=groups,
             diagram=DiagramSettings(**diagram),
         )
 
+    def keep_edge_ids(self, connections: list[Connection], edges: list[Edge]) -> None:
+        """Keep each edge id the author wrote as the connection's `style.id`, leaving out only the
+        ids archc writes by itself for a verb (`write`, `write_2`: `edge_ids` would write the same
+        id again from the model). An id that names the connection's verb is archc's until the
+        fixpoint shows the diagram would be written with another id."""
+        own: list[str | None] = []
+        candidates: set[int] = set()
+        needs: list[bool] = []
+        for j, (c, e) in enumerate(zip(connections, edges, strict=True)):
+            typed, data_verb = _edge_style(e)
+            shown = c.label if c.label is not None else (VERBS[c.verb].label or None)
+            said = infer_verb(shown) if shown is not None and not shown.startswith("`") else None
+            needs.append(bool({k: v for k, v in typed.items() if k != "css"}) or said != (None if c.verb == "relates" else c.verb))
+            eid = e.id
+            if eid is not None and (not _ID.match(eid) or eid in MERMAID_KEYWORDS or re.match(r"end\b", eid)):
+                self.report.unresolved.append(f"edge {e.src} → {e.dst}: edge id '{eid}' cannot be a model value ({_ID_RULE}); not kept")
+                eid = None
+            if eid is not None and data_verb != c.verb and id_verb(eid) == c.verb:
+                candidates.add(j)
+                eid = None
+            own.append(eid)
+        taken = [n.id for n in self.fc.nodes] + [s.id for s in self.fc.subgraphs]
+        while candidates:
+            written = edge_ids([(c.verb, own[j], needs[j]) for j, c in enumerate(connections)], taken)
+            moved = next((j for j in sorted(candidates) if written[j] != edges[j].id), None)
+            if moved is None:
+                break
+            own[moved] = edges[moved].id  # the first id archc would not write: the author's (one at a time,
+            candidates.discard(moved)  # as it changes the ids archc writes after it)
+        for j, eid in enumerate(own):
+            if eid is not None:
+                c = connections[j]
+                c.style = c.style.model_copy(update={"id": eid}) if c.style is not None else EdgeStyle(id=eid)
+
     def connection_data(self, e: Edge, resources: dict[str, Any]) -> dict[str, Any]:
-        """The connection *e* draws, as model data (its verb from the label when the ends fit)."""
+        """The connection *e* draws, as model data (its verb from the edge data or the edge id, else
+        from the label, when the ends fit)."""
         st, tt = resources[e.src].type, resources[e.dst].type
-        named = id_verb(e.id)
+        named = (_edge_style(e)[1], id_verb(e.id))
         key = (e.label, e.label_kind, e.stroke, e.head_start, e.head_end, e.length, st, tt, named)
         drawn = self._drawn.get(key)
         if drawn is None:
@@ -1048,6 +1123,22 @@ _FACTS: dict[str, Callable[[_Facts], Facts]] = {
 }
 
 
+def _label_of(n: Node, shape: str | None) -> tuple[str | None, str | None]:
+    """(model label, `label_kind`) of node *n* whose model shape is *shape*: the kind only where
+    archc would write the label otherwise (see `archc.model.resources.LabelKind`)."""
+    if n.label is None:
+        return None, None
+    bracket = shape in BRACKET_SHAPES
+    if n.label_kind == "plain":
+        return n.label, "plain" if plain_node_label(n.label) else None  # else written quoted, as archc writes it
+    if n.label_kind == "quoted":
+        return n.label, "quoted" if shape is not None and not bracket else None  # `a["X"]@{ shape: cyl }`
+    # markdown: `a["`X`"]`, or a label given in `@{ label: ... }` (markdown by Mermaid's own rule)
+    if n.shape_name is not None:
+        return n.label, "data" if bracket else None  # `a@{ shape: rect, label: "X" }`
+    return (f"`{n.label}`", None) if bracket else (n.label, None)
+
+
 def _front_matter_rest(front: str | None) -> str | None:
     """The front matter without its `title:` line (the title is a setting of its own)."""
     if front is None:
@@ -1072,10 +1163,40 @@ def _fits(verb: str, st: str, tt: str) -> bool:
     return (not info.sources or st in info.sources or st == "generic") and (not info.targets or tt in info.targets or tt == "generic")
 
 
-def _connection_drawn(e: Edge, st: str, tt: str, named: str | None = None) -> dict[str, Any]:
-    """Verb, label and style of a connection drawn like *e* between types *st* and *tt*: the verb
-    its edge id names (*named*), else the verb whose words are the whole label, when it fits the types."""
-    verb = named if named is not None and _fits(named, st, tt) else infer_verb(e.label)
+_CURVES = frozenset(get_args(Curve))
+
+
+def _edge_style(e: Edge) -> tuple[dict[str, Any], str | None]:
+    """(EdgeStyle fields, the verb named) from the edge data `e1@{ animate: true, verb: write }`:
+    animate, animation and curve as typed fields when mermaid-js reads them so, `verb` when it names
+    a verb, anything else verbatim in `data`."""
+    if not e.data:
+        return {}, None
+    typed: dict[str, Any] = {}
+    rest: list[str] = []
+    verb: str | None = None
+    for k, raw in e.data:
+        value = _yaml_unquote(raw) if raw[:1] in ("'", '"') else raw
+        if k == "animate" and raw in ("true", "false") and "animate" not in typed:
+            typed["animate"] = raw == "true"
+        elif k == "animation" and value in ("fast", "slow") and "animation" not in typed:
+            typed["animation"] = value
+        elif k == "curve" and value in _CURVES and "curve" not in typed:
+            typed["curve"] = value
+        elif k == "verb" and value in VERBS and verb is None:
+            verb = value
+        else:
+            rest.append(f"{k}: {raw}")
+    if rest:
+        typed["data"] = ", ".join(rest)
+    return typed, verb
+
+
+def _connection_drawn(e: Edge, st: str, tt: str, named: tuple[str | None, ...] = ()) -> dict[str, Any]:
+    """Verb, label and style of a connection drawn like *e* between types *st* and *tt*: the first
+    of the verbs *named* (by the edge data, then by the edge id) that fits the types, else the verb
+    whose words are the whole label, when it fits."""
+    verb = next((v for v in named if v is not None and _fits(v, st, tt)), None) or infer_verb(e.label)
     if verb is not None and not _fits(verb, st, tt):
         verb = None
     verb = verb or "relates"
@@ -1085,6 +1206,8 @@ def _connection_drawn(e: Edge, st: str, tt: str, named: str | None = None) -> di
     if label != (info.label or None):
         c["label"] = label
     style: dict[str, Any] = {}
+    if e.label_kind == "quoted" and e.label is not None and plain_edge_label(e.label):
+        style["label_kind"] = "quoted"  # `|"text"|` as the author wrote it, where archc would write `|text|`
     if e.stroke != info.line:
         style["line"] = e.stroke
     if e.head_start != "none":

@@ -3,14 +3,18 @@
 ``write(fc)`` is deterministic and ``parse(write(fc)) == fc`` for every AST
 the parser produces, except for these documented normalisations:
 
-* node labels are always written quoted (``A["text"]``): a ``"plain"`` label
-  comes back as ``"quoted"`` (mermaid renders both the same);
+* a ``"plain"`` node label is written unquoted (``A[text]``) when mermaid-js
+  reads it back the same: none of ``"()[]{}|@``, a backtick, a line break or
+  ``%%`` in it, no space at either end, and no ``/``, backslash, ``-``, ``<`` or
+  ``>`` first; any other plain label is written quoted and comes back as
+  ``"quoted"`` (mermaid renders both the same);
 * ``"`` inside a label is written as ``#quot;`` (mermaid's entity for it);
 * a label given to a shape that has no bracket syntax is written with
   ``@{ shape: ..., label: "..." }`` and so comes back as ``"markdown"``
   (that is what mermaid-js does with ``@{ label }``);
 * subgraph titles equal to the id with kind ``"plain"`` are written as
-  ``subgraph id``; other plain titles are written quoted.
+  ``subgraph id``; other plain titles as ``subgraph id[Title]`` where a plain
+  node label could be, else quoted.
 
 Layout: front matter, directives, the header, then (4-space indented) the
 subgraph tree with node declarations inside the subgraph each node belongs
@@ -27,7 +31,7 @@ import re
 from archc.mermaid.parser import _END_PREFIX, _ID_RE, _yaml_str
 from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph, data_shape_name
 
-__all__ = ["write"]
+__all__ = ["plain_edge_label", "plain_node_label", "write"]
 
 _IND = "    "
 _RESERVED = frozenset({"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"})
@@ -58,6 +62,28 @@ def _label(text: str, kind: str) -> str:
     return f'"{_q(text)}"'
 
 
+# a plain node label mermaid-js (and the parser) read back as exactly this text: none of the
+# characters an unquoted label may not hold, no line break or `%%`, and no start that is part of a
+# shape's opener (`[/`, `[\\`, `(-`)
+_NODE_PLAIN = re.compile(r'[^\s"()\[\]{}|@`/\\<>-](?:[^"()\[\]{}|@`\n]*[^\s"()\[\]{}|@`])?')
+
+
+def plain_node_label(text: str) -> bool:
+    """Whether a plain node label *text* is written unquoted (`A[text]`)."""
+    return _NODE_PLAIN.fullmatch(text) is not None and "%%" not in text
+
+
+def plain_edge_label(text: str) -> bool:
+    """Whether a plain edge label *text* is written unquoted (`|text|`)."""
+    return text == text.strip() and _PIPE_PLAIN.fullmatch(text) is not None
+
+
+def _node_label(text: str, kind: str) -> str:
+    if kind == "plain" and plain_node_label(text):
+        return text
+    return _label(text, kind)
+
+
 def node_decl(n: Node) -> str:
     """The node as written: its bracket shape, or ``@{ shape: NAME }`` with the name the
     author used; other shape-data keys (img, icon, pos, ...) follow in ``@{ ... }``."""
@@ -65,7 +91,7 @@ def node_decl(n: Node) -> str:
     extra = list(n.data)
     if n.shape is not None and n.shape_name is None and n.shape in BRACKET_SHAPES and n.label is not None:
         o, c = BRACKET_SHAPES[n.shape][:2]
-        return f"{nid}{o}{_label(n.label, n.label_kind)}{c}" + (_data(extra) if extra else "")
+        return f"{nid}{o}{_node_label(n.label, n.label_kind)}{c}" + (_data(extra) if extra else "")
     head = nid
     pairs: list[tuple[str, str]] = []
     if n.shape is not None:
@@ -74,7 +100,7 @@ def node_decl(n: Node) -> str:
         if n.label_kind == "markdown" or n.shape is None or n.shape_name is None:
             pairs.append(("label", _yaml_str(n.label)))
         else:  # a bracket label with a named shape: `a["X"]@{ shape: cyl }`
-            head = f"{nid}[{_label(n.label, n.label_kind)}]"
+            head = f"{nid}[{_node_label(n.label, n.label_kind)}]"
     pairs += extra
     return head + (_data(pairs) if pairs else "")
 
@@ -108,7 +134,7 @@ def _edge_label(e: Edge) -> str:
     t = e.label
     if not t.strip():
         return "| |"
-    if e.label_kind == "plain" and t == t.strip() and _PIPE_PLAIN.fullmatch(t):
+    if e.label_kind == "plain" and plain_edge_label(t):
         return f"|{t}|"
     return f"|{_label(t, e.label_kind)}|"
 
@@ -124,7 +150,7 @@ def _sg_header(sg: Subgraph) -> str:
         return f"subgraph {sid}"
     if not sg.title.strip():
         return f"subgraph {sid}[ ]"
-    return f"subgraph {sid}[{_label(sg.title, sg.title_kind)}]"
+    return f"subgraph {sid}[{_node_label(sg.title, sg.title_kind)}]"
 
 
 def _tree(fc: Flowchart, predeclared: bool) -> tuple[list[str], list[str], list[str]]:

@@ -1,11 +1,12 @@
 """The whole model: accounts, resources, connections (intent edges) and presentation hints."""
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
 from archc.catalog import Head, LineStyle
-from archc.model.fields import AccountId, RefTo, Region, empty_dict, empty_list
+from archc.model.fields import MERMAID_KEYWORDS, AccountId, RefTo, Region, empty_dict, empty_list
 from archc.model.resources import LintSettings, Resource, Strict
 
 Verb = Literal[
@@ -49,6 +50,18 @@ class Account(Strict):
         return days
 
 
+# d3 curves Mermaid draws an edge with (`e1@{ curve: basis }`)
+Curve = Literal[
+    "basis", "basisClosed", "basisOpen", "bumpX", "bumpY", "bundle", "cardinal", "cardinalClosed", "cardinalOpen", "catmullRom",
+    "catmullRomClosed", "catmullRomOpen", "linear", "linearClosed", "monotoneX", "monotoneY", "natural", "step", "stepAfter",
+    "stepBefore",
+]
+
+
+# an edge id the model can hold: what a node id may be (`ID_PATTERN`), its own name for the reference
+EDGE_ID_PATTERN = r"^\w+(?:[-.]\w+)*$"
+
+
 class EdgeStyle(Strict):
     """How a connection is drawn. Presentation only."""
 
@@ -62,6 +75,25 @@ class EdgeStyle(Strict):
         description="Mermaid architecture-beta: the sides the edge leaves and enters ('R:L'; '{group}' on an end that crosses its "
                     "group's border, '{group}R:L'); default: by the diagram's direction",
     )
+    label_kind: Literal["plain", "quoted"] | None = Field(
+        None, description="how the Mermaid diagram writes the label: `plain` `|text|` (the default; quoted when it must be), "
+                          "`quoted` `|\"text\"|`; a label in backticks is a markdown string",
+    )
+    id: str | None = Field(
+        None, pattern=EDGE_ID_PATTERN,
+        description="the edge's Mermaid id, `e1` in `a e1@--> b`, written as given (archc writes no id of its own for it)",
+    )
+    animate: bool | None = Field(None, description="Mermaid edge data `animate` (needs an edge id; archc writes one when absent)")
+    animation: Literal["fast", "slow"] | None = Field(None, description="Mermaid edge data `animation`")
+    curve: Curve | None = Field(None, description="Mermaid edge data `curve` (a d3 curve name)")
+    data: str | None = Field(None, description="other Mermaid edge-data keys, verbatim ('step: 2')")
+
+    @field_validator("id")
+    @classmethod
+    def _edge_id(cls, value: str | None) -> str | None:
+        if value is not None and (value in MERMAID_KEYWORDS or re.match(r"end\b", value)):
+            raise ValueError(f"edge id {value!r}: Mermaid reads 'end' (and its keywords) where an id stands; rename it")
+        return value
 
 
 class Connection(Strict):
@@ -81,6 +113,10 @@ class Group(Strict):
     """A presentation group: a subgraph in the overview diagram."""
 
     title: str | None = None
+    title_kind: Literal["plain", "quoted"] | None = Field(
+        None, description="how the Mermaid diagram writes the title: `plain` `subgraph id[Title]`, `quoted` `subgraph id[\"Title\"]` "
+                          "(the default; plain only where mermaid-js reads it back the same)",
+    )
     parent: str | None = Field(None, description="enclosing group id")
     account: str | None = Field(None, description="the account subgraph it sits in (top level when neither parent nor account)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = None

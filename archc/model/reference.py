@@ -22,9 +22,9 @@ from pydantic_core import PydanticUndefined
 
 from archc.catalog import TYPES, VERBS
 from archc.model import fields as F
-from archc.model.architecture import Connection
+from archc.model.architecture import EDGE_ID_PATTERN, Connection
 from archc.model.descriptions import CLASSES, field_description
-from archc.model.resources import RESOURCE_CLASSES, ResourceBase
+from archc.model.resources import RESOURCE_CLASSES, LintSettings, ResourceBase
 
 COMMAND = "python -m archc.model.reference"
 DEFAULT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs", "reference")
@@ -115,6 +115,8 @@ def type_words(annotation: Any, metadata: list[Any] | None = None) -> str:
         return "12-digit account id (a string)"
     if pattern == F.ID_PATTERN:
         return "account key"
+    if pattern == EDGE_ID_PATTERN:
+        return "Mermaid edge id (a word; `-` or `.` between words)"
     origin = get_origin(annotation)
     if origin is Literal:
         return "one of " + ", ".join(f"`{v}`" for v in get_args(annotation))
@@ -336,6 +338,7 @@ def index_page() -> str:
     lines += _nested_sections(ResourceBase, set())
     lines += ["", "## Connections", "", "`connections:` is a list of intents: `from` does `verb` to `to`.", ""]
     lines += field_table(Connection)
+    lines += _nested_sections(Connection, {LintSettings})  # EdgeStyle (LintSettings is above)
     lines += ["", "| Verb | Kind | From | To |", "| --- | --- | --- | --- |"]
     for verb, vinfo in VERBS.items():
         sources = ", ".join(f"`{s}`" for s in vinfo.sources) or "any"

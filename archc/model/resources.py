@@ -31,6 +31,10 @@ from archc.model.fields import (
 # adding shapes, so any lower-case name is accepted; mermaid-js is the judge of what renders.
 # `default` means "no shape given" (a node written `id@{ label: ... }`), kept so it round-trips.
 Shape = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+# How a diagram writes a node's label (Mermaid distinguishes them; archc keeps what the author wrote):
+# `plain` text in the shape's brackets, a `quoted` string there (a string in backticks is Mermaid's
+# markdown string), or the `label` of the `@{ ... }` shape data (markdown by Mermaid's own rule).
+LabelKind = Literal["plain", "quoted", "data"]
 
 
 class Strict(BaseModel):
@@ -61,6 +65,12 @@ class ResourceBase(Strict):
     tags: dict[str, str] = Field(default_factory=empty_dict)
     # presentation hints: never change what is built
     label: str | None = Field(None, description="diagram label; `<br/>` separates lines")
+    label_kind: LabelKind | None = Field(
+        None,
+        description="how the Mermaid diagram writes the label: `plain` `id[text]`, `quoted` `id[\"text\"]` (also before "
+                    "`@{ shape }`), `data` `id@{ label: \"text\" }`; a label in backticks is a markdown string. Default: quoted "
+                    "in the shape's brackets, in `@{ label }` for a shape without brackets",
+    )
     group: str | None = Field(None, description="presentation group id (a subgraph in the overview diagram)")
     shape: Shape | None = Field(None, description="diagram node shape; defaults to the catalogue's")
     classes: list[str] = Field(default_factory=empty_list, description="diagram classes (Mermaid classDef names)")

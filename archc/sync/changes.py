@@ -14,15 +14,15 @@ from archc.model.architecture import Account, Connection, Group
 from archc.model.presentation import node_label
 
 AccountAttr = Literal["label", "direction", "subgraph"]
-GroupAttr = Literal["title", "parent", "account", "direction", "resource", "classes"]
+GroupAttr = Literal["title", "title_kind", "parent", "account", "direction", "resource", "classes"]
 DiagramAttr = Literal["class_defs", "styles", "direction", "title"]
 
 # what a diagram shows of an account (its title, the direction inside its subgraph, whether it is drawn)
 ACCOUNT_DRAWN: tuple[AccountAttr, ...] = ("label", "direction", "subgraph")
 # what a diagram shows of a group besides its title
-GROUP_DRAWN: tuple[GroupAttr, ...] = ("parent", "account", "direction", "resource", "classes")
+GROUP_DRAWN: tuple[GroupAttr, ...] = ("title_kind", "parent", "account", "direction", "resource", "classes")
 # what a diagram shows of every resource, besides its type and the typed fields it draws as edges
-RESOURCE_DRAWN = ("label", "group", "account", "shape", "classes")
+RESOURCE_DRAWN = ("label", "label_kind", "group", "account", "shape", "classes")
 # nested typed fields a diagram draws: (type, field) → the keys of each item the diagram shows
 NESTED_DRAWN: dict[tuple[str, str], tuple[str, ...]] = {
     ("load_balancer", "listeners"): ("target_group", "certificate"),

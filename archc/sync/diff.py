@@ -8,6 +8,7 @@ from typing import Any
 
 from archc.catalog import TYPES
 from archc.importers.infer import DRAWN_FIELDS
+from archc.mermaid.syntax import canonical_shape
 from archc.model.architecture import Architecture, Connection
 from archc.model.presentation import node_label
 from archc.sync.changes import (
@@ -42,7 +43,11 @@ def conn_key(c: Connection) -> tuple[Any, ...]:
 
 
 def _shape(res: Any) -> str:
-    return str(res.shape or TYPES[res.type].shape)
+    """The shape as Mermaid draws it: `cyl`, `cylinder` and `[( )]` are one shape, so a diagram
+    that writes its name another way (`@{ shape: rounded, label: … }` for a `round` node whose
+    label is shape data) changes nothing."""
+    name = str(res.shape or TYPES[res.type].shape)
+    return canonical_shape(name) or name
 
 
 def _accounts(a: Architecture, b: Architecture) -> list[Change]:
@@ -85,6 +90,8 @@ def _resource(rid: str, old: Any, new: Any) -> list[Change]:
         before, after = getattr(old, attr), getattr(new, attr)
         if before != after:
             out.append(ResourceFieldChanged(rid, attr, before, after, str(before), str(after)))
+    if old.label_kind != new.label_kind:
+        out.append(ResourceFieldChanged(rid, "label_kind", old.label_kind, new.label_kind, str(old.label_kind), str(new.label_kind)))
     if _shape(old) != _shape(new):
         out.append(ResourceFieldChanged(rid, "shape", old.shape, new.shape, _shape(old), _shape(new)))
     if list(old.classes) != list(new.classes):

@@ -78,8 +78,8 @@ resources:
   FN: {type: lambda_function, account: production, label: "Lambda<br/>orders", role: ROLE}
   Q: {type: sqs_queue, account: production, label: "SQS: jobs"}
   ROLE: {type: iam_role, account: production, label: "IAM Role"}
-  B: {type: generic, account: production, label: Ledger, shape: cylinder}
-  USERS: {type: external, account: outside, label: Users, shape: circle}
+  B: {type: generic, account: production, label: Ledger, label_kind: plain, shape: cylinder}
+  USERS: {type: external, account: outside, label: Users, label_kind: plain, shape: circle}
 connections:
   - {from: FN, to: Q, verb: send}
   - {from: USERS, to: FN, verb: relates, label: HTTPS}

@@ -21,6 +21,8 @@ from archc.importers.infer import _words_text, infer, infer_verb, match_type
 from archc.importers.model_yaml import model_yaml
 from archc.mermaid.markdown import extract_blocks
 from archc.mermaid.parser import parse
+from archc.mermaid.syntax import canonical_shape
+from archc.mermaid.writer import plain_edge_label, plain_node_label
 from archc.model.architecture import Architecture
 from archc.model.loader import load_text
 
@@ -84,17 +86,39 @@ def import_text(text: str) -> Architecture:
     return load_text(model_yaml(arch)).architecture
 
 
+def _writable(label_type: str, text: str, plain_ok) -> str:
+    return "string" if label_type == "text" and text and not plain_ok(text) else label_type
+
+
 def comparable(g: dict) -> dict:
-    """mermaid-js' graph as what a diagram means: no edge ids/styles, order-free sets."""
+    """mermaid-js' graph as what a diagram means, order-free: label types (text = plain, string =
+    quoted, markdown), the edge ids authors wrote (not mermaid-js' automatic ones) and edge data."""
     n = mermaidjs.normalise_mermaid(g)
     assert "error" not in n, g
+    # documented normalisation (archc.mermaid.writer): a plain label archc cannot write unquoted
+    # (two lines, `(` in the `-- text -->` form) is written quoted
+    label_types = {v["id"]: _writable(v["labelType"], v["text"], plain_node_label) for v in g["vertices"]}
+    edge_data = [
+        (_writable(e["labelType"], e["text"], plain_edge_label), e["animate"], e["animation"], e["interpolate"])
+        for e in g["edges"]
+    ]
     return {
         "direction": n["direction"],
         "title": n["title"],
-        "vertices": {v["id"]: (v["text"], v["shape"], v["markdown"], tuple(v["classes"]), tuple(v["styles"])) for v in n["vertices"]},
-        "edges": sorted((e["start"], e["end"], e["type"], e["stroke"], e["text"], e["length"], tuple(e["style"])) for e in n["edges"]),
+        "vertices": {
+            v["id"]: (v["text"], v["shape"], label_types[v["id"]], tuple(v["classes"]), tuple(v["styles"])) for v in n["vertices"]
+        },
+        "edges": sorted(
+            (e["start"], e["end"], e["type"], e["stroke"], e["text"], e["length"], tuple(e["style"]), e["id"] or "", *data)
+            for e, data in zip(n["edges"], edge_data, strict=True)
+        ),
         "defaultLinkStyle": n["defaultLinkStyle"],
-        "subgraphs": {s["id"]: (s["title"], tuple(s["nodes"]), s["dir"], tuple(s["classes"])) for s in n["subgraphs"]},
+        "subgraphs": {
+            s["id"]: (s["title"], tuple(s["nodes"]), s["dir"], tuple(s["classes"]),
+                      # a title without an id (`subgraph "X"`) is text to mermaid-js, a quoted title to archc's parser
+                      None if re.fullmatch(r"subGraph\d+", s["id"]) else _writable(raw["labelType"], raw["title"], plain_node_label))
+            for s, raw in zip(n["subgraphs"], g["subgraphs"], strict=True)
+        },
         "classDefs": {c["name"]: tuple(c["styles"]) for c in n["classDefs"]},
     }
 
@@ -150,8 +174,6 @@ def test_seed_import_lints_arc201_on_priv_1c() -> None:
 @pytest.mark.parametrize("path", [*CORPUS, SEED], ids=lambda p: p.stem)
 def test_emit_of_import_is_the_same_graph(path: Path) -> None:
     mermaidjs.require_harness()
-    if path.stem == "foreign_bracket_data":
-        pytest.xfail("a bracket label before `@{ shape }` comes back as a markdown label (the model keeps no label kind)")
     if path == SEED:
         text = extract_blocks(path.read_text())[0][1]
     else:
@@ -287,6 +309,8 @@ def models(draw: st.DrawFn) -> Architecture:
         shape = draw(st.sampled_from(_SHAPES))
         if shape is not None:
             res["shape"] = shape
+        if label is not None and draw(st.booleans()):
+            res["label_kind"] = draw(st.sampled_from(["plain", "quoted", "data"]))
         res["classes"] = draw(st.lists(st.sampled_from(["hot", "web"]), max_size=2, unique=True))
         if groups and draw(st.booleans()):
             res["group"] = draw(st.sampled_from(sorted(groups)))
@@ -310,6 +334,16 @@ def models(draw: st.DrawFn) -> Architecture:
         style = {"line": draw(st.sampled_from(["solid", "dotted", "thick"])), "length": draw(st.integers(1, 3))}
         heads = draw(st.sampled_from([("none", "arrow"), ("none", "none"), ("circle", "circle"), ("none", "cross")]))
         style.update(head_start=heads[0], head_end=heads[1])
+        # the author's edge id (one like archc's verb ids, too) and edge data
+        n = len(conns)
+        if draw(st.booleans()):
+            style["id"] = draw(st.sampled_from([f"e{n}", f"{c['verb']}_{n + 2}", f"write_{n + 2}", f"read_{n}" if n else "read"]))
+        if draw(st.booleans()):
+            style["animate"] = draw(st.booleans())
+        if draw(st.booleans()):
+            style["curve"] = draw(st.sampled_from(["basis", "linear", "stepAfter"]))
+        if "label" in c and draw(st.booleans()):
+            style["label_kind"] = "quoted"
         if draw(st.booleans()):
             c["style"] = style
         conns.append(c)
@@ -339,7 +373,8 @@ def carried(arch: Architecture) -> dict:
     return {
         "title": view.title,
         "accounts": {k: (a.name, a.id, a.direction, a.subgraph) for k, a in arch.accounts.items()},
-        "nodes": {n.id: (n.type, n.label, n.shape, n.labelled, n.classes) for n in view.nodes},
+        # the shape as mermaid-js draws it (`rounded` in `@{ shape }` is the `round` bracket shape)
+        "nodes": {n.id: (n.type, n.label, canonical_shape(n.shape) if n.shape else None, n.labelled, n.classes) for n in view.nodes},
         "resources": {rid: (res.type, res.account) for rid, res in arch.resources.items()},
         "groups": {g.id: (g.title, g.parent, g.members, g.direction, g.classes, g.kind) for g in view.groups},
         "connections": sorted(conns),
@@ -351,8 +386,11 @@ def carried(arch: Architecture) -> dict:
 @given(models())
 def test_import_of_emit_is_the_model(model: Architecture) -> None:
     home = next(iter(model.accounts))
-    back, _ = infer(parse(render(build_view(model))), account=home)
+    text = render(build_view(model))
+    back, _ = infer(parse(text), account=home)
     assert carried(back) == carried(model)
+    # label kinds, edge ids and edge data: the model that comes back writes the same diagram
+    assert render(build_view(back)) == text
 
 
 def test_hand_drawn_words_still_decide_the_type() -> None:
@@ -561,3 +599,143 @@ def test_a_vpc_subgraph_without_cidr_is_a_vpc_sketch_when_subnets_sit_in_it() ->
     assert "subgraph V: VPC (its subnets inside; no CIDR drawn)" in report.text()
     assert any(d.code == "ARC115" and d.path[:2] == ("resources", "V") for d in run_rules(arch))
     assert load_text(model_yaml(arch)).architecture.resources["V"].cidr is None
+
+
+# -- label kinds, edge ids and edge data (#13) ----------------------------------------------------
+
+KINDS = """flowchart TB
+    a[Plain words?]
+    b["Quoted"]
+    c["`**Markdown**`"]
+    d["On a cylinder"]@{ shape: cyl }
+    e@{ shape: rect, label: "In the data" }
+    f@{ label: "Default box" }
+    g[Plain doc]@{ shape: doc }
+    h@{ shape: cyl, label: "Data cylinder" }
+    i[(Plain cylinder)]
+    j["Two<br/>lines"]
+"""
+
+
+def test_label_kinds_come_back_as_the_author_wrote_them() -> None:
+    arch = import_text(KINDS)
+    kinds = {rid: (r.label, r.label_kind) for rid, r in arch.resources.items()}
+    assert kinds == {
+        "a": ("Plain words?", "plain"), "b": ("Quoted", None), "c": ("`**Markdown**`", None), "d": ("On a cylinder", "quoted"),
+        "e": ("In the data", "data"), "f": ("Default box", None), "g": ("Plain doc", "plain"), "h": ("Data cylinder", None),
+        "i": ("Plain cylinder", "plain"), "j": ("Two<br/>lines", None),
+    }
+    assert render(build_view(arch)) == KINDS
+    if mermaidjs.available():
+        original, again = mermaidjs.mermaid_graphs([KINDS, render(build_view(arch))])
+        assert [v["labelType"] for v in again["vertices"]] == ["text", "string", "markdown", "string", "markdown", "markdown", "text",
+                                                               "markdown", "text", "string"]
+        assert comparable(again) == comparable(original)
+
+
+def test_a_model_without_label_kinds_writes_as_before() -> None:
+    """No `label_kind`: quoted in the shape's brackets, `@{ label }` for a shape without them."""
+    model = Architecture.model_validate({
+        "accounts": {"main": {"name": "Main", "region": "us-east-1", "subgraph": False}},
+        "resources": {"A": {"type": "generic", "label": "Box", "shape": "rect"}, "B": {"type": "generic", "label": "Doc", "shape": "doc"},
+                      "C": {"type": "generic", "label": "`*md*`", "shape": "round"}},
+    })
+    text = render(build_view(model))
+    assert '    A["Box"]\n    B@{ shape: doc, label: "Doc" }\n    C("`*md*`")\n' in text
+    plain = model.model_copy(deep=True)
+    for rid in ("A", "B", "C"):
+        plain.resources[rid].label_kind = "plain"
+    # a markdown label stays markdown; a plain one before `@{ shape }` keeps its brackets
+    assert '    A[Box]\n    B[Doc]@{ shape: doc }\n    C("`*md*`")\n' in render(build_view(plain))
+
+
+EDGES = """flowchart LR
+    a
+    b
+
+    a e1@-->|"quoted"| b
+    a write@-->|ship logs| b
+    a write_7@-->|ship| b
+    b write_2@-->|Write| a
+    a e2@-->|ship| b
+    a -->|talks| b
+    e1@{ animate: true, curve: basis }
+    e2@{ animation: slow, step: 2, verb: write }
+"""
+
+
+def test_edge_ids_and_data_come_back_and_the_authors_ids_are_never_replaced() -> None:
+    arch, report = infer(parse(EDGES))
+    got = [(c.verb, c.label, c.style.model_dump(exclude_defaults=True) if c.style else None) for c in arch.connections]
+    assert got == [
+        ("relates", "quoted", {"label_kind": "quoted", "id": "e1", "animate": True, "curve": "basis"}),
+        ("write", "ship logs", None),  # archc's own verb id: written again from the model
+        ("write", "ship", {"id": "write_7"}),  # names the verb, but archc would write `write_2`: the author's
+        ("write", None, {"id": "write_2"}),  # the label says the verb: archc would write no id
+        ("write", "ship", {"id": "e2", "animation": "slow", "data": "step: 2"}),  # the verb from the edge data
+        ("relates", "talks", None),
+    ]
+    assert "edge id" not in report.text()
+    text = render(build_view(arch))
+    assert text == EDGES
+    if mermaidjs.available():
+        original, again = mermaidjs.mermaid_graphs([EDGES, text])
+        assert comparable(again) == comparable(original)
+        assert [(e["id"], e["animate"], e["interpolate"]) for e in again["edges"][:1]] == [("e1", True, "basis")]
+
+
+def test_the_verb_travels_beside_an_authors_edge_id() -> None:
+    """An edge id of the author's is written as given; the verb it cannot carry goes into the edge
+    data (`verb: write`), and archc's own verb ids skip the author's."""
+    model = Architecture.model_validate({
+        "accounts": {"main": {"name": "Main", "region": "us-east-1", "subgraph": False}},
+        "resources": {"F": {"type": "lambda_function"}, "L": {"type": "log_group"}},
+        "connections": [
+            {"from": "F", "to": "L", "verb": "write", "label": "ship logs", "style": {"id": "e1", "animate": True}},
+            {"from": "F", "to": "L", "verb": "write", "style": {"id": "write"}},
+            {"from": "F", "to": "L", "verb": "write", "label": "again"},
+            {"from": "F", "to": "L", "verb": "logs", "style": {"id": "read"}},
+            {"from": "F", "to": "L", "verb": "write", "style": {"curve": "step"}},
+        ],
+    })
+    text = render(build_view(model))
+    edges = [x.strip() for x in text.splitlines() if "@" in x and "F" in x or x.strip().startswith(("e1@", "read@", "write_"))]
+    assert edges == [
+        "F e1@-->|ship logs| L", "F write@-->|Write| L", "F write_2@-->|again| L", "F read@-->|Logs| L", "F write_3@-->|Write| L",
+        "e1@{ animate: true, verb: write }", "read@{ verb: logs }", "write_3@{ curve: step }",
+    ]
+    back, _ = infer(parse(text), account="main")
+    assert [c.model_dump(exclude_defaults=True, by_alias=True) for c in back.connections] == [
+        c.model_dump(exclude_defaults=True, by_alias=True) for c in model.connections
+    ]
+    if mermaidjs.available():
+        g = mermaidjs.mermaid_graph(text)
+        assert "error" not in g and [e["id"] for e in g["edges"]] == ["e1", "write", "write_2", "read", "write_3"]
+
+
+def test_an_edge_id_the_model_cannot_hold_is_reported() -> None:
+    arch, report = infer(parse("flowchart LR\n    a e!1@--> b\n    a end-x@--> b\n"))
+    assert [c.style for c in arch.connections] == [None, None]
+    assert "edge a → b: edge id 'e!1' cannot be a model value" in report.text()
+    assert "edge a → b: edge id 'end-x' cannot be a model value" in report.text()
+
+
+def test_resources_without_a_label_read_apart_and_come_back_without_one() -> None:
+    """Three IAM roles without labels show their ids over "IAM Role"; the import gives no label
+    back, and the type from the line below the id (whatever words the id has)."""
+    model = load_text((Path(__file__).resolve().parents[2] / "examples" / "serverless" / "architecture.yaml").read_text()).architecture
+    text = render(build_view(model))
+    for rid in ("API_ROLE", "WORKER_ROLE", "REPORT_ROLE"):
+        assert f'{rid}["{rid}<br/>IAM Role"]' in text
+    shown = re.findall(r'^\s+\w+\["([^"]*)"\]', text, re.MULTILINE)
+    assert len(shown) == len(set(shown))  # every node reads apart
+    arch, _ = infer(parse('flowchart LR\n    QUEUE_FN["QUEUE_FN<br/>Lambda Function"]\n    R["R<br/>IAM Role"]\n    S["S<br/>own words"]\n'))
+    assert {rid: (r.type, r.label) for rid, r in arch.resources.items()} == {
+        "QUEUE_FN": ("lambda_function", None), "R": ("iam_role", None), "S": ("generic", "S<br/>own words")}
+
+
+def test_subgraph_title_kinds_come_back() -> None:
+    text = 'flowchart TB\n    subgraph S[Plain group]\n        a\n    end\n    subgraph T["T"]\n        b\n    end\n    subgraph U["Quoted group"]\n        c\n    end\n'
+    arch = import_text(text)
+    assert [(g.title, g.title_kind) for g in arch.groups.values()] == [("Plain group", "plain"), ("T", "quoted"), ("Quoted group", None)]
+    assert render(build_view(arch)) == text

@@ -84,6 +84,8 @@ async function graphOf(text) {
     length: e.length ?? null,
     style: [...(e.style ?? [])],
     interpolate: e.interpolate ?? null,
+    animate: e.animate ?? null,
+    animation: e.animation ?? null,
   }));
   const subgraphs = db.getSubGraphs().map((s) => ({
     id: s.id,

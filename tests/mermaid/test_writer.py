@@ -29,7 +29,7 @@ from archc.mermaid.syntax import (
     Subgraph,
     canonical_shape,
 )
-from archc.mermaid.writer import write
+from archc.mermaid.writer import plain_node_label, write
 
 CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "mermaid").glob("*.mmd"))
 
@@ -64,9 +64,9 @@ def nodes_st(draw, nid):
     if label is None:
         kind = "plain"
     elif bracket:
-        kind = draw(st.sampled_from(["quoted", "markdown"]))
+        kind = draw(st.sampled_from(["plain", "quoted", "markdown"]))
     elif shape is not None and draw(st.booleans()):
-        kind = "quoted"  # `a["X"]@{ shape: cyl }`
+        kind = draw(st.sampled_from(["plain", "quoted"]))  # `a[X]@{ shape: cyl }`, `a["X"]@{ shape: cyl }`
     else:
         kind = "markdown"
     if kind != "markdown" and label is not None and "\n" in label + "\\":
@@ -177,12 +177,17 @@ def _pipe_quoted(edges):
     )
 
 
+def _node_quoted(nodes):
+    """A plain node label that mermaid-js would not read back unquoted is written quoted."""
+    return tuple(replace(n, label_kind="quoted") if n.label_kind == "plain" and n.label is not None and not plain_node_label(n.label) else n for n in nodes)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(flowcharts())
 def test_generated_ast_round_trips(fc):
     text = write(fc)
-    # a plain edge label that mermaid-js would not read unquoted is written quoted
-    assert parse(text) == replace(fc, edges=_pipe_quoted(fc.edges)), text
+    # a plain label that mermaid-js would not read unquoted is written quoted
+    assert parse(text) == replace(fc, nodes=_node_quoted(fc.nodes), edges=_pipe_quoted(fc.edges)), text
     assert write(parse(text)) == text
 
 
@@ -205,6 +210,11 @@ def test_generated_asts_are_read_identically_by_mermaidjs():
         theirs = mermaidjs.strip_edge_styles(mermaidjs.normalise_mermaid(g))
         for key in ours:
             assert ours[key] == theirs[key], (key, text)
+        # the label kind as mermaid-js tells them apart: text (plain), string (quoted), markdown
+        kinds = {"plain": "text", "quoted": "string", "markdown": "markdown"}
+        assert [v["labelType"] for v in g["vertices"]] == [
+            "text" if n.label is None else kinds[n.label_kind] for n in _node_quoted(fc.nodes)
+        ], text
 
 
 # ---------------------------------------------------------------- corpus
@@ -257,11 +267,11 @@ def test_canonical_format():
     )
     assert write(fc) == (
         "graph LR\n"
-        '    A["Client"]\n'
-        '    subgraph backend["Back end"]\n'
+        "    A[Client]\n"
+        "    subgraph backend[Back end]\n"
         "        direction TB\n"
-        '        B{{"Gateway"}}\n'
-        '        C[("DB")]\n'
+        "        B{{Gateway}}\n"
+        "        C[(DB)]\n"
         "        subgraph inner\n"
         "            D@{ shape: doc }\n"
         "        end\n"

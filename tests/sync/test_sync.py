@@ -59,6 +59,29 @@ def test_unedited_diagram_is_in_sync() -> None:
     assert changes == [] and text == MODEL
 
 
+def test_edge_ids_edge_data_and_label_kinds_are_synced_into_the_file() -> None:
+    """An edge id, edge data and a quoted edge label drawn on an edge, and a node label written
+    plain, go into the model file; its comments and what the diagram cannot show stay, and the
+    synced model draws the edited diagram again."""
+    d = diagram_of(MODEL)
+    d = d.replace('BUCKET["S3: data"]', "BUCKET[S3 data]")
+    d = d.replace("    FN -->|debug| ROLE\n", '    FN e1@-->|"debug"| ROLE\n')
+    d = d.replace("    ROLE -.->|Used by| FN\n", "    ROLE -.->|Used by| FN\n    e1@{ animate: true, curve: basis }\n")
+    text, changes = synced(d)
+    assert changes == [
+        "~ resource BUCKET: label 'S3: data' → 'S3 data'",
+        "~ resource BUCKET: label_kind None → plain",
+        "~ connection FN → ROLE: FN → ROLE (relates, 'debug') ⇒ FN → ROLE (relates, 'debug') [label_kind=quoted, id=e1, animate=True, curve=basis]",
+    ]
+    assert "# the team's model: this comment must survive a sync" in text and "# trailing comment" in text
+    assert "memory_mb: 2048  # the diagram cannot show this" in text
+    assert "  - {from: FN, to: ROLE, verb: relates, label: debug, style: {label_kind: quoted, id: e1, animate: true, curve: basis}}\n" in text
+    assert '  BUCKET: {type: s3_bucket, label: "S3 data", group: Data, versioning: false, label_kind: plain}\n' in text
+    arch = load_text(text).architecture
+    assert render(build_view(arch)) == d
+    assert diff(arch, infer(parse(d), base=arch)[0]) == []  # and is in sync with it
+
+
 def test_edits_are_applied_and_everything_else_kept() -> None:
     d = diagram_of(MODEL)
     d = d.replace('BUCKET["S3: data"]', 'BUCKET["S3: customer data"]\n        QUEUE["SQS: jobs"]')
