@@ -132,6 +132,8 @@ def infer_architecture(d: ArchitectureDiagram, account: str | None = None, base:
     for rid, res in arch.resources.items():
         if res.shape == DEFAULT_SHAPE:  # architecture-beta draws no shapes
             res = res.model_copy(update={"shape": None})
+        if res.label_kind is not None:  # nor a flowchart's kinds of label
+            res = res.model_copy(update={"label_kind": None})
         resources[rid] = res
         icon = kept.icons.get(rid)
         if icon in ("database", "server", "disk") and res.type == "generic":
@@ -159,10 +161,11 @@ def infer_architecture(d: ArchitectureDiagram, account: str | None = None, base:
             k += 1
         elif sides != DEFAULT_SIDES:
             report.unresolved.append(f"edge {e.src} → {e.dst}: its sides ({sides}) are not kept (the edge is a typed field)")
-    for i, c in enumerate(connections):  # architecture-beta draws no line styles: the verb's own
-        if c.style is not None and c.style.line is not None:
-            plain = c.style.model_copy(update={"line": None})
+    for i, c in enumerate(connections):  # architecture-beta draws no line styles (the verb's own), edge ids or label kinds
+        if c.style is not None and (c.style.line is not None or c.style.label_kind is not None):
+            plain = c.style.model_copy(update={"line": None, "label_kind": None})
             connections[i] = c.model_copy(update={"style": None if plain == EdgeStyle() else plain})
+    arch = arch.model_copy(update={"groups": {gid: g.model_copy(update={"title_kind": None}) for gid, g in arch.groups.items()}})
     if base is not None:
         resources, connections, arch = _keep_base(arch, base, resources, connections)
     settings = ArchitectureSettings(icons=icons, junctions=kept.junctions, junction_edges=kept.junction_edges, aligns=kept.aligns,
@@ -177,13 +180,15 @@ def infer_architecture(d: ArchitectureDiagram, account: str | None = None, base:
 def _keep_base(arch: Architecture, base: Architecture, resources: dict[str, Any], connections: list[Connection]
                ) -> tuple[dict[str, Any], list[Connection], Architecture]:
     """What architecture-beta cannot show, from the model it was drawn from (for `archc sync` and
-    `archc diff`): shapes and classes of resources, directions and classes of groups and accounts,
-    a connection's line, length, linkStyle and circle or cross heads, the flowchart settings."""
+    `archc diff`): shapes, classes and label kinds of resources, directions, classes and title kinds
+    of groups and accounts, a connection's line, length, linkStyle, circle or cross heads, edge id,
+    edge data and label kind, the flowchart settings."""
     for rid, res in resources.items():
         old = base.resources.get(rid)
         if old is not None:
-            resources[rid] = res.model_copy(update={"shape": old.shape, "classes": list(old.classes)})
-    groups = {gid: g.model_copy(update={"direction": base.groups[gid].direction, "classes": list(base.groups[gid].classes)})
+            resources[rid] = res.model_copy(update={"shape": old.shape, "classes": list(old.classes), "label_kind": old.label_kind})
+    groups = {gid: g.model_copy(update={"direction": base.groups[gid].direction, "classes": list(base.groups[gid].classes),
+                                        "title_kind": base.groups[gid].title_kind})
               if gid in base.groups else g for gid, g in arch.groups.items()}
     accounts = {k: a.model_copy(update={"direction": base.accounts[k].direction}) if k in base.accounts else a
                 for k, a in arch.accounts.items()}
@@ -197,7 +202,8 @@ def _keep_base(arch: Architecture, base: Architecture, resources: dict[str, Any]
         was = old_c.style or EdgeStyle()
         heads = {h: getattr(was, h) if (getattr(was, h) != "none") == (getattr(new, h) != "none") else getattr(new, h)
                  for h in ("head_start", "head_end")}
-        style = EdgeStyle(line=was.line, length=was.length, css=was.css, sides=new.sides, **heads)
+        style = EdgeStyle(line=was.line, length=was.length, css=was.css, sides=new.sides, label_kind=was.label_kind, id=was.id,
+                          animate=was.animate, animation=was.animation, curve=was.curve, data=was.data, **heads)
         connections[i] = c.model_copy(update={"style": None if style == EdgeStyle() else style})
     keep = {k: getattr(base.diagram, k) for k in ("direction", "keyword", "class_defs", "styles", "default_link_style", "clicks")}
     arch = arch.model_copy(update={"groups": groups, "accounts": accounts, "diagram": arch.diagram.model_copy(update=keep)})
