@@ -59,9 +59,22 @@ MAX_FLOWS = 200
 # --- text helpers ----------------------------------------------------------------------------
 
 
+_MD_BREAKS = re.compile(r"\s*(?:\r\n|[\n\r\x85\u2028\u2029])\s*")
+_MD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_MD_BLOCK_START = re.compile(r"^(\d{1,9}(?=[.)](?:\s|$))|)([.)]|[-+](?=\s|$)|#{1,6}(?=\s|$)|>)")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
+
+
 def md(text: object) -> str:
-    """Model text made safe for Markdown prose (``*.example.com`` stays literal)."""
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(text))
+    """Model text made data in Markdown prose: the one escape for everything archc writes into
+    Markdown from the model. Line breaks become spaces (so no text starts a block: a heading, a
+    fence, an HTML block, a list), control characters U+FFFD, and the characters that make
+    inline markup (emphasis, code, links, autolinks, inline HTML, table cells, strikethrough)
+    or an entity (``&lt;``) are backslash-escaped, so ``*.example.com`` and ``<script>`` are
+    shown as written."""
+    text = _MD_CONTROL.sub("\ufffd", _MD_BREAKS.sub(" ", str(text))).strip()
+    # text can open a list item or a flow line: its start must not start a block either
+    return _MD_BLOCK_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
 
 
 def first_line(label: str) -> str:

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from archc.catalog import Head, LineStyle
-from archc.model.fields import AccountId, RefTo, Region, empty_dict, empty_list
+from archc.model.fields import AccountId, ClassName, MermaidStyle, RefTo, Region, empty_dict, empty_list
 from archc.model.resources import LintSettings, Resource, Strict
 
 Verb = Literal[
@@ -56,7 +56,7 @@ class EdgeStyle(Strict):
     head_start: Head = "none"
     head_end: Head = "arrow"
     length: int = Field(1, ge=1, le=5)
-    css: str | None = Field(None, description="Mermaid linkStyle of this edge ('stroke:red,stroke-width:2px')")
+    css: MermaidStyle | None = Field(None, description="Mermaid linkStyle of this edge ('stroke:red,stroke-width:2px')")
 
 
 class Connection(Strict):
@@ -80,17 +80,17 @@ class Group(Strict):
     account: str | None = Field(None, description="the account subgraph it sits in (top level when neither parent nor account)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = None
     resource: Annotated[str, RefTo()] | None = Field(None, description="the resource this subgraph stands for (a VPC, say); it is not drawn as a node of its own")
-    classes: list[str] = Field(default_factory=empty_list, description="diagram classes of the subgraph")
+    classes: list[ClassName] = Field(default_factory=empty_list, description="diagram classes of the subgraph")
 
 
 class DiagramSettings(Strict):
     title: str | None = Field(None, description="diagram title (Mermaid front matter)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] = "TB"
     keyword: Literal["graph", "flowchart", "flowchart-elk"] = "graph"
-    class_defs: dict[str, str] = Field(default_factory=empty_dict, description="Mermaid classDef name → style")
-    styles: dict[str, str] = Field(default_factory=empty_dict, description="node or subgraph id → Mermaid style")
+    class_defs: dict[ClassName, MermaidStyle] = Field(default_factory=empty_dict, description="Mermaid classDef name → style")
+    styles: dict[str, MermaidStyle] = Field(default_factory=empty_dict, description="node or subgraph id → Mermaid style")
     account_ids: dict[str, str] = Field(default_factory=empty_dict, description="account key → subgraph id, when it differs")
-    default_link_style: str | None = Field(None, description="Mermaid `linkStyle default …` (without the keyword)")
+    default_link_style: MermaidStyle | None = Field(None, description="Mermaid `linkStyle default …` (without the keyword)")
     directives: list[str] = Field(default_factory=empty_list, description="Mermaid %%{init: …}%% directives, verbatim")
     front_matter: str | None = Field(None, description="Mermaid front-matter YAML other than the title (config: …), verbatim")
     shape_data: dict[str, str] = Field(
