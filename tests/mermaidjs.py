@@ -2,6 +2,7 @@
 
     mermaid_graph(text)   -> dict   one node process per call
     mermaid_graphs(texts) -> list   many diagrams in one node process (fast)
+    mermaid_readings(texts) -> list the same, with the config front matter and directives set
     is_valid(text)        -> bool
     require_harness()               skip (or, under CI=true, fail) if unavailable
 
@@ -92,6 +93,12 @@ def mermaid_graphs(texts: list[str]) -> list[dict]:
         for t, g in zip(todo, out, strict=True):
             _cache[t] = g
     return [_cache[t] for t in texts]
+
+
+def mermaid_readings(texts: list[str]) -> list[dict]:
+    """Like `mermaid_graphs`, each graph with ``config``: what mermaid.parse() gathers from
+    front matter and ``%%{init: …}%%`` directives (empty when the text sets nothing)."""
+    return json.loads(_run(["--batch", "--config"], json.dumps(texts))) if texts else []
 
 
 def mermaid_graph(text: str) -> dict:

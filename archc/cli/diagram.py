@@ -409,6 +409,8 @@ def import_(diagram_path: str, output: str, block: int | None, accounts: tuple[s
             fail(problems[0])
     text = model_yaml(arch, header=f"Imported from {os.path.basename(diagram_path)} by `archc import`; edit freely.",
                       comments=getattr(report, "comments", None))
+    counts = len(arch.resources), len(arch.connections)
+    del arch  # the check below loads the model again: do not hold two of it (a 100k-node import)
     try:
         load_text(text, output)
     except ModelError as exc:  # a bug in the importer, said plainly
@@ -416,7 +418,7 @@ def import_(diagram_path: str, output: str, block: int | None, accounts: tuple[s
     if not quiet:
         click.echo(report.text(), err=True)
     write_output(output, text)
-    click.echo(f"wrote {'the model to stdout' if output == '-' else output}: {len(arch.resources)} resources, {len(arch.connections)} connections", err=True)
+    click.echo(f"wrote {'the model to stdout' if output == '-' else output}: {counts[0]} resources, {counts[1]} connections", err=True)
 
 
 # -- diff and sync ------------------------------------------------------------------------------

@@ -59,9 +59,22 @@ MAX_FLOWS = 200
 # --- text helpers ----------------------------------------------------------------------------
 
 
+_MD_BREAKS = re.compile(r"\s*(?:\r\n|[\n\r\x85\u2028\u2029])\s*")
+_MD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_MD_BLOCK_START = re.compile(r"^(\d{1,9}(?=[.)](?:\s|$))|)([.)]|[-+](?=\s|$)|#{1,6}(?=\s|$)|>)")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
+
+
 def md(text: object) -> str:
-    """Model text made safe for Markdown prose (``*.example.com`` stays literal)."""
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", str(text))
+    """Model text made data in Markdown prose: the one escape for everything archc writes into
+    Markdown from the model. Line breaks become spaces (so no text starts a block: a heading, a
+    fence, an HTML block, a list), control characters U+FFFD, and the characters that make
+    inline markup (emphasis, code, links, autolinks, inline HTML, table cells, strikethrough)
+    or an entity (``&lt;``) are backslash-escaped, so ``*.example.com`` and ``<script>`` are
+    shown as written."""
+    text = _MD_CONTROL.sub("\ufffd", _MD_BREAKS.sub(" ", str(text))).strip()
+    # text can open a list item or a flow line: its start must not start a block either
+    return _MD_BLOCK_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
 
 
 def first_line(label: str) -> str:
@@ -128,10 +141,11 @@ def _setting(name: str, value: Any, ids: set[str], nested: bool = False) -> str:
     return f"{title}: {_value(value, ids)}{suffix}"
 
 
-def settings(arch: Architecture, rid: str) -> list[str]:
-    """The resource's settings as ``Name: value`` strings, in field order (references as `code`)."""
+def settings(arch: Architecture, rid: str, ids: set[str] | None = None) -> list[str]:
+    """The resource's settings as ``Name: value`` strings, in field order (references as `code`);
+    *ids*: the model's resource ids, when the caller has them (a page of many resources)."""
     res = arch.resources[rid]
-    ids = set(arch.resources)
+    ids = set(arch.resources) if ids is None else ids
     out = [_setting(name, value, ids) for name, value in _fields(res)]
     acct = arch.accounts.get(res.account or "")
     if res.region and (acct is None or res.region != acct.region):
@@ -215,8 +229,19 @@ def _account_words(arch: Architecture, key: str | None) -> str:
     return f"{acct.name} ({acct.id})" if acct else "outside AWS"
 
 
-def cross_account(arch: Architecture, key: str) -> list[str]:
-    """Every relation between a resource of account *key* and one of another account."""
+def role_grants(arch: Architecture) -> dict[str, list[str]]:
+    """Role id → what its holders may do (``read `bucket` ``), from the connections it makes."""
+    out: dict[str, list[str]] = {}
+    for c in arch.connections:
+        if c.source in arch.resources and arch.resources[c.source].type == "iam_role":
+            out.setdefault(c.source, []).append(f"{md(VERBS[c.verb].label.lower())} `{c.target}`")
+    return out
+
+
+def cross_account(arch: Architecture, key: str, grants_of: dict[str, list[str]] | None = None) -> list[str]:
+    """Every relation between a resource of account *key* and one of another account
+    (*grants_of*: `role_grants`, when the caller has it)."""
+    grants_of = role_grants(arch) if grants_of is None else grants_of
     lines: list[str] = []
 
     def ref(rid: str) -> str:
@@ -247,12 +272,12 @@ def cross_account(arch: Architecture, key: str) -> list[str]:
         if role.type != "iam_role" or role.account == key:
             continue
         if any(arch.resources[t].account == key for t in role.assumable_by):
-            grants = [f"{md(VERBS[c.verb].label.lower())} `{c.target}`" for c in arch.connections if c.source == role_id]
+            grants = grants_of.get(role_id, [])
             if grants:
                 lines.append(f"Holding `{role_id}`, {_account_words(arch, key)} may: {', '.join(grants)}")
     for role_id, role in arch.resources.items():
         if role.type == "iam_role" and role.account == key and role.assumable_by:
-            grants = [f"{md(VERBS[c.verb].label.lower())} `{c.target}`" for c in arch.connections if c.source == role_id]
+            grants = grants_of.get(role_id, [])
             if grants:
                 lines.append(f"`{role_id}` grants its holders: {', '.join(grants)}")
     for other, acct in arch.accounts.items():
@@ -323,16 +348,16 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _resource_doc(arch: Architecture, rid: str) -> ResourceDoc:
+def _resource_doc(arch: Architecture, rid: str, ids: set[str]) -> ResourceDoc:
     res = arch.resources[rid]
     return ResourceDoc(rid, md(display_name(arch, rid)), TYPES[res.type].title, md(res.description) if res.description else None,
-                       settings(arch, rid))
+                       settings(arch, rid, ids))
 
 
-def _areas(arch: Architecture, rids: list[str]) -> list[tuple[str, list[ResourceDoc]]]:
+def _areas(arch: Architecture, rids: list[str], ids: set[str]) -> list[tuple[str, list[ResourceDoc]]]:
     by_category: dict[str, list[ResourceDoc]] = {}
     for rid in rids:
-        by_category.setdefault(TYPES[arch.resources[rid].type].category, []).append(_resource_doc(arch, rid))
+        by_category.setdefault(TYPES[arch.resources[rid].type].category, []).append(_resource_doc(arch, rid, ids))
     return [(heading, by_category[cat]) for cat, heading in AREAS if cat in by_category]
 
 
@@ -374,13 +399,19 @@ def render_docs(arch: Architecture) -> dict[str, str]:
     header = GENERATED.format(name=md(arch.name))
     accounts: list[AccountDoc] = []
     files = page_files(arch.accounts)
+    ids = set(arch.resources)
+    grants = role_grants(arch)
+    by_account: dict[str | None, list[str]] = {}
+    for rid, res in arch.resources.items():
+        if TYPES[res.type].account_scoped:
+            by_account.setdefault(res.account, []).append(rid)
     for key, acct in arch.accounts.items():
-        rids = [rid for rid, res in arch.resources.items() if res.account == key and TYPES[res.type].account_scoped]
+        rids = by_account.get(key, [])
         own = set(rids)
         doc = AccountDoc(
             key=key, name=acct.name, id=acct.id or NO_ACCOUNT_ID, region=acct.region, purpose=acct.purpose, file=files[key],
             diagram=mermaid_text(account_view(arch, overview, key)),
-            areas=_areas(arch, rids), access=cross_account(arch, key),
+            areas=_areas(arch, rids, ids), access=cross_account(arch, key, grants),
             flows=flow_chains(arch, [p for p in paths if own & set(p)]), count=len(rids),
         )
         accounts.append(doc)
@@ -391,7 +422,7 @@ def render_docs(arch: Architecture) -> dict[str, str]:
     }
     pages[INDEX] = env.get_template("index.md.j2").render(
         header=header, arch=arch, accounts=accounts, diagram=mermaid_text(overview),
-        outside=[_resource_doc(arch, rid) for rid in outside], flows=flow_chains(arch, paths), truncated=len(paths) >= MAX_FLOWS,
+        outside=[_resource_doc(arch, rid, ids) for rid in outside], flows=flow_chains(arch, paths), truncated=len(paths) >= MAX_FLOWS,
     )
     return {name: _tidy(text) for name, text in sorted(pages.items())}
 

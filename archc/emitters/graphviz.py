@@ -131,13 +131,32 @@ def _lines(label: str) -> list[str]:
     """A view label's lines: ``<br/>`` breaks, HTML and Mermaid (``#quot;``) entities decoded."""
     if len(label) >= 2 and label.startswith("`") and label.endswith("`"):  # Mermaid markdown: drop the markup
         label = re.sub(r"\*{1,2}([^*]+)\*{1,2}", r"\1", label[1:-1]).replace("\n", "<br/>")
-    lines = re.split(r"<br\s*/?>", label, flags=re.IGNORECASE)
-    return [html.unescape(re.sub(r"#(\w+);", r"&\1;", line)).strip() for line in lines]
+    lines = re.split(r"<br\s*/?>|\r\n|[\n\r\x85\u2028\u2029]", label, flags=re.IGNORECASE)
+    return [_CONTROL.sub("\ufffd", html.unescape(re.sub(r"#(\w+);", r"&\1;", line))).strip() for line in lines]
+
+
+# what neither a DOT string nor an XML (HTML-like) label can carry: shown as U+FFFD
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _text(label: str) -> str:
-    """A view label as a Graphviz string with ``\\n`` line breaks."""
-    return "\\n".join(line.replace("\\", "\\\\") for line in _lines(label))
+    """A view label as a Graphviz string with ``\\n`` line breaks: the one escape for plain DOT
+    text (cluster titles, edge labels). Backslashes are doubled (DOT reads ``\\N``, ``\\l``… as
+    escapes), the text is never taken for an HTML-like label (``<b>x</b>`` stays text), and a
+    text of line breaks alone is a space."""
+    import graphviz  # type: ignore[import-untyped]
+
+    lines = _lines(label)
+    if not any(lines):
+        lines = [" "]  # only line breaks: Graphviz's xlabel placement aborts on a label of empty lines
+    text: str = graphviz.nohtml("\\n".join(line.replace("\\", "\\\\") for line in lines))
+    return text
+
+
+def _html(line: str) -> str:
+    """One line of text in an HTML-like label (node labels, the legend): the escape for HTML-like DOT."""
+    # `]` and `[` as character references too: Graphviz's HTML-label lexer trips over a bare `]`
+    return html.escape(_CONTROL.sub("\ufffd", line), quote=True).replace("]", "&#93;").replace("[", "&#91;")
 
 
 @contextmanager
@@ -162,9 +181,9 @@ def _node_label(node: ViewNode, flagged: bool) -> str:
     """An HTML-like label: the icon above the text lines; a node with the catalogue's label
     (no label of its own) shows its id first, so two "Lambda Function"s read apart. The border
     is always there (transparent unless flagged), so a flagged node has the plain node's size."""
-    lines = [html.escape(line, quote=True) for line in _lines(node.label)]
+    lines = [_html(line) for line in _lines(node.label)]
     if node.derived:
-        lines.insert(0, f"<B>{html.escape(node.id, quote=True)}</B>")
+        lines.insert(0, f"<B>{_html(node.id)}</B>")
     color = FINDING_COLOR if flagged else "#FFFFFF00"
     text = "<BR/>".join(lines) or " "
     font = f'<FONT COLOR="{FINDING_COLOR}">{text}</FONT>' if flagged else text
@@ -348,7 +367,7 @@ def _legend(d: Diagram, marks: Marks) -> None:
     """The findings legend as the drawing's label (below it): a label is placed after the layout,
     so the drawing with findings has the plain drawing's layout."""
     rows = "".join(
-        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{FINDING_COLOR}">{html.escape(f"{code} {name}  ×{count}" if name else f"{code}  ×{count}")}</FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{FINDING_COLOR}">{_html(f"{code} {name}  ×{count}" if name else f"{code}  ×{count}")}</FONT></TD></TR>'
         for code, name, count in marks.legend
     )
     d.dot.graph_attr["label"] = (
@@ -407,7 +426,7 @@ def render_source(source: str, fmt: str) -> bytes:
         raise ValueError(f"Graphviz draws png or svg here, not {fmt!r}")
     if shutil.which("dot") is None:
         raise GraphvizNotFound()
-    import graphviz  # type: ignore[import-untyped]
+    import graphviz
 
     try:
         out: bytes = graphviz.Source(source).pipe(format=fmt, quiet=True)

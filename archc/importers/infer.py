@@ -340,9 +340,12 @@ class _Inferrer:
     # -- subgraphs ----------------------------------------------------------------------------
 
     def ancestors(self, item: str) -> list[str]:
+        """The subgraphs around *item*, nearest first (a cycle ends the walk)."""
         out: list[str] = []
+        seen: set[str] = set()
         cur = self.parent_of.get(item)
-        while cur is not None and cur not in out:
+        while cur is not None and cur not in seen:
+            seen.add(cur)
             out.append(cur)
             cur = self.parent_of.get(cur)
         return out

@@ -31,7 +31,7 @@ import re
 from archc.mermaid.parser import _END_PREFIX, _ID_RE, _yaml_str
 from archc.mermaid.syntax import BRACKET_SHAPES, Edge, Flowchart, Node, Subgraph, data_shape_name
 
-__all__ = ["plain_edge_label", "plain_node_label", "write"]
+__all__ = ["check_class", "check_style", "escape_text", "plain_edge_label", "plain_node_label", "write"]
 
 _IND = "    "
 _RESERVED = frozenset({"subgraph", "end", "classDef", "class", "style", "linkStyle", "click", "direction", "accTitle", "accDescr"})
@@ -52,13 +52,66 @@ def _data(pairs: list[tuple[str, str]]) -> str:
     return "@{ " + ", ".join(f"{k}: {v}" for k, v in pairs) + " }"
 
 
+_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_STYLE_BAD = re.compile(r"[;\n\r\x85\u2028\u2029]|%%|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CLASS_NAME = re.compile(r"[\w-]+")
+
+
+def escape_text(text: str) -> str:
+    """Label text (node and edge labels, subgraph titles) made data for Mermaid: the one
+    escape every text written into a diagram goes through.
+
+    ``"`` becomes ``#quot;`` (it would end the string); ``%%`` is broken as ``#37;%``
+    (mermaid-js reads ``%%{…}%%`` anywhere in the text as a directive, and a line starting
+    with ``%%`` as a comment); a line break (``\\r\\n``, ``\\r``, U+2028, U+2029, U+0085) is
+    written as ``\\n``, and a line that would start with a Markdown fence (````` ``` `````,
+    ``~~~``) starts with ``#96;``/``#126;`` instead, so the ```` ```mermaid ```` block around the
+    diagram stays closed; a leading backtick is ``#96;`` (``"` `` opens a markdown string);
+    other control characters become U+FFFD. Markup the label means
+    (``<br/>``, ``#quot;``) stays.
+    """
+    lines = [_escape_line(line) for line in _BREAKS.split(text)]
+    out = "\n".join([lines[0], *(_FENCE_START.sub(_fence_entity, line) for line in lines[1:])])
+    return "#96;" + out[1:] if out.startswith("`") else out  # `"`` opens a markdown string
+
+
+_FENCE_START = re.compile(r"^(\s*)([`~])(?=\2\2)")
+
+
+def _fence_entity(m: re.Match[str]) -> str:
+    return m.group(1) + ("#96;" if m.group(2) == "`" else "#126;")
+
+
+def _escape_line(text: str) -> str:
+    text = _CONTROL.sub("\ufffd", text.replace('"', "#quot;"))
+    while "%%" in text:
+        text = text.replace("%%", "#37;%")
+    return text
+
+
+def check_class(name: str) -> str:
+    """A class name as written after ``classDef``/``class``/``:::`` (letters, digits, ``_``, ``-``)."""
+    if not _CLASS_NAME.fullmatch(name):
+        raise ValueError(f"cannot write {name!r} as a Mermaid class name (letters, digits, '_' and '-' only)")
+    return name
+
+
+def check_style(style: str) -> str:
+    """Style text as written after ``classDef``/``style``/``linkStyle``: one statement, no comment."""
+    bad = _STYLE_BAD.search(style)
+    if bad is not None:
+        raise ValueError(f"cannot write {style!r} as a Mermaid style ({bad.group()!r} would end the statement)")
+    return style
+
+
 def _q(text: str) -> str:
-    return text.replace('"', "#quot;")
+    return escape_text(text)
 
 
 def _label(text: str, kind: str) -> str:
     if kind == "markdown":
-        return f'"`{_q(text)}`"'
+        return '"`' + _q(text).replace("`", "#96;") + '`"'
     return f'"{_q(text)}"'
 
 
@@ -70,12 +123,12 @@ _NODE_PLAIN = re.compile(r'[^\s"()\[\]{}|@`/\\<>-](?:[^"()\[\]{}|@`\n]*[^\s"()\[
 
 def plain_node_label(text: str) -> bool:
     """Whether a plain node label *text* is written unquoted (`A[text]`)."""
-    return _NODE_PLAIN.fullmatch(text) is not None and "%%" not in text
+    return _NODE_PLAIN.fullmatch(text) is not None and "%%" not in text and escape_text(text) == text
 
 
 def plain_edge_label(text: str) -> bool:
     """Whether a plain edge label *text* is written unquoted (`|text|`)."""
-    return text == text.strip() and _PIPE_PLAIN.fullmatch(text) is not None
+    return text == text.strip() and _PIPE_PLAIN.fullmatch(text) is not None and escape_text(text) == text
 
 
 def _node_label(text: str, kind: str) -> str:
@@ -98,7 +151,7 @@ def node_decl(n: Node) -> str:
         pairs.append(("shape", n.shape_name or data_shape_name(n.shape)))
     if n.label is not None:
         if n.label_kind == "markdown" or n.shape is None or n.shape_name is None:
-            pairs.append(("label", _yaml_str(n.label)))
+            pairs.append(("label", _yaml_str(escape_text(n.label))))
         else:  # a bracket label with a named shape: `a["X"]@{ shape: cyl }`
             head = f"{nid}[{_node_label(n.label, n.label_kind)}]"
     pairs += extra
@@ -245,11 +298,11 @@ def _class_lines(fc: Flowchart) -> list[str]:
             for t, cls in targets:
                 if c in cls and t not in ids:
                     ids.append(t)
-            out.append(f"{_IND}class {','.join(_check_id(i) for i in ids)} {c}")
+            out.append(f"{_IND}class {','.join(_check_id(i) for i in ids)} {check_class(c)}")
     else:
         for t, cls in targets:
             for c in cls:
-                out.append(f"{_IND}class {_check_id(t)} {c}")
+                out.append(f"{_IND}class {_check_id(t)} {check_class(c)}")
     return out
 
 
@@ -261,9 +314,11 @@ def _yaml_scalar(text: str) -> str:
     else double-quoted (a JSON string is a YAML double-quoted scalar)."""
     import json
 
-    if _PLAIN_TITLE.match(text) and text.lower() not in ("null", "~", "true", "false", "yes", "no", "on", "off"):
+    odd = _BREAKS.search(text) or _CONTROL.search(text)
+    if not odd and _PLAIN_TITLE.match(text) and text.lower() not in ("null", "~", "true", "false", "yes", "no", "on", "off"):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    quoted = json.dumps(text, ensure_ascii=False)  # escapes \n, \r and C0 controls
+    return re.sub("[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def write(fc: Flowchart) -> str:
@@ -299,13 +354,13 @@ def write(fc: Flowchart) -> str:
 
     tail: list[str] = []
     for cd in fc.class_defs:
-        tail.append(f"{_IND}classDef {cd.name} {cd.style}")
+        tail.append(f"{_IND}classDef {check_class(cd.name)} {check_style(cd.style)}")
     tail += _class_lines(fc)
     for st in fc.styles:
-        tail.append(f"{_IND}style {_check_id(st.target)} {st.style}")
+        tail.append(f"{_IND}style {_check_id(st.target)} {check_style(st.style)}")
     for ls in fc.link_styles:
         idx = "default" if ls.indexes == "default" else ",".join(str(i) for i in ls.indexes)
-        tail.append(f"{_IND}linkStyle {idx} {ls.style}")
+        tail.append(f"{_IND}linkStyle {idx} {check_style(ls.style)}")
     for ck in fc.clicks:
         tail.append(f"{_IND}click {ck.target} {ck.rest}")
     if tail:

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from archc.catalog import Head, LineStyle
-from archc.model.fields import MERMAID_KEYWORDS, AccountId, RefTo, Region, empty_dict, empty_list
+from archc.model.fields import MERMAID_KEYWORDS, AccountId, ClassName, MermaidStyle, RefTo, Region, empty_dict, empty_list
 from archc.model.resources import LintSettings, Resource, Strict
 
 Verb = Literal[
@@ -69,7 +69,7 @@ class EdgeStyle(Strict):
     head_start: Head = "none"
     head_end: Head = "arrow"
     length: int = Field(1, ge=1, le=5)
-    css: str | None = Field(None, description="Mermaid linkStyle of this edge ('stroke:red,stroke-width:2px')")
+    css: MermaidStyle | None = Field(None, description="Mermaid linkStyle of this edge ('stroke:red,stroke-width:2px')")
     sides: str | None = Field(
         None, pattern=r"^(\{group\})?[LRTB]:[LRTB](\{group\})?$",
         description="Mermaid architecture-beta: the sides the edge leaves and enters ('R:L'; '{group}' on an end that crosses its "
@@ -121,7 +121,7 @@ class Group(Strict):
     account: str | None = Field(None, description="the account subgraph it sits in (top level when neither parent nor account)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] | None = None
     resource: Annotated[str, RefTo()] | None = Field(None, description="the resource this subgraph stands for (a VPC, say); it is not drawn as a node of its own")
-    classes: list[str] = Field(default_factory=empty_list, description="diagram classes of the subgraph")
+    classes: list[ClassName] = Field(default_factory=empty_list, description="diagram classes of the subgraph")
 
 
 class ArchitectureSettings(Strict):
@@ -139,10 +139,10 @@ class DiagramSettings(Strict):
     title: str | None = Field(None, description="diagram title (Mermaid front matter)")
     direction: Literal["TB", "TD", "BT", "LR", "RL"] = "TB"
     keyword: Literal["graph", "flowchart", "flowchart-elk"] = "graph"
-    class_defs: dict[str, str] = Field(default_factory=empty_dict, description="Mermaid classDef name → style")
-    styles: dict[str, str] = Field(default_factory=empty_dict, description="node or subgraph id → Mermaid style")
+    class_defs: dict[ClassName, MermaidStyle] = Field(default_factory=empty_dict, description="Mermaid classDef name → style")
+    styles: dict[str, MermaidStyle] = Field(default_factory=empty_dict, description="node or subgraph id → Mermaid style")
     account_ids: dict[str, str] = Field(default_factory=empty_dict, description="account key → subgraph id, when it differs")
-    default_link_style: str | None = Field(None, description="Mermaid `linkStyle default …` (without the keyword)")
+    default_link_style: MermaidStyle | None = Field(None, description="Mermaid `linkStyle default …` (without the keyword)")
     directives: list[str] = Field(default_factory=empty_list, description="Mermaid %%{init: …}%% directives, verbatim")
     front_matter: str | None = Field(None, description="Mermaid front-matter YAML other than the title (config: …), verbatim")
     shape_data: dict[str, str] = Field(

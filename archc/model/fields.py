@@ -149,3 +149,25 @@ def needed(description: str, *, many: bool = False) -> Any:
     if many:
         return Field(default_factory=empty_list, description=f"{description} (needed to build)", json_schema_extra=extra)
     return Field(None, description=f"{description} (needed to build)", json_schema_extra=extra)
+
+
+# Presentation text that Mermaid cannot quote: refused at load rather than written as code.
+CLASS_NAME_PATTERN = r"^[\w-]+$"
+_STYLE_BAD = re.compile(r"[;\n\r\x85\u2028\u2029]|%%|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _style(value: str) -> str:
+    bad = _STYLE_BAD.search(value)
+    if bad is not None:
+        raise ValueError(f"a Mermaid style is one statement of `property:value` pairs; {bad.group()!r} would end it or start a comment or directive")
+    return value
+
+
+def _class_name(value: str) -> str:
+    if not re.match(CLASS_NAME_PATTERN, value):
+        raise ValueError(f"a diagram class name uses letters, digits, '_' and '-' only, not {value[:60]!r}")
+    return value
+
+
+ClassName = Annotated[str, AfterValidator(_class_name), Field(json_schema_extra={"pattern": CLASS_NAME_PATTERN})]
+MermaidStyle = Annotated[str, AfterValidator(_style), Field(description="Mermaid style text, e.g. 'fill:#f96,stroke:#333'")]

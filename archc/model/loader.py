@@ -459,15 +459,29 @@ class _Builder:
                 self._error("ARC104", ("diagram", "account_ids", key), f"diagram.account_ids names account '{key}', which is not defined{did_you_mean(key, self.accounts)}")
 
     def _check_group_cycles(self) -> None:
+        """ARC103 for every group whose chain of parents runs into a cycle, naming the first
+        group met twice. Each group is walked once (deep nesting stays linear)."""
+        met: dict[str, str | None] = {}  # group → the group met twice walking up from it (None: no cycle)
         for gid in self.groups:
-            seen = {gid}
-            parent = self.groups[gid].parent
-            while parent in self.groups:
-                if parent in seen:
-                    self._error("ARC103", ("groups", gid, "parent"), f"group '{gid}': parents form a cycle through '{parent}'")
-                    break
-                seen.add(parent)
-                parent = self.groups[parent].parent
+            chain: list[str] = []
+            at: dict[str, int] = {}
+            cur: str | None = gid
+            while cur is not None and cur in self.groups and cur not in met and cur not in at:
+                at[cur] = len(chain)
+                chain.append(cur)
+                cur = self.groups[cur].parent
+            if cur in at:  # a new cycle: its members meet themselves, the rest of the chain meets its entry
+                k = at[cur]
+                met.update({g: g for g in chain[k:]})
+                met.update({g: cur for g in chain[:k]})
+            else:
+                entry = met.get(cur) if cur is not None else None
+                # a known group on a cycle is the entry for whoever walks into it
+                after = cur if entry == cur else entry
+                met.update({g: after for g in chain})
+        for gid in self.groups:
+            if met[gid] is not None:
+                self._error("ARC103", ("groups", gid, "parent"), f"group '{gid}': parents form a cycle through '{met[gid]}'")
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from archc.model.fields import (
     AccountRef,
     AvailabilityZone,
     Cidr,
+    ClassName,
     LambdaRuntime,
     NetworkCidr,
     RefTo,
@@ -73,7 +74,7 @@ class ResourceBase(Strict):
     )
     group: str | None = Field(None, description="presentation group id (a subgraph in the overview diagram)")
     shape: Shape | None = Field(None, description="diagram node shape; defaults to the catalogue's")
-    classes: list[str] = Field(default_factory=empty_list, description="diagram classes (Mermaid classDef names)")
+    classes: list[ClassName] = Field(default_factory=empty_list, description="diagram classes (Mermaid classDef names)")
     lint: LintSettings = Field(default_factory=LintSettings)
 
 

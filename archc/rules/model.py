@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from archc.catalog import VERBS
@@ -229,6 +230,84 @@ def isolated_resource(ctx: RuleContext) -> Iterator[Finding]:
                           "connect it, reference it, or delete it")
 
 
+DYNAMIC_REFERENCE = re.compile(r"\{\{\s*resolve\s*:\s*(ssm-secure|ssm|secretsmanager)?", re.IGNORECASE)
+
+
+def model_strings(value: object, path: Path) -> Iterator[tuple[Path, str]]:
+    """Every string in *value* (a model object, dict, list) with its model path (YAML keys, so
+    a connection's ``from`` is ``from``), dict keys included; an escape-hatch resource's
+    ``properties`` are left out (they are the user's own CloudFormation)."""
+    from pydantic import BaseModel
+
+    from archc.model.resources import CfnResource
+
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            if name == "properties" and isinstance(value, CfnResource):
+                continue
+            yield from model_strings(getattr(value, name), (*path, info.alias or name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield (*path, key), key
+            yield from model_strings(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from model_strings(item, (*path, i))
+
+
+def dynamic_reference(ctx: RuleContext) -> Iterator[Finding]:
+    """Model text holds no CloudFormation dynamic reference (`{{resolve:…}}`).
+
+    What it checks:
+        Every text of the model (names, descriptions, labels, titles, tags, purposes, every other
+        field) outside an escape-hatch resource's `properties`, for `{{resolve:ssm:…}}`,
+        `{{resolve:ssm-secure:…}}` and `{{resolve:secretsmanager:…}}`. An `environment` value may
+        name an SSM parameter (`{{resolve:ssm:…}}`), which is configuration, not a secret.
+
+    Why it matters:
+        CloudFormation resolves a dynamic reference wherever it appears in a template, so a
+        description or tag holding `{{resolve:secretsmanager:prod/db}}` is deployed with the
+        secret in plain text, readable by anyone who may describe the resource. Model text is
+        data: it must never be an instruction to CloudFormation.
+
+    Example:
+        resources:
+          db_key: {type: kms_key, description: "{{resolve:secretsmanager:prod/db:SecretString:password}}"}
+
+    Fix:
+        Remove the reference. A function that needs a secret reads it at run time (connect it to
+        a `secret` resource with `read`); an escape-hatch resource may use dynamic references in
+        its `properties`, which archc writes as they are.
+    """
+    for path, text in model_strings(ctx.arch, ()):
+        m = DYNAMIC_REFERENCE.search(text)
+        if m is None:
+            continue
+        service = (m.group(1) or "").lower()
+        if service == "ssm" and len(path) >= 2 and path[-2] == "environment":
+            continue
+        yield Finding(
+            f"{_owner(ctx, path)}: {'.'.join(str(p) for p in path[2:]) or path[-1]} holds a CloudFormation dynamic reference "
+            f"({text[m.start():m.start() + 40]!r}…), which CloudFormation would resolve at deploy and write in plain text",
+            path,
+            "remove it: model text is data; read secrets at run time, or use an escape-hatch resource's `properties`",
+            at_key=len(path) > 0 and path[-1] == text,
+        )
+
+
+def _owner(ctx: RuleContext, path: Path) -> str:
+    if len(path) >= 2 and path[0] == "resources" and isinstance(path[1], str):
+        return describe(ctx, path[1])
+    if len(path) >= 2 and path[0] == "connections" and isinstance(path[1], int):
+        return f"connection #{path[1] + 1}"
+    if len(path) >= 2:
+        return f"{str(path[0]).rstrip('s')} '{path[1]}'"
+    return "the model"
+
+
 RULES: list[Rule] = [
     Rule("ARC110", "model.verb-fit", "error", verb_fit, suppressible=False),
     Rule("ARC111", "model.untyped-resource", "error", untyped_resource, suppressible=False),  # build refuses them
@@ -236,4 +315,5 @@ RULES: list[Rule] = [
     Rule("ARC113", "model.isolated-resource", "info", isolated_resource),
     Rule("ARC114", "model.suppression-reason", "error", suppression_reason),
     Rule("ARC115", "model.incomplete-resource", "error", incomplete_resource, suppressible=False),
+    Rule("ARC140", "model.dynamic-reference", "error", dynamic_reference, suppressible=False),
 ]

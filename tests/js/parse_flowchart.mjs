@@ -5,6 +5,9 @@
 //   node parse_flowchart.mjs [file]          one diagram (file or stdin) -> one JSON object
 //   node parse_flowchart.mjs --batch [file]  stdin/file is a JSON array of diagram texts
 //                                            -> JSON array of results (one node process)
+//   node parse_flowchart.mjs --batch --config  each result also has "config": the configuration
+//                                            mermaid.parse() gathers from front matter and
+//                                            %%{init: ...}%% directives (injection tests)
 // On a parse error (single mode) prints {"error": "..."} and exits 1.
 // In batch mode every element is either a graph or {"error": "..."}; exit 0.
 //
@@ -114,7 +117,9 @@ async function graphOf(text) {
 
 async function safeGraph(text) {
   try {
-    return await graphOf(text);
+    const graph = await graphOf(text);
+    if (withConfig) graph.config = (await mermaid.parse(encodeEntities(text))).config ?? {};
+    return graph;
   } catch (err) {
     return { error: String(err?.message ?? err) };
   }
@@ -123,6 +128,8 @@ async function safeGraph(text) {
 const args = process.argv.slice(2);
 const batch = args[0] === '--batch';
 if (batch) args.shift();
+const withConfig = args[0] === '--config';
+if (withConfig) args.shift();
 const input = args.length ? readFileSync(args[0], 'utf8') : readFileSync(0, 'utf8');
 
 if (batch) {

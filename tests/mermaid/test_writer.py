@@ -320,3 +320,34 @@ def test_unwritable_ids_rejected():
         write(Flowchart(nodes=(Node("end"),)))
     with pytest.raises(ValueError):
         write(Flowchart(nodes=(Node("a b"),)))
+
+
+# --- escaping: label text is data (#10 §4) -------------------------------------------------------
+
+_NASTY = st.lists(
+    st.sampled_from(["\n", "\r", "\u2028", "\x00", '"', "`", "```", "~~~", "%%", "%%{init: {}}%%", '\nclick A "javascript:x"\n',
+                     "\nend\n", "-->", "|", "[]{}()", ";", "#quot;"]) | st.text(max_size=4),
+    min_size=1, max_size=6,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NASTY, _NASTY, _NASTY, st.sampled_from(["quoted", "markdown"]))
+def test_hostile_label_text_stays_inside_its_string(node: str, edge: str, title: str, kind: str) -> None:
+    from archc.mermaid.writer import escape_text
+
+    fc = Flowchart(
+        direction="TB",
+        nodes=(Node(id="A", label=node, label_kind=kind, shape="rect"), Node(id="B", label=node, label_kind=kind)),
+        edges=(Edge(src="A", dst="B", label=edge, label_kind="plain" if kind == "quoted" else kind),),
+        subgraphs=(Subgraph(id="G", title=title, title_kind=kind, members=("A",)),),
+        title=title,
+    )
+    text = write(fc)
+    # mermaid-js takes the front matter (the title) off before it looks for directives
+    assert "%%" not in text.split("\n---\n", 1)[1]
+    assert not re.search(r"^\s*(```|~~~)", text, re.MULTILINE)  # a Markdown fence around it stays closed
+    back = parse(text)
+    assert [n.id for n in back.nodes] == ["A", "B"] and [(e.src, e.dst) for e in back.edges] == [("A", "B")]
+    assert [s.id for s in back.subgraphs] == ["G"] and not back.clicks and not back.directives and not back.class_defs
+    assert "%%" not in escape_text(node) and '"' not in escape_text(node)
