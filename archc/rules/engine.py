@@ -52,7 +52,7 @@ def run_rules(arch: Architecture, *, select: set[str] | None = None, ignore: set
             if owner is not None and rule.suppressible and (owner, rule.code) in suppressions:
                 ctx.used_suppressions.add((owner, rule.code))
                 continue
-            out.append(_diagnostic(rule, finding))
+            out.append(diagnostic(rule, finding))
     out.sort(key=lambda d: (path_key(d.path), d.code, d.message))
     return out
 
@@ -67,6 +67,7 @@ def _suppressions(ctx: RuleContext) -> set[tuple[Path, str]]:
     return out
 
 
-def _diagnostic(rule: Rule, f: Finding) -> Diagnostic:
+def diagnostic(rule: Rule, f: Finding) -> Diagnostic:
+    """A finding as the diagnostic lint reports (`archc build` reports its checks with it too)."""
     return Diagnostic(rule.code, f.message, f.path, f.severity or rule.severity, f.help, rule.name, related=f.related, at_key=f.at_key)
 

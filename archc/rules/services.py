@@ -806,13 +806,13 @@ def ses_identity_records(ctx: RuleContext) -> Iterator[Finding]:
 
 
 RULES: list[Rule] = [
-    Rule("ARC116", "model.connection-pair", "error", connection_pair),
-    Rule("ARC117", "model.schedule-target", "error", schedule_target),
-    Rule("ARC118", "model.state-machine-definition", "error", state_machine_definition),
-    Rule("ARC119", "model.api-authorizer-pool", "error", api_authorizer_pool),
-    Rule("ARC120", "model.trigger-placement", "error", trigger_placement),
+    Rule("ARC116", "model.connection-pair", "error", connection_pair, suppressible=False),
+    Rule("ARC117", "model.schedule-target", "error", schedule_target, suppressible=False),
+    Rule("ARC118", "model.state-machine-definition", "error", state_machine_definition, suppressible=False),
+    Rule("ARC119", "model.api-authorizer-pool", "error", api_authorizer_pool, suppressible=False),
+    Rule("ARC120", "model.trigger-placement", "error", trigger_placement, suppressible=False),
     Rule("ARC209", "network.endpoint-reachability", "error", endpoint_reachability),
-    Rule("ARC210", "network.endpoint-placement", "error", endpoint_placement),
+    Rule("ARC210", "network.endpoint-placement", "error", endpoint_placement, suppressible=False),
     Rule("ARC306", "access.endpoint-policy", "warning", endpoint_policy),
     Rule("ARC307", "access.user-pool-mfa", "warning", user_pool_mfa),
     Rule("ARC505", "operations.alarm-monitors", "error", alarm_monitors),
