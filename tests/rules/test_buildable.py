@@ -53,7 +53,7 @@ REFUSED = {
     "a role nothing assumes": (TWO_ACCOUNTS + "  Role: {type: iam_role, account: x}\n", ["ARC330"]),
     "an alarm watching a queue of another region for queue_age": (
         TWO_ACCOUNTS + "  jobs: {type: sqs_queue, account: x, region: us-west-2}\n"
-        "  watch: {type: alarm, account: x, monitors: [jobs], signals: [queue_age]}\n", ["ARC530", "ARC530"]),
+        "  watch: {type: alarm, account: x, monitors: [jobs], signals: [queue_age]}\n", ["ARC505", "ARC505"]),
     "a cross-account trust to a role without role_name": (
         TWO_ACCOUNTS + "  Analyst: {type: iam_role, account: y, assumable_by: [Data]}\n"
         "  Data: {type: iam_role, account: x, role_name: data, assumable_by: [Analyst]}\n", ["ARC330"]),
