@@ -23,7 +23,8 @@ def rule_markdown(rule: Rule, heading_level: int = 3) -> str:
     if heading_level:
         lines += [f"{'#' * heading_level} {rule.code} `{rule.name}`", ""]
     lines += [f"**{rule.summary}**", "", f"Severity: `{rule.severity}` · since {rule.since}"
-              + (f" · aliases: {', '.join(rule.aliases)}" if rule.aliases else ""), ""]
+              + (f" · aliases: {', '.join(rule.aliases)}" if rule.aliases else "")
+              + ("" if rule.suppressible else " · build check: cannot be suppressed, `archc build` refuses it too"), ""]
     sections = rule.sections()
     for title in SECTIONS:
         body = sections.get(title)
