@@ -62,9 +62,14 @@ CODES: tuple[Code, ...] = (
          "An `az:` that is not a zone of the region the resource is in.",
          "Use a zone of the region (us-east-1a for us-east-1), or set `region:` on the resource."),
     Code("ARC900", "compile.unsupported", "The model cannot be compiled to CloudFormation",
-         "`archc build` found something it cannot translate: a resource without a CloudFormation mapping, an account "
-         "without an id, or settings that contradict each other.",
-         "Change the model as the message says; `archc lint` and `archc diagram` still work on it."),
+         "`archc build` found something it cannot translate that no lint rule reports: a stack that would need more "
+         "than 200 outputs or 200 parameters (CloudFormation's limits) to share values with the model's other "
+         "stacks. Only the compiler knows how it cuts stacks and what crosses between them, so lint does not check "
+         "it. Everything else build refuses is a lint rule that cannot be suppressed, reported under its own code; "
+         "an ARC900 that says `cannot compile` is a value the CloudFormation library refused that no rule foresaw, "
+         "a bug in archc to report.",
+         "Split the model's accounts or regions so fewer values cross between stacks; `archc lint` and `archc "
+         "diagram` still work on it."),
 )
 
 BY_CODE: dict[str, Code] = {c.code: c for c in CODES}

@@ -21,7 +21,6 @@ from archc.compiler.order import deploy_order
 from archc.compiler.partition import partition
 from archc.compiler.registry import COMPILERS, by_type
 from archc.compiler.stacks import Stack, prepare
-from archc.diagnostics import Diagnostic
 from archc.model.architecture import Architecture
 
 
@@ -66,13 +65,13 @@ def _check(ctx: Context) -> None:
     (`archc.rules.buildable.BUILD_CODES`), never suppressed, reported under their own codes."""
     from archc.rules.base import RuleContext
     from archc.rules.buildable import BUILD_CODES
+    from archc.rules.engine import diagnostic
     from archc.rules.registry import BY_CODE
 
     rctx = RuleContext(ctx.arch)
     for code in BUILD_CODES:
         rule = BY_CODE[code]
-        for f in rule.check(rctx):
-            ctx.errors.append(Diagnostic(rule.code, f.message, tuple(f.path), "error", f.help, rule.name, related=f.related))
+        ctx.errors.extend(diagnostic(rule, f) for f in rule.check(rctx))  # as lint reports it: code, message, position
 
 
 def _compile(ctx: Context) -> None:

@@ -69,11 +69,11 @@ def resolve(ctx: Context, stacks: list[Stack]) -> None:
         st.template = _render(ctx, st, local, subst)
         if conditions:
             st.template["Conditions"] = conditions
+    for st in stacks:  # outputs were added by later stacks: render again with them, and count them all
         if len(st.outputs) > MAX_OUTPUTS or len(st.parameters) > MAX_PARAMETERS:
             ctx.error((), f"stack {st.name} needs {len(st.outputs)} outputs and {len(st.parameters)} parameters; "
                       f"CloudFormation allows {MAX_OUTPUTS} and {MAX_PARAMETERS}",
                       help="split the model's accounts or regions so fewer values cross between stacks")
-    for st in stacks:  # outputs were added by later stacks: render again with them
         st.template["Outputs"] = dict(sorted(st.outputs.items())) if st.outputs else None
         if st.template["Outputs"] is None:
             del st.template["Outputs"]

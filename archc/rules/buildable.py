@@ -83,7 +83,7 @@ def cross_placement(ctx: RuleContext) -> Iterator[Finding]:
         `dead_letter_queue`, …) names a resource in the same account and region, except where
         AWS allows otherwise: `assumable_by` and DNS delegation cross accounts; IAM roles, DNS,
         CloudFront's certificate and web ACL, and an alarm's `monitors` cross regions (an alarm
-        is checked for its own account and region by ARC530).
+        is checked for its own account and region by ARC505).
 
     Why it matters:
         KMS keys, subnets, security groups, queues and target groups are regional and belong
@@ -437,26 +437,31 @@ def signals_of(ctx: RuleContext, rid: str) -> frozenset[str]:
 
 
 def alarm_metrics(ctx: RuleContext) -> Iterator[Finding]:
-    """An alarm monitors resources of its own account and region that offer its signals.
+    """Alarms monitor what archc has metrics for, with signals those resources offer.
 
     What it checks:
         Each resource an `alarm` monitors is one archc has metrics for (functions, ECS
         services, load balancers, API gateways, Aurora clusters, SQS queues) and lives in the
         alarm's account and region; and each of the alarm's `signals` is offered by at least
         one of them (an SQS queue offers `queue_age`, a function `errors`, `throttles`,
-        `latency`, …).
+        `latency`, …; an ECS service offers its target group's signals only when a load
+        balancer listener forwards to that target group). This rule was also ARC530
+        (`operations.alarm-metrics`); both names still select it.
 
     Why it matters:
-        A CloudWatch alarm watches metrics of its own account and region only; a signal no
-        monitored resource has would be an alarm that never fires.
+        A CloudWatch alarm watches metrics of its own account and region only, and `archc build`
+        refuses an alarm on something with no metric behind it; a signal no monitored resource
+        has would be an alarm that never fires.
 
     Example:
         resources:
-          jobs: {type: sqs_queue, region: us-west-2}
-          watch: {type: alarm, region: us-east-1, monitors: [jobs], signals: [queue_age]}
+          orders: {type: dynamodb_table, partition_key: {name: pk}}
+          jobs: {type: sqs_queue, region: us-east-1}
+          alarm: {type: alarm, monitors: [orders, jobs], signals: [queue_age]}
 
     Fix:
-        Put the alarm beside what it monitors, and keep the signals its targets offer.
+        Monitor the code that uses the resource (the function reading the table), put the alarm
+        beside what it monitors, and keep the signals its targets offer.
     """
     from archc.model.resources import Alarm
 
@@ -860,8 +865,13 @@ RULES: list[Rule] = [
     Rule("ARC330", "access.role-trust", "error", role_trust, suppressible=False),
     Rule("ARC430", "data.bucket-names", "error", bucket_names, suppressible=False),
     Rule("ARC431", "data.dead-letter-queue", "error", dead_letter_queue, suppressible=False),
-    Rule("ARC530", "operations.alarm-metrics", "error", alarm_metrics, suppressible=False),
+    # ARC530 `operations.alarm-metrics` made the same checks as ARC505 (stricter): one rule now, the old code an alias, never reused
+    Rule("ARC505", "operations.alarm-monitors", "error", alarm_metrics, suppressible=False, aliases=("ARC530", "operations.alarm-metrics")),
 ]
 
-# What the compiler runs before building: these rules, and the model rules on what cannot be built.
-BUILD_CODES: tuple[str, ...] = ("ARC110", "ARC111", "ARC115", "ARC127", "ARC128", "ARC129", "ARC206", "ARC207", *(r.code for r in RULES))
+# What the compiler runs before building: these rules, and the rules of the other areas on what it
+# cannot build (or AWS refuses). Exactly the rules that cannot be suppressed (a test holds them equal):
+# a finding lint lets through, build must not refuse.
+BUILD_CODES: tuple[str, ...] = (
+    "ARC110", "ARC111", "ARC115", "ARC116", "ARC117", "ARC118", "ARC119", "ARC120", "ARC122", "ARC123", "ARC124",
+    "ARC125", "ARC127", "ARC128", "ARC129", "ARC206", "ARC207", "ARC210", "ARC211", *(r.code for r in RULES))

@@ -247,7 +247,7 @@ def tracing(ctx: RuleContext) -> Iterator[Finding]:
 
 
 RULES: list[Rule] = [
-    Rule("ARC211", "network.dns-delegation-parent", "error", dns_delegation_parent),
+    Rule("ARC211", "network.dns-delegation-parent", "error", dns_delegation_parent, suppressible=False),
     Rule("ARC212", "network.dns-reachable", "error", dns_reachable),
     Rule("ARC415", "data.transit-encryption", "error", transit_encryption),
     Rule("ARC416", "data.replication-rpo", "error", replication_rpo),

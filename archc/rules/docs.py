@@ -23,7 +23,8 @@ def rule_markdown(rule: Rule, heading_level: int = 3) -> str:
     if heading_level:
         lines += [f"{'#' * heading_level} {rule.code} `{rule.name}`", ""]
     lines += [f"**{rule.summary}**", "", f"Severity: `{rule.severity}` · since {rule.since}"
-              + (f" · aliases: {', '.join(rule.aliases)}" if rule.aliases else ""), ""]
+              + (f" · aliases: {', '.join(rule.aliases)}" if rule.aliases else "")
+              + ("" if rule.suppressible else " · build check: cannot be suppressed, `archc build` refuses it too"), ""]
     sections = rule.sections()
     for title in SECTIONS:
         body = sections.get(title)
@@ -41,6 +42,8 @@ def rule_markdown(rule: Rule, heading_level: int = 3) -> str:
 
 def generate(rules: list[Rule] | None = None) -> str:
     """The whole of ``docs/rules.md``."""
+    from archc.rules.buildable import BUILD_CODES
+
     if rules is None:
         from archc.rules.registry import RULES
 
@@ -62,6 +65,19 @@ def generate(rules: list[Rule] | None = None) -> str:
         "",
         "Select or skip rules with `--select`/`--ignore` (codes, prefixes such as `ARC2`, or names); explain one with",
         "`archc rules CODE`.",
+        "",
+        "**Build checks.** What `archc build` cannot build (or AWS refuses) is a rule that cannot be suppressed:",
+        f"{', '.join(sorted(BUILD_CODES))}.",
+        "`archc build` runs these rules before it compiles anything, whatever",
+        "`--ignore` or the configuration says, and refuses the model with the same code, message and position",
+        "as `archc lint`. A retired code is never reused; it stays an alias of the rule that took it over.",
+        "",
+        "One refusal of `archc build` has no rule: a stack that would need more than 200 outputs or 200",
+        "parameters (CloudFormation's limits) to share values with the model's other stacks (ARC900). Only the",
+        "compiler knows it: the stacks are cut by the size and dependencies of the generated CloudFormation",
+        "resources, and the values that cross between them are the references the compile functions write.",
+        "Lint would have to compile the whole model (troposphere, about ten times the time of all rules) to",
+        "see it, so it does not; split the model's accounts or regions when build reports it.",
         "",
         "| Code | Name | Severity | Summary |",
         "| --- | --- | --- | --- |",

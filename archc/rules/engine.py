@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from archc.diagnostics import Diagnostic, Path
 from archc.rules.base import Finding, Rule, RuleContext
-from archc.rules.registry import RULES, matches
+from archc.rules.registry import ALIASES, RULES, matches
 
 if TYPE_CHECKING:
     from archc.model.architecture import Architecture
@@ -52,21 +52,28 @@ def run_rules(arch: Architecture, *, select: set[str] | None = None, ignore: set
             if owner is not None and rule.suppressible and (owner, rule.code) in suppressions:
                 ctx.used_suppressions.add((owner, rule.code))
                 continue
-            out.append(_diagnostic(rule, finding))
+            out.append(diagnostic(rule, finding))
     out.sort(key=lambda d: (path_key(d.path), d.code, d.message))
     return out
 
 
 def _suppressions(ctx: RuleContext) -> set[tuple[Path, str]]:
-    """(owner path, code) of every suppression with a reason (blank reasons are not honoured)."""
+    """(owner path, code) of every suppression with a reason (blank reasons are not honoured); a
+    retired code suppresses the rule that took it over."""
     out: set[tuple[Path, str]] = set()
     for rid, res in ctx.arch.resources.items():
-        out.update((("resources", rid), code) for code, reason in res.lint.ignore.items() if reason.strip())
+        out.update((("resources", rid), _current(code)) for code, reason in res.lint.ignore.items() if reason.strip())
     for i, conn in enumerate(ctx.arch.connections):
-        out.update((("connections", i), code) for code, reason in conn.lint.ignore.items() if reason.strip())
+        out.update((("connections", i), _current(code)) for code, reason in conn.lint.ignore.items() if reason.strip())
     return out
 
 
-def _diagnostic(rule: Rule, f: Finding) -> Diagnostic:
+def _current(code: str) -> str:
+    rule = ALIASES.get(code)
+    return rule.code if rule is not None else code
+
+
+def diagnostic(rule: Rule, f: Finding) -> Diagnostic:
+    """A finding as the diagnostic lint reports (`archc build` reports its checks with it too)."""
     return Diagnostic(rule.code, f.message, f.path, f.severity or rule.severity, f.help, rule.name, related=f.related, at_key=f.at_key)
 

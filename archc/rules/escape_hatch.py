@@ -131,5 +131,5 @@ def cloudformation_access(ctx: RuleContext) -> Iterator[Finding]:
 
 RULES: list[Rule] = [
     Rule("ARC121", "model.cloudformation-properties", "error", cloudformation_properties),
-    Rule("ARC122", "model.cloudformation-access", "error", cloudformation_access),
+    Rule("ARC122", "model.cloudformation-access", "error", cloudformation_access, suppressible=False),
 ]

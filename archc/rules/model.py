@@ -157,18 +157,21 @@ def unused_suppression(ctx: RuleContext) -> Iterator[Finding]:
     Fix:
         Delete the stale entry, or correct the code.
     """
-    from archc.rules.registry import BY_CODE
+    from archc.rules.registry import ALIASES, BY_CODE
 
     for owner, code, reason in _suppressions(ctx):
         at: Path = (*owner, "lint", "ignore", code)
-        if code not in BY_CODE:
+        rule = BY_CODE.get(code) or ALIASES.get(code)  # a retired code names the rule that took it over
+        if rule is None:
             yield Finding(f"suppression of unknown rule '{code}'{did_you_mean(code, BY_CODE)}", at,
                           "use a code that `archc rules` lists")
-        elif not BY_CODE[code].suppressible:
-            yield Finding(f"{code} ({BY_CODE[code].name}) cannot be suppressed: `archc build` refuses what it finds", at,
+            continue
+        named = f"{code} ({rule.name})" if rule.code == code else f"{code} (now {rule.code}, {rule.name})"
+        if not rule.suppressible:
+            yield Finding(f"{named} cannot be suppressed: `archc build` refuses what it finds", at,
                           "delete this entry and fix the model")
-        elif code in ctx.active_codes and reason.strip() and (owner, code) not in ctx.used_suppressions:
-            yield Finding(f"suppression of {code} ({BY_CODE[code].name}) matches no finding here", at,
+        elif rule.code in ctx.active_codes and reason.strip() and (owner, rule.code) not in ctx.used_suppressions:
+            yield Finding(f"suppression of {named} matches no finding here", at,
                           "delete this entry: the rule no longer fires here")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from archc.catalog import ALARM_SIGNALS, PAIRS, RUNTIME_ENDPOINTS, SERVICE_ENDPOINTS, TARGET_GROUP_SIGNALS
+from archc.catalog import PAIRS, RUNTIME_ENDPOINTS, SERVICE_ENDPOINTS
 from archc.model.placement import endpoint_placement_problems
 from archc.rules.base import Finding, R, Rule, RuleContext, describe, resource_path
 
@@ -361,56 +361,6 @@ def user_pool_mfa(ctx: RuleContext) -> Iterator[Finding]:
 
     yield from _each(ctx, CognitoUserPool, lambda pool: pool.mfa != "required", "mfa", "user pool '{rid}' does not require MFA (mfa: {value})",
                      "set `mfa: required`")
-
-
-def alarm_monitors(ctx: RuleContext) -> Iterator[Finding]:
-    """Alarms monitor what archc has metrics for, with signals those resources offer.
-
-    What it checks:
-        Each resource in an alarm's `monitors` is a type archc can alarm on (functions, ECS
-        services, load balancers, API gateways, Aurora clusters, SQS queues) in the alarm's
-        own account and region, and each of the alarm's `signals` is offered by at least one
-        of them (a function offers errors, latency and throttles; a queue errors and queue_age…).
-
-    Why it matters:
-        An alarm on something with no metric behind it watches nothing, and the build refuses
-        it; a signal no monitored resource offers is an alert that can never fire.
-
-    Example:
-        resources:
-          orders: {type: dynamodb_table, partition_key: {name: pk}}
-          alarm: {type: alarm, monitors: [orders]}
-
-    Fix:
-        Monitor the code that uses the resource (the function reading the table), or drop the
-        signal no monitored resource offers.
-    """
-    from archc.model.resources import Alarm
-
-    res = ctx.resources
-    for rid, alarm in ctx.of_type(Alarm):
-        offered: set[str] = set()
-        for i, target in enumerate(alarm.monitors):
-            node = res[target]
-            signals = ALARM_SIGNALS.get(node.type)
-            if signals is None:
-                if node.type != "generic":
-                    yield Finding(f"alarm '{rid}' monitors {node.type} '{target}', which archc has no metrics for", resource_path(rid, "monitors", i),
-                                  f"monitor one of: {', '.join(ALARM_SIGNALS)}")
-                continue
-            if node.account != alarm.account or ctx.arch.region_of(target) != ctx.arch.region_of(rid):
-                yield Finding(f"alarm '{rid}' monitors '{target}' in another account or region", resource_path(rid, "monitors", i),
-                              "CloudWatch alarms watch metrics of their own account and region: put the alarm beside it")
-                continue
-            offered.update(signals)
-            if node.type == "ecs_service" and node.target_group:
-                offered.update(TARGET_GROUP_SIGNALS)
-        if not offered:
-            continue
-        for signal in alarm.signals:
-            if signal not in offered:
-                yield Finding(f"alarm '{rid}': none of the monitored resources has a '{signal}' signal", resource_path(rid, "signals"),
-                              "remove the signal or monitor a resource that offers it")
 
 
 def trigger_placement(ctx: RuleContext) -> Iterator[Finding]:
@@ -806,16 +756,15 @@ def ses_identity_records(ctx: RuleContext) -> Iterator[Finding]:
 
 
 RULES: list[Rule] = [
-    Rule("ARC116", "model.connection-pair", "error", connection_pair),
-    Rule("ARC117", "model.schedule-target", "error", schedule_target),
-    Rule("ARC118", "model.state-machine-definition", "error", state_machine_definition),
-    Rule("ARC119", "model.api-authorizer-pool", "error", api_authorizer_pool),
-    Rule("ARC120", "model.trigger-placement", "error", trigger_placement),
+    Rule("ARC116", "model.connection-pair", "error", connection_pair, suppressible=False),
+    Rule("ARC117", "model.schedule-target", "error", schedule_target, suppressible=False),
+    Rule("ARC118", "model.state-machine-definition", "error", state_machine_definition, suppressible=False),
+    Rule("ARC119", "model.api-authorizer-pool", "error", api_authorizer_pool, suppressible=False),
+    Rule("ARC120", "model.trigger-placement", "error", trigger_placement, suppressible=False),
     Rule("ARC209", "network.endpoint-reachability", "error", endpoint_reachability),
-    Rule("ARC210", "network.endpoint-placement", "error", endpoint_placement),
+    Rule("ARC210", "network.endpoint-placement", "error", endpoint_placement, suppressible=False),
     Rule("ARC306", "access.endpoint-policy", "warning", endpoint_policy),
     Rule("ARC307", "access.user-pool-mfa", "warning", user_pool_mfa),
-    Rule("ARC505", "operations.alarm-monitors", "error", alarm_monitors),
     Rule("ARC408", "data.table-point-in-time-recovery", "warning", table_point_in_time_recovery),
     Rule("ARC409", "data.table-deletion-protection", "warning", table_deletion_protection),
     Rule("ARC410", "data.instance-encryption", "error", instance_encryption),

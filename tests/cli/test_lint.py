@@ -166,8 +166,13 @@ def test_every_code_archc_can_print_is_explained_by_archc_rules() -> None:
     printed = set()
     for source in (ROOT / "archc").rglob("*.py"):
         printed |= set(regex.findall(r'"(ARC\d{3})"', source.read_text(encoding="utf-8")))
+    from archc.rules.registry import ALIASES
+
     for code in sorted(printed):
         status, out, _ = run("rules", code)
+        if code in ALIASES:  # a retired code: the rule that took it over, which names it
+            assert status == 0 and out.startswith(ALIASES[code].code) and f"aliases: {code}" in out, code
+            continue
         assert status == 0 and out.startswith(code), code
 
 

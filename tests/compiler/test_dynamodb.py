@@ -153,7 +153,7 @@ def test_a_trigger_into_another_region_is_refused() -> None:
                       "  t: {type: dynamodb_table, partition_key: {name: pk}}\n", "  - {from: t, to: fn, verb: trigger}\n")
     with pytest.raises(CompileError) as err:
         compile_texts(("main.yaml", text))
-    assert [d.message for d in err.value.diagnostics] == ["resource 't' (dynamodb_table) triggers 'fn' in another account or region"]
+    assert [(d.code, d.message) for d in err.value.diagnostics] == [("ARC120", "'t' triggers 'fn' in another account or region")]
 
 
 LINT_CLEAN = RESOURCES + """\

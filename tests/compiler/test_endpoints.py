@@ -82,12 +82,12 @@ def test_an_interface_endpoint_has_its_own_https_only_security_group() -> None:
     (("  vpc: {type: vpc, cidr: 10.0.0.0/16}\n  a1: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.10.0/24, az: us-west-2a}\n"
      "  a2: {type: subnet, vpc: vpc, tier: isolated, cidr: 10.0.11.0/24, az: us-west-2a}\n"
      "  e: {type: vpc_endpoint, vpc: vpc, service: sqs, subnets: [a1, a2]}\n"),
-     "resource 'e' (vpc_endpoint): subnets 'a1' and 'a2' are both in us-west-2a (an interface endpoint takes one subnet per availability zone)"),
+     "endpoint 'e': subnets 'a1' and 'a2' are both in us-west-2a (an interface endpoint takes one subnet per availability zone)"),
 ])
 def test_misplaced_endpoints_are_refused(resources: str, message: str) -> None:
     with pytest.raises(CompileError) as err:
         compile_texts(("main.yaml", model_text(resources)))
-    assert [d.message for d in err.value.diagnostics] == [message]
+    assert [(d.code, d.message) for d in err.value.diagnostics] == [("ARC210", message)]  # the rule lint reports it with
 
 
 def test_a_gateway_endpoint_for_another_service_is_refused_by_the_model() -> None:

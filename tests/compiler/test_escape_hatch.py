@@ -120,8 +120,8 @@ def test_build_refuses_what_lint_reports() -> None:
     with pytest.raises(CompileError) as info:
         compile_yaml("  raw: {type: s3_bucket}\n  job: {type: AWS::Glue::Job, properties: {Role: x, Command: {Name: glueetl}}}\n",
                      "  - {from: job, to: raw, verb: read}\n")
-    assert [d.message for d in info.value.diagnostics] == [
-        "resource 'job' (AWS::Glue::Job): archc cannot tell which role AWS::Glue::Job acts as; set properties.Role to a model role"]
+    assert [(d.code, d.message) for d in info.value.diagnostics] == [
+        ("ARC122", "connection #1: 'job' (AWS::Glue::Job): archc cannot tell which role AWS::Glue::Job acts as; set properties.Role to a model role")]
 
 
 def _escape_hatch_cases() -> list[Any]:

@@ -134,18 +134,18 @@ def test_publishing_to_a_bus_is_put_events_on_that_bus() -> None:
     assert all_resources(build)["Fn"]["Properties"]["Environment"]["Variables"]["BUS_EVENT_BUS"] == "shop-events"
 
 
-@pytest.mark.parametrize(("resources", "connections", "message"), [
-    ("  s: {type: eventbridge_schedule, expression: rate(1 day)}\n", "",
-     "resource 's' (eventbridge_schedule) has 0 targets; a schedule has exactly one"),
+@pytest.mark.parametrize(("resources", "connections", "code", "message"), [
+    ("  s: {type: eventbridge_schedule, expression: rate(1 day)}\n", "", "ARC117", "schedule 's' has 0 targets"),
     ("  q: {type: sqs_queue}\n  q2: {type: sqs_queue}\n", "  - {from: q, to: q2, verb: trigger}\n",
-     "connection q → q2: 'trigger' from sqs_queue goes to lambda_function, not sqs_queue"),
+     "ARC116", "'trigger' from sqs_queue 'q' goes to lambda_function, not to sqs_queue 'q2'"),
     ("  q: {type: sqs_queue, region: us-east-1}\n  r: {type: eventbridge_rule, event_pattern: {source: [x]}}\n",
-     "  - {from: r, to: q, verb: trigger}\n", "resource 'r' (eventbridge_rule) targets 'q' in another account or region"),
+     "  - {from: r, to: q, verb: trigger}\n", "ARC120", "'r' triggers 'q' in another account or region"),
 ])
-def test_what_cannot_be_built_is_refused_in_the_models_words(resources: str, connections: str, message: str) -> None:
+def test_what_cannot_be_built_is_refused_in_the_models_words(resources: str, connections: str, code: str, message: str) -> None:
+    """Refused before anything is built, by the rule lint reports it with (`archc.rules.buildable.BUILD_CODES`)."""
     with pytest.raises(CompileError) as err:
         compile_texts(("main.yaml", model_text(resources, connections)))
-    assert [d.message for d in err.value.diagnostics] == [message]
+    assert [(d.code, d.message) for d in err.value.diagnostics] == [(code, message)]
 
 
 def test_no_schedule_role_statement_is_a_wildcard() -> None:

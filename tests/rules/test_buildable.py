@@ -53,7 +53,7 @@ REFUSED = {
     "a role nothing assumes": (TWO_ACCOUNTS + "  Role: {type: iam_role, account: x}\n", ["ARC330"]),
     "an alarm watching a queue of another region for queue_age": (
         TWO_ACCOUNTS + "  jobs: {type: sqs_queue, account: x, region: us-west-2}\n"
-        "  watch: {type: alarm, account: x, monitors: [jobs], signals: [queue_age]}\n", ["ARC530", "ARC530"]),
+        "  watch: {type: alarm, account: x, monitors: [jobs], signals: [queue_age]}\n", ["ARC505", "ARC505"]),
     "a cross-account trust to a role without role_name": (
         TWO_ACCOUNTS + "  Analyst: {type: iam_role, account: y, assumable_by: [Data]}\n"
         "  Data: {type: iam_role, account: x, role_name: data, assumable_by: [Analyst]}\n", ["ARC330"]),
@@ -109,6 +109,65 @@ def test_a_role_trusting_itself_by_name_builds() -> None:
 def test_build_checks_are_rules_that_cannot_be_suppressed() -> None:
     assert all(code in BY_CODE and not BY_CODE[code].suppressible and BY_CODE[code].severity == "error" for code in BUILD_CODES)
     assert {r.code for r in RULES} <= set(BUILD_CODES)
+
+
+def test_every_rule_that_cannot_be_suppressed_is_a_build_check() -> None:
+    """Lint refuses to let a user hide them because build refuses them: the two sets are one."""
+    from archc.rules.registry import RULES as ALL
+
+    assert {r.code for r in ALL if not r.suppressible} == set(BUILD_CODES)
+    assert len(set(BUILD_CODES)) == len(BUILD_CODES)
+
+
+@pytest.mark.parametrize("code", BUILD_CODES)
+def test_lint_and_build_report_a_build_check_alike(code: str) -> None:
+    """Every failing case of every build check: build refuses it with exactly the findings lint
+    reports for the build checks, by code, message, help and file:line:col."""
+    from tests.rules.support import lint, load_snippet
+
+    cases = _failing_cases(code)
+    assert cases, f"{code} has no failing rule case"
+    for text in cases:
+        loaded = load_snippet(text)
+        linted = sorted(_shown(d) for d in lint(loaded) if d.code in BUILD_CODES)
+        with pytest.raises(CompileError) as refused:
+            compile_model(loaded.architecture)
+        built = sorted(_shown(d.locate(loaded.source)) for d in refused.value.diagnostics)
+        assert code in {c for c, *_ in built}
+        assert built == linted
+
+
+def _shown(d: Diagnostic) -> tuple[str, str, str, str | None, str]:
+    assert d.position is not None
+    return d.code, d.format_text(), d.severity, d.help, d.name or ""
+
+
+def test_a_build_check_lint_is_told_to_ignore_is_refused_by_build_under_its_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bug this closes: lint green (the code ignored, or suppressed), build red with ARC900.
+    A suppression is now itself an error (ARC112); a configured ignore still lets lint pass, and
+    build reports the rule's own code, message and position."""
+    from click.testing import CliRunner
+
+    from archc.cli import main
+    from tests.rules.support import ACCOUNT_PREAMBLE
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "accounts.yaml").write_text(ACCOUNT_PREAMBLE, encoding="utf-8")
+    (model / "main.yaml").write_text(
+        "resources:\n  nightly:\n    type: eventbridge_schedule\n    expression: rate(1 day)\n"
+        "    lint: {ignore: {ARC117: \"we trigger it by hand\"}}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    linted = CliRunner().invoke(main, ["lint", "model", "-f", "text", "--select", "ARC1"])
+    assert linted.exit_code == 1
+    assert "model/main.yaml:2:3: ARC117 [error] schedule 'nightly' has 0 targets" in linted.stdout
+    assert "ARC112 [warning] ARC117 (model.schedule-target) cannot be suppressed" in linted.stdout
+    (tmp_path / ".archc.yaml").write_text("ignore: [ARC117, ARC112, ARC113]\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["lint", "model", "-f", "text"]).exit_code == 0
+    built = CliRunner().invoke(main, ["build", "model", "-o", str(tmp_path / "out")])
+    assert built.exit_code == 2
+    assert "model/main.yaml:2:3: ARC117 [error] schedule 'nightly' has 0 targets" in built.stderr
+    assert "ARC900" not in built.stderr and not (tmp_path / "out").exists()
 
 
 def test_a_function_assuming_a_role_that_trusts_its_role_builds_without_a_cycle() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from archc.rules import docs
+from archc.rules.buildable import BUILD_CODES
 from archc.rules.registry import BY_CODE, RULES
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
@@ -33,6 +34,13 @@ def test_rule_markdown_renders_the_example_as_yaml() -> None:
     assert md.startswith("### ARC201 `network.private-subnet-egress`\n")
     assert "*Example*\n\n```yaml\nresources:\n  vpc: {type: vpc, cidr: 10.0.0.0/16}\n" in md
     assert "*Fix*\n" in md
+
+
+def test_a_build_check_says_it_cannot_be_suppressed() -> None:
+    assert "build check: cannot be suppressed" in docs.rule_markdown(BY_CODE["ARC117"])
+    assert "build check" not in docs.rule_markdown(BY_CODE["ARC201"])
+    text = docs.generate()
+    assert all(code in text.split("| Code |")[0] for code in BUILD_CODES)  # listed in the introduction
 
 
 def test_check_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

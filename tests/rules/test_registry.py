@@ -66,8 +66,8 @@ def test_expand_codes_prefixes_names_and_areas() -> None:
     assert expand(" ") is None
     assert expand("ARC201") == {"ARC201"}
     assert expand("arc3") == {"ARC301", "ARC302", "ARC303", "ARC304", "ARC305", "ARC306", "ARC307", "ARC330"}
-    assert expand("data.public-bucket,ARC5") == {"ARC402", "ARC501", "ARC502", "ARC503", "ARC504", "ARC505", "ARC506", "ARC530"}
-    assert expand("operations") == {"ARC501", "ARC502", "ARC503", "ARC504", "ARC505", "ARC506", "ARC530"}
+    assert expand("data.public-bucket,ARC5") == {"ARC402", "ARC501", "ARC502", "ARC503", "ARC504", "ARC505", "ARC506"}
+    assert expand("operations") == {"ARC501", "ARC502", "ARC503", "ARC504", "ARC505", "ARC506"}
     with pytest.raises(UnknownRule, match="'ARC9' matches no rule"):
         expand("ARC2,ARC9")
     with pytest.raises(UnknownRule, match="did you mean 'network.multi-az'"):
@@ -93,3 +93,23 @@ def test_listing_the_rules_loads_neither_the_model_nor_networkx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_retired_code_names_the_rule_that_took_it_over() -> None:
+    """ARC530 (operations.alarm-metrics) made ARC505's checks: one rule, the old code and name its aliases."""
+    from archc.rules.registry import BY_CODE, lookup
+
+    assert "ARC530" not in BY_CODE and lookup("ARC530") is BY_CODE["ARC505"] is lookup("operations.alarm-metrics")
+    assert expand("ARC530") == expand("operations.alarm-metrics") == {"ARC505"}
+    aliases = [a for r in RULES for a in r.aliases]
+    assert len(aliases) == len(set(aliases)) and not set(aliases) & ({r.code for r in RULES} | {r.name for r in RULES})
+
+
+def test_a_suppression_by_a_retired_code_is_the_rules() -> None:
+    from archc.rules.engine import run_rules
+    from tests.rules.support import load_snippet
+
+    model = "resources:\n  t: {type: dynamodb_table, partition_key: {name: pk}}\n  a: {type: alarm, monitors: [t], lint: {ignore: {ARC530: old habit}}}\n"
+    found = {(d.code, d.message) for d in run_rules(load_snippet(model).architecture, select={"ARC112", "ARC505"})}
+    assert ("ARC505", "'a' (alarm) monitors 't' (dynamodb_table), which archc has no metrics for") in found  # not suppressed
+    assert ("ARC112", "ARC530 (now ARC505, operations.alarm-monitors) cannot be suppressed: `archc build` refuses what it finds") in found
