@@ -65,3 +65,15 @@ def statements(build: Build, role: str) -> dict[str, dict[str, Any]]:
 
 def of_type(build: Build, cfn_type: str) -> dict[str, Any]:
     return {k: v for k, v in all_resources(build).items() if v["Type"] == cfn_type}
+
+
+def cfn_lint_findings(build: Build) -> list[str]:
+    """Every cfn-lint finding (errors, warnings, informational) on every template of *build*, as
+    ``stack: RULE message`` lines."""
+    import json
+
+    from cfnlint.api import lint
+    from cfnlint.config import ManualArgs
+
+    return [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
+            for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from tests.compiler.helpers import all_resources, compile_yaml, of_type
+from tests.compiler.helpers import all_resources, cfn_lint_findings, compile_yaml, of_type
 
 RESOURCES = """\
   role: {type: iam_role}
@@ -54,12 +52,8 @@ CONNECTIONS = """\
 
 
 def test_broad_model_is_cfn_lint_clean() -> None:
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
-
     build = compile_yaml(RESOURCES, CONNECTIONS, network=True)
-    found = [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
-             for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]
+    found = cfn_lint_findings(build)
     assert found == []
 
 

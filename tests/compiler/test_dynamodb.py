@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from archc.compiler.context import CompileError
-from tests.compiler.helpers import all_resources, compile_texts, compile_yaml, model_text, of_type, statements
+from tests.compiler.helpers import all_resources, cfn_lint_findings, compile_texts, compile_yaml, model_text, of_type, statements
 
 RESOURCES = """\
   key: {type: kms_key}
@@ -55,12 +54,8 @@ def _props(rid: str) -> dict[str, Any]:
 
 
 def test_every_field_compiles_cfn_lint_clean() -> None:
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
-
     build = compile_yaml(RESOURCES, CONNECTIONS)
-    found = [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
-             for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]
+    found = cfn_lint_findings(build)
     assert found == []
 
 
@@ -167,9 +162,6 @@ LINT_CLEAN_CONNECTIONS = CONNECTIONS + """\
 
 
 def test_a_model_lint_passes_builds_cfn_lint_clean() -> None:
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
-
     from archc.model.loader import load_texts
     from archc.rules.engine import run_rules
     from tests.compiler.helpers import BASE
@@ -179,6 +171,5 @@ def test_a_model_lint_passes_builds_cfn_lint_clean() -> None:
     assert [f for f in findings if f[1] == "error"] == []
     assert ("ARC408", "warning") in findings and ("ARC409", "warning") in findings  # the audit table
     build = compile_texts(("main.yaml", model_text(LINT_CLEAN, LINT_CLEAN_CONNECTIONS)))
-    found = [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
-             for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]
+    found = cfn_lint_findings(build)
     assert found == []

@@ -3,12 +3,10 @@ a policy that refuses plain transport, and exact client IAM through mount target
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from archc.compiler.context import CompileError
-from tests.compiler.helpers import BASE, all_resources, compile_texts, compile_yaml, model_text, of_type, statements
+from tests.compiler.helpers import BASE, all_resources, cfn_lint_findings, compile_texts, compile_yaml, model_text, of_type, statements
 
 RESOURCES = """\
   key: {type: kms_key}
@@ -36,17 +34,13 @@ CONNECTIONS = """\
 
 
 def test_every_field_lints_clean_and_builds_cfn_lint_clean() -> None:
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
-
     from archc.model.loader import load_texts
     from archc.rules.engine import run_rules
 
     loaded = load_texts([("model.yaml", BASE), ("main.yaml", model_text(RESOURCES, CONNECTIONS, network=True))])
     assert [d.code for d in run_rules(loaded.architecture) if d.severity == "error"] == []
     build = compile_yaml(RESOURCES, CONNECTIONS, network=True)
-    found = [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
-             for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]
+    found = cfn_lint_findings(build)
     assert found == []
 
 
@@ -175,17 +169,13 @@ def test_a_task_mounts_with_tls_and_iam_through_the_access_point_read_only_witho
 
 
 def test_tasks_and_their_mounts_lint_clean_and_build_cfn_lint_clean() -> None:
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
-
     from archc.model.loader import load_texts
     from archc.rules.engine import run_rules
 
     loaded = load_texts([("model.yaml", BASE), ("main.yaml", model_text(TASKS, TASK_CONNECTIONS, network=True))])
     assert [d.code for d in run_rules(loaded.architecture) if d.severity == "error"] == []
     build = compile_yaml(TASKS, TASK_CONNECTIONS, network=True)
-    found = [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
-             for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]
+    found = cfn_lint_findings(build)
     assert found == []
 
 

@@ -13,7 +13,7 @@ from archc.compiler.build import Build, compile_model
 from archc.compiler.context import CompileError
 from archc.diagnostics import Diagnostic
 from archc.rules.engine import run_rules
-from tests.compiler.helpers import ACCOUNT_ID, all_resources, compile_yaml, statements
+from tests.compiler.helpers import ACCOUNT_ID, all_resources, cfn_lint_findings, compile_yaml, statements
 from tests.rules.support import CASES, load_snippet
 
 RESOURCES = """\
@@ -108,11 +108,7 @@ def test_an_escape_hatch_acts_as_its_role_trusted_by_its_service(build: Build) -
 
 
 def test_the_template_is_cfn_lint_clean(build: Build) -> None:
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
-
-    found = [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
-             for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]
+    found = cfn_lint_findings(build)
     assert found == []
 
 

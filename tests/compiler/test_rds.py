@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from tests.compiler.helpers import BASE, all_resources, compile_texts, compile_yaml, model_text, statements
+from tests.compiler.helpers import BASE, all_resources, cfn_lint_findings, compile_texts, compile_yaml, model_text, statements
 
 RESOURCES = """\
   key: {type: kms_key}
@@ -45,9 +44,6 @@ def _res() -> dict[str, Any]:
 
 
 def test_every_field_lints_clean_and_builds_cfn_lint_clean() -> None:
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
-
     from archc.model.loader import load_texts
     from archc.rules.engine import run_rules
 
@@ -56,8 +52,7 @@ def test_every_field_lints_clean_and_builds_cfn_lint_clean() -> None:
                                                                         CONNECTIONS, network=True))])
     assert [(d.code, d.message) for d in run_rules(loaded.architecture) if d.severity == "error"] == []
     build = compile_yaml(RESOURCES, CONNECTIONS, network=True)
-    found = [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
-             for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]
+    found = cfn_lint_findings(build)
     assert found == []
 
 

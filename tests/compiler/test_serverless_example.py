@@ -3,13 +3,13 @@ templates byte for byte and cfn-lint finds nothing in them."""
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
 from archc.compiler.build import Build, compile_model
 from archc.model.loader import load
 from archc.rules.engine import run_rules
+from tests.compiler.helpers import cfn_lint_findings
 from tests.golden_files import GOLDEN, check_golden
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "serverless"
@@ -34,11 +34,7 @@ def test_golden_templates(update_golden: bool) -> None:
 
 
 def test_cfn_lint_finds_nothing() -> None:
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
-
-    found = [f"{st.name}: {m.rule.id} {m.message}" for st in example_build().stacks
-             for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]
+    found = cfn_lint_findings(example_build())
     assert found == []
 
 

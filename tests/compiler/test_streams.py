@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.compiler.helpers import BASE, all_resources, compile_yaml, model_text, of_type, statements
+from tests.compiler.helpers import BASE, all_resources, cfn_lint_findings, compile_yaml, model_text, of_type, statements
 
 RESOURCES = """\
   key: {type: kms_key}
@@ -30,17 +30,13 @@ CONNECTIONS = """\
 
 
 def test_every_field_lints_clean_and_builds_cfn_lint_clean() -> None:
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
-
     from archc.model.loader import load_texts
     from archc.rules.engine import run_rules
 
     loaded = load_texts([("model.yaml", BASE), ("main.yaml", model_text(RESOURCES, CONNECTIONS))])
     assert [d.code for d in run_rules(loaded.architecture) if d.severity == "error"] == []
     build = compile_yaml(RESOURCES, CONNECTIONS)
-    found = [f"{st.name}: {m.rule.id} {m.message}" for st in build.stacks
-             for m in lint(json.dumps(st.template), config=ManualArgs(regions=[st.region]))]
+    found = cfn_lint_findings(build)
     assert found == []
 
 
