@@ -152,6 +152,39 @@ class DiagramSettings(Strict):
     architecture: ArchitectureSettings = Field(default_factory=ArchitectureSettings,
                                                description="Mermaid architecture-beta presentation (icons, junctions, alignments)")
 
+    # Verbatim Mermaid is the user's own, like an escape hatch's properties, but it stays where it
+    # was written: a line break may not start a statement of its own, nor end the front matter.
+    @field_validator("clicks")
+    @classmethod
+    def _one_line_clicks(cls, value: list[str]) -> list[str]:
+        for click in value:
+            if "\n" in click or "\r" in click:
+                raise ValueError(f"click {click[:40]!r}…: a click statement is one line (a line break would start another statement)")
+        return value
+
+    @field_validator("shape_data")
+    @classmethod
+    def _one_line_shape_data(cls, value: dict[str, str]) -> dict[str, str]:
+        for node, data in value.items():
+            if "\n" in data or "\r" in data:
+                raise ValueError(f"shape data of {node!r}: one line (a line break would start another statement)")
+        return value
+
+    @field_validator("directives")
+    @classmethod
+    def _whole_directives(cls, value: list[str]) -> list[str]:
+        for d in value:
+            if not (d.startswith("%%{") and d.endswith("}%%")) or "}%%" in d[:-3]:
+                raise ValueError(f"directive {d[:40]!r}: one Mermaid directive, `%%{{…}}%%`, and nothing after it")
+        return value
+
+    @field_validator("front_matter")
+    @classmethod
+    def _front_matter_stays_closed(cls, value: str | None) -> str | None:
+        if value is not None and any(line.rstrip() == "---" for line in value.splitlines()):
+            raise ValueError("front matter: a line '---' would end it early (the rest would be read as the diagram)")
+        return value
+
 
 ParameterValue = str | int | float
 

@@ -307,3 +307,21 @@ def test_log_retention_per_account() -> None:
     (bad,) = errors(HEAD.replace("region: us-west-2}", "region: us-west-2, log_retention_days: 31}")
                     + "resources:\n  v: {type: vpc, cidr: 10.0.0.0/16}\n")
     assert "log_retention_days must be one of CloudWatch's values" in bad and bad.startswith("3:"), bad
+
+
+@pytest.mark.parametrize(("diagram", "what"), [
+    ('clicks: ["A \\"https://x\\"\\nclick B call evil()"]', "a click statement is one line"),
+    ('shape_data: {A: "icon: x\\n    B --> C"}', "shape data of 'A': one line"),
+    ('directives: ["%%{init: {}}%%\\nclick A call evil()"]', "one Mermaid directive"),
+    ('front_matter: "config: {}\\n---\\nA --> B"', "a line '---' would end it early"),
+])
+def test_verbatim_mermaid_stays_where_it_was_written(diagram: str, what: str) -> None:
+    found = errors(HEAD + "resources:\n  A: {type: generic}\ndiagram:\n  " + diagram + "\n")
+    assert len(found) == 1 and what in found[0], found
+
+
+def test_verbatim_mermaid_that_keeps_its_place_loads() -> None:
+    text = HEAD + ('resources:\n  A: {type: generic}\ndiagram:\n  clicks: [\'A "https://example.com" "docs"\']\n'
+                   '  directives: ["%%{init: {\\"theme\\": \\"dark\\",\\n  \\"flowchart\\": {}}}%%"]\n'
+                   '  front_matter: "config:\\n  look: handDrawn"\n  shape_data: {A: "icon: \'fa:user\'"}\n')
+    assert load_text(text, "m.yaml").architecture.diagram.clicks == ['A "https://example.com" "docs"']
