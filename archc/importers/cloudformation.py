@@ -87,6 +87,14 @@ FOLDS: dict[str, tuple[tuple[str | int, ...], ...]] = {
     "AWS::ApiGateway::Method": (("RestApiId",),),
     "AWS::ApiGateway::Deployment": (("RestApiId",),),
     "AWS::ApiGateway::Stage": (("RestApiId",),),
+    "AWS::ApiGatewayV2::Stage": (("ApiId",),),
+    "AWS::ApiGatewayV2::Route": (("ApiId",),),
+    "AWS::ApiGatewayV2::Integration": (("ApiId",),),
+    "AWS::ApiGatewayV2::Authorizer": (("ApiId",),),
+    "AWS::ApiGatewayV2::Deployment": (("ApiId",),),
+    "AWS::ApiGatewayV2::ApiMapping": (("ApiId",),),
+    "AWS::ApiGatewayV2::RouteResponse": (("ApiId",),),
+    "AWS::ApiGatewayV2::IntegrationResponse": (("ApiId",),),
     "AWS::WAFv2::WebACLAssociation": (("WebACLArn",),),
     "AWS::WAFv2::LoggingConfiguration": (("ResourceArn",),),
     "AWS::CloudFront::OriginAccessControl": (),
@@ -493,8 +501,11 @@ def _group(ctx: Context) -> None:
         stated = [i for i in items if _archc_type(i) in RESOURCE_CLASSES]  # archc's own word for what it built
         typed = [i for i in items if i.decl.type in primaries]
         main = stated[0] if stated else min(typed, key=lambda i: (len(i.decl.logical_id), i.decl.logical_id)) if typed else items[0]
+        unlike = [i for i in items if _not_the_type(i)]
+        if unlike and not stated:  # the main resource is one archc has no type for: not its helper's type either
+            main = unlike[0]
         ctx.primary[mid] = main
-        ctx.kind[mid] = str(_archc_type(main)) if stated else primaries.get(main.decl.type, main.decl.type)
+        ctx.kind[mid] = str(_archc_type(main)) if stated else main.decl.type if _not_the_type(main) else primaries.get(main.decl.type, main.decl.type)
     # helpers fold into what they name (or what names them); route tables through their associations
     by_stack_refs: dict[tuple[str, str], list[tuple[str, str]]] = {}  # target → [source] (within a stack)
     for stack in ctx.stacks:
@@ -520,6 +531,17 @@ def _group(ctx: Context) -> None:
         ctx.members[mid] = [item]
         ctx.primary[mid] = item
         ctx.kind[mid] = item.decl.type
+
+
+# a catalogue main type whose declaration says it is something archc does not model (stays an escape hatch)
+NOT_THE_TYPE: dict[str, tuple[str, str]] = {
+    "AWS::ApiGatewayV2::Api": ("ProtocolType", "WEBSOCKET"),  # archc's api_gateway is REST or HTTP
+}
+
+
+def _not_the_type(item: Item) -> bool:
+    rule = NOT_THE_TYPE.get(item.decl.type)
+    return rule is not None and item.decl.properties.get(rule[0]) == rule[1]
 
 
 def _archc_type(item: Item) -> str | None:

@@ -294,6 +294,8 @@ def target_group(ctx: Context, it: Item) -> dict[str, Any]:
 
 
 def api_gateway(ctx: Context, it: Item) -> dict[str, Any]:
+    if it.decl.type == "AWS::ApiGatewayV2::Api":  # an HTTP API (a WebSocket API stays an escape hatch)
+        return {"kind": "http", "tracing": False}
     types = _seq(ctx.value(it, "EndpointConfiguration", "Types"))
     return {"endpoint": str(types[0]).lower() if types else "edge", "tracing": False}
 
